@@ -1,0 +1,137 @@
+/**
+ * Byte helpers at the text/bytes edge. Everything inside the SDK's crypto
+ * takes and returns Uint8Array; text enters and leaves only through these.
+ */
+import { InvalidEncodingError } from './errors.js';
+
+const encoder = new TextEncoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export function utf8ToBytes(text: string): Uint8Array {
+  if (typeof text !== 'string') throw new TypeError('utf8ToBytes: expected a string');
+  return encoder.encode(text);
+}
+
+/** Decodes UTF-8, refusing invalid sequences instead of inserting U+FFFD. */
+export function bytesToUtf8(bytes: Uint8Array): string {
+  assertBytes(bytes, 'bytes');
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    throw new InvalidEncodingError('utf8');
+  }
+}
+
+export function assertBytes(value: unknown, name: string, length?: number): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${name}: expected a Uint8Array`);
+  if (length !== undefined && value.length !== length) {
+    throw new RangeError(`${name}: expected ${length} bytes, got ${value.length}`);
+  }
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/** Constant-time equality: the time taken depends only on the lengths. */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  assertBytes(a, 'a');
+  assertBytes(b, 'b');
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/** Overwrites secret material we no longer need (best effort in a GC'd runtime). */
+export function wipe(...buffers: Uint8Array[]): void {
+  for (const b of buffers) b.fill(0);
+}
+
+export function randomBytes(length: number): Uint8Array {
+  if (!Number.isInteger(length) || length < 0) throw new RangeError('randomBytes: length must be a non-negative integer');
+  const out = new Uint8Array(length);
+  // getRandomValues fills at most 65536 bytes per call.
+  for (let i = 0; i < length; i += 65536) globalThis.crypto.getRandomValues(out.subarray(i, Math.min(length, i + 65536)));
+  return out;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_LOOKUP = new Int16Array(256).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_LOOKUP[B64.charCodeAt(i)] = i;
+
+/** Standard base64 with padding (RFC 4648 §4), as miniLock's header uses. */
+export function bytesToBase64(bytes: Uint8Array): string {
+  assertBytes(bytes, 'bytes');
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = bytes[i]! << 16;
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + '==';
+  } else if (rest === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
+  }
+  return out;
+}
+
+/**
+ * Strict base64 decoding: canonical padding, no whitespace, no URL alphabet,
+ * and unused trailing bits must be zero, so each byte string has exactly one
+ * accepted encoding.
+ */
+export function base64ToBytes(text: string, what = 'input'): Uint8Array {
+  if (typeof text !== 'string') throw new TypeError(`${what}: expected a base64 string`);
+  if (text.length % 4 !== 0) throw new InvalidEncodingError('base64', what);
+  let pad = 0;
+  if (text.endsWith('==')) pad = 2;
+  else if (text.endsWith('=')) pad = 1;
+  const outLength = (text.length / 4) * 3 - pad;
+  const out = new Uint8Array(outLength);
+  let o = 0;
+  for (let i = 0; i < text.length; i += 4) {
+    const last = i + 4 === text.length;
+    const c = [0, 1, 2, 3].map((k) => {
+      const ch = text.charCodeAt(i + k);
+      if (last && ch === 61 /* = */ && k >= 4 - pad) return 0;
+      const v = ch < 256 ? B64_LOOKUP[ch]! : -1;
+      if (v < 0) throw new InvalidEncodingError('base64', what);
+      return v;
+    }) as [number, number, number, number];
+    const n = (c[0] << 18) | (c[1] << 12) | (c[2] << 6) | c[3];
+    if (last && pad === 2 && (n & 0xffff) !== 0) throw new InvalidEncodingError('base64', what);
+    if (last && pad === 1 && (n & 0xff) !== 0) throw new InvalidEncodingError('base64', what);
+    out[o++] = n >> 16;
+    if (o < outLength) out[o++] = (n >> 8) & 0xff;
+    if (o < outLength) out[o++] = n & 0xff;
+  }
+  return out;
+}
+
+export function bytesToHex(bytes: Uint8Array): string {
+  assertBytes(bytes, 'bytes');
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+export function hexToBytes(text: string, what = 'input'): Uint8Array {
+  if (typeof text !== 'string') throw new TypeError(`${what}: expected a hex string`);
+  if (text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) throw new InvalidEncodingError('hex', what);
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}

@@ -1,0 +1,45 @@
+/**
+ * The SDK's closed set of crypto errors. Callers switch on `code`, never on
+ * message text. Authentication failures are deliberately opaque: a single
+ * DecryptionError whatever the byte that was wrong, so that an attacker who
+ * feeds us modified ciphertext learns nothing from which check failed.
+ */
+export type CryptoErrorCode =
+  | 'DECRYPTION_FAILED'
+  | 'INVALID_MINILOCK_ID'
+  | 'INVALID_ENCODING'
+  | 'NOT_A_RECIPIENT'
+  | 'MALFORMED_FILE'
+  | 'WEAK_PASSPHRASE';
+
+export abstract class PeerlockCryptoError extends Error {
+  abstract readonly code: CryptoErrorCode;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Authenticated decryption failed: wrong key, or the bytes were altered. */
+export class DecryptionError extends PeerlockCryptoError {
+  readonly code = 'DECRYPTION_FAILED' as const;
+  constructor(message = 'decryption failed: wrong key or tampered data') {
+    super(message);
+  }
+}
+
+/** A string that is not a valid miniLock ID (bad characters, length or checksum). */
+export class InvalidMiniLockIdError extends PeerlockCryptoError {
+  readonly code = 'INVALID_MINILOCK_ID' as const;
+  constructor(readonly reason: 'characters' | 'length' | 'checksum') {
+    super(`not a miniLock ID: bad ${reason}`);
+  }
+}
+
+/** Text that should be base64 / base58 / hex / UTF-8 is not. */
+export class InvalidEncodingError extends PeerlockCryptoError {
+  readonly code = 'INVALID_ENCODING' as const;
+  constructor(readonly encoding: 'base64' | 'base58' | 'hex' | 'utf8', what = 'input') {
+    super(`${what} is not valid ${encoding}`);
+  }
+}

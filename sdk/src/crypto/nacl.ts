@@ -1,0 +1,94 @@
+/**
+ * The NaCl primitives miniLock is built on, behind one interface with two
+ * implementations that produce identical bytes:
+ *   - tweetnacl (pure JS; every platform),
+ *   - libsodium through sodium-native (Node only, optional; several times faster).
+ *
+ * secretbox = XSalsa20-Poly1305 (NaCl crypto_secretbox), output is the 16-byte
+ * Poly1305 tag followed by the ciphertext ("easy" layout, as tweetnacl).
+ * box = X25519 + HSalsa20 key agreement, then secretbox (NaCl crypto_box).
+ */
+import nacl from 'tweetnacl';
+import { loadSodium } from '#platform';
+import { assertBytes } from './bytes.js';
+
+export const KEY_BYTES = 32;
+export const NONCE_BYTES = 24;
+export const MAC_BYTES = 16;
+
+export interface NaclBackend {
+  readonly name: 'tweetnacl' | 'libsodium';
+  /** XSalsa20-Poly1305; returns tag ‖ ciphertext. */
+  secretbox(message: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array;
+  /** Returns the plaintext, or null when authentication fails. */
+  secretboxOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | null;
+  box(message: Uint8Array, nonce: Uint8Array, theirPublicKey: Uint8Array, mySecretKey: Uint8Array): Uint8Array;
+  boxOpen(box: Uint8Array, nonce: Uint8Array, theirPublicKey: Uint8Array, mySecretKey: Uint8Array): Uint8Array | null;
+  /** X25519(secretKey, 9): the public key of a secret key. */
+  scalarMultBase(secretKey: Uint8Array): Uint8Array;
+}
+
+export const tweetnaclBackend: NaclBackend = {
+  name: 'tweetnacl',
+  secretbox: (m, n, k) => nacl.secretbox(m, n, k),
+  secretboxOpen: (b, n, k) => nacl.secretbox.open(b, n, k),
+  box: (m, n, pk, sk) => nacl.box(m, n, pk, sk),
+  boxOpen: (b, n, pk, sk) => nacl.box.open(b, n, pk, sk),
+  scalarMultBase: (sk) => nacl.scalarMult.base(sk),
+};
+
+let cachedSodium: NaclBackend | null | undefined;
+
+/** libsodium when sodium-native is installed (Node), otherwise null. */
+export function sodiumBackend(): NaclBackend | null {
+  if (cachedSodium === undefined) cachedSodium = loadSodium();
+  return cachedSodium;
+}
+
+let preferred: NaclBackend | undefined;
+
+/** The fastest backend available here. Both give the same bytes. */
+export function defaultBackend(): NaclBackend {
+  preferred ??= sodiumBackend() ?? tweetnaclBackend;
+  return preferred;
+}
+
+function checkSecretboxArgs(data: Uint8Array, nonce: Uint8Array, key: Uint8Array): void {
+  assertBytes(data, 'data');
+  assertBytes(nonce, 'nonce', NONCE_BYTES);
+  assertBytes(key, 'key', KEY_BYTES);
+}
+
+/** Argument-checked secretbox on the default backend. */
+export function secretbox(message: Uint8Array, nonce: Uint8Array, key: Uint8Array, backend = defaultBackend()): Uint8Array {
+  checkSecretboxArgs(message, nonce, key);
+  return backend.secretbox(message, nonce, key);
+}
+
+export function secretboxOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Array, backend = defaultBackend()): Uint8Array | null {
+  checkSecretboxArgs(box, nonce, key);
+  if (box.length < MAC_BYTES) return null;
+  return backend.secretboxOpen(box, nonce, key);
+}
+
+export function box(message: Uint8Array, nonce: Uint8Array, theirPublicKey: Uint8Array, mySecretKey: Uint8Array, backend = defaultBackend()): Uint8Array {
+  assertBytes(message, 'message');
+  assertBytes(nonce, 'nonce', NONCE_BYTES);
+  assertBytes(theirPublicKey, 'theirPublicKey', KEY_BYTES);
+  assertBytes(mySecretKey, 'mySecretKey', KEY_BYTES);
+  return backend.box(message, nonce, theirPublicKey, mySecretKey);
+}
+
+export function boxOpen(ciphertext: Uint8Array, nonce: Uint8Array, theirPublicKey: Uint8Array, mySecretKey: Uint8Array, backend = defaultBackend()): Uint8Array | null {
+  assertBytes(ciphertext, 'ciphertext');
+  assertBytes(nonce, 'nonce', NONCE_BYTES);
+  assertBytes(theirPublicKey, 'theirPublicKey', KEY_BYTES);
+  assertBytes(mySecretKey, 'mySecretKey', KEY_BYTES);
+  if (ciphertext.length < MAC_BYTES) return null;
+  return backend.boxOpen(ciphertext, nonce, theirPublicKey, mySecretKey);
+}
+
+export function scalarMultBase(secretKey: Uint8Array, backend = defaultBackend()): Uint8Array {
+  assertBytes(secretKey, 'secretKey', KEY_BYTES);
+  return backend.scalarMultBase(secretKey);
+}

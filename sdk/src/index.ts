@@ -1,0 +1,5 @@
+export * from './crypto/errors.js';
+export * from './crypto/bytes.js';
+export * from './crypto/base58.js';
+export * from './crypto/blake2s.js';
+export * from './crypto/nacl.js';

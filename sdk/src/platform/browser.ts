@@ -1,0 +1,8 @@
+/** Browser platform: no native addons; key derivation falls back to scrypt-js. */
+import type { NaclBackend } from '../crypto/nacl.js';
+
+export function loadSodium(): NaclBackend | null {
+  return null;
+}
+
+export const nativeScrypt = null;

@@ -1,0 +1,68 @@
+/**
+ * Node's platform: libsodium through sodium-native when installed, and
+ * node:crypto's native scrypt. Never imported on the browser path.
+ */
+import { createRequire } from 'node:module';
+import { scrypt } from 'node:crypto';
+import type { NaclBackend } from '../crypto/nacl.js';
+
+interface Sodium {
+  crypto_secretbox_easy(c: Uint8Array, m: Uint8Array, n: Uint8Array, k: Uint8Array): void;
+  crypto_secretbox_open_easy(m: Uint8Array, c: Uint8Array, n: Uint8Array, k: Uint8Array): boolean;
+  crypto_box_easy(c: Uint8Array, m: Uint8Array, n: Uint8Array, pk: Uint8Array, sk: Uint8Array): void;
+  crypto_box_open_easy(m: Uint8Array, c: Uint8Array, n: Uint8Array, pk: Uint8Array, sk: Uint8Array): boolean;
+  crypto_scalarmult_base(q: Uint8Array, n: Uint8Array): void;
+}
+
+const MAC = 16;
+
+export function loadSodium(): NaclBackend | null {
+  if (process.env.PEERLOCK_NO_SODIUM === '1') return null;
+  let sodium: Sodium;
+  try {
+    sodium = createRequire(import.meta.url)('sodium-native') as Sodium;
+  } catch {
+    return null;
+  }
+  return {
+    name: 'libsodium',
+    secretbox(m, n, k) {
+      const c = new Uint8Array(m.length + MAC);
+      sodium.crypto_secretbox_easy(c, m, n, k);
+      return c;
+    },
+    secretboxOpen(c, n, k) {
+      const m = new Uint8Array(c.length - MAC);
+      return sodium.crypto_secretbox_open_easy(m, c, n, k) ? m : null;
+    },
+    box(m, n, pk, sk) {
+      const c = new Uint8Array(m.length + MAC);
+      sodium.crypto_box_easy(c, m, n, pk, sk);
+      return c;
+    },
+    boxOpen(c, n, pk, sk) {
+      const m = new Uint8Array(c.length - MAC);
+      // libsodium refuses low-order public keys where tweetnacl computes an
+      // all-zero shared key; both end in "cannot open", so results agree.
+      try {
+        return sodium.crypto_box_open_easy(m, c, n, pk, sk) ? m : null;
+      } catch {
+        return null;
+      }
+    },
+    scalarMultBase(sk) {
+      const q = new Uint8Array(32);
+      sodium.crypto_scalarmult_base(q, sk);
+      return q;
+    },
+  };
+}
+
+export const nativeScrypt = (password: Uint8Array, salt: Uint8Array, N: number, r: number, p: number, dkLen: number): Promise<Uint8Array> =>
+  new Promise((resolve, reject) => {
+    // maxmem must cover 128·N·r·p plus the V array; Node's default (32 MiB) is too small for N = 2^17, r = 8.
+    scrypt(password, salt, dkLen, { N, r, p, maxmem: 256 * N * r * p + 16 * 1024 * 1024 }, (err, key) => {
+      if (err) reject(err);
+      else resolve(new Uint8Array(key.buffer, key.byteOffset, key.length));
+    });
+  });
