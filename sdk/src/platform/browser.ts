@@ -1,8 +1,9 @@
 /** Browser platform: no native addons; key derivation falls back to scrypt-js. */
 import type { NaclBackend } from '../crypto/nacl.js';
+import type { Platform } from './types.js';
 
 export function loadSodium(): NaclBackend | null {
   return null;
 }
 
-export const nativeScrypt = null;
+export const nativeScrypt: Platform['nativeScrypt'] = null;

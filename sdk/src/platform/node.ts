@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { scrypt } from 'node:crypto';
 import type { NaclBackend } from '../crypto/nacl.js';
+import type { Platform } from './types.js';
 
 interface Sodium {
   crypto_secretbox_easy(c: Uint8Array, m: Uint8Array, n: Uint8Array, k: Uint8Array): void;
@@ -58,7 +59,7 @@ export function loadSodium(): NaclBackend | null {
   };
 }
 
-export const nativeScrypt = (password: Uint8Array, salt: Uint8Array, N: number, r: number, p: number, dkLen: number): Promise<Uint8Array> =>
+export const nativeScrypt: Platform['nativeScrypt'] = (password: Uint8Array, salt: Uint8Array, N: number, r: number, p: number, dkLen: number): Promise<Uint8Array> =>
   new Promise((resolve, reject) => {
     // maxmem must cover 128·N·r·p plus the V array; Node's default (32 MiB) is too small for N = 2^17, r = 8.
     scrypt(password, salt, dkLen, { N, r, p, maxmem: 256 * N * r * p + 16 * 1024 * 1024 }, (err, key) => {
