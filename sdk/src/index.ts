@@ -5,3 +5,4 @@ export * from './crypto/blake2s.js';
 export * from './crypto/nacl.js';
 export * from './keys/minilock-id.js';
 export * from './keys/derive.js';
+export * from './keys/passphrase.js';
