@@ -6,3 +6,7 @@ export * from './crypto/nacl.js';
 export * from './keys/minilock-id.js';
 export * from './keys/derive.js';
 export * from './keys/passphrase.js';
+export * from './protocol/ed25519.js';
+export * from './protocol/server-key.js';
+export * from './protocol/auth-challenges.js';
+export * from './protocol/authorization.js';
