@@ -10,3 +10,4 @@ export * from './protocol/ed25519.js';
 export * from './protocol/server-key.js';
 export * from './protocol/auth-challenges.js';
 export * from './protocol/authorization.js';
+export * from './minilock/index.js';

@@ -7,3 +7,5 @@ export function loadSodium(): NaclBackend | null {
 }
 
 export const nativeScrypt: Platform['nativeScrypt'] = null;
+
+export const nativeBlake2s256: Platform['nativeBlake2s256'] = null;

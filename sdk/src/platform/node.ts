@@ -3,7 +3,7 @@
  * node:crypto's native scrypt. Never imported on the browser path.
  */
 import { createRequire } from 'node:module';
-import { scrypt } from 'node:crypto';
+import { createHash, getHashes, scrypt } from 'node:crypto';
 import type { NaclBackend } from '../crypto/nacl.js';
 import type { Platform } from './types.js';
 
@@ -67,3 +67,23 @@ export const nativeScrypt: Platform['nativeScrypt'] = (password: Uint8Array, sal
       else resolve(new Uint8Array(key.buffer, key.byteOffset, key.length));
     });
   });
+
+// OpenSSL's unkeyed BLAKE2s with a 32-byte digest; absent from some OpenSSL builds (e.g. FIPS-only).
+export const nativeBlake2s256: Platform['nativeBlake2s256'] = getHashes().includes('blake2s256')
+  ? () => {
+      const hash = createHash('blake2s256');
+      let done = false;
+      return {
+        update(data) {
+          if (done) throw new Error('blake2s: update after digest');
+          hash.update(data);
+        },
+        digest() {
+          if (done) throw new Error('blake2s: digest called twice');
+          done = true;
+          const d = hash.digest();
+          return new Uint8Array(d.buffer, d.byteOffset, d.length);
+        },
+      };
+    }
+  : null;

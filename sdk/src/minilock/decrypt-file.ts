@@ -1,0 +1,62 @@
+/**
+ * Whole-buffer decryption: returns only when the whole file verified, so no
+ * partial plaintext ever reaches the caller.
+ */
+import { assertBytes, concatBytes, equalBytes } from '../crypto/bytes.js';
+import { KEY_BYTES, type NaclBackend } from '../crypto/nacl.js';
+import { ChunkOpener, decodeFileName, parseChunkLength } from './chunks.js';
+import { DecryptionError, MalformedFileError } from './errors.js';
+import { createFileHasher } from './file-hash.js';
+import { assertFileInfo, type FileInfo } from './file-info.js';
+import { CHUNK_LENGTH_BYTES, CHUNK_MAC_BYTES } from './format.js';
+import { splitFile } from './header.js';
+import { openHeader, type OpenedHeader } from './open-header.js';
+import { checkOptions, resolveBackend, type BackendOption } from './options.js';
+
+export interface DecryptedChunks {
+  readonly fileName: string;
+  readonly plaintext: Uint8Array;
+}
+
+export interface DecryptedFile extends DecryptedChunks, OpenedHeader {}
+
+function decryptChunkBytes(chunks: Uint8Array, fileInfo: FileInfo, backend: NaclBackend): DecryptedChunks {
+  const hasher = createFileHasher();
+  const opener = new ChunkOpener(fileInfo.fileKey, fileInfo.fileNonce, hasher, backend);
+  const pieces: Uint8Array[] = [];
+  let fileName = '';
+  let offset = 0;
+  for (;;) {
+    const index = opener.nextIndex;
+    if (chunks.length - offset < CHUNK_LENGTH_BYTES) throw new MalformedFileError('truncated');
+    const prefix = chunks.subarray(offset, offset + CHUNK_LENGTH_BYTES);
+    const boxLength = parseChunkLength(prefix, index) + CHUNK_MAC_BYTES;
+    offset += CHUNK_LENGTH_BYTES;
+    if (chunks.length - offset < boxLength) throw new MalformedFileError('truncated');
+    const { plaintext, last } = opener.open(prefix, chunks.subarray(offset, offset + boxLength));
+    offset += boxLength;
+    if (index === 0) fileName = decodeFileName(plaintext);
+    else pieces.push(plaintext);
+    if (last) break;
+  }
+  if (offset !== chunks.length) throw new MalformedFileError('trailing-data');
+  if (!equalBytes(hasher.digest(), fileInfo.fileHash)) throw new DecryptionError();
+  return { fileName, plaintext: concatBytes(...pieces) };
+}
+
+/** Decrypts a chunk stream held in memory, given the fileInfo from openHeader. */
+export function decryptChunks(chunks: Uint8Array, fileInfo: FileInfo, options?: BackendOption): DecryptedChunks {
+  assertBytes(chunks, 'chunks');
+  assertFileInfo(fileInfo);
+  return decryptChunkBytes(chunks, fileInfo, resolveBackend(checkOptions(options).backend));
+}
+
+/** Decrypts a whole .minilock file held in memory. */
+export function decryptFile(file: Uint8Array, secretKey: Uint8Array, options?: BackendOption): DecryptedFile {
+  assertBytes(file, 'file');
+  assertBytes(secretKey, 'secretKey', KEY_BYTES);
+  const backend = resolveBackend(checkOptions(options).backend);
+  const { header, chunks } = splitFile(file);
+  const opened = openHeader(header, secretKey, { backend });
+  return { ...opened, ...decryptChunkBytes(chunks, opened.fileInfo, backend) };
+}

@@ -1,0 +1,152 @@
+/**
+ * Streaming decryption, with memory bounded by about two chunks.
+ *
+ * What a streamed plaintext chunk means: every chunk is released only after
+ * its own Poly1305 tag verified under its position-bound nonce, so each piece
+ * is authentic and in its place. The FILE is complete and authentic only when
+ * the plaintext iterator ends without an error: truncation, trailing bytes
+ * and a fileHash mismatch can only be seen at the end. (The last chunk is
+ * released only after those end checks passed.) Callers that write pieces out
+ * as they come must discard what they wrote when iteration throws;
+ * decryptToSink() does that bookkeeping through commit()/abort().
+ */
+import { assertBytes, equalBytes } from '../crypto/bytes.js';
+import type { Blake2sHasher } from '../crypto/blake2s.js';
+import { KEY_BYTES, type NaclBackend } from '../crypto/nacl.js';
+import { ByteReader, type ByteSource } from './byte-reader.js';
+import { ChunkOpener, decodeFileName, parseChunkLength, type OpenedChunk } from './chunks.js';
+import { DecryptionError, MalformedFileError } from './errors.js';
+import { createFileHasher } from './file-hash.js';
+import { assertFileInfo, type FileInfo } from './file-info.js';
+import { CHUNK_LENGTH_BYTES, CHUNK_MAC_BYTES, HEADER_START } from './format.js';
+import { parseHeaderPrefix } from './header.js';
+import { openHeader, type OpenedHeader } from './open-header.js';
+import { checkOptions, resolveBackend, type BackendOption } from './options.js';
+import { concatBytes } from '../crypto/bytes.js';
+
+export interface DecryptedChunkStream {
+  /** From chunk 0, authenticated. */
+  readonly fileName: string;
+  /** Authenticated plaintext pieces; complete only if iteration ends without error. Single use. */
+  readonly plaintext: AsyncIterable<Uint8Array>;
+}
+
+export interface DecryptedStream extends DecryptedChunkStream, OpenedHeader {}
+
+async function readChunk(reader: ByteReader, opener: ChunkOpener): Promise<OpenedChunk> {
+  const prefix = await reader.read(CHUNK_LENGTH_BYTES);
+  // The stream ended before a chunk flagged last: cut at a chunk boundary or inside one.
+  if (prefix.length < CHUNK_LENGTH_BYTES) throw new MalformedFileError('truncated');
+  const length = parseChunkLength(prefix, opener.nextIndex);
+  const box = await reader.read(length + CHUNK_MAC_BYTES);
+  if (box.length < length + CHUNK_MAC_BYTES) throw new MalformedFileError('truncated');
+  return opener.open(prefix, box);
+}
+
+/** After the last chunk: nothing may follow, and fileHash must match (constant-time). */
+async function checkEnd(reader: ByteReader, hasher: Blake2sHasher, fileInfo: FileInfo): Promise<void> {
+  if (!(await reader.atEnd())) throw new MalformedFileError('trailing-data');
+  if (!equalBytes(hasher.digest(), fileInfo.fileHash)) throw new DecryptionError();
+}
+
+async function openChunks(reader: ByteReader, fileInfo: FileInfo, backend: NaclBackend): Promise<DecryptedChunkStream> {
+  const hasher = createFileHasher();
+  const opener = new ChunkOpener(fileInfo.fileKey, fileInfo.fileNonce, hasher, backend);
+  let first: OpenedChunk;
+  try {
+    first = await readChunk(reader, opener);
+    // A name chunk flagged last is a file with no data; the reference reads it as empty.
+    if (first.last) await checkEnd(reader, hasher, fileInfo);
+  } catch (error) {
+    await reader.cancel();
+    throw error;
+  }
+  const fileName = decodeFileName(first.plaintext);
+  let started = false;
+  async function* plaintext(): AsyncGenerator<Uint8Array, void, undefined> {
+    if (started) throw new Error('decryption: plaintext can be read only once');
+    started = true;
+    try {
+      if (first.last) return;
+      for (;;) {
+        const chunk = await readChunk(reader, opener);
+        if (chunk.last) {
+          await checkEnd(reader, hasher, fileInfo);
+          yield chunk.plaintext;
+          return;
+        }
+        yield chunk.plaintext;
+      }
+    } finally {
+      await reader.cancel();
+    }
+  }
+  return { fileName, plaintext: plaintext() };
+}
+
+/** Decrypts a chunk stream stored apart from its header, given the fileInfo from openHeader. */
+export async function decryptChunkStream(chunks: ByteSource, fileInfo: FileInfo, options?: BackendOption): Promise<DecryptedChunkStream> {
+  const reader = new ByteReader(chunks, 'chunks');
+  assertFileInfo(fileInfo);
+  const backend = resolveBackend(checkOptions(options).backend);
+  return openChunks(reader, fileInfo, backend);
+}
+
+/** Reads exactly the header (magic ‖ length ‖ JSON) from the front of a stream. */
+export async function readHeader(reader: ByteReader): Promise<Uint8Array> {
+  const prefix = await reader.read(HEADER_START);
+  const length = parseHeaderPrefix(prefix);
+  const json = await reader.read(length);
+  if (json.length < length) throw new MalformedFileError('truncated');
+  return concatBytes(prefix, json);
+}
+
+/** Decrypts a whole .minilock stream: header, then chunks. */
+export async function decryptStream(source: ByteSource, secretKey: Uint8Array, options?: BackendOption): Promise<DecryptedStream> {
+  const reader = new ByteReader(source, 'source');
+  assertBytes(secretKey, 'secretKey', KEY_BYTES);
+  const backend = resolveBackend(checkOptions(options).backend);
+  let opened: OpenedHeader;
+  try {
+    opened = openHeader(await readHeader(reader), secretKey, { backend });
+  } catch (error) {
+    await reader.cancel();
+    throw error;
+  }
+  const chunks = await openChunks(reader, opened.fileInfo, backend);
+  return { ...opened, ...chunks };
+}
+
+/** Where decryptToSink writes: pieces as they authenticate, then exactly one of commit() or abort(). */
+export interface PlaintextSink {
+  write(piece: Uint8Array): void | Promise<void>;
+  /** The whole file verified: make it visible (rename the temp file, …). */
+  commit(): void | Promise<void>;
+  /** Decryption failed after some writes: throw away what was written. */
+  abort(reason: unknown): void | Promise<void>;
+}
+
+export interface DecryptedFileInfo {
+  readonly senderID: string;
+  readonly recipientID: string;
+  readonly fileName: string;
+}
+
+/**
+ * Streams plaintext into `sink` and commits only if the whole file
+ * verified; on any failure calls sink.abort(error) and rethrows the error.
+ */
+export async function decryptToSink(source: ByteSource, secretKey: Uint8Array, sink: PlaintextSink, options?: BackendOption): Promise<DecryptedFileInfo> {
+  if (sink === null || typeof sink !== 'object' || typeof sink.write !== 'function' || typeof sink.commit !== 'function' || typeof sink.abort !== 'function') {
+    throw new TypeError('sink: expected { write, commit, abort }');
+  }
+  try {
+    const file = await decryptStream(source, secretKey, options);
+    for await (const piece of file.plaintext) await sink.write(piece);
+    await sink.commit();
+    return { senderID: file.senderID, recipientID: file.recipientID, fileName: file.fileName };
+  } catch (error) {
+    await sink.abort(error);
+    throw error;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Streaming encryption: plaintext pieces in, encrypted chunks out, memory
+ * bounded by about two chunks whatever the file size.
+ *
+ * The header depends on fileHash, which covers every chunk, so it can only be
+ * made after the last chunk: read `chunks` to the end, then call `finish()`
+ * for the header. Peerlock stores the two apart (DESIGN.md §5); for a single
+ * .minilock file write header ‖ chunks (the CLI spools the chunks to a temp
+ * file to do that in bounded memory).
+ */
+import { assertBytes } from '../crypto/bytes.js';
+import { ByteReader, type ByteSource } from './byte-reader.js';
+import { CHUNK_SIZE } from './format.js';
+import { FileEncryptor, type EncryptedHeader, type EncryptOptions } from './encryptor.js';
+import { concatBytes } from '../crypto/bytes.js';
+
+export interface EncryptStream {
+  /** The chunk stream, one Uint8Array per chunk (≤ 1 MiB + 20 bytes). Single use. */
+  readonly chunks: AsyncIterable<Uint8Array>;
+  /** The header, once `chunks` has been read to the end; throws before. */
+  finish(): EncryptedHeader;
+}
+
+export function encryptStream(source: ByteSource, options: EncryptOptions): EncryptStream {
+  const reader = new ByteReader(source, 'source');
+  const encryptor = FileEncryptor.create(options);
+  let started = false;
+  async function* chunks(): AsyncGenerator<Uint8Array, void, undefined> {
+    if (started) throw new Error('encryptStream: chunks can be read only once');
+    started = true;
+    try {
+      yield encryptor.nameChunk();
+      // Data chunks of exactly 1 MiB; the one that reaches the end of the
+      // input is flagged last (reference: dataPosition >= size - chunkSize),
+      // so a file of k MiB ends with a full last chunk, an empty file with an
+      // empty one. Knowing "last" takes a look one byte ahead.
+      for (;;) {
+        const plaintext = await reader.read(CHUNK_SIZE);
+        const last = plaintext.length < CHUNK_SIZE || (await reader.atEnd());
+        yield encryptor.dataChunk(plaintext, last);
+        plaintext.fill(0);
+        if (last) return;
+      }
+    } finally {
+      await reader.cancel();
+    }
+  }
+  return { chunks: chunks(), finish: () => encryptor.finish() };
+}
+
+export interface EncryptedFileParts extends EncryptedHeader {
+  /** The whole chunk stream. */
+  readonly chunks: Uint8Array;
+}
+
+/** Whole-buffer encryption, header and chunk stream apart. */
+export function encryptFileParts(plaintext: Uint8Array, options: EncryptOptions): EncryptedFileParts {
+  assertBytes(plaintext, 'plaintext');
+  const encryptor = FileEncryptor.create(options);
+  const framed: Uint8Array[] = [encryptor.nameChunk()];
+  let offset = 0;
+  for (;;) {
+    const end = Math.min(offset + CHUNK_SIZE, plaintext.length);
+    const last = end === plaintext.length;
+    framed.push(encryptor.dataChunk(plaintext.subarray(offset, end), last));
+    if (last) break;
+    offset = end;
+  }
+  return { ...encryptor.finish(), chunks: concatBytes(...framed) };
+}
+
+/** Whole-buffer encryption to a complete .minilock file (header ‖ chunks). */
+export function encryptFile(plaintext: Uint8Array, options: EncryptOptions): Uint8Array {
+  const parts = encryptFileParts(plaintext, options);
+  return concatBytes(parts.header, parts.chunks);
+}

@@ -1,0 +1,21 @@
+/** The miniLock file format, version 1: whole-buffer and streaming, header re-wrap. */
+export { MalformedFileError, NotARecipientError, type MalformedFileReason } from './errors.js';
+export { CHUNK_SIZE, FILE_NAME_BYTES, MAX_HEADER_BYTES, MAX_RECIPIENTS, FORMAT_VERSION } from './format.js';
+export type { ByteSource } from './byte-reader.js';
+export type { BackendOption, RandomOption, RandomSource } from './options.js';
+export type { FileInfo } from './file-info.js';
+export { decodeHeader, splitFile, type HeaderEntry, type MiniLockHeader } from './header.js';
+export { openHeader, type OpenedHeader } from './open-header.js';
+export type { EncryptOptions, EncryptedHeader } from './encryptor.js';
+export { encryptStream, encryptFile, encryptFileParts, type EncryptStream, type EncryptedFileParts } from './encrypt-stream.js';
+export {
+  decryptStream,
+  decryptChunkStream,
+  decryptToSink,
+  type DecryptedStream,
+  type DecryptedChunkStream,
+  type DecryptedFileInfo,
+  type PlaintextSink,
+} from './decrypt-stream.js';
+export { decryptFile, decryptChunks, type DecryptedFile, type DecryptedChunks } from './decrypt-file.js';
+export { rewrapHeader, type RewrapOptions } from './rewrap.js';

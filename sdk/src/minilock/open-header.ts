@@ -1,0 +1,25 @@
+/**
+ * Opening a header with the reader's secret key: which file key to use and
+ * who, authenticated, sent the file.
+ */
+import { assertBytes } from '../crypto/bytes.js';
+import { KEY_BYTES } from '../crypto/nacl.js';
+import { encodeMiniLockId } from '../keys/minilock-id.js';
+import { openDecryptInfo, type OpenedDecryptInfo } from './decrypt-info.js';
+import { decodeHeader } from './header.js';
+import { checkOptions, resolveBackend, type BackendOption } from './options.js';
+
+export type OpenedHeader = OpenedDecryptInfo;
+
+/**
+ * `header` is magic ‖ length ‖ JSON exactly (see splitFile). Throws
+ * MalformedFileError, NotARecipientError or DecryptionError.
+ */
+export function openHeader(header: Uint8Array, secretKey: Uint8Array, options?: BackendOption): OpenedHeader {
+  assertBytes(header, 'header');
+  assertBytes(secretKey, 'secretKey', KEY_BYTES);
+  const backend = resolveBackend(checkOptions(options).backend);
+  const parsed = decodeHeader(header);
+  const myID = encodeMiniLockId(backend.scalarMultBase(secretKey));
+  return openDecryptInfo(parsed.decryptInfo, parsed.ephemeralPublicKey, secretKey, myID, backend);
+}

@@ -1,0 +1,39 @@
+/**
+ * Sharing without re-encrypting (DESIGN.md §5): a new header that gives new
+ * recipients the same fileInfo, so the stored chunk stream is reused as is.
+ *
+ * The new header's sender is whoever re-wraps (the fileInfo box must come
+ * from a key the new recipients can verify), and it holds only the new
+ * recipients: a header has one ephemeral key, whose secret is gone once a
+ * header is sealed, so entries cannot be appended to an old header.
+ */
+import { assertBytes } from '../crypto/bytes.js';
+import { KEY_BYTES } from '../crypto/nacl.js';
+import { assertFileInfo, type FileInfo } from './file-info.js';
+import { openHeader } from './open-header.js';
+import { checkOptions, resolveBackend, resolveRandom, type BackendOption, type RandomOption } from './options.js';
+import { resolveRecipients } from './recipients.js';
+import { sealHeader, senderFromSecretKey } from './seal-header.js';
+
+export type RewrapOptions = BackendOption & RandomOption;
+
+/**
+ * `source` is either a header the holder of `secretKey` can open (they are
+ * one of its recipients), or the fileInfo they kept from encryptStream /
+ * openHeader. `secretKey` signs the new entries as their sender.
+ */
+export function rewrapHeader(source: Uint8Array | FileInfo, secretKey: Uint8Array, recipients: readonly string[], options?: RewrapOptions): Uint8Array {
+  const o = checkOptions(options);
+  const backend = resolveBackend(o.backend);
+  const random = resolveRandom(o.random);
+  assertBytes(secretKey, 'secretKey', KEY_BYTES);
+  const list = resolveRecipients(recipients, 'recipients');
+  let fileInfo: FileInfo;
+  if (source instanceof Uint8Array) {
+    fileInfo = openHeader(source, secretKey, { backend }).fileInfo;
+  } else {
+    assertFileInfo(source, 'source');
+    fileInfo = source;
+  }
+  return sealHeader(fileInfo, senderFromSecretKey(secretKey, backend, 'secretKey'), list, random, backend);
+}
