@@ -10,6 +10,8 @@ import { DuplicateEventTypeError, UnknownEventTypeError } from './schema-errors.
 export interface EventRegistry<D extends AnyEventDefinition> {
   readonly types: ReadonlySet<EventTypeOf<D>>;
   has(type: string): type is EventTypeOf<D>;
+  /** The version new events of this type are written at. */
+  currentVersion(type: EventTypeOf<D>): number;
   /** The decoded event, with `schemaVersion` set to the current version. */
   decode(event: RecordedEvent): EventOf<D>;
   /** Validates a current-version payload for appending. */
@@ -31,6 +33,7 @@ export function createEventRegistry<const Definitions extends readonly AnyEventD
   return {
     types: new Set(byType.keys() as Iterable<EventTypeOf<D>>),
     has: (type: string): type is EventTypeOf<D> => byType.has(type),
+    currentVersion: (type) => lookup(type).version,
     decode(event) {
       const definition = lookup(event.type);
       return { ...event, schemaVersion: definition.version, data: definition.decode(event.data, event.schemaVersion) } as EventOf<D>;

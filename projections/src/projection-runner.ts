@@ -1,0 +1,149 @@
+import type { RecordedEvent } from '@peerlock/schema';
+import type { EventSource } from './event-source.js';
+import { foldEvents, type Projection } from './projection.js';
+import type { CommitOutcome, ReadModelStore } from './storage/read-model-store.js';
+
+export interface ProjectionLag {
+  /** Position of the newest event in the log. */
+  readonly head: bigint;
+  /** Position of the last event folded into the read model. */
+  readonly checkpoint: bigint;
+  /** head − checkpoint: a count of events for SQLite and PostgreSQL (dense positions), a log distance for KurrentDB. */
+  readonly behind: bigint;
+}
+
+export interface ProjectionRunnerOptions<Doc, Event extends RecordedEvent> {
+  readonly source: EventSource;
+  readonly store: ReadModelStore;
+  readonly projection: Projection<Doc, Event>;
+  /** Events per transaction. Larger batches replay faster; smaller ones hold row locks for less time. */
+  readonly batchSize?: number;
+  /** Called when the live loop fails; it retries after `retryDelayMs` (doubling up to 30 s). */
+  readonly onError?: (error: unknown) => void;
+  readonly retryDelayMs?: number;
+}
+
+/**
+ * Applies events to one read model in global order, exactly once: every batch
+ * commits its rows and the checkpoint together, and only if the checkpoint is
+ * still where the batch started (see ReadModelStore.commit). Any number of
+ * runners of one projection may run against one store; each event still lands once.
+ */
+export class ProjectionRunner<Doc, Event extends RecordedEvent = RecordedEvent> {
+  private readonly source: EventSource;
+  private readonly store: ReadModelStore;
+  private readonly projection: Projection<Doc, Event>;
+  private readonly batchSize: number;
+  private live: { controller: AbortController; done: Promise<void> } | undefined;
+
+  constructor(private readonly options: ProjectionRunnerOptions<Doc, Event>) {
+    this.source = options.source;
+    this.store = options.store;
+    this.projection = options.projection;
+    this.batchSize = options.batchSize ?? 1000;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError('batchSize must be a positive integer');
+  }
+
+  get name(): string {
+    return this.projection.name;
+  }
+
+  /** Applies every event up to the log head as it is now; returns the new checkpoint. */
+  async catchUp(): Promise<bigint> {
+    let checkpoint = (await this.store.prepare(this.projection)).position;
+    const head = await this.source.headPosition();
+    while (checkpoint < head) {
+      const events = await this.source.readAll({ after: checkpoint, maxCount: this.batchSize });
+      if (events.length === 0) break;
+      // When stale, another runner (or a rebuild) moved the checkpoint: carry on from wherever it is now.
+      checkpoint = (await this.applyBatch(checkpoint, events)).checkpoint;
+    }
+    return checkpoint;
+  }
+
+  /** Drops the read model and replays the log from zero up to the current head. */
+  async rebuild(): Promise<bigint> {
+    await this.store.reset(this.projection);
+    return this.catchUp();
+  }
+
+  async lag(): Promise<ProjectionLag> {
+    const [head, stored] = await Promise.all([this.source.headPosition(), this.store.checkpoint(this.projection.name)]);
+    const checkpoint = stored?.position ?? 0n;
+    return { head, checkpoint, behind: head > checkpoint ? head - checkpoint : 0n };
+  }
+
+  /** Follows the log in the background (catch-up, then live) until `stop`. */
+  start(): void {
+    if (this.live) return;
+    const controller = new AbortController();
+    this.live = { controller, done: this.follow(controller.signal) };
+  }
+
+  async stop(): Promise<void> {
+    const live = this.live;
+    if (!live) return;
+    this.live = undefined;
+    live.controller.abort();
+    await live.done;
+  }
+
+  private async follow(signal: AbortSignal): Promise<void> {
+    const initialDelay = this.options.retryDelayMs ?? 1000;
+    let delay = initialDelay;
+    while (!signal.aborted) {
+      try {
+        await this.followOnce(signal);
+        delay = initialDelay;
+      } catch (error) {
+        if (signal.aborted) return;
+        this.options.onError?.(error);
+        await sleep(delay, signal);
+        delay = Math.min(delay * 2, 30_000);
+      }
+    }
+  }
+
+  /** Returns when the subscription must restart from the stored checkpoint (someone else moved it). */
+  private async followOnce(signal: AbortSignal): Promise<void> {
+    let checkpoint = (await this.store.prepare(this.projection)).position;
+    for await (const events of this.source.subscribe({ after: checkpoint, signal })) {
+      for (let start = 0; start < events.length; start += this.batchSize) {
+        const result = await this.applyBatch(checkpoint, events.slice(start, start + this.batchSize));
+        if (result.outcome === 'stale') return;
+        checkpoint = result.checkpoint;
+      }
+    }
+  }
+
+  private async applyBatch(from: bigint, events: readonly RecordedEvent[]): Promise<{ outcome: CommitOutcome; checkpoint: bigint }> {
+    const handled: Event[] = [];
+    for (const event of events) {
+      if (this.projection.handles.has(event.type)) handled.push(this.projection.decode(event));
+    }
+    const documentIds = new Set<string>();
+    for (const event of handled) for (const id of this.projection.documentIds(event)) documentIds.add(id);
+    const to = events[events.length - 1]!.globalPosition;
+    const outcome = await this.store.commit<Doc>(this.projection.name, {
+      from,
+      to,
+      documentIds: [...documentIds],
+      fold: (view) => foldEvents(this.projection, view, handled),
+    });
+    if (outcome === 'committed') return { outcome, checkpoint: to };
+    const stored = await this.store.prepare(this.projection);
+    return { outcome, checkpoint: stored.position };
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

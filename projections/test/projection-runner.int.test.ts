@@ -1,0 +1,167 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  PostgresReadModelStore,
+  ProjectionRunner,
+  ProjectionVersionMismatchError,
+  SqliteReadModelStore,
+  type ReadModelStore,
+} from '../src/index.js';
+import { ArrayEventSource } from './support/array-event-source.js';
+import { ledgerProjection, type Ledger } from './support/ledger-projection.js';
+import { createTestSchema, DATABASE_URL, postgresSkipReason } from './support/postgres.js';
+
+/** Deterministic pseudo-random numbers (xorshift32): the same log on every run. */
+function random(seed: number) {
+  let state = seed;
+  return (below: number) => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) % below;
+  };
+}
+
+function fillLog(source: ArrayEventSource, count: number, seed = 7): void {
+  const next = random(seed);
+  for (let i = 0; i < count; i++) {
+    const account = `acct-${next(20)}`;
+    if (next(25) === 0) source.append(account, 'AccountClosed', { account });
+    else source.append(account, 'Deposited', { account, amount: 1 + next(100) });
+    // Noise the projection does not handle must still move the checkpoint.
+    if (next(10) === 0) source.append('other', 'SomethingElse', { i });
+  }
+}
+
+/** The read model computed directly from the array, the obvious way. */
+function expectedLedger(source: ArrayEventSource): { id: string; doc: Ledger }[] {
+  const ledgers = new Map<string, Ledger>();
+  for (const event of source.events) {
+    const data = event.data as { account: string; amount: number };
+    if (event.type === 'AccountClosed') ledgers.delete(data.account);
+    if (event.type === 'Deposited') {
+      const ledger = ledgers.get(data.account);
+      ledgers.set(data.account, { balance: (ledger?.balance ?? 0) + data.amount, positions: [...(ledger?.positions ?? []), event.globalPosition.toString()] });
+    }
+  }
+  return [...ledgers].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, doc]) => ({ id, doc }));
+}
+
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+function runnerSuite(name: string, open: () => Promise<{ store: () => ReadModelStore; close(): Promise<void> }>, skip = '') {
+  describe.skipIf(skip !== '')(`projection runner on ${name}${skip}`, () => {
+    let env: Awaited<ReturnType<typeof open>>;
+    beforeAll(async () => {
+      env = await open();
+    });
+    afterAll(async () => {
+      await env?.close();
+    });
+
+    it('applies the whole log in order and records the last position as checkpoint', async () => {
+      const source = new ArrayEventSource();
+      fillLog(source, 1500);
+      const store = env.store();
+      const runner = new ProjectionRunner({ source, store, projection: ledgerProjection({ name: 'ledger_catch_up' }), batchSize: 200 });
+      expect(await runner.catchUp()).toBe(await source.headPosition());
+      expect(await store.list('ledger_catch_up')).toEqual(expectedLedger(source));
+      expect(await runner.lag()).toEqual({ head: BigInt(source.events.length), checkpoint: BigInt(source.events.length), behind: 0n });
+    });
+
+    it('leaves rows and checkpoint untouched when a batch fails, then applies it exactly once', async () => {
+      const source = new ArrayEventSource();
+      fillLog(source, 300);
+      const poison = source.append('acct-x', 'Deposited', { account: 'acct-x', amount: 1_000_000 });
+      fillLog(source, 300, 11);
+      const store = env.store();
+      const failing = new ProjectionRunner({ source, store, projection: ledgerProjection({ name: 'ledger_failure', failOn: 1_000_000 }), batchSize: 64 });
+      await expect(failing.catchUp()).rejects.toThrow('fold failed');
+      const { checkpoint } = await failing.lag();
+      // Every batch before the failing one committed; the failing one (64 events) did not.
+      expect(checkpoint).toBeLessThan(poison.globalPosition);
+      expect(checkpoint).toBeGreaterThanOrEqual(poison.globalPosition - 64n);
+      const before = await store.list<Ledger>('ledger_failure');
+      // Nothing of the failed batch is visible: every stored position is at or below the checkpoint.
+      expect(before.flatMap(({ doc }) => doc.positions.map(BigInt)).every((position) => position <= checkpoint)).toBe(true);
+
+      const fixed = new ProjectionRunner({ source, store, projection: ledgerProjection({ name: 'ledger_failure' }), batchSize: 64 });
+      await fixed.catchUp();
+      expect(await store.list('ledger_failure')).toEqual(expectedLedger(source));
+    });
+
+    it('applies each event once when several runners race on one read model', async () => {
+      const source = new ArrayEventSource();
+      fillLog(source, 2000, 3);
+      const runners = [1, 2, 3].map(() => new ProjectionRunner({ source, store: env.store(), projection: ledgerProjection({ name: 'ledger_race' }), batchSize: 50 }));
+      await Promise.all(runners.map((runner) => runner.catchUp()));
+      expect(await env.store().list('ledger_race')).toEqual(expectedLedger(source));
+    });
+
+    it('follows the log live and reports its lag', async () => {
+      const source = new ArrayEventSource();
+      fillLog(source, 100, 5);
+      const store = env.store();
+      const runner = new ProjectionRunner({ source, store, projection: ledgerProjection({ name: 'ledger_live' }), batchSize: 30 });
+      expect((await runner.lag()).behind).toBe(BigInt(source.events.length));
+      runner.start();
+      try {
+        await until(async () => (await runner.lag()).behind === 0n);
+        fillLog(source, 100, 9);
+        await until(async () => (await runner.lag()).behind === 0n);
+        expect(await store.list('ledger_live')).toEqual(expectedLedger(source));
+      } finally {
+        await runner.stop();
+      }
+    });
+
+    it('rebuilds from zero to the same rows, and refuses rows of another projection version', async () => {
+      const source = new ArrayEventSource();
+      fillLog(source, 800, 13);
+      const store = env.store();
+      const runner = new ProjectionRunner({ source, store, projection: ledgerProjection({ name: 'ledger_rebuild' }), batchSize: 100 });
+      await runner.catchUp();
+      const incremental = await store.list('ledger_rebuild');
+      expect(await runner.rebuild()).toBe(await source.headPosition());
+      expect(await store.list('ledger_rebuild')).toEqual(incremental);
+
+      const v2 = new ProjectionRunner({ source, store, projection: ledgerProjection({ name: 'ledger_rebuild', version: 2 }) });
+      const error = await v2.catchUp().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProjectionVersionMismatchError);
+      expect(error).toMatchObject({ code: 'PROJECTION_VERSION_MISMATCH', storedVersion: 1, codeVersion: 2 });
+      await v2.rebuild();
+      expect(await store.list('ledger_rebuild')).toEqual(incremental);
+      expect(await store.checkpoint('ledger_rebuild')).toEqual({ position: await source.headPosition(), version: 2 });
+    });
+  });
+}
+
+runnerSuite('SQLite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'peerlock-projections-'));
+  const stores: SqliteReadModelStore[] = [];
+  return {
+    // A new connection each time: racing runners really are separate connections to one file.
+    store: () => {
+      const store = SqliteReadModelStore.open(join(dir, 'read-models.db'));
+      stores.push(store);
+      return store;
+    },
+    async close() {
+      for (const store of stores) store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+runnerSuite(
+  'PostgreSQL',
+  async () => {
+    const db = await createTestSchema();
+    return { store: () => new PostgresReadModelStore(db.pool, { schema: db.schema }), close: () => db.drop() };
+  },
+  DATABASE_URL ? '' : postgresSkipReason,
+);
