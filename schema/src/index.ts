@@ -5,3 +5,5 @@ export * from './events/event-definition.js';
 export * from './events/event-registry.js';
 export * from './accounts/account-fields.js';
 export * from './accounts/account-events.js';
+export * from './events/account-profile-events.js';
+export * from './events/second-factor-events.js';
