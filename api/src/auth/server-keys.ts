@@ -1,0 +1,73 @@
+/**
+ * Server keys (DESIGN.md §2; docs/auth.md "Server keys"):
+ *
+ *   long-term   Ed25519 key pair from the 32-byte signing seed (RFC 8032 §5.1.5).
+ *               Clients pin its public key.
+ *   ephemeral   an X25519 key pair per UTC day d:
+ *                 secret_d = HMAC-SHA-256(K_eph, u64be(d))      K_eph = sub-key "ephemeral-x25519/v1"
+ *               valid from d·86400 to (d+1)·86400 + 1 h (an hour of overlap so a
+ *               batch fetched just before midnight still verifies), and signed:
+ *                 sig_d = Ed25519(longTerm, serverKeySignedBytes(pk_d, validFrom, validUntil))
+ *
+ * Deriving the daily key from a shared secret, rather than generating and
+ * storing it, lets every node of a cluster compute the same key with no
+ * coordination. The cost is that the root key's compromise exposes past
+ * ephemeral keys too; they only ever boxed random challenges and tokens whose
+ * lifetime is minutes, so nothing long-lived is lost.
+ */
+import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { box, keyPairFromSecretKey, randomBytes, serverKeySignedBytes, type KeyPair } from '@peerlock/sdk';
+import { deriveSubKey, hmacSha256 } from './key-derivation.js';
+import type { ServerSecrets } from './server-secrets.js';
+
+const DAY_SECONDS = 86_400;
+const OVERLAP_SECONDS = 3_600;
+/** DER prefix of a PKCS#8 Ed25519 private key (RFC 8410 §7); the 32-byte seed follows. */
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+export interface EphemeralKey {
+  readonly day: number;
+  readonly keyPair: KeyPair;
+  readonly validFrom: number;
+  readonly validUntil: number;
+  readonly signature: Uint8Array;
+}
+
+export interface BoxedSecret {
+  readonly nonce: Uint8Array;
+  readonly ciphertext: Uint8Array;
+}
+
+export class ServerKeys {
+  readonly signingPublicKey: Uint8Array;
+  private readonly signingKey: KeyObject;
+  private readonly ephemeralRoot: Uint8Array;
+  private cached: EphemeralKey | null = null;
+
+  constructor(secrets: ServerSecrets) {
+    this.signingKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, secrets.signingSeed]), format: 'der', type: 'pkcs8' });
+    // The raw public key is the last 32 bytes of its SPKI encoding (RFC 8410 §4).
+    this.signingPublicKey = new Uint8Array(createPublicKey(this.signingKey).export({ format: 'der', type: 'spki' }).subarray(-32));
+    this.ephemeralRoot = deriveSubKey(secrets.rootKey, 'ephemeral-x25519/v1');
+  }
+
+  /** Today's signed ephemeral key (cached for the day). */
+  ephemeral(nowMs: number): EphemeralKey {
+    const day = Math.floor(nowMs / 1000 / DAY_SECONDS);
+    if (this.cached?.day === day) return this.cached;
+    const dayBytes = new Uint8Array(8);
+    new DataView(dayBytes.buffer).setBigUint64(0, BigInt(day));
+    const keyPair = keyPairFromSecretKey(hmacSha256(this.ephemeralRoot, dayBytes));
+    const validFrom = day * DAY_SECONDS;
+    const validUntil = validFrom + DAY_SECONDS + OVERLAP_SECONDS;
+    const signature = new Uint8Array(sign(null, serverKeySignedBytes(keyPair.publicKey, validFrom, validUntil), this.signingKey));
+    this.cached = { day, keyPair, validFrom, validUntil, signature };
+    return this.cached;
+  }
+
+  /** NaCl box (X25519-XSalsa20-Poly1305) from today's ephemeral key, fresh random 24-byte nonce. */
+  boxTo(recipientPublicKey: Uint8Array, plaintext: Uint8Array, nowMs: number): BoxedSecret {
+    const nonce = randomBytes(24);
+    return { nonce, ciphertext: box(plaintext, nonce, recipientPublicKey, this.ephemeral(nowMs).keyPair.secretKey) };
+  }
+}

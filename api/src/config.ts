@@ -1,0 +1,186 @@
+/**
+ * Server configuration from `PEERLOCK_*` environment variables, validated
+ * once at start (DESIGN.md §7). Every problem is reported together, by
+ * variable name, and values of secret variables are never echoed.
+ *
+ * Defaults are the safe production ones; `PEERLOCK_MODE=dev` (what
+ * `npm start` sets) turns on GraphiQL, introspection and plain HTTP.
+ */
+import { resolve } from 'node:path';
+
+export type StoreKind = 'sqlite' | 'postgres' | 'kurrentdb';
+export type Mode = 'dev' | 'production';
+
+export interface RateLimitConfig {
+  windowSeconds: number;
+  signupPerAddress: number;
+  signupPerUsername: number;
+  challengePerAddress: number;
+  challengePerUsername: number;
+  twoFactorPerAddress: number;
+  twoFactorPerUsername: number;
+}
+
+export interface LimitsConfig {
+  maxDepth: number;
+  maxCost: number;
+  maxBodyBytes: number;
+}
+
+export interface AppConfig {
+  mode: Mode;
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  publicUrl: string | null;
+  dataDir: string;
+  store: StoreKind;
+  databaseUrl: string | null;
+  /** PostgreSQL schema holding every Peerlock table (one per test file). */
+  databaseSchema: string;
+  kurrentdbUrl: string | null;
+  tokenTtlSeconds: number;
+  tokenBatchSize: number;
+  maxOutstandingTokens: number;
+  rateLimits: RateLimitConfig;
+  limits: LimitsConfig;
+  tls: { certPath: string; keyPath: string } | null;
+  trustProxy: boolean;
+  corsOrigins: string[];
+  /** base64 32-byte secrets; null: generated into the data directory on first start. */
+  signingSeed: string | null;
+  macKey: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const known = new Set<string>();
+  const str = (name: string): string | undefined => {
+    known.add(name);
+    const v = env[name];
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      problems.push(`${name}: expected an integer in ${min}..${max}`);
+      return fallback;
+    }
+    return n;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    problems.push(`${name}: expected true or false`);
+    return fallback;
+  };
+  const oneOf = <T extends string>(name: string, values: readonly T[], fallback: T): T => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    if ((values as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name}: expected one of ${values.join(', ')}`);
+    return fallback;
+  };
+  const secret = (name: string): string | null => {
+    const raw = str(name);
+    if (raw === undefined) return null;
+    if (!/^[A-Za-z0-9+/]{43}=$/.test(raw)) problems.push(`${name}: expected 32 bytes in base64 (value not shown)`);
+    return raw;
+  };
+
+  const mode = oneOf<Mode>('PEERLOCK_MODE', ['dev', 'production'], 'production');
+  const store = oneOf<StoreKind>('PEERLOCK_STORE', ['sqlite', 'postgres', 'kurrentdb'], 'sqlite');
+  const databaseUrl = str('PEERLOCK_DATABASE_URL') ?? null;
+  const kurrentdbUrl = str('PEERLOCK_KURRENTDB_URL') ?? null;
+  // KurrentDB holds events only; tokens, rate limits and data keys still need SQL shared by all nodes.
+  if ((store === 'postgres' || store === 'kurrentdb') && !databaseUrl) problems.push(`PEERLOCK_DATABASE_URL: required when PEERLOCK_STORE=${store}`);
+  if (store === 'kurrentdb' && !kurrentdbUrl) problems.push('PEERLOCK_KURRENTDB_URL: required when PEERLOCK_STORE=kurrentdb');
+  const databaseSchema = str('PEERLOCK_DATABASE_SCHEMA') ?? 'public';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) problems.push('PEERLOCK_DATABASE_SCHEMA: expected a lowercase SQL identifier');
+
+  const publicUrl = str('PEERLOCK_PUBLIC_URL') ?? null;
+  if (publicUrl !== null && !URL.canParse(publicUrl)) problems.push('PEERLOCK_PUBLIC_URL: expected an absolute URL');
+
+  const certPath = str('PEERLOCK_TLS_CERT');
+  const keyPath = str('PEERLOCK_TLS_KEY');
+  if ((certPath === undefined) !== (keyPath === undefined)) problems.push('PEERLOCK_TLS_CERT and PEERLOCK_TLS_KEY: set both or neither');
+  const tls = certPath && keyPath ? { certPath: resolve(certPath), keyPath: resolve(keyPath) } : null;
+  const trustProxy = bool('PEERLOCK_TRUST_PROXY', false);
+  if (mode === 'production' && !tls && !trustProxy) {
+    problems.push('PEERLOCK_TLS_CERT/PEERLOCK_TLS_KEY or PEERLOCK_TRUST_PROXY=true: production needs TLS here or at a trusted proxy (or set PEERLOCK_MODE=dev)');
+  }
+
+  const corsRaw = str('PEERLOCK_CORS_ORIGINS');
+  const corsOrigins = corsRaw ? corsRaw.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  for (const o of corsOrigins) if (!URL.canParse(o)) problems.push('PEERLOCK_CORS_ORIGINS: expected comma-separated origins');
+
+  const config: AppConfig = {
+    mode,
+    host: str('PEERLOCK_HOST') ?? '127.0.0.1',
+    port: int('PEERLOCK_PORT', 4000, 0, 65535),
+    publicUrl,
+    dataDir: resolve(str('PEERLOCK_DATA_DIR') ?? 'data'),
+    store,
+    databaseUrl,
+    databaseSchema,
+    kurrentdbUrl,
+    tokenTtlSeconds: int('PEERLOCK_TOKEN_TTL_SECONDS', 600, 10, 86_400),
+    tokenBatchSize: int('PEERLOCK_TOKEN_BATCH_SIZE', 32, 1, 256),
+    maxOutstandingTokens: int('PEERLOCK_MAX_OUTSTANDING_TOKENS', 1024, 1, 1024),
+    rateLimits: {
+      windowSeconds: int('PEERLOCK_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
+      signupPerAddress: int('PEERLOCK_RATE_LIMIT_SIGNUP_PER_ADDRESS', 20, 1, 1_000_000),
+      signupPerUsername: int('PEERLOCK_RATE_LIMIT_SIGNUP_PER_USERNAME', 10, 1, 1_000_000),
+      challengePerAddress: int('PEERLOCK_RATE_LIMIT_CHALLENGE_PER_ADDRESS', 120, 1, 1_000_000),
+      challengePerUsername: int('PEERLOCK_RATE_LIMIT_CHALLENGE_PER_USERNAME', 30, 1, 1_000_000),
+      twoFactorPerAddress: int('PEERLOCK_RATE_LIMIT_TWO_FACTOR_PER_ADDRESS', 30, 1, 1_000_000),
+      twoFactorPerUsername: int('PEERLOCK_RATE_LIMIT_TWO_FACTOR_PER_USERNAME', 10, 1, 1_000_000),
+    },
+    limits: {
+      maxDepth: int('PEERLOCK_MAX_QUERY_DEPTH', 8, 2, 64),
+      maxCost: int('PEERLOCK_MAX_QUERY_COST', 200, 10, 100_000),
+      maxBodyBytes: int('PEERLOCK_MAX_BODY_BYTES', 65_536, 1024, 10_485_760),
+    },
+    tls,
+    trustProxy,
+    corsOrigins,
+    signingSeed: secret('PEERLOCK_SIGNING_KEY'),
+    macKey: secret('PEERLOCK_MAC_KEY'),
+  };
+
+  // A misspelt variable would silently fall back to a default: refuse it instead.
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('PEERLOCK_') && !known.has(name) && !IGNORED.has(name)) problems.push(`${name}: unknown variable`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** Read by other parts of the toolchain, not by the server. */
+const IGNORED = new Set(['PEERLOCK_NO_SODIUM']);
+
+/** For logs: the configuration with secrets replaced. */
+export function describeConfig(config: AppConfig): Record<string, unknown> {
+  return {
+    ...config,
+    databaseUrl: config.databaseUrl ? '(set)' : null,
+    kurrentdbUrl: config.kurrentdbUrl ? '(set)' : null,
+    signingSeed: config.signingSeed ? '(set)' : '(data directory)',
+    macKey: config.macKey ? '(set)' : '(data directory)',
+  };
+}
+

@@ -1,0 +1,112 @@
+/**
+ * The closed list of error codes a client can see (STYLE.md §6). Every error
+ * that leaves the server carries one of these in `extensions.code`; anything
+ * else is masked as INTERNAL with no message detail, stack or cause.
+ * Clients (SDK, CLI) switch on the code, never on the message.
+ */
+import { GraphQLError } from 'graphql';
+
+export const ERROR_CODES = [
+  'BAD_INPUT',
+  'UNAUTHENTICATED',
+  'TOKEN_INVALID',
+  'CHALLENGE_INVALID',
+  'TWO_FACTOR_REQUIRED',
+  'TWO_FACTOR_INVALID',
+  'RATE_LIMITED',
+  'USERNAME_TAKEN',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'QUOTA_EXCEEDED',
+  'CONFLICT',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  TOKEN_INVALID: 401,
+  CHALLENGE_INVALID: 401,
+  TWO_FACTOR_REQUIRED: 401,
+  TWO_FACTOR_INVALID: 401,
+  RATE_LIMITED: 429,
+  USERNAME_TAKEN: 409,
+  NOT_FOUND: 404,
+  FORBIDDEN: 403,
+  QUOTA_EXCEEDED: 413,
+  CONFLICT: 409,
+  INTERNAL: 500,
+};
+
+const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
+  BAD_INPUT: 'Bad input',
+  UNAUTHENTICATED: 'Authentication required',
+  TOKEN_INVALID: 'Invalid token',
+  CHALLENGE_INVALID: 'Challenge failed',
+  TWO_FACTOR_REQUIRED: 'Two-factor code required',
+  TWO_FACTOR_INVALID: 'Invalid two-factor code',
+  RATE_LIMITED: 'Too many requests',
+  USERNAME_TAKEN: 'Username taken',
+  NOT_FOUND: 'Not found',
+  FORBIDDEN: 'Forbidden',
+  QUOTA_EXCEEDED: 'Quota exceeded',
+  CONFLICT: 'Conflict',
+  INTERNAL: 'Unexpected error',
+};
+
+export interface PeerlockErrorDetails {
+  /** RATE_LIMITED: whole seconds until a retry can succeed. */
+  retryAfterSeconds?: number;
+  /** BAD_INPUT: which argument, never its value. */
+  field?: string;
+}
+
+/**
+ * A refusal the client is meant to see. Messages are fixed per code and say
+ * nothing an attacker could use (no "user exists but password wrong").
+ */
+export class PeerlockError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly details: PeerlockErrorDetails = {},
+  ) {
+    super(DEFAULT_MESSAGE[code]);
+    this.name = 'PeerlockError';
+  }
+
+  toGraphQLError(requestId?: string): GraphQLError {
+    return new GraphQLError(this.message, {
+      extensions: {
+        code: this.code,
+        ...(this.details.field !== undefined ? { field: this.details.field } : {}),
+        ...(this.details.retryAfterSeconds !== undefined ? { retryAfterSeconds: this.details.retryAfterSeconds } : {}),
+        ...(requestId ? { requestId } : {}),
+        http: {
+          status: HTTP_STATUS[this.code],
+          ...(this.details.retryAfterSeconds !== undefined ? { headers: { 'retry-after': String(this.details.retryAfterSeconds) } } : {}),
+        },
+      },
+    });
+  }
+}
+
+export const badInput = (field: string): PeerlockError => new PeerlockError('BAD_INPUT', { field });
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+export function httpStatusOf(code: ErrorCode): number {
+  return HTTP_STATUS[code];
+}
+
+export function internalError(requestId?: string): GraphQLError {
+  return new GraphQLError(DEFAULT_MESSAGE.INTERNAL, {
+    extensions: { code: 'INTERNAL', ...(requestId ? { requestId } : {}), http: { status: 500 } },
+  });
+}
+
+export function codedError(code: ErrorCode, requestId?: string, details?: PeerlockErrorDetails): GraphQLError {
+  return new PeerlockError(code, details).toGraphQLError(requestId);
+}
