@@ -6,3 +6,4 @@ export * from './storage/read-model-store.js';
 export * from './storage/sqlite-read-model-store.js';
 export * from './storage/postgres-read-model-store.js';
 export * from './user-directory/user-directory-projection.js';
+export * from './account-profiles/account-profile-projection.js';
