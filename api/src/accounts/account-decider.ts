@@ -43,6 +43,7 @@ export interface ActiveAccount {
   readonly miniLockId: string;
   readonly authPublicKey: string;
   readonly dataKeyId: string;
+  readonly encryptedProfile: ErasableData;
   readonly recoveryCodeHash: string | null;
   readonly twoFactor: TwoFactorState | null;
   readonly lockout: LockoutState;
@@ -235,6 +236,7 @@ export function evolve(state: AccountState, e: AccountDomainEvent): AccountState
         miniLockId: e.data.miniLockId,
         authPublicKey: e.data.authPublicKey,
         dataKeyId: e.data.encryptedProfile.keyId,
+        encryptedProfile: e.data.encryptedProfile,
         recoveryCodeHash: null,
         twoFactor: null,
         lockout: NO_LOCKOUT,
@@ -250,7 +252,7 @@ export function evolve(state: AccountState, e: AccountDomainEvent): AccountState
 function evolveActive(state: ActiveAccount, e: AccountDomainEvent): ActiveAccount {
   switch (e.type) {
     case 'ProfileUpdated':
-      return state;
+      return { ...state, encryptedProfile: e.data.encryptedProfile };
     case 'RecoveryCodeSet':
       return { ...state, recoveryCodeHash: e.data.recoveryCodeHash };
     case 'TwoFactorEnabled':

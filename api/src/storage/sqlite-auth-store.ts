@@ -7,6 +7,7 @@
  * better-sqlite3 is synchronous, so each method runs to completion before
  * any other JavaScript; across processes, SQLite's write lock serialises.
  */
+import { chmodSync, closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { AuthStore, IssuedTokens, RateLimitHit } from './auth-store.js';
 
@@ -35,6 +36,9 @@ export class SqliteAuthStore implements AuthStore {
   private readonly issueTx;
 
   constructor(path: string) {
+    // Data keys live here: owner-only from the first byte (SQLite gives -wal and -shm the same mode).
+    closeSync(openSync(path, 'a', 0o600));
+    chmodSync(path, 0o600);
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');

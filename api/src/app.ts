@@ -1,0 +1,166 @@
+/**
+ * The composition root (STYLE.md §10): buildApp(config) wires stores, keys,
+ * services, the GraphQL schema and the plugins, and returns start/stop.
+ * Nothing listens and nothing is opened until start().
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { ProjectionRunner, accountProfileProjection, userDirectoryProjection } from '@peerlock/projections';
+import type { AppConfig } from './config.js';
+import { AccountCommands } from './accounts/account-commands.js';
+import { DirectoryQueries } from './accounts/directory-queries.js';
+import { EventStoreAccountRepository } from './accounts/event-store-account-repository.js';
+import { PersonalDataVault } from './accounts/personal-data.js';
+import { StateSealer } from './auth/sealed-state.js';
+import { loadServerSecrets } from './auth/server-secrets.js';
+import { ServerKeys } from './auth/server-keys.js';
+import { TokenIssuer } from './auth/token-issuer.js';
+import { buildSchema } from './graphql/schema.js';
+import type { GraphQLContext } from './graphql/builder.js';
+import { maskError, useErrorCodes } from './plugins/use-error-codes.js';
+import { useOperationLimits } from './plugins/use-operation-limits.js';
+import { useProductionHardening } from './plugins/use-production-hardening.js';
+import { requestIdOf, useRequestId } from './plugins/use-request-id.js';
+import { useTokenAuth } from './plugins/use-token-auth.js';
+import { RateLimiter } from './ratelimit/rate-limiter.js';
+import type { Services } from './services.js';
+import { createLogger } from './logger.js';
+import { openStores, type Stores } from './storage/open-stores.js';
+import { OneTimeCodes } from './twofactor/one-time-codes.js';
+
+export interface BuildOptions {
+  /** The clock; tests move it to expire challenges and step TOTP. Default Date.now. */
+  readonly now?: () => number;
+}
+
+export interface PeerlockApp {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The GraphQL endpoint, once started. */
+  readonly url: string;
+  /** For tests and benchmarks: the services behind the resolvers. */
+  readonly services: Services;
+}
+
+interface ServerContext {
+  req: IncomingMessage;
+}
+
+export function buildApp(config: AppConfig, options: BuildOptions = {}): PeerlockApp {
+  const now = options.now ?? Date.now;
+  let stores: Stores | undefined;
+  let services: Services | undefined;
+  let server: Server | undefined;
+  let runners: ProjectionRunner<unknown>[] = [];
+  let url: string | undefined;
+
+  const clientAddress = (request: Request, req: IncomingMessage | undefined): string => {
+    if (config.trustProxy) {
+      // The proxy appends the address it saw: the last entry is the only one we can trust.
+      const forwarded = request.headers.get('x-forwarded-for')?.split(',').map((s) => s.trim()).filter(Boolean);
+      const last = forwarded?.[forwarded.length - 1];
+      if (last) return last;
+    }
+    return req?.socket.remoteAddress ?? 'unknown';
+  };
+
+  async function start(): Promise<void> {
+    if (server) return;
+    const secrets = loadServerSecrets(config);
+    stores = await openStores(config);
+    const keys = new ServerKeys(secrets);
+    const vault = new PersonalDataVault(stores.auth);
+    runners = [
+      new ProjectionRunner({ source: stores.events, store: stores.readModels, projection: userDirectoryProjection }),
+      new ProjectionRunner({ source: stores.events, store: stores.readModels, projection: accountProfileProjection }),
+    ] as ProjectionRunner<unknown>[];
+    const catchUp = async () => {
+      for (const r of runners) await r.catchUp();
+    };
+    services = {
+      config,
+      now,
+      keys,
+      sealer: new StateSealer(secrets.rootKey),
+      authStore: stores.auth,
+      tokens: new TokenIssuer(stores.auth, keys, config),
+      rateLimiter: new RateLimiter(stores.auth, config.rateLimits, secrets.rootKey),
+      codes: new OneTimeCodes(secrets.rootKey),
+      vault,
+      accounts: new AccountCommands(new EventStoreAccountRepository(stores.events), catchUp),
+      directory: new DirectoryQueries(stores.readModels, vault),
+    };
+    await catchUp();
+    for (const r of runners) r.start();
+
+    const production = config.mode === 'production';
+    const svc = services;
+    const yoga: YogaServerInstance<ServerContext, GraphQLContext> = createYoga<ServerContext, GraphQLContext>({
+      schema: buildSchema(),
+      graphqlEndpoint: '/graphql',
+      graphiql: !production,
+      landingPage: false,
+      batching: false,
+      cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: false, methods: ['POST', 'GET'] } : false,
+      maskedErrors: { maskError },
+      logging: createLogger(production ? 'warn' : 'info'),
+      context: ({ request, req }) =>
+        ({
+          services: svc,
+          requestId: requestIdOf(request),
+          clientAddress: clientAddress(request, req),
+        }) as unknown as GraphQLContext,
+      plugins: [
+        useRequestId(),
+        useProductionHardening({ production, https: config.tls !== null || config.trustProxy }),
+        useOperationLimits(config.limits),
+        useErrorCodes({ production }),
+        useTokenAuth(svc.tokens, now),
+      ],
+    });
+
+    server = config.tls ? createHttpsServer({ cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) }, yoga) : createHttpServer(yoga);
+    // Slow-loris bounds: a client must send its headers and body promptly.
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 30_000;
+    const s = server;
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(config.port, config.host, () => resolve());
+    });
+    const { port } = s.address() as AddressInfo;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    url = `${config.tls ? 'https' : 'http'}://${host}:${port}/graphql`;
+  }
+
+  async function stop(): Promise<void> {
+    const s = server;
+    server = undefined;
+    if (s) {
+      await new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        s.closeAllConnections();
+      });
+    }
+    for (const r of runners) await r.stop();
+    runners = [];
+    await stores?.close();
+    stores = undefined;
+  }
+
+  return {
+    start,
+    stop,
+    get url() {
+      if (!url) throw new Error('not started');
+      return url;
+    },
+    get services() {
+      if (!services) throw new Error('not started');
+      return services;
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * The GraphQL schema: importing each type file registers it on the builder.
+ * `npm run generate` prints it to schema/schema.graphql.
+ */
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { builder } from './builder.js';
+import './types/server-key.js';
+import './types/sealed-box.js';
+import './types/key-challenge.js';
+import './types/user.js';
+import './types/account.js';
+import './types/signup.js';
+import './types/token-batch.js';
+import './types/two-factor.js';
+import './types/profile.js';
+import './types/key-rotation.js';
+import './types/account-deletion.js';
+
+let schema: GraphQLSchema | undefined;
+
+export function buildSchema(): GraphQLSchema {
+  schema ??= builder.toSchema({ sortSchema: true });
+  return schema;
+}
+
+export function printedSchema(): string {
+  return printSchema(lexicographicSortSchema(buildSchema())) + '\n';
+}

@@ -1,0 +1,29 @@
+import { builder } from '../builder.js';
+import type { EphemeralKey } from '../../auth/server-keys.js';
+
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+export const SignedServerKeyRef = builder.objectRef<EphemeralKey>('SignedServerKey').implement({
+  description:
+    'The daily X25519 key challenges and tokens are boxed from, signed by the long-term Ed25519 key: Ed25519 over "peerlock/server-ephemeral-key/v1" ‖ 0x00 ‖ publicKey ‖ u64be(validFrom) ‖ u64be(validUntil).',
+  fields: (t) => ({
+    publicKey: t.string({ description: 'base64, 32 bytes', resolve: (k) => b64(k.keyPair.publicKey) }),
+    validFrom: t.string({ description: 'Unix seconds, decimal', resolve: (k) => String(k.validFrom) }),
+    validUntil: t.string({ description: 'Unix seconds, decimal', resolve: (k) => String(k.validUntil) }),
+    signature: t.string({ description: 'base64, 64 bytes', resolve: (k) => b64(k.signature) }),
+  }),
+});
+
+const ServerKeysRef = builder.objectRef<{ signingPublicKey: Uint8Array; ephemeral: EphemeralKey }>('ServerKeys').implement({
+  fields: (t) => ({
+    signingPublicKey: t.string({ description: 'The long-term Ed25519 public key (base64) that clients pin.', resolve: (k) => b64(k.signingPublicKey) }),
+    ephemeral: t.field({ type: SignedServerKeyRef, resolve: (k) => k.ephemeral }),
+  }),
+});
+
+builder.queryField('serverKeys', (t) =>
+  t.field({
+    type: ServerKeysRef,
+    resolve: (_root, _args, { services }) => ({ signingPublicKey: services.keys.signingPublicKey, ephemeral: services.keys.ephemeral(services.now()) }),
+  }),
+);

@@ -1,0 +1,35 @@
+/**
+ * The server log. Refusals (bad input, bad token, rate limits …) are the API
+ * working as intended and are not logged as errors; faults are, with their
+ * stack, server-side only. Nothing logged carries a token, a challenge, a
+ * code or a secret: those never reach an error message in the first place.
+ */
+import { GraphQLError } from 'graphql';
+import type { YogaLogger } from 'graphql-yoga';
+import { PeerlockError, isErrorCode } from './errors.js';
+
+function isRefusal(value: unknown): boolean {
+  if (value instanceof PeerlockError) return true;
+  if (value instanceof GraphQLError) {
+    if (value.originalError instanceof PeerlockError) return true;
+    if (!value.originalError) return true;
+    const code = value.extensions?.code;
+    return isErrorCode(code) && code !== 'INTERNAL';
+  }
+  return false;
+}
+
+export function createLogger(level: 'info' | 'warn'): YogaLogger {
+  const verbose = level === 'info';
+  return {
+    debug: () => {},
+    info: (...args: unknown[]) => {
+      if (verbose) console.info(...args);
+    },
+    warn: (...args: unknown[]) => console.warn(...args),
+    error: (...args: unknown[]) => {
+      if (args.some(isRefusal)) return;
+      console.error(...args);
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * One closed list of error codes for everything a client can receive
+ * (errors.ts). Yoga's masking handles execution errors (see maskError); this
+ * plugin covers the rest: parse, validation and variable errors become
+ * BAD_INPUT, and in production their messages lose graphql-js's "Did you
+ * mean …?" hints, which would otherwise leak the schema that introspection hides.
+ */
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { PeerlockError, internalError, isErrorCode } from '../errors.js';
+
+/**
+ * Yoga's error masking hook. Our refusals keep their code; a GraphQLError
+ * that wraps nothing was raised by graphql-js or Yoga about the request
+ * itself (unparsable body, variable of the wrong type) and is BAD_INPUT;
+ * anything else is a fault of ours, shown only as INTERNAL.
+ */
+export function maskError(error: unknown): Error {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (original instanceof PeerlockError) return original.toGraphQLError();
+  if (original instanceof GraphQLError) {
+    if (isErrorCode(original.extensions?.code)) return original;
+    const status = (original.extensions?.http as { status?: unknown } | undefined)?.status;
+    if (!original.originalError || (typeof status === 'number' && status >= 400 && status < 500)) {
+      return new GraphQLError(original.message, { nodes: original.nodes, extensions: { code: 'BAD_INPUT', http: { status: 400 } } });
+    }
+  }
+  return internalError();
+}
+
+export function useErrorCodes(options: { production: boolean }): Plugin {
+  const normalise = (error: GraphQLError): GraphQLError => {
+    if (isErrorCode(error.extensions?.code)) return error;
+    const message = options.production ? error.message.replace(/ ?Did you mean .*$/s, '') : error.message;
+    return new GraphQLError(message, { nodes: error.nodes, extensions: { code: 'BAD_INPUT', http: { status: 400 } } });
+  };
+  return {
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result) || !result || typeof result !== 'object' || !('errors' in result) || !result.errors) return;
+      setResult({ ...result, errors: result.errors.map((e) => (e instanceof GraphQLError ? normalise(e) : normalise(new GraphQLError(String((e as Error).message))))) });
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * Everything a resolver may use, built once by buildApp. Resolvers stay thin:
+ * they check arguments and call a use case with these services.
+ */
+import type { AppConfig } from './config.js';
+import type { AccountCommands } from './accounts/account-commands.js';
+import type { PersonalDataVault } from './accounts/personal-data.js';
+import type { ServerKeys } from './auth/server-keys.js';
+import type { StateSealer } from './auth/sealed-state.js';
+import type { TokenIssuer } from './auth/token-issuer.js';
+import type { RateLimiter } from './ratelimit/rate-limiter.js';
+import type { OneTimeCodes } from './twofactor/one-time-codes.js';
+import type { AuthStore } from './storage/auth-store.js';
+import type { DirectoryQueries } from './accounts/directory-queries.js';
+
+export interface Services {
+  readonly config: AppConfig;
+  readonly now: () => number;
+  readonly keys: ServerKeys;
+  readonly sealer: StateSealer;
+  readonly authStore: AuthStore;
+  readonly tokens: TokenIssuer;
+  readonly rateLimiter: RateLimiter;
+  readonly codes: OneTimeCodes;
+  readonly vault: PersonalDataVault;
+  readonly accounts: AccountCommands;
+  readonly directory: DirectoryQueries;
+}
+
+/** Who is asking, as established by the plugins before any resolver runs. */
+export interface RequestInfo {
+  readonly requestId: string;
+  readonly clientAddress: string;
+  /** Set only when this request spent a valid token. */
+  readonly viewer: { readonly username: string } | null;
+}

@@ -1,0 +1,50 @@
+/**
+ * Opens the three stores for the configured backend:
+ *   sqlite    events, read models: <dataDir>/peerlock.db; auth state: <dataDir>/peerlock-auth.db
+ *   postgres  all three in one PostgreSQL schema, shared by every node
+ *   kurrentdb events in KurrentDB; read models and auth state in PostgreSQL
+ */
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { SqliteReadModelStore, type ReadModelStore } from '@peerlock/projections';
+import type { AppConfig } from '../config.js';
+import { SqliteEventStore } from '../eventstore/sqlite-event-store.js';
+import type { EventStore } from '../eventstore/event-store.js';
+import type { AuthStore } from './auth-store.js';
+import { SqliteAuthStore } from './sqlite-auth-store.js';
+
+export interface Stores {
+  readonly events: EventStore;
+  readonly readModels: ReadModelStore;
+  readonly auth: AuthStore;
+  close(): Promise<void>;
+}
+
+export async function openStores(config: AppConfig): Promise<Stores> {
+  switch (config.store) {
+    case 'sqlite': {
+      mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+      const path = join(config.dataDir, 'peerlock.db');
+      const events = new SqliteEventStore({ path });
+      const readModels = SqliteReadModelStore.open(path);
+      const auth = new SqliteAuthStore(join(config.dataDir, 'peerlock-auth.db'));
+      return {
+        events,
+        readModels,
+        auth,
+        async close() {
+          await auth.close();
+          await events.close();
+          readModels.close();
+        },
+      };
+    }
+    case 'postgres':
+    case 'kurrentdb':
+      throw new Error(`PEERLOCK_STORE=${config.store} is not wired yet: its event store adapter has not landed`);
+    default: {
+      const unreachable: never = config.store;
+      throw new Error(`unknown store ${String(unreachable)}`);
+    }
+  }
+}
