@@ -10,7 +10,9 @@ export type CryptoErrorCode =
   | 'INVALID_ENCODING'
   | 'NOT_A_RECIPIENT'
   | 'MALFORMED_FILE'
-  | 'WEAK_PASSPHRASE';
+  | 'WEAK_PASSPHRASE'
+  | 'RECEIPT_REJECTED'
+  | 'PIN_REJECTED';
 
 export abstract class PeerlockCryptoError extends Error {
   abstract readonly code: CryptoErrorCode;

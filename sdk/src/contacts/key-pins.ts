@@ -1,0 +1,107 @@
+/**
+ * Key pins (DESIGN.md §6, threat T6). The SDK trusts a contact's key on
+ * first sight (TOFU) and from then on refuses to send to a different key
+ * until the user accepts the change; a contact the user verified by safety
+ * number is a hard stop: the new key must be verified again.
+ *
+ * A pin set is a plain value; every change returns a new set with
+ * `version + 1`. Devices share it through the server sealed to the user's
+ * own key (sealPinSet/openPinSet), and a device never accepts a set older
+ * than the newest it has seen, so the server cannot roll pins back.
+ */
+import { PeerlockCryptoError } from '../crypto/errors.js';
+import { decodeMiniLockId } from '../keys/minilock-id.js';
+
+export interface KeyPin {
+  readonly miniLockId: string;
+  readonly pinnedAt: number;
+  readonly verified: boolean;
+  /** A different key the server has shown for this contact, not yet accepted. */
+  readonly pendingMiniLockId?: string;
+}
+
+export interface PinSet {
+  readonly version: number;
+  readonly pins: Readonly<Record<string, KeyPin>>;
+}
+
+export type PinRejection = 'rollback' | 'undecryptable' | 'malformed' | 'not-pinned' | 'verified-key-changed' | 'no-pending-change' | 'key-mismatch';
+
+export class PinRejectedError extends PeerlockCryptoError {
+  readonly code = 'PIN_REJECTED' as const;
+  constructor(readonly reason: PinRejection) {
+    super(`key pin refused: ${reason}`);
+  }
+}
+
+export type SendCheck =
+  | { readonly ok: true; readonly miniLockId: string }
+  | { readonly ok: false; readonly reason: 'unpinned' | 'key-changed' | 'verified-key-changed' };
+
+export const emptyPinSet: PinSet = Object.freeze({ version: 0, pins: Object.freeze({}) });
+
+const canonical = (username: string): string => {
+  if (typeof username !== 'string' || !/^\w{1,16}$/.test(username)) throw new TypeError('username: expected 1–16 word characters');
+  return username.toLowerCase();
+};
+
+function withPin(set: PinSet, username: string, pin: KeyPin): PinSet {
+  return { version: set.version + 1, pins: { ...set.pins, [username]: pin } };
+}
+
+export type Observation = 'pinned' | 'unchanged' | 'changed';
+
+/** Records the key the directory (or a message) shows for `username`. */
+export function observeKey(set: PinSet, username: string, miniLockId: string, now: number): { set: PinSet; observation: Observation } {
+  const user = canonical(username);
+  decodeMiniLockId(miniLockId);
+  const pin = set.pins[user];
+  if (!pin) return { set: withPin(set, user, { miniLockId, pinnedAt: now, verified: false }), observation: 'pinned' };
+  if (pin.miniLockId === miniLockId) {
+    // The server showed the pinned key again: any pending change it showed before is withdrawn.
+    if (pin.pendingMiniLockId === undefined) return { set, observation: 'unchanged' };
+    const { pendingMiniLockId: _dropped, ...rest } = pin;
+    return { set: withPin(set, user, rest), observation: 'unchanged' };
+  }
+  if (pin.pendingMiniLockId === miniLockId) return { set, observation: 'changed' };
+  return { set: withPin(set, user, { ...pin, pendingMiniLockId: miniLockId }), observation: 'changed' };
+}
+
+/** May we encrypt to `username` now, and to which key? */
+export function checkSend(set: PinSet, username: string): SendCheck {
+  const pin = set.pins[canonical(username)];
+  if (!pin) return { ok: false, reason: 'unpinned' };
+  if (pin.pendingMiniLockId !== undefined) return { ok: false, reason: pin.verified ? 'verified-key-changed' : 'key-changed' };
+  return { ok: true, miniLockId: pin.miniLockId };
+}
+
+/**
+ * The user accepts a contact's new key. For a verified contact this needs
+ * `verifiedNewKey: true` (the user compared the new safety number); the pin
+ * then stays verified. Otherwise the new key is pinned unverified.
+ */
+export function acceptKeyChange(set: PinSet, username: string, now: number, options: { verifiedNewKey?: boolean } = {}): PinSet {
+  const user = canonical(username);
+  const pin = set.pins[user];
+  if (!pin) throw new PinRejectedError('not-pinned');
+  if (pin.pendingMiniLockId === undefined) throw new PinRejectedError('no-pending-change');
+  if (pin.verified && options.verifiedNewKey !== true) throw new PinRejectedError('verified-key-changed');
+  return withPin(set, user, { miniLockId: pin.pendingMiniLockId, pinnedAt: now, verified: options.verifiedNewKey === true });
+}
+
+/** Marks the pinned key verified; `miniLockId` is the key whose safety number the user compared. */
+export function markVerified(set: PinSet, username: string, miniLockId: string, verified = true): PinSet {
+  const user = canonical(username);
+  const pin = set.pins[user];
+  if (!pin) throw new PinRejectedError('not-pinned');
+  if (pin.miniLockId !== miniLockId || pin.pendingMiniLockId !== undefined) throw new PinRejectedError('key-mismatch');
+  if (pin.verified === verified) return set;
+  return withPin(set, user, { ...pin, verified });
+}
+
+export function forgetPin(set: PinSet, username: string): PinSet {
+  const user = canonical(username);
+  if (!set.pins[user]) return set;
+  const { [user]: _removed, ...pins } = set.pins;
+  return { version: set.version + 1, pins };
+}

@@ -1,0 +1,76 @@
+/**
+ * Pin sets travel through the server sealed to the user's own key
+ * (DESIGN.md §6), so every device of the user shares them and the server
+ * can neither read nor alter them:
+ *
+ *   pinKey = BLAKE2s-256(key = identitySecret, message = "peerlock/pins/v1")
+ *   blob   = nonce(24) ‖ secretbox(utf8(JSON{ v: 1, version, pins }), nonce, pinKey)
+ *
+ * The version is inside the authenticated plaintext; openPinSet refuses a
+ * set older than the newest this device has seen (a rollback by the server).
+ */
+import { assertBytes, bytesToUtf8, concatBytes, randomBytes, utf8ToBytes, wipe } from '../crypto/bytes.js';
+import { blake2s } from '../crypto/blake2s.js';
+import { NONCE_BYTES, secretbox, secretboxOpen } from '../crypto/nacl.js';
+import { isMiniLockId } from '../keys/minilock-id.js';
+import { PinRejectedError, type KeyPin, type PinSet } from './key-pins.js';
+
+const LABEL = utf8ToBytes('peerlock/pins/v1');
+const FORMAT = 1;
+
+function pinKey(identitySecretKey: Uint8Array): Uint8Array {
+  assertBytes(identitySecretKey, 'identitySecretKey', 32);
+  return blake2s(LABEL, 32, identitySecretKey);
+}
+
+export function sealPinSet(set: PinSet, identitySecretKey: Uint8Array): Uint8Array {
+  const key = pinKey(identitySecretKey);
+  try {
+    const nonce = randomBytes(NONCE_BYTES);
+    const body = utf8ToBytes(JSON.stringify({ v: FORMAT, version: set.version, pins: set.pins }));
+    return concatBytes(nonce, secretbox(body, nonce, key));
+  } finally {
+    wipe(key);
+  }
+}
+
+function parsePin(value: unknown): KeyPin {
+  if (typeof value !== 'object' || value === null) throw new PinRejectedError('malformed');
+  const { miniLockId, pinnedAt, verified, pendingMiniLockId } = value as Record<string, unknown>;
+  if (!isMiniLockId(miniLockId) || !Number.isSafeInteger(pinnedAt) || typeof verified !== 'boolean') throw new PinRejectedError('malformed');
+  if (pendingMiniLockId !== undefined && !isMiniLockId(pendingMiniLockId)) throw new PinRejectedError('malformed');
+  return pendingMiniLockId === undefined
+    ? { miniLockId, pinnedAt: pinnedAt as number, verified }
+    : { miniLockId, pinnedAt: pinnedAt as number, verified, pendingMiniLockId };
+}
+
+/** Opens a pin set from the server; `newestSeenVersion` is this device's high-water mark. */
+export function openPinSet(blob: Uint8Array, identitySecretKey: Uint8Array, newestSeenVersion: number): PinSet {
+  assertBytes(blob, 'blob');
+  if (!Number.isSafeInteger(newestSeenVersion) || newestSeenVersion < 0) throw new RangeError('newestSeenVersion: expected a non-negative integer');
+  const key = pinKey(identitySecretKey);
+  let body: Uint8Array | null;
+  try {
+    body = blob.length < NONCE_BYTES + 16 ? null : secretboxOpen(blob.subarray(NONCE_BYTES), blob.subarray(0, NONCE_BYTES), key);
+  } finally {
+    wipe(key);
+  }
+  if (body === null) throw new PinRejectedError('undecryptable');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytesToUtf8(body));
+  } catch {
+    throw new PinRejectedError('malformed');
+  }
+  const { v, version, pins } = (parsed ?? {}) as Record<string, unknown>;
+  if (v !== FORMAT || !Number.isSafeInteger(version) || (version as number) < 0 || typeof pins !== 'object' || pins === null) {
+    throw new PinRejectedError('malformed');
+  }
+  if ((version as number) < newestSeenVersion) throw new PinRejectedError('rollback');
+  const out: Record<string, KeyPin> = {};
+  for (const [username, pin] of Object.entries(pins)) {
+    if (!/^\w{1,16}$/.test(username) || username !== username.toLowerCase()) throw new PinRejectedError('malformed');
+    out[username] = parsePin(pin);
+  }
+  return { version: version as number, pins: out };
+}

@@ -1,0 +1,127 @@
+/** Key pins, pin sync and safety numbers: threat T6 (the server substitutes a contact's key). */
+import { describe, expect, it } from 'vitest';
+import {
+  acceptKeyChange,
+  checkSend,
+  compareSafetyQr,
+  emptyPinSet,
+  encodeMiniLockId,
+  forgetPin,
+  keyPairFromSecretKey,
+  markVerified,
+  observeKey,
+  openPinSet,
+  randomBytes,
+  safetyNumber,
+  sealPinSet,
+} from '../src/index.js';
+
+const newId = () => encodeMiniLockId(keyPairFromSecretKey(randomBytes(32)).publicKey);
+const bobKey = newId();
+const serverKey = newId();
+const rejected = (reason: string) => expect.objectContaining({ code: 'PIN_REJECTED', reason });
+
+describe('pins', () => {
+  it('pins on first sight and sends to the pinned key', () => {
+    const { set, observation } = observeKey(emptyPinSet, 'Bob', bobKey, 1);
+    expect(observation).toBe('pinned');
+    expect(set.version).toBe(1);
+    expect(checkSend(set, 'bob')).toEqual({ ok: true, miniLockId: bobKey });
+    expect(checkSend(set, 'carol')).toEqual({ ok: false, reason: 'unpinned' });
+  });
+
+  it('T6: a key the server substitutes blocks sending until the user accepts it', () => {
+    let { set } = observeKey(emptyPinSet, 'bob', bobKey, 1);
+    const seen = observeKey(set, 'bob', serverKey, 2);
+    expect(seen.observation).toBe('changed');
+    set = seen.set;
+    expect(checkSend(set, 'bob')).toEqual({ ok: false, reason: 'key-changed' });
+    set = acceptKeyChange(set, 'bob', 3);
+    expect(checkSend(set, 'bob')).toEqual({ ok: true, miniLockId: serverKey });
+  });
+
+  it('the server showing the pinned key again withdraws a pending change', () => {
+    let { set } = observeKey(emptyPinSet, 'bob', bobKey, 1);
+    set = observeKey(set, 'bob', serverKey, 2).set;
+    set = observeKey(set, 'bob', bobKey, 3).set;
+    expect(checkSend(set, 'bob')).toEqual({ ok: true, miniLockId: bobKey });
+  });
+
+  it('T6: a verified contact’s key change is a hard stop until the new key is verified', () => {
+    let { set } = observeKey(emptyPinSet, 'bob', bobKey, 1);
+    set = markVerified(set, 'bob', bobKey);
+    set = observeKey(set, 'bob', serverKey, 2).set;
+    expect(checkSend(set, 'bob')).toEqual({ ok: false, reason: 'verified-key-changed' });
+    expect(() => acceptKeyChange(set, 'bob', 3)).toThrow(rejected('verified-key-changed'));
+    set = acceptKeyChange(set, 'bob', 3, { verifiedNewKey: true });
+    expect(set.pins.bob).toMatchObject({ miniLockId: serverKey, verified: true });
+  });
+
+  it('refuses to verify a key other than the pinned one', () => {
+    const { set } = observeKey(emptyPinSet, 'bob', bobKey, 1);
+    expect(() => markVerified(set, 'bob', serverKey)).toThrow(rejected('key-mismatch'));
+    expect(() => markVerified(set, 'carol', serverKey)).toThrow(rejected('not-pinned'));
+    expect(() => acceptKeyChange(set, 'bob', 2)).toThrow(rejected('no-pending-change'));
+  });
+
+  it('refuses bad usernames and IDs', () => {
+    expect(() => observeKey(emptyPinSet, 'bob smith', bobKey, 1)).toThrow(TypeError);
+    expect(() => observeKey(emptyPinSet, 'bob', 'not-an-id', 1)).toThrow(expect.objectContaining({ code: 'INVALID_MINILOCK_ID' }));
+  });
+
+  it('forgets a pin', () => {
+    const { set } = observeKey(emptyPinSet, 'bob', bobKey, 1);
+    expect(checkSend(forgetPin(set, 'bob'), 'bob')).toEqual({ ok: false, reason: 'unpinned' });
+  });
+});
+
+describe('pin sync through the server', () => {
+  const me = keyPairFromSecretKey(randomBytes(32));
+  let set = observeKey(emptyPinSet, 'bob', bobKey, 1).set;
+  set = markVerified(set, 'bob', bobKey);
+
+  it('another device of the same user opens the set', () => {
+    expect(openPinSet(sealPinSet(set, me.secretKey), me.secretKey, 0)).toEqual(set);
+  });
+
+  it('the server cannot read or alter it, nor seal one of its own', () => {
+    const blob = sealPinSet(set, me.secretKey);
+    const bad = blob.slice();
+    bad[bad.length - 1]! ^= 1;
+    expect(() => openPinSet(bad, me.secretKey, 0)).toThrow(rejected('undecryptable'));
+    const forged = sealPinSet(observeKey(emptyPinSet, 'bob', serverKey, 1).set, randomBytes(32));
+    expect(() => openPinSet(forged, me.secretKey, 0)).toThrow(rejected('undecryptable'));
+  });
+
+  it('the server cannot roll a device back to an older set', () => {
+    const old = sealPinSet(observeKey(emptyPinSet, 'bob', bobKey, 1).set, me.secretKey);
+    expect(() => openPinSet(old, me.secretKey, set.version)).toThrow(rejected('rollback'));
+  });
+});
+
+describe('safety numbers', () => {
+  const alice = keyPairFromSecretKey(new Uint8Array(32).fill(1));
+  const bob = keyPairFromSecretKey(new Uint8Array(32).fill(2));
+
+  it('are the same on both sides: 12 groups of 5 digits', () => {
+    const a = safetyNumber({ username: 'alice', publicKey: alice.publicKey }, { username: 'bob', publicKey: bob.publicKey });
+    const b = safetyNumber({ username: 'Bob', publicKey: bob.publicKey }, { username: 'alice', publicKey: alice.publicKey });
+    expect(a).toEqual(b);
+    expect(a.digits).toMatch(/^\d{5}( \d{5}){11}$/);
+    expect(compareSafetyQr(a, b.qrPayload)).toBe(true);
+  });
+
+  it('is pinned (our own known answer, computed once by this implementation)', () => {
+    const a = safetyNumber({ username: 'alice', publicKey: alice.publicKey }, { username: 'bob', publicKey: bob.publicKey });
+    expect(a.digits).toMatchInlineSnapshot(`"38850 25673 72125 89624 98930 58854 29250 96295 95047 55564 75785 75319"`);
+  });
+
+  it('T6: a substituted key changes the number and the QR comparison fails', () => {
+    const mallory = keyPairFromSecretKey(new Uint8Array(32).fill(3));
+    const real = safetyNumber({ username: 'alice', publicKey: alice.publicKey }, { username: 'bob', publicKey: bob.publicKey });
+    const mitm = safetyNumber({ username: 'alice', publicKey: alice.publicKey }, { username: 'bob', publicKey: mallory.publicKey });
+    expect(mitm.digits.slice(36)).not.toBe(real.digits.slice(36));
+    expect(compareSafetyQr(real, mitm.qrPayload)).toBe(false);
+    expect(compareSafetyQr(real, 'garbage')).toBe(false);
+  });
+});
