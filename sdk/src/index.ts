@@ -11,3 +11,7 @@ export * from './protocol/server-key.js';
 export * from './protocol/auth-challenges.js';
 export * from './protocol/authorization.js';
 export * from './minilock/index.js';
+export * from './contacts/safety-number.js';
+export * from './contacts/key-pins.js';
+export * from './contacts/pin-sync.js';
+export * from './receipts/read-receipt.js';
