@@ -85,6 +85,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       now,
       keys,
       sealer: new StateSealer(secrets.rootKey),
+      eventStore: stores.events,
       authStore: stores.auth,
       tokens: new TokenIssuer(stores.auth, keys, config),
       rateLimiter: new RateLimiter(stores.auth, config.rateLimits, secrets.rootKey),

@@ -12,12 +12,14 @@ import type { RateLimiter } from './ratelimit/rate-limiter.js';
 import type { OneTimeCodes } from './twofactor/one-time-codes.js';
 import type { AuthStore } from './storage/auth-store.js';
 import type { DirectoryQueries } from './accounts/directory-queries.js';
+import type { EventStore } from './eventstore/event-store.js';
 
 export interface Services {
   readonly config: AppConfig;
   readonly now: () => number;
   readonly keys: ServerKeys;
   readonly sealer: StateSealer;
+  readonly eventStore: EventStore;
   readonly authStore: AuthStore;
   readonly tokens: TokenIssuer;
   readonly rateLimiter: RateLimiter;
