@@ -15,3 +15,7 @@ export * from './contacts/safety-number.js';
 export * from './contacts/key-pins.js';
 export * from './contacts/pin-sync.js';
 export * from './receipts/read-receipt.js';
+export * from './messages/message-plaintext.js';
+export * from './messages/message-envelope.js';
+export * from './messages/compose-message.js';
+export * from './messages/conversation-ledger.js';

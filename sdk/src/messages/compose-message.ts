@@ -1,0 +1,68 @@
+/**
+ * Composing a message: build the plaintext of DESIGN.md §4 and
+ * miniLock-encrypt it to every participant, the sender included (so the
+ * sender's other devices can read and verify it too). Recipient keys must
+ * come from the pin set (checkSend), never straight from the server.
+ */
+import { bytesToBase64, randomBytes } from '../crypto/bytes.js';
+import { encryptFile } from '../minilock/encrypt-stream.js';
+import type { ConversationLedger } from './conversation-ledger.js';
+import {
+  canonicalParticipants,
+  conversationIdOf,
+  encodePlaintext,
+  MalformedMessageError,
+  type FileReference,
+  type MessagePlaintext,
+} from './message-plaintext.js';
+
+export interface ComposeInput {
+  readonly sender: { readonly username: string; readonly secretKey: Uint8Array };
+  /** The conversation being replied to, or null to start a new one with `participants`. */
+  readonly conversation: ConversationLedger | null;
+  readonly participants?: readonly string[];
+  /** miniLock ID of every participant (the sender included), from the pin set. */
+  readonly keys: Readonly<Record<string, string>>;
+  readonly subject?: string;
+  readonly body: string;
+  readonly files?: readonly FileReference[];
+  readonly now: number;
+}
+
+export interface ComposedMessage {
+  readonly conversationId: string;
+  readonly messageId: string;
+  readonly participants: readonly string[];
+  readonly ciphertext: Uint8Array;
+  readonly plaintext: MessagePlaintext;
+}
+
+export function composeMessage(input: ComposeInput): ComposedMessage {
+  const sender = input.sender.username.toLowerCase();
+  const ledger = input.conversation;
+  const participants = ledger ? [...ledger.participants] : canonicalParticipants([...(input.participants ?? []), sender]);
+  if (!participants.includes(sender)) throw new MalformedMessageError('participants');
+  const conversationSecret = ledger ? ledger.conversationSecret : bytesToBase64(randomBytes(32));
+  const chain = ledger?.chainOf(sender);
+  const recipients = participants.map((p) => {
+    const id = input.keys[p];
+    if (!id) throw new MalformedMessageError(`keys.${p}`);
+    return id;
+  });
+  const plaintext: MessagePlaintext = {
+    v: 1,
+    conversationSecret,
+    messageId: bytesToBase64(randomBytes(16)),
+    sender,
+    participants,
+    sequence: chain ? chain.next : 1,
+    previousHash: chain && chain.next > 1 ? chain.lastHash : null,
+    // The subject belongs to the conversation, so only its first message carries one.
+    subject: ledger ? '' : (input.subject ?? ''),
+    body: input.body,
+    files: input.files ?? [],
+    sentAt: input.now,
+  };
+  const ciphertext = encryptFile(encodePlaintext(plaintext), { senderSecretKey: input.sender.secretKey, recipients });
+  return { conversationId: conversationIdOf(conversationSecret), messageId: plaintext.messageId, participants, ciphertext, plaintext };
+}

@@ -1,0 +1,160 @@
+/**
+ * The plaintext of a Peerlock message (DESIGN.md §4). It is UTF-8 JSON with
+ * a fixed key order, miniLock-encrypted to every participant including the
+ * sender, so everything here is authenticated by the sender's key:
+ *
+ *   v                  1
+ *   conversationSecret base64(32 random bytes chosen by the conversation's creator)
+ *   messageId          base64(16 random bytes), also the server's id for the message
+ *   sender             the sender's username (lowercase)
+ *   participants       every participant's username, lowercase, sorted, unique, incl. the sender
+ *   sequence           1, 2, 3 … per sender per conversation
+ *   previousHash       base64(BLAKE2s-256(plaintext of the sender's previous message)), null for sequence 1
+ *   subject            first message only ('' otherwise)
+ *   body               the text
+ *   files              [{ fileId, header: base64(miniLock header re-wrapped for the participants) }]
+ *   sentAt             milliseconds since the epoch, sender's clock
+ */
+import { base64ToBytes, bytesToBase64, bytesToUtf8, utf8ToBytes } from '../crypto/bytes.js';
+import { blake2s } from '../crypto/blake2s.js';
+
+export const MESSAGE_VERSION = 1;
+export const MAX_PARTICIPANTS = 50;
+export const MAX_BODY_BYTES = 512 * 1024;
+export const MAX_SUBJECT_BYTES = 1024;
+export const MAX_FILES = 100;
+
+export interface FileReference {
+  readonly fileId: string;
+  /** base64 of the file's miniLock header, re-wrapped for the participants. */
+  readonly header: string;
+}
+
+export interface MessagePlaintext {
+  readonly v: 1;
+  readonly conversationSecret: string;
+  readonly messageId: string;
+  readonly sender: string;
+  readonly participants: readonly string[];
+  readonly sequence: number;
+  readonly previousHash: string | null;
+  readonly subject: string;
+  readonly body: string;
+  readonly files: readonly FileReference[];
+  readonly sentAt: number;
+}
+
+export class MalformedMessageError extends Error {
+  readonly code = 'MALFORMED_MESSAGE' as const;
+  constructor(readonly field: string) {
+    super(`malformed message plaintext: ${field}`);
+    this.name = 'MalformedMessageError';
+  }
+}
+
+const USERNAME = /^[a-z0-9_]{1,16}$/;
+
+export function canonicalParticipants(usernames: readonly string[]): string[] {
+  const out = [...new Set(usernames.map((u) => u.toLowerCase()))].sort();
+  if (out.length < 1 || out.length > MAX_PARTICIPANTS || !out.every((u) => USERNAME.test(u))) throw new MalformedMessageError('participants');
+  return out;
+}
+
+function isBase64Of(value: unknown, length: number): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    return base64ToBytes(value).length === length;
+  } catch {
+    return false;
+  }
+}
+
+const byteLength = (s: string): number => utf8ToBytes(s).length;
+
+/** Validates every field; throws MalformedMessageError naming the first bad one. */
+export function validatePlaintext(value: unknown): MessagePlaintext {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MalformedMessageError('root');
+  const m = value as Record<string, unknown>;
+  const check = (ok: boolean, field: string) => {
+    if (!ok) throw new MalformedMessageError(field);
+  };
+  check(m.v === MESSAGE_VERSION, 'v');
+  check(isBase64Of(m.conversationSecret, 32), 'conversationSecret');
+  check(isBase64Of(m.messageId, 16), 'messageId');
+  check(typeof m.sender === 'string' && USERNAME.test(m.sender), 'sender');
+  check(Array.isArray(m.participants) && m.participants.every((p) => typeof p === 'string'), 'participants');
+  const participants = m.participants as string[];
+  check(JSON.stringify(canonicalParticipants(participants)) === JSON.stringify(participants), 'participants');
+  check(participants.includes(m.sender as string), 'participants');
+  check(Number.isSafeInteger(m.sequence) && (m.sequence as number) >= 1, 'sequence');
+  check(m.sequence === 1 ? m.previousHash === null : isBase64Of(m.previousHash, 32), 'previousHash');
+  check(typeof m.subject === 'string' && byteLength(m.subject) <= MAX_SUBJECT_BYTES, 'subject');
+  check(typeof m.body === 'string' && byteLength(m.body) <= MAX_BODY_BYTES, 'body');
+  check(Array.isArray(m.files) && m.files.length <= MAX_FILES, 'files');
+  for (const f of m.files as unknown[]) {
+    const ref = f as Record<string, unknown>;
+    check(typeof f === 'object' && f !== null && typeof ref.fileId === 'string' && ref.fileId.length > 0 && ref.fileId.length <= 64, 'files');
+    check(typeof ref.header === 'string' && ref.header.length > 0, 'files');
+  }
+  check(Number.isSafeInteger(m.sentAt) && (m.sentAt as number) > 0, 'sentAt');
+  return {
+    v: MESSAGE_VERSION,
+    conversationSecret: m.conversationSecret as string,
+    messageId: m.messageId as string,
+    sender: m.sender as string,
+    participants: [...participants],
+    sequence: m.sequence as number,
+    previousHash: m.previousHash as string | null,
+    subject: m.subject as string,
+    body: m.body as string,
+    files: (m.files as FileReference[]).map((f) => ({ fileId: f.fileId, header: f.header })),
+    sentAt: m.sentAt as number,
+  };
+}
+
+/** Canonical bytes: fixed key order, no whitespace. */
+export function encodePlaintext(m: MessagePlaintext): Uint8Array {
+  const valid = validatePlaintext(m);
+  return utf8ToBytes(
+    JSON.stringify({
+      v: valid.v,
+      conversationSecret: valid.conversationSecret,
+      messageId: valid.messageId,
+      sender: valid.sender,
+      participants: valid.participants,
+      sequence: valid.sequence,
+      previousHash: valid.previousHash,
+      subject: valid.subject,
+      body: valid.body,
+      files: valid.files.map((f) => ({ fileId: f.fileId, header: f.header })),
+      sentAt: valid.sentAt,
+    }),
+  );
+}
+
+export function decodePlaintext(bytes: Uint8Array): MessagePlaintext {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytesToUtf8(bytes));
+  } catch {
+    throw new MalformedMessageError('json');
+  }
+  return validatePlaintext(parsed);
+}
+
+/** The chain link: BLAKE2s-256 over the canonical plaintext bytes. */
+export function messageHash(plaintextBytes: Uint8Array): string {
+  return bytesToBase64(blake2s(plaintextBytes));
+}
+
+/**
+ * The conversation id the server files messages under, derived from the
+ * secret so that the receiver can check an envelope's id against the
+ * authenticated secret (T4: no splicing between conversations), while the
+ * server, which never sees the secret, cannot compute ids itself:
+ *   conversationId = base64url(BLAKE2s-256(key = conversationSecret, "peerlock/conversation-id/v1"))
+ */
+export function conversationIdOf(conversationSecret: string): string {
+  const digest = blake2s(utf8ToBytes('peerlock/conversation-id/v1'), 32, base64ToBytes(conversationSecret, 'conversationSecret'));
+  return bytesToBase64(digest).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
