@@ -10,10 +10,13 @@ import { PeerlockError, isErrorCode } from './errors.js';
 
 function isRefusal(value: unknown): boolean {
   if (value instanceof PeerlockError) return true;
-  if (value instanceof GraphQLError) {
-    if (value.originalError instanceof PeerlockError) return true;
-    if (!value.originalError) return true;
-    const code = value.extensions?.code;
+  // Duck-typed: Yoga and graphql-tools may hand us errors from another copy of graphql-js.
+  if (value instanceof Error && value.name === 'GraphQLError') {
+    const e = value as GraphQLError;
+    if (e.originalError instanceof PeerlockError || !e.originalError) return true;
+    const status = (e.extensions?.http as { status?: unknown } | undefined)?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) return true;
+    const code = e.extensions?.code;
     return isErrorCode(code) && code !== 'INTERNAL';
   }
   return false;

@@ -22,10 +22,17 @@ export function maskError(error: unknown): Error {
     if (isErrorCode(original.extensions?.code)) return original;
     const status = (original.extensions?.http as { status?: unknown } | undefined)?.status;
     if (!original.originalError || (typeof status === 'number' && status >= 400 && status < 500)) {
-      return new GraphQLError(original.message, { nodes: original.nodes, extensions: { code: 'BAD_INPUT', http: { status: 400 } } });
+      return new GraphQLError(withoutEchoedValue(original.message), { nodes: original.nodes, extensions: { code: 'BAD_INPUT', http: { status: 400 } } });
     }
   }
   return internalError();
+}
+
+/** graphql-js quotes the offending variable value back; a hostile client need not get its 10 kB back. */
+function withoutEchoedValue(message: string): string {
+  const variable = /^(Variable "\$[_A-Za-z][_0-9A-Za-z]*" got invalid value)/.exec(message);
+  if (variable) return variable[1]!;
+  return message.length > 300 ? `${message.slice(0, 300)}…` : message;
 }
 
 export function useErrorCodes(options: { production: boolean }): Plugin {
