@@ -32,8 +32,10 @@ function iteratorOf(source: unknown, name: string): PieceIterator {
 
 export class ByteReader {
   private readonly iterator: PieceIterator;
-  private readonly pieces: Uint8Array[] = [];
-  /** Bytes of pieces[0] already consumed. */
+  private pieces: Uint8Array[] = [];
+  /** Index of the first unconsumed piece (a cursor, so tiny pieces cost O(1) each, not an O(n) shift). */
+  private head = 0;
+  /** Bytes of pieces[head] already consumed. */
   private headOffset = 0;
   private buffered = 0;
   private ended = false;
@@ -70,15 +72,19 @@ export class ByteReader {
     const out = new Uint8Array(Math.min(n, this.buffered));
     let filled = 0;
     while (filled < out.length) {
-      const head = this.pieces[0]!;
-      const take = Math.min(head.length - this.headOffset, out.length - filled);
-      out.set(head.subarray(this.headOffset, this.headOffset + take), filled);
+      const piece = this.pieces[this.head]!;
+      const take = Math.min(piece.length - this.headOffset, out.length - filled);
+      out.set(piece.subarray(this.headOffset, this.headOffset + take), filled);
       filled += take;
       this.headOffset += take;
-      if (this.headOffset === head.length) {
-        this.pieces.shift();
+      if (this.headOffset === piece.length) {
+        this.head++;
         this.headOffset = 0;
       }
+    }
+    if (this.head === this.pieces.length || this.head > 1024) {
+      this.pieces = this.pieces.slice(this.head);
+      this.head = 0;
     }
     this.buffered -= out.length;
     this.position += out.length;

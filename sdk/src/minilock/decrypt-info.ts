@@ -17,7 +17,7 @@ import { DecryptionError, MalformedFileError, NotARecipientError } from './error
 import { decodeFileInfo, encodeFileInfo, type FileInfo } from './file-info.js';
 import type { HeaderEntry } from './header.js';
 import { parseJsonObject, base64Field } from './json.js';
-import { isLowOrderPublicKey } from './recipients.js';
+import { isUnusablePublicKey } from './recipients.js';
 
 export interface SealEntryInput {
   readonly senderID: string;
@@ -78,7 +78,7 @@ export function openDecryptInfo(
     } catch {
       throw new MalformedFileError('sender-id');
     }
-    if (isLowOrderPublicKey(senderPublicKey)) throw new MalformedFileError('sender-id');
+    if (isUnusablePublicKey(senderPublicKey)) throw new MalformedFileError('sender-id');
     const fileInfoBox = base64Field(info, 'fileInfo', 'decrypt-info');
     const fileInfoJson = fileInfoBox.length < 16 ? null : backend.boxOpen(fileInfoBox, entry.nonce, senderPublicKey, mySecretKey);
     if (fileInfoJson === null) throw new DecryptionError();

@@ -20,7 +20,7 @@ import {
   MAX_RECIPIENTS,
 } from './format.js';
 import { base64Field, parseJsonObject } from './json.js';
-import { isLowOrderPublicKey } from './recipients.js';
+import { isUnusablePublicKey } from './recipients.js';
 
 export interface HeaderEntry {
   /** The 24-byte nonce of both boxes of this entry (the JSON key). */
@@ -93,9 +93,10 @@ export function decodeHeader(header: Uint8Array): MiniLockHeader {
   const obj = parseJsonObject(header.subarray(HEADER_START), 'header-json');
   if (obj.version !== FORMAT_VERSION) throw new MalformedFileError('version');
   const ephemeralPublicKey = base64Field(obj, 'ephemeral', 'ephemeral', KEY_BYTES);
-  // A small-order ephemeral key makes every entry readable by anyone; and
-  // libsodium and tweetnacl disagree on it, so refuse it outright.
-  if (isLowOrderPublicKey(ephemeralPublicKey)) throw new MalformedFileError('ephemeral');
+  // A small-order ephemeral key makes every entry readable by anyone (and
+  // libsodium and tweetnacl disagree on it); bit 255 set is a non-canonical
+  // alias. Honest encryptors produce neither.
+  if (isUnusablePublicKey(ephemeralPublicKey)) throw new MalformedFileError('ephemeral');
   const info = Object.hasOwn(obj, 'decryptInfo') ? obj.decryptInfo : undefined;
   if (info === null || typeof info !== 'object' || Array.isArray(info)) throw new MalformedFileError('header-field');
   const entries = Object.entries(info as Record<string, unknown>);

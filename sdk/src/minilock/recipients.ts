@@ -29,8 +29,14 @@ const LOW_ORDER_POINTS = LOW_ORDER_U.map((u) => {
   return bytes;
 });
 
-/** True for a public key whose shared secrets are predictable (small-order point). */
-export function isLowOrderPublicKey(publicKey: Uint8Array): boolean {
+/**
+ * True for a public key we refuse: a small-order point (its shared secrets are
+ * predictable), or an encoding with bit 255 set. X25519 ignores that bit, so
+ * such a key is an alias of another; honest key generation never sets it, and
+ * refusing it keeps every header bit meaningful (a flipped bit always fails).
+ */
+export function isUnusablePublicKey(publicKey: Uint8Array): boolean {
+  if ((publicKey[31]! & 0x80) !== 0) return true;
   let found = 0;
   for (const point of LOW_ORDER_POINTS) {
     let diff = (publicKey[31]! & 0x7f) ^ point[31]!;
@@ -54,7 +60,7 @@ export function resolveRecipients(ids: unknown, name = 'recipients'): Recipient[
     if (seen.has(id)) return;
     seen.add(id);
     const publicKey = decodeMiniLockId(id);
-    if (isLowOrderPublicKey(publicKey)) throw new RangeError(`${name}[${i}]: a small-order public key cannot receive files`);
+    if (isUnusablePublicKey(publicKey)) throw new RangeError(`${name}[${i}]: unusable public key (small order or bit 255 set)`);
     out.push({ id, publicKey });
   });
   if (out.length === 0 || out.length > MAX_RECIPIENTS) {
