@@ -72,5 +72,7 @@ describe('event metadata', () => {
     expect(eventMetadataSchema.safeParse({ ...metadata, ip: '10.0.0.1' }).success).toBe(false);
     expect(eventMetadataSchema.safeParse({ ...metadata, correlationId: 'x'.repeat(129) }).success).toBe(false);
     expect(eventMetadataSchema.safeParse({ ...metadata, correlationId: '' }).success).toBe(false);
+    expect(eventMetadataSchema.safeParse({ ...metadata, actor: 'ali\u0000ce' }).success).toBe(false);
+    expect(eventMetadataSchema.safeParse({ ...metadata, correlationId: 'line\nbreak' }).success).toBe(false);
   });
 });

@@ -17,8 +17,15 @@ export interface EventMetadata {
 }
 
 const ISO_UTC_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-/** Identifiers, not free text: bounded so a hostile caller cannot inflate every row. */
-const identifier = z.string().min(1).max(128);
+/**
+ * Identifiers, not free text: bounded so a hostile caller cannot inflate every
+ * row, and free of control characters (PostgreSQL text cannot hold NUL).
+ */
+const identifier = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters');
 
 export const occurredAtSchema = z
   .string()

@@ -32,6 +32,8 @@ export interface EventStoreContractOptions {
    * the same append. KurrentDB only compares ids at the expected revision.
    */
   readonly globallyUniqueEventIds: boolean;
+  /** Set when the database is not available here: the whole suite is skipped, with this reason in its name. */
+  readonly skipReason?: string;
   /** Shown in the names of tests skipped for a missing capability. */
   readonly skipReasons?: { readonly densePositions?: string; readonly globallyUniqueEventIds?: string };
 }
@@ -79,7 +81,7 @@ function strictlyIncreasing(positions: readonly bigint[]): boolean {
  * calls this with a way to open connections to a real database.
  */
 export function eventStoreContract(name: string, options: EventStoreContractOptions): void {
-  describe(`${name}: event store contract`, () => {
+  describe.skipIf(options.skipReason !== undefined)(`${name}: event store contract${options.skipReason ? ` (skipped: ${options.skipReason})` : ''}`, () => {
     let store: EventStore;
     let peer: EventStore;
 

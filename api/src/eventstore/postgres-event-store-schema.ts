@@ -1,0 +1,138 @@
+import type pg from 'pg';
+
+/** NOTIFY channel shared by every schema; the payload names the schema whose log grew. */
+export const NOTIFY_CHANNEL = 'peerlock_events';
+
+/**
+ * Versioned DDL for one PostgreSQL schema, applied in order at start under an
+ * advisory lock so that many server processes starting together migrate once.
+ * Released migrations are never edited; changes come as new entries.
+ */
+export function migrations(schema: string): readonly string[] {
+  return [
+    `CREATE TABLE ${schema}.events (
+       global_position bigint PRIMARY KEY,
+       event_id uuid NOT NULL UNIQUE,
+       stream_name text NOT NULL,
+       stream_revision bigint NOT NULL,
+       event_type text NOT NULL,
+       schema_version integer NOT NULL,
+       -- json, not jsonb: keeps the text exactly as written (key order, \\u0000) and costs no re-encoding.
+       data json NOT NULL,
+       actor text,
+       correlation_id text NOT NULL,
+       causation_id text,
+       occurred_at timestamptz NOT NULL,
+       UNIQUE (stream_name, stream_revision)
+     );
+     -- One row: the position of the newest committed event. Appenders lock it
+     -- until they commit, which is what makes positions visible in order (docs/eventstore.md).
+     CREATE TABLE ${schema}.event_log_head (
+       singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+       position bigint NOT NULL
+     );
+     INSERT INTO ${schema}.event_log_head (position) VALUES (0);`,
+    appendFunction(schema),
+  ];
+}
+
+/**
+ * Appends any number of independent appends (a group commit) in one call and
+ * one transaction. Every check runs after the head row is locked, so it sees
+ * every earlier commit and races nobody: no retry loops, no exceptions for
+ * expected outcomes. Each append gets its own outcome:
+ *   ok           → revision and position of its last event
+ *   duplicate    → the same ids are stored as this very append: its original result
+ *   duplicate_id → some ids are stored, but not as this append
+ *   conflict     → revision holds the stream's actual last revision (-1: no stream)
+ */
+function appendFunction(schema: string): string {
+  return `CREATE OR REPLACE FUNCTION ${schema}.append_events(
+      p_streams text[], p_expected text[], p_counts integer[],
+      p_ids uuid[], p_types text[], p_versions integer[], p_data text[],
+      p_actors text[], p_correlations text[], p_causations text[], p_occurred timestamptz[])
+    RETURNS TABLE (outcome text, revision bigint, global_position bigint)
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_head bigint;
+      v_start bigint;
+      v_lo integer := 1;
+      v_hi integer;
+      v_found integer;
+      v_is_retry boolean;
+      v_revision bigint;
+      v_position bigint;
+      v_current bigint;
+      v_ok boolean;
+    BEGIN
+      SELECT h.position INTO v_head FROM ${schema}.event_log_head h WHERE h.singleton FOR UPDATE;
+      v_start := v_head;
+      FOR i IN 1 .. coalesce(array_length(p_streams, 1), 0) LOOP
+        v_hi := v_lo + p_counts[i] - 1;
+
+        SELECT count(*)::integer,
+               bool_and(e.stream_name = p_streams[i]) AND count(DISTINCT e.stream_revision - t.ord) = 1 AND count(DISTINCT e.global_position - t.ord) = 1,
+               max(e.stream_revision), max(e.global_position)
+          INTO v_found, v_is_retry, v_revision, v_position
+          FROM unnest(p_ids[v_lo:v_hi]) WITH ORDINALITY AS t(id, ord)
+          JOIN ${schema}.events e ON e.event_id = t.id;
+
+        IF v_found = p_counts[i] AND v_is_retry THEN
+          outcome := 'duplicate'; revision := v_revision; global_position := v_position;
+        ELSIF v_found > 0 THEN
+          outcome := 'duplicate_id'; revision := NULL; global_position := NULL;
+        ELSE
+          SELECT coalesce(max(e.stream_revision), -1) INTO v_current FROM ${schema}.events e WHERE e.stream_name = p_streams[i];
+          v_ok := CASE p_expected[i]
+                    WHEN 'any' THEN true
+                    WHEN 'noStream' THEN v_current = -1
+                    WHEN 'exists' THEN v_current >= 0
+                    ELSE v_current = p_expected[i]::bigint
+                  END;
+          IF v_ok THEN
+            INSERT INTO ${schema}.events (global_position, event_id, stream_name, stream_revision, event_type, schema_version, data, actor, correlation_id, causation_id, occurred_at)
+            SELECT v_head + t.ord, t.id, p_streams[i], v_current + t.ord, t.type, t.version, t.data::json, t.actor, t.correlation, t.causation, t.occurred
+              FROM unnest(p_ids[v_lo:v_hi], p_types[v_lo:v_hi], p_versions[v_lo:v_hi], p_data[v_lo:v_hi],
+                          p_actors[v_lo:v_hi], p_correlations[v_lo:v_hi], p_causations[v_lo:v_hi], p_occurred[v_lo:v_hi])
+                   WITH ORDINALITY AS t(id, type, version, data, actor, correlation, causation, occurred, ord);
+            v_head := v_head + p_counts[i];
+            outcome := 'ok'; revision := v_current + p_counts[i]; global_position := v_head;
+          ELSE
+            outcome := 'conflict'; revision := v_current; global_position := NULL;
+          END IF;
+        END IF;
+        RETURN NEXT;
+        v_lo := v_hi + 1;
+      END LOOP;
+      IF v_head > v_start THEN
+        UPDATE ${schema}.event_log_head SET position = v_head WHERE singleton;
+        -- Delivered at commit, in commit order, to every listening process.
+        PERFORM pg_notify('${NOTIFY_CHANNEL}', '${schema}');
+      END IF;
+    END
+    $fn$;`;
+}
+
+export async function migrate(pool: pg.Pool, schema: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    // Same lock key as the read-model store's DDL: one schema, one migrator at a time.
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`peerlock-ddl:${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.event_store_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const { rows } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${schema}.event_store_migrations`);
+    const applied = rows[0]?.version ?? 0;
+    const pending = migrations(schema).slice(applied);
+    for (const [index, sql] of pending.entries()) {
+      await client.query(sql);
+      await client.query(`INSERT INTO ${schema}.event_store_migrations (version) VALUES ($1)`, [applied + index + 1]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

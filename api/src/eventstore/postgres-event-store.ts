@@ -1,0 +1,345 @@
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
+import type { RecordedEvent } from '@peerlock/schema';
+import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from './event-store.js';
+import { ConcurrencyError, DuplicateEventIdError, EventStoreClosedError } from './event-store-errors.js';
+import {
+  assertStreamName,
+  checkCount,
+  checkPosition,
+  normalizeExpectedRevision,
+  normalizeReadAll,
+  normalizeReadStream,
+  prepareEvents,
+  type NormalizedExpectedRevision,
+  type PreparedEvent,
+} from './event-validation.js';
+import { logSubscription, type Wakeups } from './log-subscription.js';
+import { migrate, NOTIFY_CHANNEL } from './postgres-event-store-schema.js';
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export interface PostgresEventStoreOptions {
+  readonly connectionString: string;
+  /** The PostgreSQL schema for the event tables (created if missing). Default `public`. */
+  readonly schema?: string;
+  /** Connections in this process's pool. Default 10. */
+  readonly poolSize?: number;
+  /** Safety net for live subscriptions if a notification is lost (listener reconnecting). Default 1000 ms. */
+  readonly pollIntervalMs?: number;
+}
+
+interface EventRow {
+  global_position: string;
+  event_id: string;
+  stream_name: string;
+  stream_revision: string;
+  event_type: string;
+  schema_version: number;
+  data: unknown;
+  actor: string | null;
+  correlation_id: string;
+  causation_id: string | null;
+  occurred_at: string;
+}
+
+interface PendingAppend {
+  readonly streamName: string;
+  readonly expected: NormalizedExpectedRevision;
+  readonly events: readonly PreparedEvent[];
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Appends waiting while a group is in flight are sent together; bounded so one transaction stays short. */
+const MAX_GROUP_EVENTS = 2000;
+
+/**
+ * The production store. Global positions come from a one-row head counter that
+ * each appending transaction locks until it commits, so positions become visible
+ * strictly in order on every connection of every server process: a reader that
+ * has seen position p can never later find a new event below p. Appends issued
+ * concurrently in one process are group-committed (one transaction, one WAL
+ * flush, one notification) so throughput does not collapse to one append per fsync.
+ * See docs/eventstore.md for the reasoning and the measurements.
+ */
+export class PostgresEventStore implements EventStore {
+  readonly schema: string;
+  private readonly pool: pg.Pool;
+  private readonly listener: NotificationListener;
+  private readonly closing = new AbortController();
+  private readonly pollIntervalMs: number;
+  private readonly sql: ReturnType<typeof statements>;
+  private queue: PendingAppend[] = [];
+  private flushing: Promise<void> | undefined;
+
+  /** Connects and creates or migrates the schema. */
+  static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    const store = new PostgresEventStore(options);
+    try {
+      await migrate(store.pool, store.schema);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  private constructor(options: PostgresEventStoreOptions) {
+    this.schema = options.schema ?? 'public';
+    if (!SCHEMA_NAME.test(this.schema)) throw new RangeError(`invalid PostgreSQL schema name ${JSON.stringify(this.schema)}`);
+    const config: pg.ClientConfig = {
+      connectionString: options.connectionString,
+      application_name: 'peerlock-event-store',
+      // The head-row protocol relies on READ COMMITTED's fresh snapshot per statement; never inherit a stricter default.
+      options: '-c default_transaction_isolation=read\\ committed',
+    };
+    this.pool = new pg.Pool({ ...config, max: options.poolSize ?? 10 });
+    // An idle client's error (server restart) must not crash the process; the next checkout reconnects.
+    this.pool.on('error', () => undefined);
+    this.listener = new NotificationListener(config, this.schema);
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.sql = statements(this.schema);
+  }
+
+  async append(streamName: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    this.assertOpen();
+    assertStreamName(streamName);
+    const expected = normalizeExpectedRevision(options.expectedRevision);
+    const prepared = prepareEvents(events);
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ streamName, expected, events: prepared, resolve, reject });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  async readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const { direction, fromRevision, maxCount } = normalizeReadStream(streamName, options);
+    const limit = maxCount === Number.MAX_SAFE_INTEGER ? null : maxCount;
+    const query =
+      direction === 'forwards'
+        ? { ...this.sql.readForwards, values: [streamName, (fromRevision ?? 0n).toString(), limit] }
+        : { ...this.sql.readBackwards, values: [streamName, (fromRevision ?? 2n ** 63n - 1n).toString(), limit] };
+    const { rows } = await this.pool.query<EventRow>(query);
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const { after, maxCount } = normalizeReadAll(options);
+    return this.readAfter(after, maxCount);
+  }
+
+  async headPosition(): Promise<bigint> {
+    this.assertOpen();
+    const { rows } = await this.pool.query<{ position: string }>(this.sql.head);
+    return BigInt(rows[0]?.position ?? '0');
+  }
+
+  subscribe(options: SubscribeOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
+    this.assertOpen();
+    return logSubscription({
+      read: async (after, maxCount) => (this.closing.signal.aborted ? [] : this.readAfter(after, maxCount)),
+      after: checkPosition('after', options.after ?? 0n),
+      maxBatchSize: checkCount('maxBatchSize', options.maxBatchSize, 1000),
+      wakeups: this.listener,
+      pollIntervalMs: this.pollIntervalMs,
+      signals: [options.signal, this.closing.signal],
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closing.signal.aborted) return;
+    this.closing.abort();
+    // Appends already accepted are finished, not dropped.
+    await this.flushing;
+    await this.listener.close();
+    await this.pool.end();
+  }
+
+  private async readAfter(after: bigint, maxCount: number): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<EventRow>({ ...this.sql.readAll, values: [after.toString(), maxCount] });
+    return rows.map(toRecordedEvent);
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      let events = 0;
+      let take = 0;
+      while (take < this.queue.length && (take === 0 || events + this.queue[take]!.events.length <= MAX_GROUP_EVENTS)) {
+        events += this.queue[take]!.events.length;
+        take += 1;
+      }
+      const group = this.queue.slice(0, take);
+      this.queue = this.queue.slice(take);
+      await this.commitGroup(group);
+    }
+    this.flushing = undefined;
+  }
+
+  private async commitGroup(group: readonly PendingAppend[]): Promise<void> {
+    let rows: { outcome: string; revision: string | null; global_position: string | null }[];
+    try {
+      rows = (await this.pool.query({ ...this.sql.append, values: appendParameters(group) })).rows;
+    } catch (error) {
+      // One transaction failed for all: retry each alone, so one append's failure is not another's.
+      // A group that did commit before the connection broke is safe to resend: the ids make it a no-op.
+      if (group.length > 1) {
+        for (const pending of group) await this.commitGroup([pending]);
+      } else {
+        group[0]!.reject(error);
+      }
+      return;
+    }
+    group.forEach((pending, index) => settle(pending, rows[index]!));
+  }
+
+  private assertOpen(): void {
+    if (this.closing.signal.aborted) throw new EventStoreClosedError();
+  }
+}
+
+function settle(pending: PendingAppend, row: { outcome: string; revision: string | null; global_position: string | null }): void {
+  switch (row.outcome) {
+    case 'ok':
+    case 'duplicate':
+      pending.resolve({ nextExpectedRevision: BigInt(row.revision!), position: BigInt(row.global_position!), duplicate: row.outcome === 'duplicate' });
+      return;
+    case 'duplicate_id':
+      pending.reject(new DuplicateEventIdError(pending.streamName, pending.events.map((event) => event.id)));
+      return;
+    case 'conflict':
+      pending.reject(new ConcurrencyError(pending.streamName, pending.expected, row.revision === '-1' ? 'noStream' : BigInt(row.revision!)));
+      return;
+    default:
+      pending.reject(new Error(`unexpected append outcome ${row.outcome}`));
+  }
+}
+
+/** Column arrays for append_events: one entry per append, then one per event, appends back to back. */
+function appendParameters(group: readonly PendingAppend[]): unknown[] {
+  const streams: string[] = [];
+  const expected: string[] = [];
+  const counts: number[] = [];
+  const ids: string[] = [];
+  const types: string[] = [];
+  const versions: number[] = [];
+  const data: string[] = [];
+  const actors: (string | null)[] = [];
+  const correlations: string[] = [];
+  const causations: (string | null)[] = [];
+  const occurred: string[] = [];
+  for (const pending of group) {
+    streams.push(pending.streamName);
+    expected.push(typeof pending.expected === 'bigint' ? pending.expected.toString() : pending.expected);
+    counts.push(pending.events.length);
+    for (const event of pending.events) {
+      ids.push(event.id);
+      types.push(event.type);
+      versions.push(event.schemaVersion);
+      data.push(event.json);
+      actors.push(event.metadata.actor);
+      correlations.push(event.metadata.correlationId);
+      causations.push(event.metadata.causationId);
+      occurred.push(event.metadata.occurredAt);
+    }
+  }
+  return [streams, expected, counts, ids, types, versions, data, actors, correlations, causations, occurred];
+}
+
+function statements(schema: string) {
+  // Named statements are parsed and planned once per connection.
+  const columns = `global_position, event_id, stream_name, stream_revision, event_type, schema_version, data, actor, correlation_id, causation_id,
+    to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at`;
+  return {
+    append: {
+      name: `peerlock-append-${schema}`,
+      text: `SELECT outcome, revision, global_position FROM ${schema}.append_events($1::text[], $2::text[], $3::integer[], $4::uuid[], $5::text[], $6::integer[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])`,
+    },
+    readAll: { name: `peerlock-read-all-${schema}`, text: `SELECT ${columns} FROM ${schema}.events WHERE global_position > $1 ORDER BY global_position LIMIT $2` },
+    readForwards: {
+      name: `peerlock-read-forwards-${schema}`,
+      text: `SELECT ${columns} FROM ${schema}.events WHERE stream_name = $1 AND stream_revision >= $2 ORDER BY stream_revision LIMIT $3`,
+    },
+    readBackwards: {
+      name: `peerlock-read-backwards-${schema}`,
+      text: `SELECT ${columns} FROM ${schema}.events WHERE stream_name = $1 AND stream_revision <= $2 ORDER BY stream_revision DESC LIMIT $3`,
+    },
+    head: { name: `peerlock-head-${schema}`, text: `SELECT position FROM ${schema}.event_log_head` },
+  };
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    type: row.event_type,
+    schemaVersion: row.schema_version,
+    data: row.data,
+    metadata: { actor: row.actor, correlationId: row.correlation_id, causationId: row.causation_id, occurredAt: row.occurred_at },
+    streamName: row.stream_name,
+    streamRevision: BigInt(row.stream_revision),
+    globalPosition: BigInt(row.global_position),
+  };
+}
+
+/**
+ * One LISTEN connection per store, opened when the first subscription starts.
+ * If it drops, subscriptions fall back to polling until it is back, and every
+ * subscriber is woken on reconnect to pick up whatever was missed meanwhile.
+ */
+class NotificationListener implements Wakeups {
+  private readonly emitter = new EventEmitter().setMaxListeners(0);
+  private client: pg.Client | undefined;
+  private connecting: Promise<void> | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly config: pg.ClientConfig,
+    private readonly schema: string,
+  ) {}
+
+  listen(listener: () => void): () => void {
+    this.emitter.on('wake', listener);
+    this.connecting ??= this.connect();
+    return () => this.emitter.off('wake', listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    await this.connecting;
+    await this.client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client(this.config);
+    const lost = () => {
+      if (this.client !== client) return;
+      this.client = undefined;
+      this.connecting = undefined;
+      client.end().catch(() => undefined);
+      if (!this.closed) this.reconnectTimer = setTimeout(() => (this.connecting ??= this.connect()), 1000);
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    client.on('notification', (message) => {
+      if (message.payload === this.schema) this.emitter.emit('wake');
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      if (this.closed) {
+        await client.end();
+        return;
+      }
+      this.client = client;
+      this.emitter.emit('wake');
+    } catch {
+      client.end().catch(() => undefined);
+      this.connecting = undefined;
+      if (!this.closed) this.reconnectTimer = setTimeout(() => (this.connecting ??= this.connect()), 1000);
+    }
+  }
+}
