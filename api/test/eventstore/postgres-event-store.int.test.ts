@@ -107,7 +107,7 @@ describe.skipIf(!DATABASE_URL)(`PostgreSQL event store: global order under concu
       const event = testEvent({ wake: 'up' });
       await stores[2]!.append('notify-test', [event]);
       const { value } = await next;
-      expect(value?.map((e) => e.id)).toEqual([event.id]);
+      expect(value?.map((e: RecordedEvent) => e.id)).toEqual([event.id]);
       await iterator.return?.();
     } finally {
       await listenerStore.close();
