@@ -5,7 +5,7 @@ import type { CommitOutcome, ReadModelBatch, ReadModelStore, StoredCheckpoint } 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export interface PostgresReadModelStoreOptions {
-  /** The PostgreSQL schema holding the tables, normally the event store's. Default `peerlock`. */
+  /** The PostgreSQL schema holding the tables, normally the event store's. Default `public`. */
   readonly schema?: string;
 }
 
@@ -28,7 +28,7 @@ export class PostgresReadModelStore implements ReadModelStore {
     private readonly pool: pg.Pool,
     options: PostgresReadModelStoreOptions = {},
   ) {
-    this.schema = options.schema ?? 'peerlock';
+    this.schema = options.schema ?? 'public';
     if (!SCHEMA_NAME.test(this.schema)) throw new RangeError(`invalid PostgreSQL schema name ${JSON.stringify(this.schema)}`);
   }
 
