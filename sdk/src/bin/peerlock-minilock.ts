@@ -1,0 +1,235 @@
+#!/usr/bin/env node
+/**
+ * peerlock-minilock: miniLock v1 files from the command line, interoperable
+ * with the miniLock reference. Streams stdin → stdout in bounded memory.
+ */
+import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  base58ToBytes,
+  base64ToBytes,
+  bytesToUtf8,
+  decodeMiniLockId,
+  decryptStream,
+  deriveKeyPair,
+  encodeMiniLockId,
+  encryptStream,
+  keyPairFromSecretKey,
+  type KeyPair,
+} from '../index.js';
+
+const HELP = `Usage:
+  peerlock-minilock id      KEY
+  peerlock-minilock encrypt KEY --to ID [--to ID ...] [--name NAME] [--include-self] < plain > out.minilock
+  peerlock-minilock decrypt KEY [--json] < in.minilock > plain
+
+KEY is either
+  --email EMAIL --passphrase-file FILE   miniLock key derivation (scrypt, ~1 s); one trailing
+                                         newline of FILE is ignored
+  --secret-key-file FILE                 the 32-byte secret key: raw, or base58 / base64 text
+
+encrypt   encrypts stdin for each --to miniLock ID (and yourself with --include-self).
+          --name sets the file name stored inside (default: empty). The encrypted
+          chunks are spooled to a temporary file (ciphertext only), because the
+          header, which comes first, depends on a hash of all of them.
+decrypt   writes the plaintext to stdout and the verified sender's miniLock ID and
+          the stored file name to stderr (--json: one line {"senderID","fileName"}).
+          Plaintext is written chunk by chunk as each 1 MiB chunk authenticates, so
+          if the file turns out truncated or tampered later, some plaintext has
+          already been written: the exit status is then non-zero and the output
+          must be discarded. Only exit status 0 means the whole file verified.
+id        prints your miniLock ID.
+
+Exit status: 0 ok; 1 other error (unreadable key file, I/O); 2 usage;
+  3 not a recipient; 4 decryption failed (tampered or corrupted);
+  5 not a valid or a truncated miniLock file; 6 invalid miniLock ID.`;
+
+class UsageError extends Error {}
+class KeyFileError extends Error {}
+
+const EXIT: Record<string, number> = { NOT_A_RECIPIENT: 3, DECRYPTION_FAILED: 4, MALFORMED_FILE: 5, INVALID_MINILOCK_ID: 6 };
+
+interface Args {
+  command: string;
+  email?: string;
+  passphraseFile?: string;
+  secretKeyFile?: string;
+  to: string[];
+  name: string;
+  includeSelf: boolean;
+  json: boolean;
+  help: boolean;
+}
+
+function parse(argv: string[]): Args {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        email: { type: 'string' },
+        'passphrase-file': { type: 'string' },
+        'secret-key-file': { type: 'string' },
+        to: { type: 'string', multiple: true },
+        name: { type: 'string' },
+        'include-self': { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) throw new UsageError(`unexpected argument: ${positionals[1]}`);
+  return {
+    command: positionals[0] ?? '',
+    email: values.email,
+    passphraseFile: values['passphrase-file'],
+    secretKeyFile: values['secret-key-file'],
+    to: values.to ?? [],
+    name: values.name ?? '',
+    includeSelf: values['include-self'] ?? false,
+    json: values.json ?? false,
+    help: values.help ?? false,
+  };
+}
+
+async function loadKey(args: Args): Promise<KeyPair> {
+  if (args.secretKeyFile !== undefined) {
+    if (args.email !== undefined || args.passphraseFile !== undefined) throw new UsageError('use either --secret-key-file or --email with --passphrase-file');
+    return keyPairFromSecretKey(await readSecretKeyFile(args.secretKeyFile));
+  }
+  if (args.email === undefined || args.passphraseFile === undefined) throw new UsageError('a key is needed: --email and --passphrase-file, or --secret-key-file');
+  let text: string;
+  try {
+    text = bytesToUtf8(new Uint8Array(await readFile(args.passphraseFile)));
+  } catch {
+    throw new KeyFileError(`cannot read the passphrase file ${args.passphraseFile}`);
+  }
+  const passphrase = text.replace(/\r?\n$/, '');
+  if (passphrase.length === 0) throw new KeyFileError('the passphrase file is empty');
+  return deriveKeyPair(passphrase, args.email);
+}
+
+async function readSecretKeyFile(path: string): Promise<Uint8Array> {
+  let raw: Uint8Array;
+  try {
+    raw = new Uint8Array(await readFile(path));
+  } catch {
+    throw new KeyFileError(`cannot read the secret key file ${path}`);
+  }
+  if (raw.length === 32) return raw;
+  let text: string;
+  try {
+    text = bytesToUtf8(raw).trim();
+  } catch {
+    throw new KeyFileError('the secret key file holds neither 32 raw bytes nor base58/base64 text');
+  }
+  for (const decode of [base64ToBytes, base58ToBytes]) {
+    try {
+      const key = decode(text);
+      if (key.length === 32) return key;
+    } catch {
+      // try the other encoding
+    }
+  }
+  throw new KeyFileError('the secret key file holds neither 32 raw bytes nor base58/base64 text');
+}
+
+async function write(bytes: Uint8Array): Promise<void> {
+  if (!process.stdout.write(bytes)) await once(process.stdout, 'drain');
+}
+
+async function encrypt(args: Args, key: KeyPair): Promise<void> {
+  for (const id of args.to) {
+    try {
+      decodeMiniLockId(id);
+    } catch (error) {
+      throw Object.assign(error as Error, { message: `--to ${id}: not a miniLock ID` });
+    }
+  }
+  const recipients = [...args.to, ...(args.includeSelf ? [encodeMiniLockId(key.publicKey)] : [])];
+  if (recipients.length === 0) throw new UsageError('encrypt needs at least one --to ID (or --include-self)');
+  const enc = encryptStream(process.stdin, { senderSecretKey: key.secretKey, recipients, fileName: args.name });
+  const dir = await mkdtemp(join(tmpdir(), 'peerlock-minilock-'));
+  try {
+    const spool = join(dir, 'chunks');
+    const handle = await open(spool, 'wx', 0o600);
+    try {
+      for await (const chunk of enc.chunks) await handle.write(chunk);
+    } finally {
+      await handle.close();
+    }
+    await write(enc.finish().header);
+    for await (const piece of createReadStream(spool, { highWaterMark: 1024 * 1024 })) await write(piece as Buffer);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function decrypt(args: Args, key: KeyPair): Promise<void> {
+  const file = await decryptStream(process.stdin, key.secretKey);
+  for await (const piece of file.plaintext) await write(piece);
+  process.stderr.write(
+    args.json ? `${JSON.stringify({ senderID: file.senderID, fileName: file.fileName })}\n` : `sender: ${file.senderID}\nfile name: ${file.fileName}\n`,
+  );
+}
+
+function describe(error: unknown): [string, number] {
+  if (error instanceof UsageError) return [`${error.message} (see --help)`, 2];
+  if (error instanceof KeyFileError) return [error.message, 1];
+  const e = error as { code?: unknown; reason?: unknown; message?: unknown };
+  switch (e.code) {
+    case 'NOT_A_RECIPIENT':
+      return ['this file is not encrypted for this key', EXIT.NOT_A_RECIPIENT!];
+    case 'DECRYPTION_FAILED':
+      return ['decryption failed: the file is tampered with or corrupted; discard any output', EXIT.DECRYPTION_FAILED!];
+    case 'MALFORMED_FILE':
+      return [`not a valid miniLock file (${String(e.reason)}); discard any output`, EXIT.MALFORMED_FILE!];
+    case 'INVALID_MINILOCK_ID':
+      return [String(e.message), EXIT.INVALID_MINILOCK_ID!];
+  }
+  if (error instanceof RangeError || error instanceof TypeError) return [error.message, 2];
+  return [String(e.message ?? error).split('\n')[0]!, 1];
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parse(argv);
+  if (args.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (!['id', 'encrypt', 'decrypt'].includes(args.command)) {
+    throw new UsageError(args.command ? `unknown command: ${args.command}` : 'a command is needed: id, encrypt or decrypt');
+  }
+  const key = await loadKey(args);
+  if (args.command === 'id') process.stdout.write(`${encodeMiniLockId(key.publicKey)}\n`);
+  else if (args.command === 'encrypt') await encrypt(args, key);
+  else await decrypt(args, key);
+  key.secretKey.fill(0);
+  return 0;
+}
+
+// A reader that went away (`| head`) is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  process.stderr.write(`peerlock-minilock: cannot write output: ${error.code ?? error.message}\n`);
+  process.exit(1);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const [message, code] = describe(error);
+    process.stderr.write(`peerlock-minilock: ${message}\n`);
+    process.exitCode = code;
+  },
+);

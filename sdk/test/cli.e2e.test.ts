@@ -1,0 +1,118 @@
+/**
+ * peerlock-minilock end to end: real processes (the TypeScript source through
+ * tsx, so the test covers the code as it is), stdin → stdout, exit codes.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bytesToBase58, bytesToBase64, randomBytes } from '../src/index.js';
+import { identities, loadVector, sameBytes } from './minilock-fixtures.js';
+
+const cli = fileURLToPath(new URL('../src/bin/peerlock-minilock.ts', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'peerlock-cli-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const { alice, bob, carol } = identities;
+const keyFile = (name: string, contents: Uint8Array | string) => {
+  const path = join(dir, name);
+  writeFileSync(path, contents);
+  return path;
+};
+const aliceKey = keyFile('alice.raw', alice.secretKey);
+const bobKey = keyFile('bob.b64', bytesToBase64(bob.secretKey) + '\n');
+const carolKey = keyFile('carol.b58', bytesToBase58(carol.secretKey));
+
+interface Run {
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+function run(args: string[], stdin: Uint8Array = new Uint8Array(0)): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', cli, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
+    child.stdin.on('error', () => {}); // the CLI may exit before reading all of stdin
+    child.stdin.end(stdin);
+  });
+}
+
+function expectOneLineError(r: Run, code: number): void {
+  expect(r.code).toBe(code);
+  expect(r.stderr).toMatch(/^peerlock-minilock: [^\n]+\n$/);
+}
+
+describe('peerlock-minilock', () => {
+  const v = loadVector('v1-alice-to-bob-carol');
+
+  it('decrypts a reference vector and reports the verified sender and name', async () => {
+    const r = await run(['decrypt', '--secret-key-file', carolKey], v.minilock);
+    expect(r.code).toBe(0);
+    expect(sameBytes(r.stdout, v.plain)).toBe('equal');
+    expect(r.stderr).toBe(`sender: ${alice.id}\nfile name: hello.txt\n`);
+    const j = await run(['decrypt', '--secret-key-file', bobKey, '--json'], v.minilock);
+    expect(j.code).toBe(0);
+    expect(JSON.parse(j.stderr)).toEqual({ senderID: alice.id, fileName: 'hello.txt' });
+  });
+
+  it('round trips a multi-chunk file through encrypt and decrypt, including the sender with --include-self', async () => {
+    const plain = randomBytes(1024 * 1024 + 4321);
+    const enc = await run(['encrypt', '--secret-key-file', aliceKey, '--to', bob.id, '--include-self', '--name', 'data.bin'], plain);
+    expect(enc.code).toBe(0);
+    expect(enc.stderr).toBe('');
+    for (const key of [bobKey, aliceKey]) {
+      const dec = await run(['decrypt', '--secret-key-file', key, '--json'], enc.stdout);
+      expect(dec.code).toBe(0);
+      expect(sameBytes(dec.stdout, plain)).toBe('equal');
+      expect(JSON.parse(dec.stderr)).toEqual({ senderID: alice.id, fileName: 'data.bin' });
+    }
+    expectOneLineError(await run(['decrypt', '--secret-key-file', carolKey], enc.stdout), 3);
+  });
+
+  it('derives the key from email and passphrase file (one real scrypt run)', async () => {
+    const pass = keyFile('bob.pass', `${bob.passphrase}\n`);
+    const r = await run(['id', '--email', bob.email, '--passphrase-file', pass]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.toString()).toBe(`${bob.id}\n`);
+    expect((await run(['id', '--secret-key-file', carolKey])).stdout.toString()).toBe(`${carol.id}\n`);
+  });
+
+  it('fails with distinct exit codes and one line on stderr', async () => {
+    const tampered = v.minilock.slice();
+    tampered[tampered.length - 1]! ^= 1;
+    const cases: [string[], Uint8Array | undefined, number][] = [
+      [['decrypt', '--secret-key-file', aliceKey], v.minilock, 3],
+      [['decrypt', '--secret-key-file', bobKey], tampered, 4],
+      [['decrypt', '--secret-key-file', bobKey], v.minilock.subarray(0, v.minilock.length - 10), 5],
+      [['decrypt', '--secret-key-file', bobKey], new TextEncoder().encode('not a minilock file'), 5],
+      [['encrypt', '--secret-key-file', aliceKey, '--to', 'notAnId'], new Uint8Array(3), 6],
+      [['encrypt', '--secret-key-file', join(dir, 'missing.key'), '--to', bob.id], undefined, 1],
+      [['id', '--secret-key-file', keyFile('bad.key', 'not a key at all')], undefined, 1],
+      [['encrypt', '--secret-key-file', aliceKey], undefined, 2],
+      [['frobnicate'], undefined, 2],
+      [['id', '--bogus'], undefined, 2],
+      [['id', '--email', 'x@example.com'], undefined, 2],
+    ];
+    // Two at a time: the machine has two cores.
+    for (let i = 0; i < cases.length; i += 2) {
+      const batch = cases.slice(i, i + 2);
+      const results = await Promise.all(batch.map(([args, stdin]) => run(args, stdin)));
+      results.forEach((r, j) => expectOneLineError(r, batch[j]![2]));
+    }
+  });
+
+  it('explains itself with --help, including the partial-output caveat', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.toString()).toMatch(/--secret-key-file/);
+    expect(r.stdout.toString()).toMatch(/must be discarded/);
+  });
+});
