@@ -6,12 +6,16 @@
  */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { SqliteReadModelStore, type ReadModelStore } from '@peerlock/projections';
+import pg from 'pg';
+import { PostgresReadModelStore, SqliteReadModelStore, type ReadModelStore } from '@peerlock/projections';
 import type { AppConfig } from '../config.js';
 import { SqliteEventStore } from '../eventstore/sqlite-event-store.js';
+import { PostgresEventStore } from '../eventstore/postgres-event-store.js';
+import { KurrentDbEventStore } from '../eventstore/kurrentdb-event-store.js';
 import type { EventStore } from '../eventstore/event-store.js';
 import type { AuthStore } from './auth-store.js';
 import { SqliteAuthStore } from './sqlite-auth-store.js';
+import { PostgresAuthStore } from './postgres-auth-store.js';
 
 export interface Stores {
   readonly events: EventStore;
@@ -40,8 +44,25 @@ export async function openStores(config: AppConfig): Promise<Stores> {
       };
     }
     case 'postgres':
-    case 'kurrentdb':
-      throw new Error(`PEERLOCK_STORE=${config.store} is not wired yet: its event store adapter has not landed`);
+    case 'kurrentdb': {
+      const connectionString = config.databaseUrl!;
+      const schema = config.databaseSchema;
+      const events: EventStore =
+        config.store === 'kurrentdb' ? new KurrentDbEventStore({ connectionString: config.kurrentdbUrl! }) : await PostgresEventStore.open({ connectionString, schema });
+      const pool = new pg.Pool({ connectionString, max: 10 });
+      const readModels = new PostgresReadModelStore(pool, { schema });
+      const auth = await PostgresAuthStore.open(connectionString, schema);
+      return {
+        events,
+        readModels,
+        auth,
+        async close() {
+          await auth.close();
+          await events.close();
+          await pool.end();
+        },
+      };
+    }
     default: {
       const unreachable: never = config.store;
       throw new Error(`unknown store ${String(unreachable)}`);
