@@ -14,7 +14,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { randomBytes } from '@peerlock/sdk';
-import { PeerlockError } from '../errors.js';
+import { PeerlockError, badInput } from '../errors.js';
+import { LowOrderKeyError } from './box-precompute.js';
 import type { SealPurpose, StateSealer } from './sealed-state.js';
 import type { BoxedSecret, EphemeralKey, ServerKeys } from './server-keys.js';
 
@@ -53,11 +54,21 @@ export function issueKeyChallenge(
   const sealedState = sealer.seal(purpose, { subject, hId: sha256(cId), hAuth: sha256(cAuth) }, expiresAt);
   return {
     sealedState,
-    identityChallenge: keys.boxTo(identityPublicKey, cId, nowMs),
-    authChallenge: keys.boxTo(authPublicKey, cAuth, nowMs),
+    identityChallenge: boxOrRefuse(() => keys.boxTo(identityPublicKey, cId, nowMs), 'miniLockId'),
+    authChallenge: boxOrRefuse(() => keys.boxTo(authPublicKey, cAuth, nowMs), 'authPublicKey'),
     serverKey: keys.ephemeral(nowMs),
     expiresAt,
   };
+}
+
+// A low-order key would make the "challenge" readable by anyone: refuse it as bad input.
+function boxOrRefuse(make: () => BoxedSecret, field: string): BoxedSecret {
+  try {
+    return make();
+  } catch (err) {
+    if (err instanceof LowOrderKeyError) throw badInput(field);
+    throw err;
+  }
 }
 
 /** The sealed subject when both answers are right and nothing expired; CHALLENGE_INVALID otherwise. */

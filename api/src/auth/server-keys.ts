@@ -16,7 +16,8 @@
  * lifetime is minutes, so nothing long-lived is lost.
  */
 import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
-import { box, keyPairFromSecretKey, randomBytes, serverKeySignedBytes, type KeyPair } from '@peerlock/sdk';
+import { keyPairFromSecretKey, randomBytes, serverKeySignedBytes, type KeyPair } from '@peerlock/sdk';
+import { boxAfterNm, boxBeforeNm, x25519PrivateKey } from './box-precompute.js';
 import { deriveSubKey, hmacSha256 } from './key-derivation.js';
 import type { ServerSecrets } from './server-secrets.js';
 
@@ -31,6 +32,8 @@ export interface EphemeralKey {
   readonly validFrom: number;
   readonly validUntil: number;
   readonly signature: Uint8Array;
+  /** The same secret key as a node:crypto object, for native X25519. */
+  readonly privateKey: KeyObject;
 }
 
 export interface BoxedSecret {
@@ -61,13 +64,26 @@ export class ServerKeys {
     const validFrom = day * DAY_SECONDS;
     const validUntil = validFrom + DAY_SECONDS + OVERLAP_SECONDS;
     const signature = new Uint8Array(sign(null, serverKeySignedBytes(keyPair.publicKey, validFrom, validUntil), this.signingKey));
-    this.cached = { day, keyPair, validFrom, validUntil, signature };
+    this.cached = { day, keyPair, validFrom, validUntil, signature, privateKey: x25519PrivateKey(keyPair.secretKey) };
     return this.cached;
   }
 
   /** NaCl box (X25519-XSalsa20-Poly1305) from today's ephemeral key, fresh random 24-byte nonce. */
   boxTo(recipientPublicKey: Uint8Array, plaintext: Uint8Array, nowMs: number): BoxedSecret {
-    const nonce = randomBytes(24);
-    return { nonce, ciphertext: box(plaintext, nonce, recipientPublicKey, this.ephemeral(nowMs).keyPair.secretKey) };
+    return this.boxAllTo(recipientPublicKey, [plaintext], nowMs)[0]!;
+  }
+
+  /** Several boxes to one recipient: one X25519 for the batch, a fresh random nonce per box. */
+  boxAllTo(recipientPublicKey: Uint8Array, plaintexts: readonly Uint8Array[], nowMs: number): BoxedSecret[] {
+    if (recipientPublicKey.length !== 32) throw new RangeError('recipientPublicKey: expected 32 bytes');
+    const k = boxBeforeNm(recipientPublicKey, this.ephemeral(nowMs).privateKey);
+    try {
+      return plaintexts.map((m) => {
+        const nonce = randomBytes(24);
+        return { nonce, ciphertext: boxAfterNm(m, nonce, k) };
+      });
+    } finally {
+      k.fill(0);
+    }
   }
 }

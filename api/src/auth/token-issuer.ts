@@ -31,7 +31,7 @@ export class TokenIssuer {
     const tokens = Array.from({ length: this.policy.tokenBatchSize }, newToken);
     const expiresAt = now + this.policy.tokenTtlSeconds * 1000;
     await this.store.issueTokens({ username, hashes: tokens.map(tokenHash), expiresAt }, now, this.policy.maxOutstandingTokens);
-    const boxed = tokens.map((t) => this.keys.boxTo(authPublicKey, t, now));
+    const boxed = this.keys.boxAllTo(authPublicKey, tokens, now);
     for (const t of tokens) t.fill(0);
     return { serverKey: this.keys.ephemeral(now), tokens: boxed, expiresAt };
   }

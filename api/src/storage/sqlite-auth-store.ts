@@ -12,12 +12,14 @@ import Database from 'better-sqlite3';
 import type { AuthStore, IssuedTokens, RateLimitHit } from './auth-store.js';
 
 const SCHEMA = `
+-- One b-tree keyed by (username, hash): spending a token touches a single leaf, and a user's
+-- tokens (at most the cap plus a batch) are contiguous for counting and eviction.
 CREATE TABLE IF NOT EXISTS auth_tokens (
-  token_hash BLOB PRIMARY KEY,
   username   TEXT    NOT NULL,
-  expires_at INTEGER NOT NULL
+  token_hash BLOB    NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (username, token_hash)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS auth_tokens_by_user ON auth_tokens (username, expires_at);
 CREATE TABLE IF NOT EXISTS rate_limits (
   bucket       TEXT PRIMARY KEY,
   window_start INTEGER NOT NULL,
@@ -51,12 +53,12 @@ export class SqliteAuthStore implements AuthStore {
     const db = this.db;
     this.stmts = {
       deleteExpired: db.prepare('DELETE FROM auth_tokens WHERE username = ? AND expires_at <= ?'),
-      insertToken: db.prepare('INSERT INTO auth_tokens (token_hash, username, expires_at) VALUES (?, ?, ?)'),
+      insertToken: db.prepare('INSERT INTO auth_tokens (username, token_hash, expires_at) VALUES (?, ?, ?)'),
       evict: db.prepare(
-        `DELETE FROM auth_tokens WHERE token_hash IN (
-           SELECT token_hash FROM auth_tokens WHERE username = ? ORDER BY expires_at DESC, token_hash LIMIT -1 OFFSET ?)`,
+        `DELETE FROM auth_tokens WHERE username = @username AND token_hash IN (
+           SELECT token_hash FROM auth_tokens WHERE username = @username ORDER BY expires_at DESC, token_hash LIMIT -1 OFFSET @cap)`,
       ),
-      consume: db.prepare('DELETE FROM auth_tokens WHERE token_hash = ? AND username = ? RETURNING expires_at'),
+      consume: db.prepare('DELETE FROM auth_tokens WHERE username = ? AND token_hash = ? RETURNING expires_at'),
       count: db.prepare('SELECT count(*) AS n FROM auth_tokens WHERE username = ? AND expires_at > ?'),
       revoke: db.prepare('DELETE FROM auth_tokens WHERE username = ?'),
       hit: db.prepare(
@@ -73,8 +75,8 @@ export class SqliteAuthStore implements AuthStore {
     };
     this.issueTx = db.transaction((batch: IssuedTokens, now: number, cap: number) => {
       this.stmts.deleteExpired.run(batch.username, now);
-      for (const h of batch.hashes) this.stmts.insertToken.run(Buffer.from(h), batch.username, batch.expiresAt);
-      this.stmts.evict.run(batch.username, cap);
+      for (const h of batch.hashes) this.stmts.insertToken.run(batch.username, Buffer.from(h), batch.expiresAt);
+      this.stmts.evict.run({ username: batch.username, cap });
     });
   }
 
@@ -83,7 +85,7 @@ export class SqliteAuthStore implements AuthStore {
   }
 
   async consumeToken(username: string, hash: Uint8Array, now: number): Promise<boolean> {
-    const row = this.stmts.consume.get(Buffer.from(hash), username) as { expires_at: number } | undefined;
+    const row = this.stmts.consume.get(username, Buffer.from(hash)) as { expires_at: number } | undefined;
     return row !== undefined && row.expires_at > now;
   }
 

@@ -4,7 +4,7 @@
  * types and unparsable bodies are BAD_INPUT too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bytesToBase64, randomBytes } from '@peerlock/sdk';
+import { bytesToBase64, encodeMiniLockId, randomBytes } from '@peerlock/sdk';
 import { BACKENDS, startTestServer, type TestServer } from '../support/test-server.js';
 import { expectCode, expectOk, post, postRaw } from '../support/graphql-client.js';
 import { CHALLENGE_FIELDS, HonestClient, SIGNUP, SIGNUP_CHALLENGE } from '../support/honest-client.js';
@@ -43,6 +43,10 @@ describe.each(BACKENDS)('input validation (%s)', (backend) => {
     for (const authPublicKey of keys) await expectBadInput(SIGNUP_CHALLENGE, { input: { ...validChallenge, authPublicKey } }, 'authPublicKey');
     for (const displayName of ['x'.repeat(65), 'evil\u202Eeman', 'tab\there', BIG]) await expectBadInput(SIGNUP_CHALLENGE, { input: { ...validChallenge, displayName } }, 'displayName');
     for (const email of ['no-at-sign', 'a@b', 'x@y.z', `${'a'.repeat(65)}@example.org`, 'sp ace@example.org', BIG]) await expectBadInput(SIGNUP_CHALLENGE, { input: { ...validChallenge, email } }, 'email');
+    // Small-order points: anything "boxed" to them is readable by everyone.
+    const zero = bytesToBase64(new Uint8Array(32));
+    await expectBadInput(SIGNUP_CHALLENGE, { input: { ...validChallenge, authPublicKey: zero } }, 'authPublicKey');
+    await expectBadInput(SIGNUP_CHALLENGE, { input: { ...validChallenge, miniLockId: encodeMiniLockId(new Uint8Array(32)) } }, 'miniLockId');
     expectOk(await post(server.url, SIGNUP_CHALLENGE, { input: { ...validChallenge, displayName: 'Ünïcødé 名前', email: 'probe@example.org' } }));
   });
 

@@ -188,3 +188,18 @@ describe('one-time codes', () => {
     expect(codes.hashRecoveryCode('alice', c)).toBeNull();
   });
 });
+
+describe('precomputed box (crypto_box_beforenm/afternm)', () => {
+  it('gives exactly the bytes of the SDK box, on random keys and messages', async () => {
+    const { boxAfterNm, boxBeforeNm, x25519PrivateKey } = await import('../../src/auth/box-precompute.js');
+    const { box } = await import('@peerlock/sdk');
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 100 }), fc.uint8Array({ minLength: 24, maxLength: 24 }), (a, b, m, n) => {
+        const recipient = keyPairFromSecretKey(b).publicKey;
+        fc.pre(!recipient.every((x) => x === 0));
+        expect(boxAfterNm(m, n, boxBeforeNm(recipient, x25519PrivateKey(a)))).toEqual(box(m, n, recipient, a));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
