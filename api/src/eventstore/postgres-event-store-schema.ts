@@ -38,13 +38,14 @@ export function migrations(schema: string): readonly string[] {
 
 /**
  * Appends any number of independent appends (a group commit) in one call and
- * one transaction. Every check runs after the head row is locked, so it sees
- * every earlier commit and races nobody: no retry loops, no exceptions for
- * expected outcomes. Each append gets its own outcome:
- *   ok           → revision and position of its last event
- *   duplicate    → the same ids are stored as this very append: its original result
- *   duplicate_id → some ids are stored, but not as this append
- *   conflict     → revision holds the stream's actual last revision (-1: no stream)
+ * one transaction. The head row is locked first, so every check sees every
+ * earlier commit and races nobody. Each append gets its own outcome:
+ *   ok       → revision and position of its last event
+ *   conflict → revision holds the stream's actual last revision (-1: no stream)
+ * An event id that is already stored fails the whole call with a unique
+ * violation on events_event_id_key; the client then sorts out, outside the lock,
+ * whether that was a retry (answered with the original result) or a collision.
+ * Keeping that lookup out of the common path is what keeps appends cheap.
  */
 function appendFunction(schema: string): string {
   return `CREATE OR REPLACE FUNCTION ${schema}.append_events(
@@ -58,10 +59,6 @@ function appendFunction(schema: string): string {
       v_start bigint;
       v_lo integer := 1;
       v_hi integer;
-      v_found integer;
-      v_is_retry boolean;
-      v_revision bigint;
-      v_position bigint;
       v_current bigint;
       v_ok boolean;
     BEGIN
@@ -69,37 +66,26 @@ function appendFunction(schema: string): string {
       v_start := v_head;
       FOR i IN 1 .. coalesce(array_length(p_streams, 1), 0) LOOP
         v_hi := v_lo + p_counts[i] - 1;
-
-        SELECT count(*)::integer,
-               bool_and(e.stream_name = p_streams[i]) AND count(DISTINCT e.stream_revision - t.ord) = 1 AND count(DISTINCT e.global_position - t.ord) = 1,
-               max(e.stream_revision), max(e.global_position)
-          INTO v_found, v_is_retry, v_revision, v_position
-          FROM unnest(p_ids[v_lo:v_hi]) WITH ORDINALITY AS t(id, ord)
-          JOIN ${schema}.events e ON e.event_id = t.id;
-
-        IF v_found = p_counts[i] AND v_is_retry THEN
-          outcome := 'duplicate'; revision := v_revision; global_position := v_position;
-        ELSIF v_found > 0 THEN
-          outcome := 'duplicate_id'; revision := NULL; global_position := NULL;
+        -- ORDER BY ... LIMIT 1 rather than max(): a backward scan of the (stream, revision) index whatever the statistics.
+        SELECT coalesce((SELECT e.stream_revision FROM ${schema}.events e WHERE e.stream_name = p_streams[i] ORDER BY e.stream_revision DESC LIMIT 1), -1)
+          INTO v_current;
+        -- Assigned first: inside IF, PL/pgSQL would end the condition at the CASE's first THEN.
+        v_ok := CASE p_expected[i]
+                  WHEN 'any' THEN true
+                  WHEN 'noStream' THEN v_current = -1
+                  WHEN 'exists' THEN v_current >= 0
+                  ELSE v_current = p_expected[i]::bigint
+                END;
+        IF v_ok THEN
+          INSERT INTO ${schema}.events (global_position, event_id, stream_name, stream_revision, event_type, schema_version, data, actor, correlation_id, causation_id, occurred_at)
+          SELECT v_head + t.ord, t.id, p_streams[i], v_current + t.ord, t.type, t.version, t.data::json, t.actor, t.correlation, t.causation, t.occurred
+            FROM unnest(p_ids[v_lo:v_hi], p_types[v_lo:v_hi], p_versions[v_lo:v_hi], p_data[v_lo:v_hi],
+                        p_actors[v_lo:v_hi], p_correlations[v_lo:v_hi], p_causations[v_lo:v_hi], p_occurred[v_lo:v_hi])
+                 WITH ORDINALITY AS t(id, type, version, data, actor, correlation, causation, occurred, ord);
+          v_head := v_head + p_counts[i];
+          outcome := 'ok'; revision := v_current + p_counts[i]; global_position := v_head;
         ELSE
-          SELECT coalesce(max(e.stream_revision), -1) INTO v_current FROM ${schema}.events e WHERE e.stream_name = p_streams[i];
-          v_ok := CASE p_expected[i]
-                    WHEN 'any' THEN true
-                    WHEN 'noStream' THEN v_current = -1
-                    WHEN 'exists' THEN v_current >= 0
-                    ELSE v_current = p_expected[i]::bigint
-                  END;
-          IF v_ok THEN
-            INSERT INTO ${schema}.events (global_position, event_id, stream_name, stream_revision, event_type, schema_version, data, actor, correlation_id, causation_id, occurred_at)
-            SELECT v_head + t.ord, t.id, p_streams[i], v_current + t.ord, t.type, t.version, t.data::json, t.actor, t.correlation, t.causation, t.occurred
-              FROM unnest(p_ids[v_lo:v_hi], p_types[v_lo:v_hi], p_versions[v_lo:v_hi], p_data[v_lo:v_hi],
-                          p_actors[v_lo:v_hi], p_correlations[v_lo:v_hi], p_causations[v_lo:v_hi], p_occurred[v_lo:v_hi])
-                   WITH ORDINALITY AS t(id, type, version, data, actor, correlation, causation, occurred, ord);
-            v_head := v_head + p_counts[i];
-            outcome := 'ok'; revision := v_current + p_counts[i]; global_position := v_head;
-          ELSE
-            outcome := 'conflict'; revision := v_current; global_position := NULL;
-          END IF;
+          outcome := 'conflict'; revision := v_current; global_position := NULL;
         END IF;
         RETURN NEXT;
         v_lo := v_hi + 1;

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import type { RecordedEvent } from '@peerlock/schema';
 import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from './event-store.js';
-import { ConcurrencyError, DuplicateEventIdError, EventStoreClosedError } from './event-store-errors.js';
+import { ConcurrencyError, EventStoreClosedError } from './event-store-errors.js';
 import {
   assertStreamName,
   checkCount,
@@ -14,6 +14,7 @@ import {
   type NormalizedExpectedRevision,
   type PreparedEvent,
 } from './event-validation.js';
+import { resultOfEarlierAttempt } from './idempotent-retries.js';
 import { logSubscription, type Wakeups } from './log-subscription.js';
 import { migrate, NOTIFY_CHANNEL } from './postgres-event-store-schema.js';
 
@@ -179,20 +180,47 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async commitGroup(group: readonly PendingAppend[]): Promise<void> {
-    let rows: { outcome: string; revision: string | null; global_position: string | null }[];
+    let rows: { outcome: 'ok' | 'conflict'; revision: string; global_position: string | null }[];
     try {
       rows = (await this.pool.query({ ...this.sql.append, values: appendParameters(group) })).rows;
     } catch (error) {
       // One transaction failed for all: retry each alone, so one append's failure is not another's.
-      // A group that did commit before the connection broke is safe to resend: the ids make it a no-op.
+      // A group that did commit before the connection broke is safe to resend: its ids make it a retry.
       if (group.length > 1) {
         for (const pending of group) await this.commitGroup([pending]);
+      } else if (isStoredEventId(error)) {
+        void this.settleFromStoredIds(group[0]!, error);
       } else {
         group[0]!.reject(error);
       }
       return;
     }
-    group.forEach((pending, index) => settle(pending, rows[index]!));
+    group.forEach((pending, index) => {
+      const row = rows[index]!;
+      if (row.outcome === 'ok') {
+        pending.resolve({ nextExpectedRevision: BigInt(row.revision), position: BigInt(row.global_position!), duplicate: false });
+      } else {
+        const actual = row.revision === '-1' ? 'noStream' : BigInt(row.revision);
+        // A retry whose first attempt landed reads as a conflict once the stream has moved on.
+        void this.settleFromStoredIds(pending, new ConcurrencyError(pending.streamName, pending.expected, actual));
+      }
+    });
+  }
+
+  /** Outside the append lock: was this a retry of an append that already succeeded? Otherwise fail with `otherwise`. */
+  private async settleFromStoredIds(pending: PendingAppend, otherwise: unknown): Promise<void> {
+    try {
+      const { rows } = await this.pool.query<{ event_id: string; stream_name: string; stream_revision: string; global_position: string }>({
+        ...this.sql.findIds,
+        values: [pending.events.map((event) => event.id)],
+      });
+      const stored = rows.map((row) => ({ id: row.event_id, streamName: row.stream_name, streamRevision: BigInt(row.stream_revision), globalPosition: BigInt(row.global_position) }));
+      const earlier = resultOfEarlierAttempt(pending.streamName, pending.events, stored);
+      if (earlier) pending.resolve(earlier);
+      else pending.reject(otherwise);
+    } catch (error) {
+      pending.reject(error);
+    }
   }
 
   private assertOpen(): void {
@@ -200,21 +228,9 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-function settle(pending: PendingAppend, row: { outcome: string; revision: string | null; global_position: string | null }): void {
-  switch (row.outcome) {
-    case 'ok':
-    case 'duplicate':
-      pending.resolve({ nextExpectedRevision: BigInt(row.revision!), position: BigInt(row.global_position!), duplicate: row.outcome === 'duplicate' });
-      return;
-    case 'duplicate_id':
-      pending.reject(new DuplicateEventIdError(pending.streamName, pending.events.map((event) => event.id)));
-      return;
-    case 'conflict':
-      pending.reject(new ConcurrencyError(pending.streamName, pending.expected, row.revision === '-1' ? 'noStream' : BigInt(row.revision!)));
-      return;
-    default:
-      pending.reject(new Error(`unexpected append outcome ${row.outcome}`));
-  }
+/** The unique index on event ids refused the append: some id is already in the log. */
+function isStoredEventId(error: unknown): boolean {
+  return error instanceof pg.DatabaseError && error.code === '23505' && error.constraint === 'events_event_id_key';
 }
 
 /** Column arrays for append_events: one entry per append, then one per event, appends back to back. */
@@ -267,6 +283,10 @@ function statements(schema: string) {
       text: `SELECT ${columns} FROM ${schema}.events WHERE stream_name = $1 AND stream_revision <= $2 ORDER BY stream_revision DESC LIMIT $3`,
     },
     head: { name: `peerlock-head-${schema}`, text: `SELECT position FROM ${schema}.event_log_head` },
+    findIds: {
+      name: `peerlock-find-ids-${schema}`,
+      text: `SELECT event_id, stream_name, stream_revision, global_position FROM ${schema}.events WHERE event_id = ANY ($1::uuid[])`,
+    },
   };
 }
 
