@@ -3,12 +3,19 @@
  * unique without regard to case. The canonical form is lowercase: it names
  * the account stream and is the scrypt salt of the identity key (DESIGN.md §2),
  * so clients must derive with the lowercase name too.
+ *
+ * A name must also fit the event contract (`usernameSchema` in @peerlock/schema,
+ * currently a letter first and at least 3 characters): one the log cannot hold
+ * is refused here as BAD_INPUT rather than failing later as INTERNAL.
  */
+import { usernameSchema } from '@peerlock/schema';
 import { badInput } from '../errors.js';
 
 const USERNAME = /^\w{1,16}$/;
 
 export function canonicalUsername(input: unknown, field = 'username'): string {
   if (typeof input !== 'string' || !USERNAME.test(input)) throw badInput(field);
-  return input.toLowerCase();
+  const canonical = input.toLowerCase();
+  if (!usernameSchema.safeParse(canonical).success) throw badInput(field);
+  return canonical;
 }
