@@ -90,6 +90,26 @@ describe('tweetnacl ≡ libsodium', () => {
   });
 });
 
+describe('libsodium’s allocation-free variants', () => {
+  it('secretboxInto and in-place secretboxOpenInto give the same bytes, and write nothing on a bad tag', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 3000 }), fc.uint8Array({ minLength: 24, maxLength: 24 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), (m, n, k) => {
+        const out = new Uint8Array(m.length + 16);
+        sodium.secretboxInto!(out, m, n, k);
+        expect(out).toEqual(tweetnaclBackend.secretbox(m, n, k));
+        const bad = out.slice();
+        bad[0]! ^= 1;
+        const before = bad.slice();
+        expect(sodium.secretboxOpenInto!(bad.subarray(16), bad, n, k)).toBe(false);
+        expect(bad).toEqual(before);
+        expect(sodium.secretboxOpenInto!(out.subarray(16), out, n, k)).toBe(true);
+        expect(out.subarray(16)).toEqual(m);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
 describe('noble ciphers and curves', () => {
   it('secretbox = noble xsalsa20poly1305 (tag ‖ ciphertext) on random inputs', () => {
     fc.assert(

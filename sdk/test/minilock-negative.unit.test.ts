@@ -322,8 +322,10 @@ describe('argument checks', () => {
 
   it('covers every exported function of the module', async () => {
     const mod = await import('../src/minilock/index.js');
+    // Backends and ID helpers are re-exported for "@peerlock/sdk/minilock" users; their own tests live elsewhere.
+    const reexported = new Set(['defaultBackend', 'sodiumBackend', 'tweetnaclBackend', 'encodeMiniLockId', 'decodeMiniLockId', 'isMiniLockId']);
     const functions = Object.entries(mod)
-      .filter(([, value]) => typeof value === 'function' && !/Error$/.test((value as { name: string }).name))
+      .filter(([name, value]) => typeof value === 'function' && !/Error$/.test((value as { name: string }).name) && !reexported.has(name))
       .map(([name]) => name)
       .sort();
     const covered = new Set(argumentCases.map(([fn]) => fn));

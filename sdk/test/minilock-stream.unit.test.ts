@@ -304,3 +304,45 @@ describe('header and chunk stream apart; re-wrap', () => {
     expect(() => rewrapHeader(header, alice.secretKey, [alice.id])).toThrow(NotARecipientError);
   });
 });
+
+describe('hashing on a worker thread (Node)', () => {
+  it('the worker hash equals the inline hash, for updates of every size', async () => {
+    const { createParallelBlake2s256 } = await import('../src/platform/node.js');
+    const data = randomBytes(3 * MiB + 77);
+    const cuts = [0, 4, 5, 300, 5000, MiB + 5000, MiB + 5100, 3 * MiB, data.length];
+    const h = createParallelBlake2s256!();
+    for (let i = 1; i < cuts.length; i++) {
+      h.update(data.subarray(cuts[i - 1], cuts[i]));
+      await h.drain(2 * MiB);
+    }
+    // One update larger than a slot travels by structured clone.
+    const big = randomBytes(MiB + 100);
+    h.update(big);
+    expect(sameBytes(await h.digest(), blake2s(concatBytes(data, big)))).toBe('equal');
+  });
+
+  it('serves concurrent streams, and survives streams abandoned half way', async () => {
+    const plains = [randomBytes(2 * MiB + 1), randomBytes(3 * MiB), randomBytes(MiB + 9)];
+    const abandoned = encryptStream(pieces(randomBytes(4 * MiB), 65536), { senderSecretKey: alice.secretKey, recipients: [bob.id] });
+    for await (const chunk of abandoned.chunks) if (chunk.length > MiB) break;
+    const files = await Promise.all(
+      plains.map(async (plain) => {
+        const enc = encryptStream(pieces(plain, 100_000), { senderSecretKey: alice.secretKey, recipients: [bob.id] });
+        const chunks = await collect(enc.chunks);
+        return concatBytes(enc.finish().header, chunks);
+      }),
+    );
+    const outs = await Promise.all(files.map(async (f) => collect((await decryptStream(pieces(f, 65536), bob.secretKey)).plaintext)));
+    outs.forEach((out, i) => expect(sameBytes(out, plains[i]!)).toBe('equal'));
+    const half = await decryptStream(pieces(files[1]!, 65536), bob.secretKey);
+    for await (const piece of half.plaintext) if (piece.length > 0) break;
+  });
+
+  it('decrypts multi-chunk streams with tweetnacl too (no in-place opening there)', async () => {
+    const plain = randomBytes(2 * MiB + 3);
+    const file = encryptFileParts(plain, { senderSecretKey: carol.secretKey, recipients: [alice.id] });
+    const { tweetnaclBackend } = await import('../src/index.js');
+    const out = await decryptStream(pieces(concatBytes(file.header, file.chunks), 65536), alice.secretKey, { backend: tweetnaclBackend });
+    expect(sameBytes(await collect(out.plaintext), plain)).toBe('equal');
+  });
+});

@@ -20,8 +20,16 @@ export interface NaclBackend {
   readonly name: 'tweetnacl' | 'libsodium';
   /** XSalsa20-Poly1305; returns tag ‖ ciphertext. */
   secretbox(message: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array;
+  /** Optional: the same bytes written into `out` (message.length + 16 bytes), saving an allocation and a copy. */
+  secretboxInto?(out: Uint8Array, message: Uint8Array, nonce: Uint8Array, key: Uint8Array): void;
   /** Returns the plaintext, or null when authentication fails. */
   secretboxOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | null;
+  /**
+   * Optional: opens `box` into `out` (box.length - 16 bytes), which may be
+   * box.subarray(16) for in-place decryption. Writes nothing unless the tag
+   * verifies; returns whether it did.
+   */
+  secretboxOpenInto?(out: Uint8Array, box: Uint8Array, nonce: Uint8Array, key: Uint8Array): boolean;
   box(message: Uint8Array, nonce: Uint8Array, theirPublicKey: Uint8Array, mySecretKey: Uint8Array): Uint8Array;
   boxOpen(box: Uint8Array, nonce: Uint8Array, theirPublicKey: Uint8Array, mySecretKey: Uint8Array): Uint8Array | null;
   /** X25519(secretKey, 9): the public key of a secret key. */

@@ -8,6 +8,8 @@ export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Read
 
 type PieceIterator = AsyncIterator<unknown> | Iterator<unknown>;
 
+const EMPTY = new Uint8Array(0);
+
 function iteratorOf(source: unknown, name: string): PieceIterator {
   if (source === null || (typeof source !== 'object' && typeof source !== 'function') || source instanceof Uint8Array) {
     throw new TypeError(`${name}: expected an iterable of Uint8Array or a ReadableStream`);
@@ -66,10 +68,14 @@ export class ByteReader {
     return true;
   }
 
-  /** Up to `n` bytes in a fresh array; fewer only at the end of the stream. */
-  async read(n: number): Promise<Uint8Array> {
+  /**
+   * Up to `n` bytes, fewer only at the end of the stream: in a fresh array,
+   * or in the front of `into` (reused by hot loops to keep memory flat).
+   */
+  async read(n: number, into?: Uint8Array): Promise<Uint8Array> {
     while (this.buffered < n && (await this.pull()));
-    const out = new Uint8Array(Math.min(n, this.buffered));
+    const length = Math.min(n, this.buffered);
+    const out = into ? into.subarray(0, length) : new Uint8Array(length);
     let filled = 0;
     while (filled < out.length) {
       const piece = this.pieces[this.head]!;
@@ -78,7 +84,8 @@ export class ByteReader {
       filled += take;
       this.headOffset += take;
       if (this.headOffset === piece.length) {
-        this.head++;
+        // Drop the consumed piece now, not at the next compaction.
+        this.pieces[this.head++] = EMPTY;
         this.headOffset = 0;
       }
     }

@@ -14,7 +14,7 @@ import { bytesToUtf8, utf8ToBytes } from '../crypto/bytes.js';
 import { NONCE_BYTES, type NaclBackend } from '../crypto/nacl.js';
 import { DecryptionError, MalformedFileError } from './errors.js';
 import { CHUNK_LENGTH_BYTES, CHUNK_MAC_BYTES, CHUNK_SIZE, FILE_NAME_BYTES, FILE_NONCE_BYTES } from './format.js';
-import type { Blake2sHasher } from '../crypto/blake2s.js';
+import type { HashInput } from './file-hash.js';
 
 const LAST_CHUNK_FLAG = 0x80;
 
@@ -65,7 +65,7 @@ export class ChunkSealer {
   constructor(
     private readonly fileKey: Uint8Array,
     private readonly fileNonce: Uint8Array,
-    private readonly hasher: Blake2sHasher,
+    private readonly hasher: HashInput,
     private readonly backend: NaclBackend,
   ) {}
 
@@ -73,10 +73,13 @@ export class ChunkSealer {
     if (this.done) throw new Error('ChunkSealer: chunk after the last chunk');
     if (plaintext.length > CHUNK_SIZE) throw new RangeError('chunk: at most 1 MiB');
     writeChunkNonce(this.nonce, this.fileNonce, this.index++, last);
-    const box = this.backend.secretbox(plaintext, this.nonce, this.fileKey);
-    const framed = new Uint8Array(CHUNK_LENGTH_BYTES + box.length);
+    const framed = new Uint8Array(CHUNK_LENGTH_BYTES + CHUNK_MAC_BYTES + plaintext.length);
     new DataView(framed.buffer).setUint32(0, plaintext.length, true);
-    framed.set(box, CHUNK_LENGTH_BYTES);
+    if (this.backend.secretboxInto) {
+      this.backend.secretboxInto(framed.subarray(CHUNK_LENGTH_BYTES), plaintext, this.nonce, this.fileKey);
+    } else {
+      framed.set(this.backend.secretbox(plaintext, this.nonce, this.fileKey), CHUNK_LENGTH_BYTES);
+    }
     this.hasher.update(framed);
     this.done = last;
     return framed;
@@ -110,7 +113,7 @@ export class ChunkOpener {
   constructor(
     private readonly fileKey: Uint8Array,
     private readonly fileNonce: Uint8Array,
-    private readonly hasher: Blake2sHasher,
+    private readonly hasher: HashInput,
     private readonly backend: NaclBackend,
   ) {}
 
@@ -118,14 +121,29 @@ export class ChunkOpener {
     return this.index;
   }
 
-  /** `prefix` is the 4-byte length, `box` the secretbox (length + 16 bytes) that follows it. */
-  open(prefix: Uint8Array, box: Uint8Array): OpenedChunk {
+  /** True when open() can decrypt in place into a box the caller gives away (saves an allocation per chunk). */
+  get opensInPlace(): boolean {
+    return this.backend.secretboxOpenInto !== undefined;
+  }
+
+  /**
+   * `prefix` is the 4-byte length, `box` the secretbox (length + 16 bytes)
+   * that follows it. With `boxIsOurs`, the plaintext may be decrypted in
+   * place and returned as box.subarray(16).
+   */
+  open(prefix: Uint8Array, box: Uint8Array, boxIsOurs = false): OpenedChunk {
     const index = this.index++;
     this.hasher.update(prefix);
     this.hasher.update(box);
     const likelyLast = index !== 0 && box.length - CHUNK_MAC_BYTES < CHUNK_SIZE;
+    const openInto = boxIsOurs ? this.backend.secretboxOpenInto : undefined;
     for (const last of [likelyLast, !likelyLast]) {
       writeChunkNonce(this.nonce, this.fileNonce, index, last);
+      if (openInto) {
+        const plaintext = box.subarray(CHUNK_MAC_BYTES);
+        if (openInto(plaintext, box, this.nonce, this.fileKey)) return { plaintext, last };
+        continue;
+      }
       const plaintext = this.backend.secretboxOpen(box, this.nonce, this.fileKey);
       if (plaintext !== null) return { plaintext, last };
     }

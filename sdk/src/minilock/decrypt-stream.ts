@@ -11,14 +11,13 @@
  * decryptToSink() does that bookkeeping through commit()/abort().
  */
 import { assertBytes, equalBytes } from '../crypto/bytes.js';
-import type { Blake2sHasher } from '../crypto/blake2s.js';
 import { KEY_BYTES, type NaclBackend } from '../crypto/nacl.js';
 import { ByteReader, type ByteSource } from './byte-reader.js';
 import { ChunkOpener, decodeFileName, parseChunkLength, type OpenedChunk } from './chunks.js';
 import { DecryptionError, MalformedFileError } from './errors.js';
-import { createFileHasher } from './file-hash.js';
+import { StreamHasher } from './file-hash.js';
 import { assertFileInfo, type FileInfo } from './file-info.js';
-import { CHUNK_LENGTH_BYTES, CHUNK_MAC_BYTES, HEADER_START } from './format.js';
+import { CHUNK_LENGTH_BYTES, CHUNK_MAC_BYTES, CHUNK_SIZE, HEADER_START } from './format.js';
 import { parseHeaderPrefix } from './header.js';
 import { openHeader, type OpenedHeader } from './open-header.js';
 import { checkOptions, resolveBackend, type BackendOption } from './options.js';
@@ -33,35 +32,52 @@ export interface DecryptedChunkStream {
 
 export interface DecryptedStream extends DecryptedChunkStream, OpenedHeader {}
 
-async function readChunk(reader: ByteReader, opener: ChunkOpener): Promise<OpenedChunk> {
+/**
+ * Reads and opens one chunk. With libsodium each box is a fresh buffer that
+ * is decrypted in place and handed out as the plaintext (one allocation per
+ * chunk); otherwise `scratch` (1 MiB + 16) is reused for every box, as the
+ * backend copies the plaintext out anyway.
+ */
+async function readChunk(reader: ByteReader, opener: ChunkOpener, hasher: StreamHasher, scratch: Uint8Array | undefined): Promise<OpenedChunk> {
   const prefix = await reader.read(CHUNK_LENGTH_BYTES);
   // The stream ended before a chunk flagged last: cut at a chunk boundary or inside one.
   if (prefix.length < CHUNK_LENGTH_BYTES) throw new MalformedFileError('truncated');
   const length = parseChunkLength(prefix, opener.nextIndex);
-  const box = await reader.read(length + CHUNK_MAC_BYTES);
+  // A full first data chunk means a large file: hash it on a worker thread.
+  if (opener.nextIndex === 1) hasher.choose(length === CHUNK_SIZE);
+  const box = await reader.read(length + CHUNK_MAC_BYTES, scratch);
   if (box.length < length + CHUNK_MAC_BYTES) throw new MalformedFileError('truncated');
-  return opener.open(prefix, box);
+  return opener.open(prefix, box, scratch === undefined);
 }
 
 /** After the last chunk: nothing may follow, and fileHash must match (constant-time). */
-async function checkEnd(reader: ByteReader, hasher: Blake2sHasher, fileInfo: FileInfo): Promise<void> {
+async function checkEnd(reader: ByteReader, hasher: StreamHasher, fileInfo: FileInfo): Promise<void> {
   if (!(await reader.atEnd())) throw new MalformedFileError('trailing-data');
-  if (!equalBytes(hasher.digest(), fileInfo.fileHash)) throw new DecryptionError();
+  if (!equalBytes(await hasher.digest(), fileInfo.fileHash)) throw new DecryptionError();
 }
 
 async function openChunks(reader: ByteReader, fileInfo: FileInfo, backend: NaclBackend): Promise<DecryptedChunkStream> {
-  const hasher = createFileHasher();
+  const hasher = new StreamHasher();
   const opener = new ChunkOpener(fileInfo.fileKey, fileInfo.fileNonce, hasher, backend);
+  const scratch = opener.opensInPlace ? undefined : new Uint8Array(CHUNK_SIZE + CHUNK_MAC_BYTES);
   let first: OpenedChunk;
   try {
-    first = await readChunk(reader, opener);
+    first = await readChunk(reader, opener, hasher, scratch);
     // A name chunk flagged last is a file with no data; the reference reads it as empty.
     if (first.last) await checkEnd(reader, hasher, fileInfo);
   } catch (error) {
+    hasher.dispose();
     await reader.cancel();
     throw error;
   }
-  const fileName = decodeFileName(first.plaintext);
+  let fileName: string;
+  try {
+    fileName = decodeFileName(first.plaintext);
+  } catch (error) {
+    hasher.dispose();
+    await reader.cancel();
+    throw error;
+  }
   let started = false;
   async function* plaintext(): AsyncGenerator<Uint8Array, void, undefined> {
     if (started) throw new Error('decryption: plaintext can be read only once');
@@ -69,15 +85,17 @@ async function openChunks(reader: ByteReader, fileInfo: FileInfo, backend: NaclB
     try {
       if (first.last) return;
       for (;;) {
-        const chunk = await readChunk(reader, opener);
+        const chunk = await readChunk(reader, opener, hasher, scratch);
         if (chunk.last) {
           await checkEnd(reader, hasher, fileInfo);
           yield chunk.plaintext;
           return;
         }
         yield chunk.plaintext;
+        await hasher.drain();
       }
     } finally {
+      hasher.dispose();
       await reader.cancel();
     }
   }

@@ -13,6 +13,7 @@ import { ByteReader, type ByteSource } from './byte-reader.js';
 import { CHUNK_SIZE } from './format.js';
 import { FileEncryptor, type EncryptedHeader, type EncryptOptions } from './encryptor.js';
 import { concatBytes } from '../crypto/bytes.js';
+import { createFileHasher, StreamHasher } from './file-hash.js';
 
 export interface EncryptStream {
   /** The chunk stream, one Uint8Array per chunk (≤ 1 MiB + 20 bytes). Single use. */
@@ -23,11 +24,14 @@ export interface EncryptStream {
 
 export function encryptStream(source: ByteSource, options: EncryptOptions): EncryptStream {
   const reader = new ByteReader(source, 'source');
-  const encryptor = FileEncryptor.create(options);
+  const hasher = new StreamHasher();
+  const encryptor = FileEncryptor.create(options, hasher);
   let started = false;
   async function* chunks(): AsyncGenerator<Uint8Array, void, undefined> {
     if (started) throw new Error('encryptStream: chunks can be read only once');
     started = true;
+    // One plaintext buffer for the whole stream, zeroed at the end.
+    const buffer = new Uint8Array(CHUNK_SIZE);
     try {
       yield encryptor.nameChunk();
       // Data chunks of exactly 1 MiB; the one that reaches the end of the
@@ -35,13 +39,22 @@ export function encryptStream(source: ByteSource, options: EncryptOptions): Encr
       // so a file of k MiB ends with a full last chunk, an empty file with an
       // empty one. Knowing "last" takes a look one byte ahead.
       for (;;) {
-        const plaintext = await reader.read(CHUNK_SIZE);
+        const plaintext = await reader.read(CHUNK_SIZE, buffer);
         const last = plaintext.length < CHUNK_SIZE || (await reader.atEnd());
-        yield encryptor.dataChunk(plaintext, last);
-        plaintext.fill(0);
-        if (last) return;
+        // A file of more than one data chunk hashes on a worker thread.
+        hasher.choose(!last);
+        const chunk = encryptor.dataChunk(plaintext, last);
+        if (last) {
+          encryptor.complete(await hasher.digest());
+          yield chunk;
+          return;
+        }
+        yield chunk;
+        await hasher.drain();
       }
     } finally {
+      buffer.fill(0);
+      hasher.dispose();
       await reader.cancel();
     }
   }
@@ -56,7 +69,8 @@ export interface EncryptedFileParts extends EncryptedHeader {
 /** Whole-buffer encryption, header and chunk stream apart. */
 export function encryptFileParts(plaintext: Uint8Array, options: EncryptOptions): EncryptedFileParts {
   assertBytes(plaintext, 'plaintext');
-  const encryptor = FileEncryptor.create(options);
+  const hasher = createFileHasher();
+  const encryptor = FileEncryptor.create(options, hasher);
   const framed: Uint8Array[] = [encryptor.nameChunk()];
   let offset = 0;
   for (;;) {
@@ -66,7 +80,7 @@ export function encryptFileParts(plaintext: Uint8Array, options: EncryptOptions)
     if (last) break;
     offset = end;
   }
-  return { ...encryptor.finish(), chunks: concatBytes(...framed) };
+  return { ...encryptor.complete(hasher.digest()), chunks: concatBytes(...framed) };
 }
 
 /** Whole-buffer encryption to a complete .minilock file (header ‖ chunks). */

@@ -7,13 +7,12 @@
  */
 import { FILE_KEY_BYTES, FILE_NONCE_BYTES } from './format.js';
 import { ChunkSealer, encodeFileName } from './chunks.js';
-import { createFileHasher } from './file-hash.js';
+import type { HashInput } from './file-hash.js';
 import type { FileInfo } from './file-info.js';
 import { checkOptions, draw, resolveBackend, resolveRandom, type BackendOption, type RandomOption, type RandomSource } from './options.js';
 import { resolveRecipients, type Recipient } from './recipients.js';
 import { sealHeader, senderFromSecretKey, type Sender } from './seal-header.js';
 import type { NaclBackend } from '../crypto/nacl.js';
-import type { Blake2sHasher } from '../crypto/blake2s.js';
 
 export interface EncryptOptions extends BackendOption, RandomOption {
   /** The sender's 32-byte miniLock secret key. */
@@ -35,7 +34,6 @@ export interface EncryptedHeader {
 
 export class FileEncryptor {
   private readonly sealer: ChunkSealer;
-  private readonly hasher: Blake2sHasher;
   private readonly fileKey: Uint8Array;
   private readonly fileNonce: Uint8Array;
   private readonly namePlaintext: Uint8Array;
@@ -48,18 +46,18 @@ export class FileEncryptor {
     fileName: string,
     private readonly random: RandomSource,
     private readonly backend: NaclBackend,
+    hasher: HashInput,
   ) {
     this.namePlaintext = encodeFileName(fileName, 'options.fileName');
     // fileKey: miniLock.crypto.getFileKey() = 32 random bytes.
     this.fileKey = draw(random, FILE_KEY_BYTES);
     // fileNonce: miniLock.crypto.getNonce().subarray(0, 16).
     this.fileNonce = draw(random, 24).slice(0, FILE_NONCE_BYTES);
-    this.hasher = createFileHasher();
-    this.sealer = new ChunkSealer(this.fileKey, this.fileNonce, this.hasher, backend);
+    this.sealer = new ChunkSealer(this.fileKey, this.fileNonce, hasher, backend);
   }
 
-  /** Checks every option before any random draw or chunk. */
-  static create(options: EncryptOptions): FileEncryptor {
+  /** Checks every option before any random draw or chunk; every sealed chunk is fed to `hasher`. */
+  static create(options: EncryptOptions, hasher: HashInput): FileEncryptor {
     const o = checkOptions(options);
     if (options === undefined) throw new TypeError('options: expected an object');
     const backend = resolveBackend(o.backend);
@@ -68,7 +66,7 @@ export class FileEncryptor {
     const recipients = resolveRecipients(o.recipients, 'options.recipients');
     const fileName = o.fileName === undefined ? '' : o.fileName;
     if (typeof fileName !== 'string') throw new TypeError('options.fileName: expected a string');
-    return new FileEncryptor({ id: sender.id, secretKey: sender.secretKey.slice() }, recipients, fileName, random, backend);
+    return new FileEncryptor({ id: sender.id, secretKey: sender.secretKey.slice() }, recipients, fileName, random, backend, hasher);
   }
 
   /** chunk₀: the padded file name, never flagged last. */
@@ -82,14 +80,20 @@ export class FileEncryptor {
     return framed;
   }
 
-  /** After the last chunk: fileHash is known, so the header can be sealed. */
-  finish(): EncryptedHeader {
+  /** After the last chunk, with the digest of everything fed to the hasher: seals the header. */
+  complete(fileHash: Uint8Array): EncryptedHeader {
     if (this.finished) return this.finished;
-    if (!this.lastSealed) throw new Error('encryption: the chunk stream has not been fully read yet');
-    const fileInfo: FileInfo = { fileKey: this.fileKey, fileNonce: this.fileNonce, fileHash: this.hasher.digest() };
+    if (!this.lastSealed) throw new Error('encryption: the last chunk has not been sealed');
+    const fileInfo: FileInfo = { fileKey: this.fileKey, fileNonce: this.fileNonce, fileHash };
     const header = sealHeader(fileInfo, this.sender, this.recipients, this.random, this.backend);
     this.sender.secretKey.fill(0);
     this.finished = { header, fileInfo, senderID: this.sender.id, recipients: this.recipients.map((r) => r.id) };
+    return this.finished;
+  }
+
+  /** The header, once complete() ran. */
+  finish(): EncryptedHeader {
+    if (!this.finished) throw new Error('encryption: the chunk stream has not been fully read yet');
     return this.finished;
   }
 }

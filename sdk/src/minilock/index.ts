@@ -1,4 +1,12 @@
-/** The miniLock file format, version 1: whole-buffer and streaming, header re-wrap. */
+/**
+ * The miniLock file format, version 1: whole-buffer and streaming, header
+ * re-wrap. Also importable alone as "@peerlock/sdk/minilock", which loads
+ * none of the rest of the SDK; the backends and ID helpers it needs are
+ * re-exported here for that use.
+ */
+export { defaultBackend, sodiumBackend, tweetnaclBackend, type NaclBackend } from '../crypto/nacl.js';
+export { encodeMiniLockId, decodeMiniLockId, isMiniLockId } from '../keys/minilock-id.js';
+export { DecryptionError } from '../crypto/errors.js';
 export { MalformedFileError, NotARecipientError, type MalformedFileReason } from './errors.js';
 export { CHUNK_SIZE, FILE_NAME_BYTES, MAX_HEADER_BYTES, MAX_RECIPIENTS, FORMAT_VERSION } from './format.js';
 export type { ByteSource } from './byte-reader.js';

@@ -9,3 +9,5 @@ export function loadSodium(): NaclBackend | null {
 export const nativeScrypt: Platform['nativeScrypt'] = null;
 
 export const nativeBlake2s256: Platform['nativeBlake2s256'] = null;
+
+export const createParallelBlake2s256: Platform['createParallelBlake2s256'] = null;

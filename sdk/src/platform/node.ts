@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { createHash, getHashes, scrypt } from 'node:crypto';
 import type { NaclBackend } from '../crypto/nacl.js';
 import type { Platform } from './types.js';
+import { createParallelBlake2s256 as parallelBlake2s256 } from './node-parallel-hash.js';
 
 interface Sodium {
   crypto_secretbox_easy(c: Uint8Array, m: Uint8Array, n: Uint8Array, k: Uint8Array): void;
@@ -32,10 +33,15 @@ export function loadSodium(): NaclBackend | null {
       sodium.crypto_secretbox_easy(c, m, n, k);
       return c;
     },
+    secretboxInto(c, m, n, k) {
+      sodium.crypto_secretbox_easy(c, m, n, k);
+    },
     secretboxOpen(c, n, k) {
       const m = new Uint8Array(c.length - MAC);
       return sodium.crypto_secretbox_open_easy(m, c, n, k) ? m : null;
     },
+    // libsodium verifies the tag before it writes, and handles m overlapping c.
+    secretboxOpenInto: (m, c, n, k) => sodium.crypto_secretbox_open_easy(m, c, n, k),
     box(m, n, pk, sk) {
       const c = new Uint8Array(m.length + MAC);
       sodium.crypto_box_easy(c, m, n, pk, sk);
@@ -87,3 +93,6 @@ export const nativeBlake2s256: Platform['nativeBlake2s256'] = getHashes().includ
       };
     }
   : null;
+
+export const createParallelBlake2s256: Platform['createParallelBlake2s256'] =
+  nativeBlake2s256 && process.env.PEERLOCK_NO_HASH_WORKER !== '1' ? parallelBlake2s256 : null;

@@ -8,4 +8,16 @@ export interface Platform {
   nativeScrypt: ((password: Uint8Array, salt: Uint8Array, N: number, r: number, p: number, dkLen: number) => Promise<Uint8Array>) | null;
   /** Native incremental BLAKE2s-256 (same bytes as blakejs, ~20x faster), or null where there is none. */
   nativeBlake2s256: (() => Blake2sHasher) | null;
+  /** BLAKE2s-256 on another thread (overlaps hashing with encryption), or null where there is none. */
+  createParallelBlake2s256: (() => ParallelHasher) | null;
+}
+
+/** An incremental hash computed elsewhere: update() queues (copying), digest() resolves when done. */
+export interface ParallelHasher {
+  update(data: Uint8Array): void;
+  /** Resolves once at most `maxPendingBytes` are still queued: the caller's backpressure. */
+  drain(maxPendingBytes: number): Promise<void>;
+  digest(): Promise<Uint8Array>;
+  /** Abandons the hash (stream stopped early). */
+  dispose(): void;
 }

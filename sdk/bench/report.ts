@@ -1,0 +1,67 @@
+/** The benchmark table, for the terminal and for BENCHMARKS.md. */
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import type { DerivationResult } from './derivation.js';
+import type { BackendResult, RawBaseline } from './file-throughput.js';
+import { mb } from './measure.js';
+
+export const HEADING = '## SDK: miniLock crypto';
+
+export const TARGETS = { encryptRatio: 0.6, rssBytes: 100e6, derivationRatio: 1.1 };
+
+export function renderReport(sizeMiB: number, raw: RawBaseline, results: BackendResult[], derivation: DerivationResult, overallPeakRss: number): string {
+  const lines: string[] = [];
+  const ok = (pass: boolean) => (pass ? 'yes' : '**no**');
+  lines.push(
+    HEADING,
+    '',
+    `Run by \`npm run bench -w @peerlock/sdk\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}.`,
+    `Streaming a ${sizeMiB} MiB file generated on the fly, one recipient, each measurement in a fresh process that loads only \`@peerlock/sdk/minilock\`; encryption output is discarded, decryption reads a temporary file (page cache). Peak RSS is the process's maxRSS, Node's own ~45 MB included.`,
+    `Raw libsodium \`crypto_secretbox_easy\` over the same bytes in 1 MiB pieces: ${raw.encryptMBps.toFixed(0)} MB/s (open: ${raw.decryptMBps.toFixed(0)} MB/s).`,
+    '',
+    '| backend | encrypt MB/s | × raw libsodium | decrypt MB/s | × raw libsodium open | peak RSS encrypt / decrypt (MB) |',
+    '|---|---:|---:|---:|---:|---:|',
+  );
+  for (const r of results) {
+    lines.push(
+      `| ${r.backend} | ${r.encryptMBps.toFixed(0)} | ${(r.encryptMBps / raw.encryptMBps).toFixed(2)} | ${r.decryptMBps.toFixed(0)} | ${(r.decryptMBps / raw.decryptMBps).toFixed(2)} | ${mb(r.encryptPeakRss)} / ${mb(r.decryptPeakRss)} |`,
+    );
+  }
+  const sodium = results.find((r) => r.backend === 'libsodium')!;
+  const encRatio = sodium.encryptMBps / raw.encryptMBps;
+  const nativeRatio = derivation.nativeSeconds / derivation.bareSeconds;
+  lines.push(
+    '',
+    '| key derivation (N = 2^17, r = 8, p = 1) | seconds | × bare `crypto.scrypt` |',
+    '|---|---:|---:|',
+    `| bare \`crypto.scrypt\` | ${derivation.bareSeconds.toFixed(3)} | 1.00 |`,
+    `| \`deriveKeyPair\`, native scrypt | ${derivation.nativeSeconds.toFixed(3)} | ${nativeRatio.toFixed(2)} |`,
+    `| \`deriveKeyPair\`, scrypt-js | ${derivation.scryptJsSeconds.toFixed(3)} | ${(derivation.scryptJsSeconds / derivation.bareSeconds).toFixed(2)} |`,
+    '',
+    '| target | measured | met |',
+    '|---|---:|:---:|',
+    `| streaming encryption ≥ ${TARGETS.encryptRatio} × raw libsodium (libsodium backend) | ${encRatio.toFixed(2)} × | ${ok(encRatio >= TARGETS.encryptRatio)} |`,
+    `| peak RSS < ${mb(TARGETS.rssBytes)} MB (any streaming process) | ${mb(overallPeakRss)} MB | ${ok(overallPeakRss < TARGETS.rssBytes)} |`,
+    `| derivation ≤ ${TARGETS.derivationRatio} × native scrypt | ${nativeRatio.toFixed(2)} × | ${ok(nativeRatio <= TARGETS.derivationRatio)} |`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+/** Replaces our section of BENCHMARKS.md (or adds it), leaving other sections alone. */
+export async function writeSection(path: string, section: string): Promise<void> {
+  let text = '';
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    text = '# Benchmarks\n\n';
+  }
+  const start = text.indexOf(`${HEADING}\n`);
+  if (start < 0) {
+    text = `${text.trimEnd()}\n\n${section}`;
+  } else {
+    const next = text.indexOf('\n## ', start + HEADING.length);
+    text = text.slice(0, start) + section + (next < 0 ? '' : `\n${text.slice(next + 1)}`);
+  }
+  await writeFile(path, `${text.trimEnd()}\n`);
+}

@@ -1,0 +1,22 @@
+/**
+ * The SDK benchmark: `npm run bench -w @peerlock/sdk` (node --expose-gc dist/bench/run.js).
+ * PEERLOCK_BENCH_MIB overrides the file size (default 256).
+ */
+import { fileURLToPath } from 'node:url';
+import { fileBenchmarks } from './file-throughput.js';
+import { renderReport, writeSection } from './report.js';
+
+const sizeMiB = Number(process.env.PEERLOCK_BENCH_MIB ?? 256);
+if (!Number.isInteger(sizeMiB) || sizeMiB < 1) throw new RangeError('PEERLOCK_BENCH_MIB: expected a positive integer');
+
+console.log(`miniLock file streaming, ${sizeMiB} MiB per backend, each run in its own process …`);
+const { raw, results } = await fileBenchmarks(sizeMiB);
+const peak = Math.max(...results.flatMap((r) => [r.encryptPeakRss, r.decryptPeakRss]));
+console.log('key derivation …');
+const { derivationBenchmarks } = await import('./derivation.js');
+const derivation = await derivationBenchmarks();
+const report = renderReport(sizeMiB, raw, results, derivation, peak);
+console.log(`\n${report}`);
+const target = fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url));
+await writeSection(target, report);
+console.log(`written to ${target}`);
