@@ -54,6 +54,7 @@ interface PendingAppend {
 
 /** Appends waiting while a group is in flight are sent together; bounded so one transaction stays short. */
 const MAX_GROUP_EVENTS = 2000;
+const MAX_GROUP_BYTES = 4_000_000;
 
 /**
  * The production store. Global positions come from a one-row head counter that
@@ -73,6 +74,8 @@ export class PostgresEventStore implements EventStore {
   private readonly sql: ReturnType<typeof statements>;
   private queue: PendingAppend[] = [];
   private flushing: Promise<void> | undefined;
+  /** Retry-or-collision lookups still running; close() waits for them. */
+  private readonly settling = new Set<Promise<void>>();
 
   /** Connects and creates or migrates the schema. */
   static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
@@ -155,6 +158,7 @@ export class PostgresEventStore implements EventStore {
     this.closing.abort();
     // Appends already accepted are finished, not dropped.
     await this.flushing;
+    await Promise.all(this.settling);
     await this.listener.close();
     await this.pool.end();
   }
@@ -167,9 +171,14 @@ export class PostgresEventStore implements EventStore {
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
       let events = 0;
+      let bytes = 0;
       let take = 0;
-      while (take < this.queue.length && (take === 0 || events + this.queue[take]!.events.length <= MAX_GROUP_EVENTS)) {
-        events += this.queue[take]!.events.length;
+      while (take < this.queue.length) {
+        const next = this.queue[take]!;
+        const nextBytes = next.events.reduce((sum, event) => sum + event.json.length, 0);
+        if (take > 0 && (events + next.events.length > MAX_GROUP_EVENTS || bytes + nextBytes > MAX_GROUP_BYTES)) break;
+        events += next.events.length;
+        bytes += nextBytes;
         take += 1;
       }
       const group = this.queue.slice(0, take);
@@ -189,7 +198,7 @@ export class PostgresEventStore implements EventStore {
       if (group.length > 1) {
         for (const pending of group) await this.commitGroup([pending]);
       } else if (isStoredEventId(error)) {
-        void this.settleFromStoredIds(group[0]!, error);
+        this.settleLater(group[0]!, error);
       } else {
         group[0]!.reject(error);
       }
@@ -202,9 +211,15 @@ export class PostgresEventStore implements EventStore {
       } else {
         const actual = row.revision === '-1' ? 'noStream' : BigInt(row.revision);
         // A retry whose first attempt landed reads as a conflict once the stream has moved on.
-        void this.settleFromStoredIds(pending, new ConcurrencyError(pending.streamName, pending.expected, actual));
+        this.settleLater(pending, new ConcurrencyError(pending.streamName, pending.expected, actual));
       }
     });
+  }
+
+  private settleLater(pending: PendingAppend, otherwise: unknown): void {
+    const settling = this.settleFromStoredIds(pending, otherwise);
+    this.settling.add(settling);
+    void settling.finally(() => this.settling.delete(settling));
   }
 
   /** Outside the append lock: was this a retry of an append that already succeeded? Otherwise fail with `otherwise`. */
