@@ -10,12 +10,12 @@ const sizeMiB = Number(process.env.PEERLOCK_BENCH_MIB ?? 256);
 if (!Number.isInteger(sizeMiB) || sizeMiB < 1) throw new RangeError('PEERLOCK_BENCH_MIB: expected a positive integer');
 
 console.log(`miniLock file streaming, ${sizeMiB} MiB per backend, each run in its own process …`);
-const { raw, results } = await fileBenchmarks(sizeMiB);
+const results = await fileBenchmarks(sizeMiB);
 const peak = Math.max(...results.flatMap((r) => [r.encryptPeakRss, r.decryptPeakRss]));
 console.log('key derivation …');
 const { derivationBenchmarks } = await import('./derivation.js');
 const derivation = await derivationBenchmarks();
-const report = renderReport(sizeMiB, raw, results, derivation, peak);
+const report = renderReport(sizeMiB, results, derivation, peak);
 console.log(`\n${report}`);
 const target = fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url));
 await writeSection(target, report);
