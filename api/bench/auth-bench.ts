@@ -164,7 +164,7 @@ async function main(): Promise<void> {
     const app2 = buildApp({ ...config, tokenBatchSize: 32 });
     await app2.start();
     results.push(
-      await measure('login: authChallenge + open token + first query', L, async (i) => {
+      await measure('login: authChallenge (32 tokens) + open them + first query', L, async (i) => {
         const u = users[i % users.length]!;
         const tokens = await login(app2.url, u.name, u.auth);
         await gql(app2.url, ME, {}, { authorization: authorizationHeader(u.name, tokens[0]!) });

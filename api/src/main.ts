@@ -20,6 +20,7 @@ try {
 const app = buildApp(config);
 await app.start();
 console.log(`Peerlock API (${config.mode}, ${config.store}) listening on ${app.url}${config.mode === 'dev' ? ' — GraphiQL at the same address' : ''}`);
+if (config.publicUrl) console.log(`public URL: ${config.publicUrl}`);
 
 let stopping = false;
 const shutdown = (signal: string) => {
