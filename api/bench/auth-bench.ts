@@ -159,7 +159,7 @@ async function main(): Promise<void> {
     });
 
     const L = Number(process.env.BENCH_LOGINS ?? 400);
-    // A login: authChallenge (32 tokens as a client would ask), open one, spend it.
+    // A login: authChallenge (32 tokens, as a client would ask), open them all, spend one.
     await app.stop();
     const app2 = buildApp({ ...config, tokenBatchSize: 32 });
     await app2.start();

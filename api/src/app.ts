@@ -19,6 +19,7 @@ import { loadServerSecrets } from './auth/server-secrets.js';
 import { ServerKeys } from './auth/server-keys.js';
 import { TokenIssuer } from './auth/token-issuer.js';
 import { buildSchema } from './graphql/schema.js';
+import { serveGraphQLOverWebSocket, type WebSocketViewer } from './graphql/websocket.js';
 import type { GraphQLContext } from './graphql/builder.js';
 import { maskError, useErrorCodes } from './plugins/use-error-codes.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
@@ -56,6 +57,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
   let server: Server | undefined;
   let runners: ProjectionRunner<unknown>[] = [];
   let url: string | undefined;
+  let stopWebSocket: (() => Promise<void>) | undefined;
 
   const clientAddress = (request: Request, req: IncomingMessage | undefined): string => {
     if (config.trustProxy) {
@@ -108,12 +110,11 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: false, methods: ['POST', 'GET'] } : false,
       maskedErrors: { maskError },
       logging: createLogger(production ? 'warn' : 'info'),
-      context: ({ request, req }) =>
-        ({
-          services: svc,
-          requestId: requestIdOf(request),
-          clientAddress: clientAddress(request, req),
-        }) as unknown as GraphQLContext,
+      context: (initial) => {
+        const { ws } = initial as { ws?: WebSocketViewer };
+        if (ws) return { services: svc, requestId: ws.requestId, clientAddress: ws.clientAddress } as unknown as GraphQLContext;
+        return { services: svc, requestId: requestIdOf(initial.request), clientAddress: clientAddress(initial.request, initial.req) } as unknown as GraphQLContext;
+      },
       plugins: [
         useRequestId(),
         useProductionHardening({ production, https: config.tls !== null || config.trustProxy }),
@@ -127,6 +128,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     // Slow-loris bounds: a client must send its headers and body promptly.
     server.headersTimeout = 10_000;
     server.requestTimeout = 30_000;
+    stopWebSocket = serveGraphQLOverWebSocket(server, yoga, svc.tokens, now, config.limits.maxBodyBytes);
     const s = server;
     await new Promise<void>((resolve, reject) => {
       s.once('error', reject);
@@ -140,6 +142,8 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
   async function stop(): Promise<void> {
     const s = server;
     server = undefined;
+    await stopWebSocket?.();
+    stopWebSocket = undefined;
     if (s) {
       await new Promise<void>((resolve) => {
         s.close(() => resolve());

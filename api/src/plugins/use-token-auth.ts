@@ -15,6 +15,12 @@ import type { TokenIssuer } from '../auth/token-issuer.js';
 export function useTokenAuth(tokens: TokenIssuer, now: () => number): Plugin<{ request: Request }> {
   return {
     async onContextBuilding({ context, extendContext }) {
+      // A WebSocket operation runs as the user whose token opened the connection (graphql/websocket.ts).
+      const ws = (context as { ws?: { viewer: { username: string } } }).ws;
+      if (ws) {
+        extendContext({ viewer: ws.viewer } as never);
+        return;
+      }
       const header = context.request.headers.get('authorization');
       if (header === null) {
         extendContext({ viewer: null } as never);
