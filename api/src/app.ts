@@ -8,6 +8,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { ProjectionRunner, accountProfileProjection, userDirectoryProjection } from '@peerlock/projections';
 import type { AppConfig } from './config.js';
 import { AccountCommands } from './accounts/account-commands.js';
@@ -105,6 +106,8 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       schema: buildSchema(),
       graphqlEndpoint: '/graphql',
       graphiql: !production,
+      // The bundled GraphiQL: the page loads nothing from a CDN.
+      renderGraphiQL,
       landingPage: false,
       batching: false,
       cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: false, methods: ['POST', 'GET'] } : false,
