@@ -19,6 +19,8 @@ export interface RawBaseline {
 
 export interface BackendResult {
   readonly backend: string;
+  /** Default API, or reuseBuffers (one output buffer for all pieces). */
+  readonly reuse: boolean;
   readonly encryptMBps: number;
   readonly decryptMBps: number;
   readonly encryptPeakRss: number;
@@ -35,8 +37,9 @@ interface ChildResult {
   peakRss: number;
 }
 
-async function runChild(mode: string, backend: string, sizeMiB: number, path: string, reps = 1): Promise<ChildResult> {
-  const { stdout } = await promisify(execFile)(process.execPath, [child, mode, backend, String(sizeMiB), path, String(reps)], { maxBuffer: 1 << 20 });
+async function runChild(mode: string, backend: string, sizeMiB: number, path: string, reps = 1, reuse = false): Promise<ChildResult> {
+  const args = [child, mode, backend, String(sizeMiB), path, String(reps), reuse ? 'reuse' : 'fresh'];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split('\n').pop()!) as ChildResult;
 }
 
@@ -44,17 +47,19 @@ export async function fileBenchmarks(sizeMiB: number): Promise<BackendResult[]> 
   const dir = await mkdtemp(join(tmpdir(), 'peerlock-bench-'));
   try {
     const results: BackendResult[] = [];
-    for (const backend of ['libsodium', 'tweetnacl']) {
+    const runs: [string, boolean][] = [['libsodium', false], ['libsodium', true], ['tweetnacl', false]];
+    for (const [backend, reuse] of runs) {
       const path = join(dir, `${backend}.minilock`);
       // Best of 3 for libsodium (a second or so each); tweetnacl is slow enough to run once.
       const reps = backend === 'libsodium' ? 3 : 1;
-      const enc = await runChild('encrypt', backend, sizeMiB, path, reps);
+      const enc = await runChild('encrypt', backend, sizeMiB, path, reps, reuse);
       await runChild('prepare', backend, sizeMiB, path);
-      const dec = await runChild('decrypt', backend, sizeMiB, path, reps);
+      const dec = await runChild('decrypt', backend, sizeMiB, path, reps, reuse);
       await rm(path, { force: true });
       await rm(`${path}.chunks`, { force: true });
       results.push({
         backend,
+        reuse,
         encryptMBps: mbPerSecond(sizeMiB * MiB, enc.seconds),
         decryptMBps: mbPerSecond(sizeMiB * MiB, dec.seconds),
         encryptPeakRss: enc.peakRss,

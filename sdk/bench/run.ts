@@ -11,11 +11,10 @@ if (!Number.isInteger(sizeMiB) || sizeMiB < 1) throw new RangeError('PEERLOCK_BE
 
 console.log(`miniLock file streaming, ${sizeMiB} MiB per backend, each run in its own process …`);
 const results = await fileBenchmarks(sizeMiB);
-const peak = Math.max(...results.flatMap((r) => [r.encryptPeakRss, r.decryptPeakRss]));
 console.log('key derivation …');
 const { derivationBenchmarks } = await import('./derivation.js');
 const derivation = await derivationBenchmarks();
-const report = renderReport(sizeMiB, results, derivation, peak);
+const report = renderReport(sizeMiB, results, derivation);
 console.log(`\n${report}`);
 const target = fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url));
 await writeSection(target, report);

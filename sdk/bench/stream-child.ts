@@ -1,6 +1,6 @@
 /**
  * One streaming measurement in a fresh process, so that its peak RSS is its
- * own: `node dist/bench/stream-child.js <encrypt|prepare|decrypt> <libsodium|tweetnacl> <MiB> <file>`.
+ * own: `node dist/bench/stream-child.js <encrypt|prepare|decrypt> <libsodium|tweetnacl> <MiB> <file> [reps] [reuse]`.
  * Prints one JSON line: { seconds, rawSeconds, peakRss }: the best of `reps` runs of the stream, the
  * best of as many runs of raw libsodium crypto_secretbox_easy (or _open_easy) over the same number of
  * bytes in 1 MiB pieces, interleaved so that load from other processes hits both alike, and the
@@ -15,6 +15,7 @@ import { decryptStream, encodeMiniLockId, encryptStream, sodiumBackend, tweetnac
 
 const [mode, backendName, sizeText, path, repsText] = process.argv.slice(2);
 const reps = Number(repsText ?? 1);
+const reuseBuffers = process.argv[7] === 'reuse';
 const MiB = 1024 * 1024;
 const size = Number(sizeText) * MiB;
 const chosen = backendName === 'libsodium' ? sodiumBackend() : tweetnaclBackend;
@@ -23,7 +24,7 @@ if (!chosen || !path || !['encrypt', 'prepare', 'decrypt'].includes(mode ?? ''))
 const backend = chosen;
 export const senderSecretKey = new Uint8Array(32).fill(7);
 export const readerSecretKey = new Uint8Array(32).fill(9);
-const options = { senderSecretKey, recipients: [encodeMiniLockId(backend.scalarMultBase(readerSecretKey))], fileName: 'bench.bin', backend };
+const options = { senderSecretKey, recipients: [encodeMiniLockId(backend.scalarMultBase(readerSecretKey))], fileName: 'bench.bin', backend, reuseBuffers };
 
 /** The plaintext, made on the fly: one random 1 MiB piece yielded again and again (the encryptor copies what it reads). */
 async function* generated(): AsyncGenerator<Uint8Array> {
@@ -61,7 +62,7 @@ async function stream(): Promise<number> {
     for await (const chunk of e.chunks) bytes += chunk.length;
     bytes += e.finish().header.length;
   } else {
-    const d = await decryptStream(createReadStream(path!), readerSecretKey, { backend });
+    const d = await decryptStream(createReadStream(path!), readerSecretKey, { backend, reuseBuffers });
     for await (const piece of d.plaintext) bytes += piece.length;
     if (bytes !== size) throw new Error('decrypted size differs');
   }

@@ -346,3 +346,44 @@ describe('hashing on a worker thread (Node)', () => {
     expect(sameBytes(await collect(out.plaintext), plain)).toBe('equal');
   });
 });
+
+describe('reuseBuffers', () => {
+  const seeded = (seed: number) => {
+    let x = seed;
+    return (n: number) => new Uint8Array(n).map(() => (x = (x * 1103515245 + 12345) >>> 0) >>> 24);
+  };
+
+  it('gives the same bytes from one reused buffer, for consumers that copy or write each piece before the next', async () => {
+    const plain = randomBytes(3 * MiB + 5);
+    const base = { senderSecretKey: alice.secretKey, recipients: [bob.id], fileName: 'r' };
+    const plainEnc = encryptStream(pieces(plain, 70000), { ...base, random: seeded(1) });
+    const expected = await collect(plainEnc.chunks);
+    const reused = encryptStream(pieces(plain, 70000), { ...base, random: seeded(1), reuseBuffers: true });
+    const copies: Uint8Array[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    for await (const piece of reused.chunks) {
+      copies.push(piece.slice());
+      buffers.add(piece.buffer);
+    }
+    expect(sameBytes(concatBytes(...copies), expected)).toBe('equal');
+    expect(sameBytes(reused.finish().header, plainEnc.finish().header)).toBe('equal');
+    expect(buffers.size).toBe(2); // the name chunk, then one buffer for every data chunk
+
+    const file = concatBytes(reused.finish().header, expected);
+    for (const backend of [undefined, (await import('../src/index.js')).tweetnaclBackend]) {
+      const out = await decryptStream(pieces(file, 65536), bob.secretKey, { reuseBuffers: true, backend });
+      const got: Uint8Array[] = [];
+      for await (const piece of out.plaintext) got.push(piece.slice());
+      expect(out.fileName).toBe('r');
+      expect(sameBytes(concatBytes(...got), plain)).toBe('equal');
+    }
+  });
+
+  it('still refuses tampering', async () => {
+    const file = encryptFileParts(randomBytes(2 * MiB), { senderSecretKey: alice.secretKey, recipients: [bob.id] });
+    const bad = concatBytes(file.header, file.chunks);
+    bad[bad.length - 100]! ^= 4;
+    const out = await decryptStream([bad], bob.secretKey, { reuseBuffers: true });
+    await expect(collect(out.plaintext)).rejects.toBeInstanceOf(DecryptionError);
+  });
+});

@@ -157,7 +157,8 @@ async function encrypt(args: Args, key: KeyPair): Promise<void> {
   }
   const recipients = [...args.to, ...(args.includeSelf ? [encodeMiniLockId(key.publicKey)] : [])];
   if (recipients.length === 0) throw new UsageError('encrypt needs at least one --to ID (or --include-self)');
-  const enc = encryptStream(process.stdin, { senderSecretKey: key.secretKey, recipients, fileName: args.name });
+  // Each chunk is written before the next is asked for, so one buffer serves them all.
+  const enc = encryptStream(process.stdin, { senderSecretKey: key.secretKey, recipients, fileName: args.name, reuseBuffers: true });
   const dir = await mkdtemp(join(tmpdir(), 'peerlock-minilock-'));
   try {
     const spool = join(dir, 'chunks');

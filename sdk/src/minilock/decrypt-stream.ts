@@ -21,6 +21,7 @@ import { CHUNK_LENGTH_BYTES, CHUNK_MAC_BYTES, CHUNK_SIZE, HEADER_START } from '.
 import { parseHeaderPrefix } from './header.js';
 import { openHeader, type OpenedHeader } from './open-header.js';
 import { checkOptions, resolveBackend, type BackendOption } from './options.js';
+import type { StreamOption } from './encryptor.js';
 import { concatBytes } from '../crypto/bytes.js';
 
 export interface DecryptedChunkStream {
@@ -36,9 +37,10 @@ export interface DecryptedStream extends DecryptedChunkStream, OpenedHeader {}
  * Reads and opens one chunk. With libsodium each box is a fresh buffer that
  * is decrypted in place and handed out as the plaintext (one allocation per
  * chunk); otherwise `scratch` (1 MiB + 16) is reused for every box, as the
- * backend copies the plaintext out anyway.
+ * backend copies the plaintext out anyway. With reuseBuffers and libsodium,
+ * the scratch box is decrypted in place: no allocation at all.
  */
-async function readChunk(reader: ByteReader, opener: ChunkOpener, hasher: StreamHasher, scratch: Uint8Array | undefined): Promise<OpenedChunk> {
+async function readChunk(reader: ByteReader, opener: ChunkOpener, hasher: StreamHasher, scratch: Uint8Array | undefined, reuse: boolean): Promise<OpenedChunk> {
   const prefix = await reader.read(CHUNK_LENGTH_BYTES);
   // The stream ended before a chunk flagged last: cut at a chunk boundary or inside one.
   if (prefix.length < CHUNK_LENGTH_BYTES) throw new MalformedFileError('truncated');
@@ -47,7 +49,7 @@ async function readChunk(reader: ByteReader, opener: ChunkOpener, hasher: Stream
   if (opener.nextIndex === 1) hasher.choose(length === CHUNK_SIZE);
   const box = await reader.read(length + CHUNK_MAC_BYTES, scratch);
   if (box.length < length + CHUNK_MAC_BYTES) throw new MalformedFileError('truncated');
-  return opener.open(prefix, box, scratch === undefined);
+  return opener.open(prefix, box, scratch === undefined || reuse);
 }
 
 /** After the last chunk: nothing may follow, and fileHash must match (constant-time). */
@@ -56,13 +58,13 @@ async function checkEnd(reader: ByteReader, hasher: StreamHasher, fileInfo: File
   if (!equalBytes(await hasher.digest(), fileInfo.fileHash)) throw new DecryptionError();
 }
 
-async function openChunks(reader: ByteReader, fileInfo: FileInfo, backend: NaclBackend): Promise<DecryptedChunkStream> {
+async function openChunks(reader: ByteReader, fileInfo: FileInfo, backend: NaclBackend, reuse: boolean): Promise<DecryptedChunkStream> {
   const hasher = new StreamHasher();
   const opener = new ChunkOpener(fileInfo.fileKey, fileInfo.fileNonce, hasher, backend);
-  const scratch = opener.opensInPlace ? undefined : new Uint8Array(CHUNK_SIZE + CHUNK_MAC_BYTES);
+  const scratch = opener.opensInPlace && !reuse ? undefined : new Uint8Array(CHUNK_SIZE + CHUNK_MAC_BYTES);
   let first: OpenedChunk;
   try {
-    first = await readChunk(reader, opener, hasher, scratch);
+    first = await readChunk(reader, opener, hasher, scratch, reuse);
     // A name chunk flagged last is a file with no data; the reference reads it as empty.
     if (first.last) await checkEnd(reader, hasher, fileInfo);
   } catch (error) {
@@ -72,6 +74,7 @@ async function openChunks(reader: ByteReader, fileInfo: FileInfo, backend: NaclB
   }
   let fileName: string;
   try {
+    // Decoded now, before a reused buffer is overwritten.
     fileName = decodeFileName(first.plaintext);
   } catch (error) {
     hasher.dispose();
@@ -85,7 +88,7 @@ async function openChunks(reader: ByteReader, fileInfo: FileInfo, backend: NaclB
     try {
       if (first.last) return;
       for (;;) {
-        const chunk = await readChunk(reader, opener, hasher, scratch);
+        const chunk = await readChunk(reader, opener, hasher, scratch, reuse);
         if (chunk.last) {
           await checkEnd(reader, hasher, fileInfo);
           yield chunk.plaintext;
@@ -103,11 +106,19 @@ async function openChunks(reader: ByteReader, fileInfo: FileInfo, backend: NaclB
 }
 
 /** Decrypts a chunk stream stored apart from its header, given the fileInfo from openHeader. */
-export async function decryptChunkStream(chunks: ByteSource, fileInfo: FileInfo, options?: BackendOption): Promise<DecryptedChunkStream> {
+export type DecryptStreamOptions = BackendOption & StreamOption;
+
+function resolveReuse(o: Record<string, unknown>): boolean {
+  if (o.reuseBuffers !== undefined && typeof o.reuseBuffers !== 'boolean') throw new TypeError('options.reuseBuffers: expected a boolean');
+  return o.reuseBuffers === true;
+}
+
+export async function decryptChunkStream(chunks: ByteSource, fileInfo: FileInfo, options?: DecryptStreamOptions): Promise<DecryptedChunkStream> {
   const reader = new ByteReader(chunks, 'chunks');
   assertFileInfo(fileInfo);
-  const backend = resolveBackend(checkOptions(options).backend);
-  return openChunks(reader, fileInfo, backend);
+  const o = checkOptions(options);
+  const backend = resolveBackend(o.backend);
+  return openChunks(reader, fileInfo, backend, resolveReuse(o));
 }
 
 /** Reads exactly the header (magic ‖ length ‖ JSON) from the front of a stream. */
@@ -120,10 +131,12 @@ export async function readHeader(reader: ByteReader): Promise<Uint8Array> {
 }
 
 /** Decrypts a whole .minilock stream: header, then chunks. */
-export async function decryptStream(source: ByteSource, secretKey: Uint8Array, options?: BackendOption): Promise<DecryptedStream> {
+export async function decryptStream(source: ByteSource, secretKey: Uint8Array, options?: DecryptStreamOptions): Promise<DecryptedStream> {
   const reader = new ByteReader(source, 'source');
   assertBytes(secretKey, 'secretKey', KEY_BYTES);
-  const backend = resolveBackend(checkOptions(options).backend);
+  const o = checkOptions(options);
+  const backend = resolveBackend(o.backend);
+  const reuse = resolveReuse(o);
   let opened: OpenedHeader;
   try {
     opened = openHeader(await readHeader(reader), secretKey, { backend });
@@ -131,7 +144,7 @@ export async function decryptStream(source: ByteSource, secretKey: Uint8Array, o
     await reader.cancel();
     throw error;
   }
-  const chunks = await openChunks(reader, opened.fileInfo, backend);
+  const chunks = await openChunks(reader, opened.fileInfo, backend, reuse);
   return { ...opened, ...chunks };
 }
 
@@ -154,7 +167,7 @@ export interface DecryptedFileInfo {
  * Streams plaintext into `sink` and commits only if the whole file
  * verified; on any failure calls sink.abort(error) and rethrows the error.
  */
-export async function decryptToSink(source: ByteSource, secretKey: Uint8Array, sink: PlaintextSink, options?: BackendOption): Promise<DecryptedFileInfo> {
+export async function decryptToSink(source: ByteSource, secretKey: Uint8Array, sink: PlaintextSink, options?: DecryptStreamOptions): Promise<DecryptedFileInfo> {
   if (sink === null || typeof sink !== 'object' || typeof sink.write !== 'function' || typeof sink.commit !== 'function' || typeof sink.abort !== 'function') {
     throw new TypeError('sink: expected { write, commit, abort }');
   }

@@ -11,7 +11,9 @@
 import { assertBytes } from '../crypto/bytes.js';
 import { ByteReader, type ByteSource } from './byte-reader.js';
 import { CHUNK_SIZE } from './format.js';
-import { FileEncryptor, type EncryptedHeader, type EncryptOptions } from './encryptor.js';
+import { FileEncryptor, type EncryptedHeader, type EncryptOptions, type StreamOption } from './encryptor.js';
+import { CHUNK_LENGTH_BYTES, CHUNK_MAC_BYTES } from './format.js';
+import { checkOptions } from './options.js';
 import { concatBytes } from '../crypto/bytes.js';
 import { createFileHasher, StreamHasher } from './file-hash.js';
 
@@ -22,8 +24,10 @@ export interface EncryptStream {
   finish(): EncryptedHeader;
 }
 
-export function encryptStream(source: ByteSource, options: EncryptOptions): EncryptStream {
+export function encryptStream(source: ByteSource, options: EncryptOptions & StreamOption): EncryptStream {
   const reader = new ByteReader(source, 'source');
+  const reuse = checkOptions(options).reuseBuffers;
+  if (reuse !== undefined && typeof reuse !== 'boolean') throw new TypeError('options.reuseBuffers: expected a boolean');
   const hasher = new StreamHasher();
   const encryptor = FileEncryptor.create(options, hasher);
   let started = false;
@@ -32,6 +36,7 @@ export function encryptStream(source: ByteSource, options: EncryptOptions): Encr
     started = true;
     // One plaintext buffer for the whole stream, zeroed at the end.
     const buffer = new Uint8Array(CHUNK_SIZE);
+    const output = reuse ? new Uint8Array(CHUNK_LENGTH_BYTES + CHUNK_MAC_BYTES + CHUNK_SIZE) : undefined;
     try {
       yield encryptor.nameChunk();
       // Data chunks of exactly 1 MiB; the one that reaches the end of the
@@ -43,7 +48,7 @@ export function encryptStream(source: ByteSource, options: EncryptOptions): Encr
         const last = plaintext.length < CHUNK_SIZE || (await reader.atEnd());
         // A file of more than one data chunk hashes on a worker thread.
         hasher.choose(!last);
-        const chunk = encryptor.dataChunk(plaintext, last);
+        const chunk = encryptor.dataChunk(plaintext, last, output);
         if (last) {
           encryptor.complete(await hasher.digest());
           yield chunk;

@@ -14,13 +14,14 @@ export type { BackendOption, RandomOption, RandomSource } from './options.js';
 export type { FileInfo } from './file-info.js';
 export { decodeHeader, splitFile, type HeaderEntry, type MiniLockHeader } from './header.js';
 export { openHeader, type OpenedHeader } from './open-header.js';
-export type { EncryptOptions, EncryptedHeader } from './encryptor.js';
+export type { EncryptOptions, EncryptedHeader, StreamOption } from './encryptor.js';
 export { encryptStream, encryptFile, encryptFileParts, type EncryptStream, type EncryptedFileParts } from './encrypt-stream.js';
 export {
   decryptStream,
   decryptChunkStream,
   decryptToSink,
   type DecryptedStream,
+  type DecryptStreamOptions,
   type DecryptedChunkStream,
   type DecryptedFileInfo,
   type PlaintextSink,
