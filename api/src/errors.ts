@@ -75,13 +75,12 @@ export class PeerlockError extends Error {
     this.name = 'PeerlockError';
   }
 
-  toGraphQLError(requestId?: string): GraphQLError {
+  toGraphQLError(): GraphQLError {
     return new GraphQLError(this.message, {
       extensions: {
         code: this.code,
         ...(this.details.field !== undefined ? { field: this.details.field } : {}),
         ...(this.details.retryAfterSeconds !== undefined ? { retryAfterSeconds: this.details.retryAfterSeconds } : {}),
-        ...(requestId ? { requestId } : {}),
         http: {
           status: HTTP_STATUS[this.code],
           ...(this.details.retryAfterSeconds !== undefined ? { headers: { 'retry-after': String(this.details.retryAfterSeconds) } } : {}),
@@ -97,16 +96,6 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }
 
-export function httpStatusOf(code: ErrorCode): number {
-  return HTTP_STATUS[code];
-}
-
-export function internalError(requestId?: string): GraphQLError {
-  return new GraphQLError(DEFAULT_MESSAGE.INTERNAL, {
-    extensions: { code: 'INTERNAL', ...(requestId ? { requestId } : {}), http: { status: 500 } },
-  });
-}
-
-export function codedError(code: ErrorCode, requestId?: string, details?: PeerlockErrorDetails): GraphQLError {
-  return new PeerlockError(code, details).toGraphQLError(requestId);
+export function internalError(): GraphQLError {
+  return new GraphQLError(DEFAULT_MESSAGE.INTERNAL, { extensions: { code: 'INTERNAL', http: { status: 500 } } });
 }

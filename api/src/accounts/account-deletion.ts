@@ -11,7 +11,7 @@
 import { PeerlockError } from '../errors.js';
 import type { RequestInfo, Services } from '../services.js';
 import { secondFactorProof } from '../twofactor/second-factor-proof.js';
-import { viewerOf } from '../twofactor/two-factor-settings.js';
+import { viewerOf } from '../auth/viewer.js';
 import { codeArg } from '../validation.js';
 
 export async function deleteAccount(services: Services, request: RequestInfo, input: { totpCode?: string | null }): Promise<boolean> {

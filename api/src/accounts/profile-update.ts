@@ -5,7 +5,7 @@
  */
 import { PeerlockError, badInput } from '../errors.js';
 import type { RequestInfo, Services } from '../services.js';
-import { viewerOf } from '../twofactor/two-factor-settings.js';
+import { viewerOf } from '../auth/viewer.js';
 import { displayNameArg, emailArg } from '../validation.js';
 import { DEFAULT_NOTIFICATIONS, type NotificationPreferences, type Profile } from './personal-data.js';
 

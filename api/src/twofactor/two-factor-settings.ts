@@ -8,15 +8,11 @@
 import { PeerlockError, badInput } from '../errors.js';
 import type { RequestInfo, Services } from '../services.js';
 import { codeArg } from '../validation.js';
+import { viewerOf } from '../auth/viewer.js';
 import { secondFactorProof } from './second-factor-proof.js';
 import { matchingTimeSteps, newTotpSecret, totpUri } from './totp.js';
 
 export const TOTP_SETUP_TTL_MS = 5 * 60_000;
-
-function viewerOf(request: RequestInfo): string {
-  if (!request.viewer) throw new PeerlockError('UNAUTHENTICATED');
-  return request.viewer.username;
-}
 
 export async function setupTwoFactor(services: Services, request: RequestInfo): Promise<{ otpauthUri: string; secret: string; sealedSetup: string; expiresAt: number }> {
   const username = viewerOf(request);
@@ -68,5 +64,3 @@ export async function disableTwoFactor(services: Services, request: RequestInfo,
   );
   return true;
 }
-
-export { viewerOf };
