@@ -12,6 +12,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { ProjectionRunner, accountProfileProjection, userDirectoryProjection } from '@peerlock/projections';
 import type { AppConfig } from './config.js';
 import { AccountCommands } from './accounts/account-commands.js';
+import { sweepErasedDataKeys } from './accounts/account-deletion.js';
 import { DirectoryQueries } from './accounts/directory-queries.js';
 import { EventStoreAccountRepository } from './accounts/event-store-account-repository.js';
 import { PersonalDataVault } from './accounts/personal-data.js';
@@ -98,6 +99,8 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       directory: new DirectoryQueries(stores.readModels, vault),
     };
     await catchUp();
+    const swept = await sweepErasedDataKeys(stores.readModels, stores.auth);
+    if (swept > 0) console.warn(`destroyed ${swept} data key(s) of deleted accounts left by an interrupted deletion`);
     for (const r of runners) r.start();
 
     const production = config.mode === 'production';

@@ -20,6 +20,6 @@ describe('account profiles read model', () => {
     projectionSpec(accountProfileProjection)
       .given([registered, { type: 'AccountDeleted', data: { username: 'alice' } }])
       .when([{ type: 'ProfileUpdated', data: { username: 'alice', encryptedProfile: sealed('C') } }])
-      .then({ alice: { username: 'alice', encryptedProfile: null } });
+      .then({ alice: { username: 'alice', encryptedProfile: null, erasedKeyId: '00000000-0000-4000-8000-000000000001' } });
   });
 });

@@ -5,10 +5,12 @@
  * and read model at once, and every outstanding token is revoked.
  *
  * Order matters: the event first (if it fails nothing is lost), the key
- * after. A crash between the two leaves a key for a deleted account;
- * `docs/auth.md` lists this and the sweep that would close it.
+ * after. A crash between the two would leave a key for a deleted account, so
+ * every start sweeps the keys the account-profiles read model marks as erased.
  */
+import { accountProfileProjection, type AccountProfileEntry, type ReadModelStore } from '@peerlock/projections';
 import { PeerlockError } from '../errors.js';
+import type { AuthStore } from '../storage/auth-store.js';
 import type { RequestInfo, Services } from '../services.js';
 import { secondFactorProof } from '../twofactor/second-factor-proof.js';
 import { viewerOf } from '../auth/viewer.js';
@@ -30,4 +32,16 @@ export async function deleteAccount(services: Services, request: RequestInfo, in
   if (before.status === 'active') await services.vault.destroy(before.dataKeyId);
   await services.tokens.revokeAll(username);
   return true;
+}
+
+/** Destroys any data key that outlived its account; returns how many there were. */
+export async function sweepErasedDataKeys(readModels: ReadModelStore, authStore: AuthStore): Promise<number> {
+  let destroyed = 0;
+  for (const { doc } of await readModels.list<AccountProfileEntry>(accountProfileProjection.name)) {
+    if (doc.erasedKeyId && (await authStore.getDataKey(doc.erasedKeyId)) !== null) {
+      await authStore.destroyDataKey(doc.erasedKeyId);
+      destroyed++;
+    }
+  }
+  return destroyed;
 }

@@ -137,6 +137,26 @@ describe.each(BACKENDS)('account lifecycle (%s)', (backend) => {
     expect(expectOk(await c.request<{ deleteAccount: boolean }>(DELETE, { c: totpCodeAt(setup.secret, timeStepAt(server.clock.now())) })).deleteAccount).toBe(true);
   });
 
+  it('a data key that outlived its account (crash between append and destruction) is destroyed at the next start', async () => {
+    const c = await fresh({ email: 'crash@example.org' });
+    const services = server.app.services;
+    const original = services.vault.destroy.bind(services.vault);
+    // The process "dies" right after AccountDeleted is appended: the key destruction never happens.
+    services.vault.destroy = async () => {};
+    try {
+      expectOk(await c.request(DELETE));
+    } finally {
+      services.vault.destroy = original;
+    }
+    const registered = (await readAccountEvents(c.username)).find((e) => e.type === 'AccountRegistered')!;
+    const { keyId } = (registered.data as { encryptedProfile: ErasableData }).encryptedProfile;
+    expect(await services.authStore.getDataKey(keyId)).not.toBeNull();
+    // Last test of the file: the restarted server listens on another ephemeral port.
+    await server.app.stop();
+    await server.app.start();
+    expect(await server.app.services.authStore.getDataKey(keyId)).toBeNull();
+  });
+
   // The test reads the log directly, as an attacker with a database dump would.
   const readAccountEvents = (username: string) => server.app.services.eventStore.readStream(accountStreamName(username));
 });

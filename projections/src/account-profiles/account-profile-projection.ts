@@ -11,6 +11,11 @@ import { defineDocumentProjection } from '../projection.js';
 export interface AccountProfileEntry {
   readonly username: string;
   readonly encryptedProfile: ErasableData | null;
+  /**
+   * After deletion: the data key that must no longer exist. The API destroys it right
+   * after appending AccountDeleted, and sweeps these at start in case it crashed in between.
+   */
+  readonly erasedKeyId?: string;
 }
 
 export const accountProfileProjection = defineDocumentProjection({
@@ -25,7 +30,7 @@ export const accountProfileProjection = defineDocumentProjection({
       case 'ProfileUpdated':
         return entry && entry.encryptedProfile ? { ...entry, encryptedProfile: event.data.encryptedProfile } : (entry ?? null);
       case 'AccountDeleted':
-        return entry ? { ...entry, encryptedProfile: null } : null;
+        return entry ? { username: entry.username, encryptedProfile: null, erasedKeyId: entry.encryptedProfile?.keyId ?? entry.erasedKeyId } : null;
       default: {
         const unreachable: never = event;
         throw new Error(`unhandled event ${JSON.stringify(unreachable)}`);
