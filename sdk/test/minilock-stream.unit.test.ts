@@ -200,7 +200,7 @@ describe('streamed plaintext is released per authenticated chunk', () => {
       abort: () => expect.unreachable(),
     });
     expect(committed).toBe(true);
-    expect(info).toEqual({ senderID: alice.id, recipientID: bob.id, fileName: 'n.txt' });
+    expect(info).toEqual({ senderID: alice.id, recipientID: bob.id, fileName: 'n.txt', version: 1 });
     expect(sameBytes(concatBytes(...written), plain)).toBe('equal');
   });
 

@@ -13,7 +13,17 @@
 import { bytesToUtf8, utf8ToBytes } from '../crypto/bytes.js';
 import { NONCE_BYTES, type NaclBackend } from '../crypto/nacl.js';
 import { DecryptionError, MalformedFileError } from './errors.js';
-import { CHUNK_LENGTH_BYTES, CHUNK_MAC_BYTES, CHUNK_SIZE, FILE_NAME_BYTES, FILE_NONCE_BYTES } from './format.js';
+import {
+  ATTRIBUTES_BYTES,
+  CHUNK_LENGTH_BYTES,
+  CHUNK_MAC_BYTES,
+  CHUNK_SIZE,
+  FILE_NAME_BYTES,
+  FILE_NONCE_BYTES,
+  MEDIA_TYPE_BYTES,
+  TIME_BYTES,
+  type FormatVersion,
+} from './format.js';
 import type { HashInput } from './file-hash.js';
 
 const LAST_CHUNK_FLAG = 0x80;
@@ -32,21 +42,21 @@ export function chunkNonce(fileNonce: Uint8Array, index: number, last: boolean):
   return writeChunkNonce(new Uint8Array(NONCE_BYTES), fileNonce, index, last);
 }
 
-/** The 256-byte plaintext of chunk 0. Names must fit in 256 UTF-8 bytes and contain no U+0000. */
-export function encodeFileName(fileName: string, name = 'fileName'): Uint8Array {
-  if (typeof fileName !== 'string') throw new TypeError(`${name}: expected a string`);
-  // Trailing NULs are padding, so a name containing one would not round-trip.
-  if (fileName.includes('\u0000')) throw new RangeError(`${name}: must not contain U+0000`);
-  if (/[\uD800-\uDFFF]/u.test(fileName)) throw new RangeError(`${name}: must be well-formed Unicode (lone surrogate)`);
-  const bytes = utf8ToBytes(fileName);
-  if (bytes.length > FILE_NAME_BYTES) throw new RangeError(`${name}: at most ${FILE_NAME_BYTES} UTF-8 bytes, got ${bytes.length}`);
-  const padded = new Uint8Array(FILE_NAME_BYTES);
+/** A text field of chunk 0: UTF-8, at most `size` bytes, no U+0000 (NULs are padding), zero-padded. */
+function encodeField(value: string, size: number, name: string): Uint8Array {
+  if (typeof value !== 'string') throw new TypeError(`${name}: expected a string`);
+  // Trailing NULs are padding, so a value containing one would not round-trip.
+  if (value.includes('\u0000')) throw new RangeError(`${name}: must not contain U+0000`);
+  if (/[\uD800-\uDFFF]/u.test(value)) throw new RangeError(`${name}: must be well-formed Unicode (lone surrogate)`);
+  const bytes = utf8ToBytes(value);
+  if (bytes.length > size) throw new RangeError(`${name}: at most ${size} UTF-8 bytes, got ${bytes.length}`);
+  const padded = new Uint8Array(size);
   padded.set(bytes);
   return padded;
 }
 
-/** Reference decryptFile: UTF-8 of the 256 bytes with trailing NULs removed. */
-export function decodeFileName(padded: Uint8Array): string {
+/** As the reference reads a field: UTF-8 of the bytes with trailing NULs removed. */
+function decodeField(padded: Uint8Array): string {
   let end = padded.length;
   while (end > 0 && padded[end - 1] === 0) end--;
   try {
@@ -54,6 +64,50 @@ export function decodeFileName(padded: Uint8Array): string {
   } catch {
     throw new MalformedFileError('file-name');
   }
+}
+
+/** The 256-byte plaintext of chunk 0 in version 1. */
+export function encodeFileName(fileName: string, name = 'fileName'): Uint8Array {
+  return encodeField(fileName, FILE_NAME_BYTES, name);
+}
+
+/** The attributes in chunk 0: the file name; in version 2 also the media type and the time. */
+export interface FileAttributes {
+  readonly version: FormatVersion;
+  readonly fileName: string;
+  /** Version 2 only. */
+  readonly mediaType?: string;
+  /** Version 2 only: as stored, normally Date.prototype.toJSON() form. */
+  readonly time?: string;
+}
+
+/** The plaintext of chunk 0: 256 bytes (version 1) or 408 (version 2). */
+export function encodeAttributes(attributes: FileAttributes): Uint8Array {
+  const name = encodeField(attributes.fileName, FILE_NAME_BYTES, 'options.fileName');
+  if (attributes.version === 1) return name;
+  const out = new Uint8Array(ATTRIBUTES_BYTES[2]);
+  out.set(name, 0);
+  out.set(encodeField(attributes.mediaType ?? '', MEDIA_TYPE_BYTES, 'options.mediaType'), FILE_NAME_BYTES);
+  out.set(encodeField(attributes.time ?? '', TIME_BYTES, 'options.time'), FILE_NAME_BYTES + MEDIA_TYPE_BYTES);
+  return out;
+}
+
+/** Reads chunk 0; its authenticated length (256 or 408) tells the version. */
+export function decodeAttributes(plaintext: Uint8Array): FileAttributes {
+  const fileName = decodeField(plaintext.subarray(0, FILE_NAME_BYTES));
+  if (plaintext.length === ATTRIBUTES_BYTES[1]) return { version: 1, fileName };
+  if (plaintext.length !== ATTRIBUTES_BYTES[2]) throw new MalformedFileError('chunk-length');
+  return {
+    version: 2,
+    fileName,
+    mediaType: decodeField(plaintext.subarray(FILE_NAME_BYTES, FILE_NAME_BYTES + MEDIA_TYPE_BYTES)),
+    time: decodeField(plaintext.subarray(FILE_NAME_BYTES + MEDIA_TYPE_BYTES)),
+  };
+}
+
+/** Version 1 chunk 0: the file name. */
+export function decodeFileName(padded: Uint8Array): string {
+  return decodeField(padded);
 }
 
 /** Encrypts plaintext chunks in order and frames them; feeds every output byte to the file hash. */
@@ -88,10 +142,12 @@ export class ChunkSealer {
   }
 }
 
-/** Plaintext length announced by a chunk's 4-byte prefix; over 1 MiB (or ≠ 256 for chunk 0) is malformed. */
+/** Plaintext length announced by a chunk's 4-byte prefix; over 1 MiB (or not 256/408 for chunk 0) is malformed. */
 export function parseChunkLength(prefix: Uint8Array, index: number): number {
   const length = new DataView(prefix.buffer, prefix.byteOffset, CHUNK_LENGTH_BYTES).getUint32(0, true);
-  if (length > CHUNK_SIZE || (index === 0 && length !== FILE_NAME_BYTES)) throw new MalformedFileError('chunk-length');
+  if (length > CHUNK_SIZE || (index === 0 && length !== ATTRIBUTES_BYTES[1] && length !== ATTRIBUTES_BYTES[2])) {
+    throw new MalformedFileError('chunk-length');
+  }
   return length;
 }
 

@@ -4,7 +4,7 @@
  */
 import { assertBytes, concatBytes, equalBytes } from '../crypto/bytes.js';
 import { KEY_BYTES, type NaclBackend } from '../crypto/nacl.js';
-import { ChunkOpener, decodeFileName, parseChunkLength } from './chunks.js';
+import { ChunkOpener, decodeAttributes, parseChunkLength, type FileAttributes } from './chunks.js';
 import { DecryptionError, MalformedFileError } from './errors.js';
 import { createFileHasher } from './file-hash.js';
 import { assertFileInfo, type FileInfo } from './file-info.js';
@@ -13,18 +13,17 @@ import { splitFile } from './header.js';
 import { openHeader, type OpenedHeader } from './open-header.js';
 import { checkOptions, resolveBackend, type BackendOption } from './options.js';
 
-export interface DecryptedChunks {
-  readonly fileName: string;
+export interface DecryptedChunks extends FileAttributes {
   readonly plaintext: Uint8Array;
 }
 
 export interface DecryptedFile extends DecryptedChunks, OpenedHeader {}
 
-function decryptChunkBytes(chunks: Uint8Array, fileInfo: FileInfo, backend: NaclBackend): DecryptedChunks {
+function decryptChunkBytes(chunks: Uint8Array, fileInfo: FileInfo, backend: NaclBackend, headerVersion?: number): DecryptedChunks {
   const hasher = createFileHasher();
   const opener = new ChunkOpener(fileInfo.fileKey, fileInfo.fileNonce, hasher, backend);
   const pieces: Uint8Array[] = [];
-  let fileName = '';
+  let attributes: FileAttributes | undefined;
   let offset = 0;
   for (;;) {
     const index = opener.nextIndex;
@@ -35,13 +34,18 @@ function decryptChunkBytes(chunks: Uint8Array, fileInfo: FileInfo, backend: Nacl
     if (chunks.length - offset < boxLength) throw new MalformedFileError('truncated');
     const { plaintext, last } = opener.open(prefix, chunks.subarray(offset, offset + boxLength));
     offset += boxLength;
-    if (index === 0) fileName = decodeFileName(plaintext);
-    else pieces.push(plaintext);
+    if (index === 0) {
+      attributes = decodeAttributes(plaintext);
+      // The header's version is not authenticated; chunk 0's length is. They must agree.
+      if (headerVersion !== undefined && attributes.version !== headerVersion) throw new MalformedFileError('version');
+    } else {
+      pieces.push(plaintext);
+    }
     if (last) break;
   }
   if (offset !== chunks.length) throw new MalformedFileError('trailing-data');
   if (!equalBytes(hasher.digest(), fileInfo.fileHash)) throw new DecryptionError();
-  return { fileName, plaintext: concatBytes(...pieces) };
+  return { ...attributes!, plaintext: concatBytes(...pieces) };
 }
 
 /** Decrypts a chunk stream held in memory, given the fileInfo from openHeader. */
@@ -58,5 +62,5 @@ export function decryptFile(file: Uint8Array, secretKey: Uint8Array, options?: B
   const backend = resolveBackend(checkOptions(options).backend);
   const { header, chunks } = splitFile(file);
   const opened = openHeader(header, secretKey, { backend });
-  return { ...opened, ...decryptChunkBytes(chunks, opened.fileInfo, backend) };
+  return { ...opened, ...decryptChunkBytes(chunks, opened.fileInfo, backend, opened.version) };
 }

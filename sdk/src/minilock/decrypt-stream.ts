@@ -13,7 +13,7 @@
 import { assertBytes, equalBytes } from '../crypto/bytes.js';
 import { KEY_BYTES, type NaclBackend } from '../crypto/nacl.js';
 import { ByteReader, type ByteSource } from './byte-reader.js';
-import { ChunkOpener, decodeFileName, parseChunkLength, type OpenedChunk } from './chunks.js';
+import { ChunkOpener, decodeAttributes, parseChunkLength, type FileAttributes, type OpenedChunk } from './chunks.js';
 import { DecryptionError, MalformedFileError } from './errors.js';
 import { StreamHasher } from './file-hash.js';
 import { assertFileInfo, type FileInfo } from './file-info.js';
@@ -24,8 +24,8 @@ import { checkOptions, resolveBackend, type BackendOption } from './options.js';
 import type { StreamOption } from './encryptor.js';
 import { concatBytes } from '../crypto/bytes.js';
 
-export interface DecryptedChunkStream {
-  /** From chunk 0, authenticated. */
+export interface DecryptedChunkStream extends FileAttributes {
+  /** From chunk 0, authenticated (as are version, mediaType and time). */
   readonly fileName: string;
   /** Authenticated plaintext pieces; complete only if iteration ends without error. Single use. */
   readonly plaintext: AsyncIterable<Uint8Array>;
@@ -58,7 +58,7 @@ async function checkEnd(reader: ByteReader, hasher: StreamHasher, fileInfo: File
   if (!equalBytes(await hasher.digest(), fileInfo.fileHash)) throw new DecryptionError();
 }
 
-async function openChunks(reader: ByteReader, fileInfo: FileInfo, backend: NaclBackend, reuse: boolean): Promise<DecryptedChunkStream> {
+async function openChunks(reader: ByteReader, fileInfo: FileInfo, backend: NaclBackend, reuse: boolean, headerVersion?: number): Promise<DecryptedChunkStream> {
   const hasher = new StreamHasher();
   const opener = new ChunkOpener(fileInfo.fileKey, fileInfo.fileNonce, hasher, backend);
   const scratch = opener.opensInPlace && !reuse ? undefined : new Uint8Array(CHUNK_SIZE + CHUNK_MAC_BYTES);
@@ -72,10 +72,12 @@ async function openChunks(reader: ByteReader, fileInfo: FileInfo, backend: NaclB
     await reader.cancel();
     throw error;
   }
-  let fileName: string;
+  let attributes: FileAttributes;
   try {
     // Decoded now, before a reused buffer is overwritten.
-    fileName = decodeFileName(first.plaintext);
+    attributes = decodeAttributes(first.plaintext);
+    // The header's version is not authenticated; chunk 0's length is. They must agree.
+    if (headerVersion !== undefined && attributes.version !== headerVersion) throw new MalformedFileError('version');
   } catch (error) {
     hasher.dispose();
     await reader.cancel();
@@ -102,7 +104,7 @@ async function openChunks(reader: ByteReader, fileInfo: FileInfo, backend: NaclB
       await reader.cancel();
     }
   }
-  return { fileName, plaintext: plaintext() };
+  return { ...attributes, plaintext: plaintext() };
 }
 
 /** Decrypts a chunk stream stored apart from its header, given the fileInfo from openHeader. */
@@ -144,7 +146,7 @@ export async function decryptStream(source: ByteSource, secretKey: Uint8Array, o
     await reader.cancel();
     throw error;
   }
-  const chunks = await openChunks(reader, opened.fileInfo, backend, reuse);
+  const chunks = await openChunks(reader, opened.fileInfo, backend, reuse, opened.version);
   return { ...opened, ...chunks };
 }
 
@@ -157,10 +159,9 @@ export interface PlaintextSink {
   abort(reason: unknown): void | Promise<void>;
 }
 
-export interface DecryptedFileInfo {
+export interface DecryptedFileInfo extends FileAttributes {
   readonly senderID: string;
   readonly recipientID: string;
-  readonly fileName: string;
 }
 
 /**
@@ -175,7 +176,8 @@ export async function decryptToSink(source: ByteSource, secretKey: Uint8Array, s
     const file = await decryptStream(source, secretKey, options);
     for await (const piece of file.plaintext) await sink.write(piece);
     await sink.commit();
-    return { senderID: file.senderID, recipientID: file.recipientID, fileName: file.fileName };
+    const { plaintext: _, fileInfo: __, ...info } = file;
+    return info;
   } catch (error) {
     await sink.abort(error);
     throw error;

@@ -5,8 +5,8 @@
  * bytes are fileNonce; then, when the header is sealed after the last chunk,
  * the ephemeral secret key (32) and one 24-byte nonce per recipient.
  */
-import { FILE_KEY_BYTES, FILE_NONCE_BYTES } from './format.js';
-import { ChunkSealer, encodeFileName } from './chunks.js';
+import { FILE_KEY_BYTES, FILE_NONCE_BYTES, TIME_BYTES, type FormatVersion } from './format.js';
+import { ChunkSealer, encodeAttributes, type FileAttributes } from './chunks.js';
 import type { HashInput } from './file-hash.js';
 import type { FileInfo } from './file-info.js';
 import { checkOptions, draw, resolveBackend, resolveRandom, type BackendOption, type RandomOption, type RandomSource } from './options.js';
@@ -21,6 +21,12 @@ export interface EncryptOptions extends BackendOption, RandomOption {
   recipients: readonly string[];
   /** Stored in chunk 0; at most 256 UTF-8 bytes. Default ''. */
   fileName?: string;
+  /** 1 (default: the miniLock reference) or 2 (miniLockLib: chunk 0 also holds mediaType and time). */
+  version?: FormatVersion;
+  /** Version 2 only: the media type, at most 128 UTF-8 bytes. Default ''. */
+  mediaType?: string;
+  /** Version 2 only: the file's time, stored as time.toJSON(). Default: now. */
+  time?: Date;
 }
 
 export interface StreamOption {
@@ -41,6 +47,7 @@ export interface EncryptedHeader {
   readonly fileInfo: FileInfo;
   readonly senderID: string;
   readonly recipients: readonly string[];
+  readonly version: FormatVersion;
 }
 
 export class FileEncryptor {
@@ -49,17 +56,19 @@ export class FileEncryptor {
   private readonly fileNonce: Uint8Array;
   private readonly namePlaintext: Uint8Array;
   private finished: EncryptedHeader | undefined;
+  private readonly version: FormatVersion;
   private lastSealed = false;
 
   private constructor(
     private readonly sender: Sender,
     private readonly recipients: readonly Recipient[],
-    fileName: string,
+    attributes: FileAttributes,
     private readonly random: RandomSource,
     private readonly backend: NaclBackend,
     hasher: HashInput,
   ) {
-    this.namePlaintext = encodeFileName(fileName, 'options.fileName');
+    this.version = attributes.version;
+    this.namePlaintext = encodeAttributes(attributes);
     // fileKey: miniLock.crypto.getFileKey() = 32 random bytes.
     this.fileKey = draw(random, FILE_KEY_BYTES);
     // fileNonce: miniLock.crypto.getNonce().subarray(0, 16).
@@ -75,12 +84,12 @@ export class FileEncryptor {
     const random = resolveRandom(o.random);
     const sender = senderFromSecretKey(o.senderSecretKey, backend, 'options.senderSecretKey');
     const recipients = resolveRecipients(o.recipients, 'options.recipients');
-    const fileName = o.fileName === undefined ? '' : o.fileName;
-    if (typeof fileName !== 'string') throw new TypeError('options.fileName: expected a string');
-    return new FileEncryptor({ id: sender.id, secretKey: sender.secretKey.slice() }, recipients, fileName, random, backend, hasher);
+    const attributes = resolveAttributes(o);
+    encodeAttributes(attributes); // checks the fields before any random draw
+    return new FileEncryptor({ id: sender.id, secretKey: sender.secretKey.slice() }, recipients, attributes, random, backend, hasher);
   }
 
-  /** chunk₀: the padded file name, never flagged last. */
+  /** chunk₀: the padded attributes (file name; v2 also media type and time), never flagged last. */
   nameChunk(): Uint8Array {
     return this.sealer.seal(this.namePlaintext, false);
   }
@@ -96,9 +105,9 @@ export class FileEncryptor {
     if (this.finished) return this.finished;
     if (!this.lastSealed) throw new Error('encryption: the last chunk has not been sealed');
     const fileInfo: FileInfo = { fileKey: this.fileKey, fileNonce: this.fileNonce, fileHash };
-    const header = sealHeader(fileInfo, this.sender, this.recipients, this.random, this.backend);
+    const header = sealHeader(fileInfo, this.sender, this.recipients, this.random, this.backend, this.version);
     this.sender.secretKey.fill(0);
-    this.finished = { header, fileInfo, senderID: this.sender.id, recipients: this.recipients.map((r) => r.id) };
+    this.finished = { header, fileInfo, senderID: this.sender.id, recipients: this.recipients.map((r) => r.id), version: this.version };
     return this.finished;
   }
 
@@ -107,4 +116,29 @@ export class FileEncryptor {
     if (!this.finished) throw new Error('encryption: the chunk stream has not been fully read yet');
     return this.finished;
   }
+}
+
+export function resolveVersion(version: unknown, name = 'options.version'): FormatVersion {
+  if (version === undefined) return 1;
+  if (typeof version !== 'number') throw new TypeError(`${name}: expected 1 or 2`);
+  if (version !== 1 && version !== 2) throw new RangeError(`${name}: expected 1 or 2`);
+  return version;
+}
+
+function resolveAttributes(o: Record<string, unknown>): FileAttributes {
+  const version = resolveVersion(o.version);
+  const fileName = o.fileName ?? '';
+  if (typeof fileName !== 'string') throw new TypeError('options.fileName: expected a string');
+  if (version === 1) {
+    if (o.mediaType !== undefined) throw new RangeError('options.mediaType: only in version 2');
+    if (o.time !== undefined) throw new RangeError('options.time: only in version 2');
+    return { version, fileName };
+  }
+  const mediaType = o.mediaType ?? '';
+  if (typeof mediaType !== 'string') throw new TypeError('options.mediaType: expected a string');
+  const time = o.time ?? new Date();
+  if (!(time instanceof Date)) throw new TypeError('options.time: expected a Date');
+  const json = Number.isNaN(time.getTime()) ? null : time.toJSON();
+  if (json === null || json.length > TIME_BYTES) throw new RangeError('options.time: not a representable date');
+  return { version, fileName, mediaType, time: json };
 }

@@ -36,7 +36,17 @@ export const FILE_HASH_BYTES = 32;
 /** decryptInfo nonces are full 24-byte box nonces (decryptInfoNonceSize). */
 export const DECRYPT_INFO_NONCE_BYTES = 24;
 
+/** The version we write by default: the miniLock reference's. */
 export const FORMAT_VERSION = 1;
+/**
+ * Version 2 (45678/miniLockLib) differs only in chunk 0, which carries
+ * name(256) ‖ media type(128) ‖ time(24), each UTF-8 zero-padded; the time is
+ * Date.prototype.toJSON() ("2014-10-10T12:34:56.789Z").
+ */
+export type FormatVersion = 1 | 2;
+export const MEDIA_TYPE_BYTES = 128;
+export const TIME_BYTES = 24;
+export const ATTRIBUTES_BYTES: Readonly<Record<FormatVersion, number>> = { 1: FILE_NAME_BYTES, 2: FILE_NAME_BYTES + MEDIA_TYPE_BYTES + TIME_BYTES };
 
 // Limits on hostile input (not part of the format; see docs/minilock.md).
 /** Largest header we parse. Real headers are ~520 bytes per recipient. */

@@ -1,6 +1,6 @@
 /**
- * The miniLock v1 header: magic ‖ uint32-LE length ‖ JSON
- *   {"version":1,"ephemeral":b64(ephemeral public key),"decryptInfo":{b64(nonce): b64(entry box), …}}
+ * The miniLock header: magic ‖ uint32-LE length ‖ JSON
+ *   {"version":1 (or 2, miniLockLib),"ephemeral":b64(ephemeral public key),"decryptInfo":{b64(nonce): b64(entry box), …}}
  * with the reference's key order and no whitespace (JSON.stringify of an
  * object built in that order). "Header" in this SDK always means those three
  * parts together, so header ‖ chunk stream is a complete .minilock file.
@@ -10,7 +10,7 @@ import { KEY_BYTES, MAC_BYTES } from '../crypto/nacl.js';
 import { MalformedFileError } from './errors.js';
 import {
   DECRYPT_INFO_NONCE_BYTES,
-  FORMAT_VERSION,
+  type FormatVersion,
   HEADER_LENGTH_BYTES,
   HEADER_START,
   MAGIC,
@@ -30,7 +30,7 @@ export interface HeaderEntry {
 }
 
 export interface MiniLockHeader {
-  readonly version: 1;
+  readonly version: FormatVersion;
   readonly ephemeralPublicKey: Uint8Array;
   readonly decryptInfo: readonly HeaderEntry[];
 }
@@ -44,7 +44,7 @@ export function encodeHeader(header: MiniLockHeader): Uint8Array {
     decryptInfo[key] = bytesToBase64(entry.box);
   }
   const json = utf8ToBytes(
-    JSON.stringify({ version: FORMAT_VERSION, ephemeral: bytesToBase64(header.ephemeralPublicKey), decryptInfo }),
+    JSON.stringify({ version: header.version, ephemeral: bytesToBase64(header.ephemeralPublicKey), decryptInfo }),
   );
   const out = new Uint8Array(HEADER_START + json.length);
   out.set(MAGIC, 0);
@@ -91,7 +91,8 @@ export function decodeHeader(header: Uint8Array): MiniLockHeader {
   const total = headerByteLength(header);
   if (header.length !== total) throw new MalformedFileError('trailing-data');
   const obj = parseJsonObject(header.subarray(HEADER_START), 'header-json');
-  if (obj.version !== FORMAT_VERSION) throw new MalformedFileError('version');
+  const version = obj.version;
+  if (version !== 1 && version !== 2) throw new MalformedFileError('version');
   const ephemeralPublicKey = base64Field(obj, 'ephemeral', 'ephemeral', KEY_BYTES);
   // A small-order ephemeral key makes every entry readable by anyone (and
   // libsodium and tweetnacl disagree on it); bit 255 set is a non-canonical
@@ -111,5 +112,5 @@ export function decodeHeader(header: Uint8Array): MiniLockHeader {
     if (box.length < MAC_BYTES) throw new MalformedFileError('decrypt-info');
     return { nonce, box };
   });
-  return { version: FORMAT_VERSION, ephemeralPublicKey, decryptInfo };
+  return { version, ephemeralPublicKey, decryptInfo };
 }

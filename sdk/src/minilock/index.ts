@@ -1,6 +1,6 @@
 /**
- * The miniLock file format, version 1: whole-buffer and streaming, header
- * re-wrap. Also importable alone as "@peerlock/sdk/minilock", which loads
+ * The miniLock file format, version 1 (and miniLockLib's version 2):
+ * whole-buffer and streaming, header re-wrap. Also importable alone as "@peerlock/sdk/minilock", which loads
  * none of the rest of the SDK; the backends and ID helpers it needs are
  * re-exported here for that use.
  */
@@ -8,7 +8,8 @@ export { defaultBackend, sodiumBackend, tweetnaclBackend, type NaclBackend } fro
 export { encodeMiniLockId, decodeMiniLockId, isMiniLockId } from '../keys/minilock-id.js';
 export { DecryptionError } from '../crypto/errors.js';
 export { MalformedFileError, NotARecipientError, type MalformedFileReason } from './errors.js';
-export { CHUNK_SIZE, FILE_NAME_BYTES, MAX_HEADER_BYTES, MAX_RECIPIENTS, FORMAT_VERSION } from './format.js';
+export { CHUNK_SIZE, FILE_NAME_BYTES, MEDIA_TYPE_BYTES, MAX_HEADER_BYTES, MAX_RECIPIENTS, FORMAT_VERSION, type FormatVersion } from './format.js';
+export type { FileAttributes } from './chunks.js';
 export type { ByteSource } from './byte-reader.js';
 export type { BackendOption, RandomOption, RandomSource } from './options.js';
 export type { FileInfo } from './file-info.js';

@@ -7,9 +7,13 @@ import { KEY_BYTES } from '../crypto/nacl.js';
 import { encodeMiniLockId } from '../keys/minilock-id.js';
 import { openDecryptInfo, type OpenedDecryptInfo } from './decrypt-info.js';
 import { decodeHeader } from './header.js';
+import type { FormatVersion } from './format.js';
 import { checkOptions, resolveBackend, type BackendOption } from './options.js';
 
-export type OpenedHeader = OpenedDecryptInfo;
+export interface OpenedHeader extends OpenedDecryptInfo {
+  /** The header's version (1, or 2 for miniLockLib files). */
+  readonly version: FormatVersion;
+}
 
 /**
  * `header` is magic ‖ length ‖ JSON exactly (see splitFile). Throws
@@ -21,5 +25,5 @@ export function openHeader(header: Uint8Array, secretKey: Uint8Array, options?: 
   const backend = resolveBackend(checkOptions(options).backend);
   const parsed = decodeHeader(header);
   const myID = encodeMiniLockId(backend.scalarMultBase(secretKey));
-  return openDecryptInfo(parsed.decryptInfo, parsed.ephemeralPublicKey, secretKey, myID, backend);
+  return { ...openDecryptInfo(parsed.decryptInfo, parsed.ephemeralPublicKey, secretKey, myID, backend), version: parsed.version };
 }

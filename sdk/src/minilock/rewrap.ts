@@ -14,8 +14,13 @@ import { openHeader } from './open-header.js';
 import { checkOptions, resolveBackend, resolveRandom, type BackendOption, type RandomOption } from './options.js';
 import { resolveRecipients } from './recipients.js';
 import { sealHeader, senderFromSecretKey } from './seal-header.js';
+import { resolveVersion } from './encryptor.js';
+import type { FormatVersion } from './format.js';
 
-export type RewrapOptions = BackendOption & RandomOption;
+export interface RewrapOptions extends BackendOption, RandomOption {
+  /** With a fileInfo source: the version of the file it belongs to (default 1). From a header, its own version is kept. */
+  version?: FormatVersion;
+}
 
 /**
  * `source` is either a header the holder of `secretKey` can open (they are
@@ -29,11 +34,13 @@ export function rewrapHeader(source: Uint8Array | FileInfo, secretKey: Uint8Arra
   assertBytes(secretKey, 'secretKey', KEY_BYTES);
   const list = resolveRecipients(recipients, 'recipients');
   let fileInfo: FileInfo;
+  let version = resolveVersion(o.version);
   if (source instanceof Uint8Array) {
-    fileInfo = openHeader(source, secretKey, { backend }).fileInfo;
+    if (o.version !== undefined) throw new RangeError('options.version: only with a fileInfo source (a header keeps its own)');
+    ({ fileInfo, version } = openHeader(source, secretKey, { backend }));
   } else {
     assertFileInfo(source, 'source');
     fileInfo = source;
   }
-  return sealHeader(fileInfo, senderFromSecretKey(secretKey, backend, 'secretKey'), list, random, backend);
+  return sealHeader(fileInfo, senderFromSecretKey(secretKey, backend, 'secretKey'), list, random, backend, version);
 }

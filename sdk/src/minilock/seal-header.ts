@@ -9,7 +9,7 @@ import { KEY_BYTES, type NaclBackend } from '../crypto/nacl.js';
 import { encodeMiniLockId } from '../keys/minilock-id.js';
 import { sealDecryptInfo } from './decrypt-info.js';
 import type { FileInfo } from './file-info.js';
-import { DECRYPT_INFO_NONCE_BYTES, FORMAT_VERSION } from './format.js';
+import { DECRYPT_INFO_NONCE_BYTES, type FormatVersion } from './format.js';
 import { encodeHeader } from './header.js';
 import { draw, type RandomSource } from './options.js';
 import type { Recipient } from './recipients.js';
@@ -25,7 +25,14 @@ export function senderFromSecretKey(secretKey: unknown, backend: NaclBackend, na
   return { id: encodeMiniLockId(backend.scalarMultBase(secretKey)), secretKey };
 }
 
-export function sealHeader(fileInfo: FileInfo, sender: Sender, recipients: readonly Recipient[], random: RandomSource, backend: NaclBackend): Uint8Array {
+export function sealHeader(
+  fileInfo: FileInfo,
+  sender: Sender,
+  recipients: readonly Recipient[],
+  random: RandomSource,
+  backend: NaclBackend,
+  version: FormatVersion,
+): Uint8Array {
   // header.ephemeral: a key pair used for this header only (nacl.box.keyPair()).
   const ephemeralSecretKey = draw(random, KEY_BYTES);
   const ephemeralPublicKey = backend.scalarMultBase(ephemeralSecretKey);
@@ -46,7 +53,7 @@ export function sealHeader(fileInfo: FileInfo, sender: Sender, recipients: reado
         backend,
       ),
     );
-    return encodeHeader({ version: FORMAT_VERSION, ephemeralPublicKey, decryptInfo });
+    return encodeHeader({ version, ephemeralPublicKey, decryptInfo });
   } finally {
     wipe(ephemeralSecretKey);
   }
