@@ -37,7 +37,8 @@ encrypt   encrypts stdin for each --to miniLock ID (and yourself with --include-
           chunks are spooled to a temporary file (ciphertext only), because the
           header, which comes first, depends on a hash of all of them.
 decrypt   writes the plaintext to stdout and the verified sender's miniLock ID and
-          the stored file name to stderr (--json: one line {"senderID","fileName"}).
+          the stored file name to stderr (--json: one line {"senderID","fileName"};
+          version 2 files from miniLockLib add "mediaType" and "time").
           Plaintext is written chunk by chunk as each 1 MiB chunk authenticates, so
           if the file turns out truncated or tampered later, some plaintext has
           already been written: the exit status is then non-zero and the output
@@ -178,8 +179,12 @@ async function encrypt(args: Args, key: KeyPair): Promise<void> {
 async function decrypt(args: Args, key: KeyPair): Promise<void> {
   const file = await decryptStream(process.stdin, key.secretKey);
   for await (const piece of file.plaintext) await write(piece);
+  // Version 2 (miniLockLib) files also carry a media type and a time.
+  const v2 = file.version === 2 ? { mediaType: file.mediaType, time: file.time } : {};
   process.stderr.write(
-    args.json ? `${JSON.stringify({ senderID: file.senderID, fileName: file.fileName })}\n` : `sender: ${file.senderID}\nfile name: ${file.fileName}\n`,
+    args.json
+      ? `${JSON.stringify({ senderID: file.senderID, fileName: file.fileName, ...v2 })}\n`
+      : `sender: ${file.senderID}\nfile name: ${file.fileName}\n${file.version === 2 ? `media type: ${file.mediaType}\ntime: ${file.time}\n` : ''}`,
   );
 }
 
