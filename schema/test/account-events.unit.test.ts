@@ -35,8 +35,9 @@ describe('account event catalogue', () => {
 
   it.each([
     ['an uppercase username', { ...registered, username: 'Alice' }, ['username']],
-    ['a two-letter username', { ...registered, username: 'al' }, ['username']],
-    ['a username starting with a digit', { ...registered, username: '1alice' }, ['username']],
+    ['an empty username', { ...registered, username: '' }, ['username']],
+    ['a 17-character username', { ...registered, username: 'a'.repeat(17) }, ['username']],
+    ['a username with a hyphen', { ...registered, username: 'al-ice' }, ['username']],
     ['a miniLock ID with a non-base58 character', { ...registered, miniLockId: ALICE_ID.replace('3', '0') }, ['miniLockId']],
     ['a 31-byte auth key', { ...registered, authPublicKey: 'CI8JbrMVXDiBED7vxS7A48hjb0JU+Weje/ohdddai' }, ['authPublicKey']],
     ['a profile in clear', { ...registered, encryptedProfile: { name: 'Alice', email: 'a@example.com' } }, ['encryptedProfile', 'alg']],
@@ -49,6 +50,10 @@ describe('account event catalogue', () => {
       expect(error).toBeInstanceOf(InvalidEventDataError);
       expect((error as InvalidEventDataError).issues[0]?.path).toEqual(path);
     }
+  });
+
+  it.each(['a', '1alice', '_', 'a'.repeat(16)])('accepts the Peerio-style username %j', (username) => {
+    expect(AccountRegistered.create({ ...registered, username }).type).toBe('AccountRegistered');
   });
 
   it('names the account stream after the username', () => {

@@ -4,9 +4,8 @@
  * the account stream and is the scrypt salt of the identity key (DESIGN.md §2),
  * so clients must derive with the lowercase name too.
  *
- * A name must also fit the event contract (`usernameSchema` in @peerlock/schema,
- * currently a letter first and at least 3 characters): one the log cannot hold
- * is refused here as BAD_INPUT rather than failing later as INTERNAL.
+ * The event contract (`usernameSchema` in @peerlock/schema) holds the same
+ * rule for the canonical form; checking it here keeps the two from drifting.
  */
 import { usernameSchema } from '@peerlock/schema';
 import { badInput } from '../errors.js';

@@ -38,6 +38,17 @@ describe.each(BACKENDS)('signup (%s)', (backend) => {
     });
   });
 
+  it('Peerio-style names: one character, digits first, any case; unique without regard to case', async () => {
+    for (const name of ['Z', '9lives', 'Mixed_Case_16chr']) {
+      const c = new HonestClient(server.url, name, server.clock);
+      await c.signup();
+      const res = expectOk(await post<{ user: { username: string } }>(server.url, userQuery, { u: name.toUpperCase() }));
+      expect(res.user.username).toBe(name.toLowerCase());
+      const twin = new HonestClient(server.url, name.toLowerCase(), server.clock);
+      expectCode(await twin.signupChallenge(), 'USERNAME_TAKEN');
+    }
+  });
+
   it('an unknown user is null, not an error, and there is no way to list users', async () => {
     expect(expectOk(await post<{ user: unknown }>(server.url, userQuery, { u: 'nobody' })).user).toBeNull();
     expectCode(await post(server.url, '{ users { username } }'), 'BAD_INPUT');

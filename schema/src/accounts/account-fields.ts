@@ -7,11 +7,12 @@ import { z } from 'zod';
  */
 
 /**
- * Lowercase ASCII letter first, then letters, digits or underscore; 3–32 characters.
- * One canonical spelling matters: the username is the scrypt salt of the identity key
- * (DESIGN §2), so `Alice` and `alice` must not be two accounts with two keys.
+ * Peerio's rule: 1–16 word characters, unique without regard to case. Events
+ * carry the one canonical (lowercase) spelling: the username is the scrypt
+ * salt of the identity key (DESIGN §2), so `Alice` and `alice` must not be
+ * two accounts with two keys.
  */
-export const usernameSchema = z.string().regex(/^[a-z][a-z0-9_]{2,31}$/, 'lowercase letter, then 2–31 of a-z 0-9 _');
+export const usernameSchema = z.string().regex(/^[a-z0-9_]{1,16}$/, '1–16 of a-z 0-9 _ (lowercase)');
 
 /** Base58 (Bitcoin alphabet) of 33 bytes: public key ‖ 1-byte BLAKE2s checksum. At most 46 characters. */
 export const miniLockIdSchema = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{33,46}$/, 'not a miniLock ID');
