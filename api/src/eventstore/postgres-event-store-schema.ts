@@ -4,6 +4,13 @@ import type pg from 'pg';
 export const NOTIFY_CHANNEL = 'peerlock_events';
 
 /**
+ * First key of the two-key advisory lock that serializes appends to one schema (the
+ * second is hashtext(schema)). Two-key advisory locks live apart from one-key ones,
+ * so this cannot collide with the DDL lock; the constant is "PLOG" in ASCII.
+ */
+export const APPEND_LOCK_CLASS = 0x504c4f47;
+
+/**
  * Versioned DDL for one PostgreSQL schema, applied in order at start under an
  * advisory lock so that many server processes starting together migrate once.
  * Released migrations are never edited; changes come as new entries.
@@ -24,28 +31,24 @@ export function migrations(schema: string): readonly string[] {
        causation_id text,
        occurred_at timestamptz NOT NULL,
        UNIQUE (stream_name, stream_revision)
-     );
-     -- One row: the position of the newest committed event. Appenders lock it
-     -- until they commit, which is what makes positions visible in order (docs/eventstore.md).
-     CREATE TABLE ${schema}.event_log_head (
-       singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-       position bigint NOT NULL
-     );
-     INSERT INTO ${schema}.event_log_head (position) VALUES (0);`,
+     );`,
     appendFunction(schema),
   ];
 }
 
 /**
  * Appends any number of independent appends (a group commit) in one call and
- * one transaction. The head row is locked first, so every check sees every
- * earlier commit and races nobody. Each append gets its own outcome:
+ * one transaction. It first takes the schema's append lock, a transaction-level
+ * advisory lock held until commit: appenders take turns, so each reads the head
+ * after the previous one's commit is visible, and positions become visible in
+ * the order they are handed out (docs/eventstore.md). Every check runs after the
+ * lock, so it races nobody. Each append gets its own outcome:
  *   ok       → revision and position of its last event
  *   conflict → revision holds the stream's actual last revision (-1: no stream)
  * An event id that is already stored fails the whole call with a unique
  * violation on events_event_id_key; the client then sorts out, outside the lock,
  * whether that was a retry (answered with the original result) or a collision.
- * Keeping that lookup out of the common path is what keeps appends cheap.
+ * Keeping that lookup off the locked path is what keeps appends cheap.
  */
 function appendFunction(schema: string): string {
   return `CREATE OR REPLACE FUNCTION ${schema}.append_events(
@@ -62,11 +65,13 @@ function appendFunction(schema: string): string {
       v_current bigint;
       v_ok boolean;
     BEGIN
-      SELECT h.position INTO v_head FROM ${schema}.event_log_head h WHERE h.singleton FOR UPDATE;
+      PERFORM pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, hashtext('${schema}'));
+      -- A new statement, so a new snapshot (READ COMMITTED): it sees the commit of whoever held the lock before.
+      SELECT coalesce((SELECT e.global_position FROM ${schema}.events e ORDER BY e.global_position DESC LIMIT 1), 0) INTO v_head;
       v_start := v_head;
       FOR i IN 1 .. coalesce(array_length(p_streams, 1), 0) LOOP
         v_hi := v_lo + p_counts[i] - 1;
-        -- ORDER BY ... LIMIT 1 rather than max(): a backward scan of the (stream, revision) index whatever the statistics.
+        -- ORDER BY ... LIMIT 1 rather than max(): a backward index step whatever the statistics say.
         SELECT coalesce((SELECT e.stream_revision FROM ${schema}.events e WHERE e.stream_name = p_streams[i] ORDER BY e.stream_revision DESC LIMIT 1), -1)
           INTO v_current;
         -- Assigned first: inside IF, PL/pgSQL would end the condition at the CASE's first THEN.
@@ -91,7 +96,6 @@ function appendFunction(schema: string): string {
         v_lo := v_hi + 1;
       END LOOP;
       IF v_head > v_start THEN
-        UPDATE ${schema}.event_log_head SET position = v_head WHERE singleton;
         -- Delivered at commit, in commit order, to every listening process.
         PERFORM pg_notify('${NOTIFY_CHANNEL}', '${schema}');
       END IF;

@@ -57,13 +57,13 @@ const MAX_GROUP_EVENTS = 2000;
 const MAX_GROUP_BYTES = 4_000_000;
 
 /**
- * The production store. Global positions come from a one-row head counter that
- * each appending transaction locks until it commits, so positions become visible
- * strictly in order on every connection of every server process: a reader that
- * has seen position p can never later find a new event below p. Appends issued
- * concurrently in one process are group-committed (one transaction, one WAL
- * flush, one notification) so throughput does not collapse to one append per fsync.
- * See docs/eventstore.md for the reasoning and the measurements.
+ * The production store. Appends take turns on a transaction-level advisory lock
+ * held until commit, so global positions are handed out in commit order and
+ * become visible in order on every connection of every server process: a reader
+ * that has seen position p can never later find a new event below p. Appends
+ * issued concurrently in one process are group-committed (one transaction, one
+ * WAL flush, one notification) so throughput does not collapse to one append per
+ * flush. See docs/eventstore.md for the reasoning and the measurements.
  */
 export class PostgresEventStore implements EventStore {
   readonly schema: string;
@@ -297,7 +297,7 @@ function statements(schema: string) {
       name: `peerlock-read-backwards-${schema}`,
       text: `SELECT ${columns} FROM ${schema}.events WHERE stream_name = $1 AND stream_revision <= $2 ORDER BY stream_revision DESC LIMIT $3`,
     },
-    head: { name: `peerlock-head-${schema}`, text: `SELECT position FROM ${schema}.event_log_head` },
+    head: { name: `peerlock-head-${schema}`, text: `SELECT coalesce((SELECT global_position FROM ${schema}.events ORDER BY global_position DESC LIMIT 1), 0) AS position` },
     findIds: {
       name: `peerlock-find-ids-${schema}`,
       text: `SELECT event_id, stream_name, stream_revision, global_position FROM ${schema}.events WHERE event_id = ANY ($1::uuid[])`,
