@@ -7,3 +7,6 @@ export * from './storage/sqlite-read-model-store.js';
 export * from './storage/postgres-read-model-store.js';
 export * from './user-directory/user-directory-projection.js';
 export * from './account-profiles/account-profile-projection.js';
+export * from './messaging/contacts-projection.js';
+export * from './messaging/conversation-inbox-projection.js';
+export * from './messaging/conversation-messages-projection.js';

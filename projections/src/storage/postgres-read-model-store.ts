@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { assertProjectionName, ProjectionVersionMismatchError } from '../projection-errors.js';
-import type { CommitOutcome, ReadModelBatch, ReadModelStore, StoredCheckpoint } from './read-model-store.js';
+import { idBounds, type CommitOutcome, type IdRange, type ReadModelBatch, type ReadModelStore, type StoredCheckpoint } from './read-model-store.js';
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -37,7 +37,7 @@ export class PostgresReadModelStore implements ReadModelStore {
     await this.init();
     return this.transaction(async (client) => {
       await this.lockDdl(client);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${this.table(projection.name)} (id text PRIMARY KEY, doc jsonb NOT NULL)`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${this.table(projection.name)} (id text COLLATE "C" PRIMARY KEY, doc jsonb NOT NULL)`);
       const { rows } = await client.query<CheckpointRow>(`SELECT position, version FROM ${this.schema}.projection_checkpoints WHERE name = $1 FOR UPDATE`, [projection.name]);
       const row = rows[0];
       if (!row) {
@@ -94,7 +94,7 @@ export class PostgresReadModelStore implements ReadModelStore {
       // The checkpoint row lock first: a runner mid-commit finishes before the table goes, and sees `stale` after.
       await client.query(`SELECT 1 FROM ${this.schema}.projection_checkpoints WHERE name = $1 FOR UPDATE`, [projection.name]);
       await client.query(`DROP TABLE IF EXISTS ${this.table(projection.name)}`);
-      await client.query(`CREATE TABLE ${this.table(projection.name)} (id text PRIMARY KEY, doc jsonb NOT NULL)`);
+      await client.query(`CREATE TABLE ${this.table(projection.name)} (id text COLLATE "C" PRIMARY KEY, doc jsonb NOT NULL)`);
       await client.query(
         `INSERT INTO ${this.schema}.projection_checkpoints (name, position, version) VALUES ($1, '0', $2)
          ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, version = EXCLUDED.version`,
@@ -119,6 +119,16 @@ export class PostgresReadModelStore implements ReadModelStore {
     assertProjectionName(name);
     // COLLATE "C": byte order, the same order SQLite gives, whatever the database's locale.
     const { rows } = await this.pool.query<{ id: string; doc: Doc }>(`SELECT id, doc FROM ${this.table(name)} ORDER BY id COLLATE "C"`);
+    return rows;
+  }
+
+  async range<Doc>(name: string, range: IdRange): Promise<{ id: string; doc: Doc }[]> {
+    assertProjectionName(name);
+    const { lower, upper, inclusive } = idBounds(range);
+    const { rows } = await this.pool.query<{ id: string; doc: Doc }>(
+      `SELECT id, doc FROM ${this.table(name)} WHERE id COLLATE "C" ${inclusive ? '>=' : '>'} $1 AND id COLLATE "C" < $2 ORDER BY id COLLATE "C" LIMIT $3`,
+      [lower, upper, range.limit],
+    );
     return rows;
   }
 

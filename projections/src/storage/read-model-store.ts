@@ -40,4 +40,18 @@ export interface ReadModelStore {
   get<Doc>(name: string, id: string): Promise<Doc | undefined>;
   /** Every document, ordered by id. */
   list<Doc>(name: string): Promise<{ id: string; doc: Doc }[]>;
+  /** Documents whose id starts with `range.prefix`, in byte order of id, after `range.after` (exclusive) when given, at most `range.limit`. */
+  range<Doc>(name: string, range: IdRange): Promise<{ id: string; doc: Doc }[]>;
+}
+
+export interface IdRange {
+  readonly prefix: string;
+  readonly after?: string;
+  readonly limit: number;
+}
+
+/** Bounds for an id range: every id with the prefix sorts below prefix + U+FFFF (ids are ASCII in practice). */
+export function idBounds(range: IdRange): { lower: string; upper: string; inclusive: boolean } {
+  const after = range.after !== undefined && range.after > range.prefix ? range.after : undefined;
+  return after === undefined ? { lower: range.prefix, upper: `${range.prefix}\uffff`, inclusive: true } : { lower: after, upper: `${range.prefix}\uffff`, inclusive: false };
 }

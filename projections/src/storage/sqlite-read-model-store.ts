@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { assertProjectionName, ProjectionVersionMismatchError } from '../projection-errors.js';
-import type { CommitOutcome, ReadModelBatch, ReadModelStore, StoredCheckpoint } from './read-model-store.js';
+import { idBounds, type CommitOutcome, type IdRange, type ReadModelBatch, type ReadModelStore, type StoredCheckpoint } from './read-model-store.js';
 
 interface CheckpointRow {
   position: string;
@@ -102,6 +102,15 @@ export class SqliteReadModelStore implements ReadModelStore {
     return this.db
       .prepare<[], { id: string; doc: string }>(`SELECT id, doc FROM rm_${name} ORDER BY id`)
       .all()
+      .map((row) => ({ id: row.id, doc: JSON.parse(row.doc) as Doc }));
+  }
+
+  async range<Doc>(name: string, range: IdRange): Promise<{ id: string; doc: Doc }[]> {
+    assertProjectionName(name);
+    const { lower, upper, inclusive } = idBounds(range);
+    return this.db
+      .prepare<[string, string, number], { id: string; doc: string }>(`SELECT id, doc FROM rm_${name} WHERE id ${inclusive ? '>=' : '>'} ? AND id < ? ORDER BY id LIMIT ?`)
+      .all(lower, upper, range.limit)
       .map((row) => ({ id: row.id, doc: JSON.parse(row.doc) as Doc }));
   }
 
