@@ -3,8 +3,9 @@
  *
  *   chunkᵢ  = uint32-LE(len(plaintextᵢ)) ‖ secretbox(plaintextᵢ, nonceᵢ, fileKey)
  *   nonceᵢ  = fileNonce(16) ‖ uint64-LE(i), byte 23 |= 0x80 on the last chunk
- *   chunk₀  = the file name, UTF-8, zero-padded to 256 bytes; never the last
- *             chunk when we encrypt (an empty file still gets an empty last chunk)
+ *   chunk₀  = the file name, UTF-8, zero-padded to 256 bytes (version 2:
+ *             then media type, 128, and time, 24); never the last chunk when
+ *             we encrypt (an empty file still gets an empty last chunk)
  *
  * The counter in the nonce binds each chunk to its position and the flag
  * binds the end of the file: a chunk moved, repeated or dropped, or a stream

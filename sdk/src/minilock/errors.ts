@@ -3,7 +3,7 @@
  * (and, for MALFORMED_FILE, on `reason`), never on message text.
  *
  *  - MalformedFileError (MALFORMED_FILE): the bytes are not a well-formed
- *    miniLock v1 file. Raised for structure that anyone can check without a
+ *    miniLock file. Raised for structure that anyone can check without a
  *    key (magic, lengths, JSON shape, base64, sizes, truncation, trailing
  *    bytes) and for authenticated content that has the wrong shape.
  *  - NotARecipientError (NOT_A_RECIPIENT): no decryptInfo entry opens with
@@ -28,6 +28,7 @@ export type MalformedFileReason =
   | 'sender-id'
   | 'file-info'
   | 'chunk-length'
+  /** A chunk-0 field (name; v2 media type, time) that is not UTF-8. */
   | 'file-name'
   | 'truncated'
   | 'trailing-data';

@@ -1,7 +1,7 @@
 /**
  * Constants of the miniLock file format, version 1 (kaepora/miniLock,
- * src/js/miniLock.js and nacl-stream), and the limits this implementation
- * puts on hostile input.
+ * src/js/miniLock.js and nacl-stream; version 2 below), and the limits this
+ * implementation puts on hostile input.
  *
  *   file   = magic ‖ headerLength ‖ header ‖ chunk₀ ‖ chunk₁ ‖ … ‖ chunkₙ
  *   magic  = ASCII "miniLock" (8 bytes)
