@@ -9,7 +9,14 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { ProjectionRunner, accountProfileProjection, userDirectoryProjection } from '@peerlock/projections';
+import {
+  ProjectionRunner,
+  accountProfileProjection,
+  contactsProjection,
+  conversationInboxProjection,
+  conversationMessagesProjection,
+  userDirectoryProjection,
+} from '@peerlock/projections';
 import type { AppConfig } from './config.js';
 import { AccountCommands } from './accounts/account-commands.js';
 import { sweepErasedDataKeys } from './accounts/account-deletion.js';
@@ -33,6 +40,12 @@ import type { Services } from './services.js';
 import { createLogger } from './logger.js';
 import { openStores, type Stores } from './storage/open-stores.js';
 import { OneTimeCodes } from './twofactor/one-time-codes.js';
+import { ReadYourWrites } from './storage/read-your-writes.js';
+import { ContactCommands } from './contacts/contact-commands.js';
+import { ConversationCommands } from './conversations/conversation-commands.js';
+import { ConversationQueries } from './conversations/conversation-queries.js';
+import { PinSets } from './pins/pin-sets.js';
+import { NotificationHub } from './notifications/notification-hub.js';
 
 export interface BuildOptions {
   /** The clock; tests move it to expire challenges and step TOTP. Default Date.now. */
@@ -60,6 +73,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
   let runners: ProjectionRunner<unknown>[] = [];
   let url: string | undefined;
   let stopWebSocket: (() => Promise<void>) | undefined;
+  let hub: NotificationHub | undefined;
 
   const clientAddress = (request: Request, req: IncomingMessage | undefined): string => {
     if (config.trustProxy) {
@@ -77,10 +91,19 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     stores = await openStores(config);
     const keys = new ServerKeys(secrets);
     const vault = new PersonalDataVault(stores.auth);
+    const messagingRunners = [
+      new ProjectionRunner({ source: stores.events, store: stores.readModels, projection: contactsProjection }),
+      new ProjectionRunner({ source: stores.events, store: stores.readModels, projection: conversationInboxProjection }),
+      new ProjectionRunner({ source: stores.events, store: stores.readModels, projection: conversationMessagesProjection }),
+    ] as ProjectionRunner<unknown>[];
     runners = [
       new ProjectionRunner({ source: stores.events, store: stores.readModels, projection: userDirectoryProjection }),
       new ProjectionRunner({ source: stores.events, store: stores.readModels, projection: accountProfileProjection }),
+      ...messagingRunners,
     ] as ProjectionRunner<unknown>[];
+    const messagingReads = new ReadYourWrites(messagingRunners);
+    const contacts = new ContactCommands(stores.events, stores.readModels, messagingReads);
+    hub = new NotificationHub(stores.events, stores.readModels);
     const catchUp = async () => {
       for (const r of runners) await r.catchUp();
     };
@@ -97,11 +120,18 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       vault,
       accounts: new AccountCommands(new EventStoreAccountRepository(stores.events), catchUp),
       directory: new DirectoryQueries(stores.readModels, vault),
+      ciphertexts: stores.ciphertexts,
+      contacts,
+      conversations: new ConversationCommands(stores.events, stores.ciphertexts, contacts, messagingReads),
+      conversationQueries: new ConversationQueries(stores.readModels),
+      pinSets: new PinSets(stores.events),
+      notifications: hub,
     };
     await catchUp();
     const swept = await sweepErasedDataKeys(stores.readModels, stores.auth);
     if (swept > 0) console.warn(`destroyed ${swept} data key(s) of deleted accounts left by an interrupted deletion`);
     for (const r of runners) r.start();
+    await hub.start();
 
     const production = config.mode === 'production';
     const svc = services;
@@ -156,6 +186,8 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
         s.closeAllConnections();
       });
     }
+    await hub?.stop();
+    hub = undefined;
     for (const r of runners) await r.stop();
     runners = [];
     await stores?.close();

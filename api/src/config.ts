@@ -153,7 +153,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     limits: {
       maxDepth: int('PEERLOCK_MAX_QUERY_DEPTH', 8, 2, 64),
       maxCost: int('PEERLOCK_MAX_QUERY_COST', 200, 10, 100_000),
-      maxBodyBytes: int('PEERLOCK_MAX_BODY_BYTES', 65_536, 1024, 10_485_760),
+      // A message carries up to 1 MiB of ciphertext, 1.4 MB in base64, plus the envelope.
+      maxBodyBytes: int('PEERLOCK_MAX_BODY_BYTES', 1_536_000, 1024, 10_485_760),
     },
     tls,
     trustProxy,

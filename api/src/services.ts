@@ -13,6 +13,12 @@ import type { OneTimeCodes } from './twofactor/one-time-codes.js';
 import type { AuthStore } from './storage/auth-store.js';
 import type { DirectoryQueries } from './accounts/directory-queries.js';
 import type { EventStore } from './eventstore/event-store.js';
+import type { CiphertextStore } from './storage/ciphertext-store.js';
+import type { ContactCommands } from './contacts/contact-commands.js';
+import type { ConversationCommands } from './conversations/conversation-commands.js';
+import type { ConversationQueries } from './conversations/conversation-queries.js';
+import type { PinSets } from './pins/pin-sets.js';
+import type { NotificationHub } from './notifications/notification-hub.js';
 
 export interface Services {
   readonly config: AppConfig;
@@ -27,6 +33,12 @@ export interface Services {
   readonly vault: PersonalDataVault;
   readonly accounts: AccountCommands;
   readonly directory: DirectoryQueries;
+  readonly ciphertexts: CiphertextStore;
+  readonly contacts: ContactCommands;
+  readonly conversations: ConversationCommands;
+  readonly conversationQueries: ConversationQueries;
+  readonly pinSets: PinSets;
+  readonly notifications: NotificationHub;
 }
 
 /** Who is asking, as established by the plugins before any resolver runs. */

@@ -20,4 +20,4 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.queryType({ description: 'Reads: the server keys and the user directory.' });
-builder.mutationType({ description: 'Commands: signup, login, two-factor, profile, key rotation, deletion.' });
+builder.mutationType({ description: 'Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins.' });

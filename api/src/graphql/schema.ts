@@ -15,6 +15,13 @@ import './types/two-factor.js';
 import './types/profile.js';
 import './types/key-rotation.js';
 import './types/account-deletion.js';
+import './types/page-info.js';
+import './types/contact.js';
+import './types/read-receipt.js';
+import './types/message.js';
+import './types/conversation.js';
+import './types/pin-set.js';
+import './types/notification.js';
 
 let schema: GraphQLSchema | undefined;
 

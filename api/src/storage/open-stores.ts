@@ -1,7 +1,8 @@
 /**
  * Opens the three stores for the configured backend:
- *   sqlite    events, read models: <dataDir>/peerlock.db; auth state: <dataDir>/peerlock-auth.db
- *   postgres  all three in one PostgreSQL schema, shared by every node
+ *   sqlite    events, read models: <dataDir>/peerlock.db; auth state: <dataDir>/peerlock-auth.db;
+ *             message ciphertext: <dataDir>/peerlock-messages.db
+ *   postgres  all of them in one PostgreSQL schema, shared by every node
  *   kurrentdb events in KurrentDB; read models and auth state in PostgreSQL
  */
 import { join } from 'node:path';
@@ -16,11 +17,15 @@ import type { EventStore } from '../eventstore/event-store.js';
 import type { AuthStore } from './auth-store.js';
 import { SqliteAuthStore } from './sqlite-auth-store.js';
 import { PostgresAuthStore } from './postgres-auth-store.js';
+import type { CiphertextStore } from './ciphertext-store.js';
+import { SqliteCiphertextStore } from './sqlite-ciphertext-store.js';
+import { PostgresCiphertextStore } from './postgres-ciphertext-store.js';
 
 export interface Stores {
   readonly events: EventStore;
   readonly readModels: ReadModelStore;
   readonly auth: AuthStore;
+  readonly ciphertexts: CiphertextStore;
   close(): Promise<void>;
 }
 
@@ -32,11 +37,14 @@ export async function openStores(config: AppConfig): Promise<Stores> {
       const events = new SqliteEventStore({ path });
       const readModels = SqliteReadModelStore.open(path);
       const auth = new SqliteAuthStore(join(config.dataDir, 'peerlock-auth.db'));
+      const ciphertexts = new SqliteCiphertextStore(join(config.dataDir, 'peerlock-messages.db'));
       return {
         events,
         readModels,
         auth,
+        ciphertexts,
         async close() {
+          await ciphertexts.close();
           await auth.close();
           await events.close();
           readModels.close();
@@ -52,10 +60,12 @@ export async function openStores(config: AppConfig): Promise<Stores> {
       const pool = new pg.Pool({ connectionString, max: 10 });
       const readModels = new PostgresReadModelStore(pool, { schema });
       const auth = await PostgresAuthStore.open(connectionString, schema);
+      const ciphertexts = await PostgresCiphertextStore.open(pool, schema);
       return {
         events,
         readModels,
         auth,
+        ciphertexts,
         async close() {
           await auth.close();
           await events.close();

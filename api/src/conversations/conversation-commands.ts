@@ -1,0 +1,109 @@
+/**
+ * Messaging use cases (DESIGN §4). The server checks only what it can see:
+ * who sends to whom (contacts, participants), sizes, uniqueness of ids. What a
+ * message says and whether it is genuine is the recipients' SDK's business
+ * (conversation-ledger.ts): the server never holds a key that could tell.
+ *
+ * sendMessage claims the message id in the ciphertext store first (the
+ * primary key makes ids unique across conversations and nodes), then lets the
+ * conversation decide; a refusal gives the claim back. A crash in between
+ * leaves an unreferenced row that no query can reach.
+ */
+import { createHash } from 'node:crypto';
+import { MAX_CONVERSATION_PARTICIPANTS, MAX_MESSAGE_CIPHERTEXT_BYTES, MAX_RECEIPT_BYTES, conversationEvents, conversationStreamName } from '@peerlock/schema';
+import { PeerlockError, badInput } from '../errors.js';
+import type { EventStore } from '../eventstore/event-store.js';
+import { StreamAggregate } from '../aggregates/stream-aggregate.js';
+import type { CiphertextStore } from '../storage/ciphertext-store.js';
+import type { ReadYourWrites } from '../storage/read-your-writes.js';
+import type { ContactCommands, RequestContext } from '../contacts/contact-commands.js';
+import { canonicalUsername } from '../accounts/username.js';
+import { conversationDecider, type ConversationCommand, type ConversationDomainEvent, type ConversationState } from './conversation-decider.js';
+import { conversationIdArg, messageIdArg, base64Arg } from './conversation-arguments.js';
+
+export interface SendMessageInput {
+  readonly conversationId: unknown;
+  readonly messageId: unknown;
+  readonly participants: unknown;
+  readonly ciphertext: unknown;
+}
+
+export class ConversationCommands {
+  private readonly conversations: StreamAggregate<ConversationCommand, ConversationDomainEvent, ConversationState>;
+
+  constructor(
+    store: EventStore,
+    private readonly ciphertexts: CiphertextStore,
+    private readonly contacts: ContactCommands,
+    private readonly sync: ReadYourWrites,
+  ) {
+    this.conversations = new StreamAggregate(store, conversationEvents, conversationDecider, { cacheSize: 5000 });
+  }
+
+  async send(input: SendMessageInput, context: RequestContext): Promise<{ conversationId: string; index: number }> {
+    const conversationId = conversationIdArg(input.conversationId);
+    const messageId = messageIdArg(input.messageId);
+    const participants = participantsArg(input.participants);
+    const ciphertext = base64Arg(input.ciphertext, MAX_MESSAGE_CIPHERTEXT_BYTES, 'ciphertext');
+    const sha256 = createHash('sha256').update(ciphertext).digest('base64');
+    const actor = context.actor;
+    if (!participants.includes(actor)) throw new PeerlockError('FORBIDDEN');
+
+    const claim = await this.ciphertexts.put({ messageId, conversationId, sender: actor, sha256, ciphertext });
+    if (claim === 'taken') throw new PeerlockError('CONFLICT');
+    try {
+      const result = await this.conversations.execute(
+        conversationStreamName(conversationId),
+        async (): Promise<ConversationCommand> => ({
+          type: 'PostMessage',
+          actor,
+          conversationId,
+          messageId,
+          participants,
+          ciphertextBytes: ciphertext.length,
+          ciphertextSha256: sha256,
+          facts: await this.contacts.relationsOf(actor, participants.filter((p) => p !== actor)),
+        }),
+        context,
+      );
+      if (result.position !== null) await this.sync.upTo(result.position);
+      const state = result.after;
+      return { conversationId, index: state.status === 'absent' ? 0 : (state.messages.get(messageId)?.index ?? 0) };
+    } catch (err) {
+      // A retry of a stored message that lost the race gets CONFLICT from the decider: the first attempt stands.
+      if (claim === 'stored') await this.ciphertexts.release(messageId, actor);
+      throw err;
+    }
+  }
+
+  async postReceipt(input: { conversationId: unknown; messageId: unknown; receipt: unknown }, context: RequestContext): Promise<{ conversationId: string; messageIndex: number | null }> {
+    const conversationId = conversationIdArg(input.conversationId);
+    const messageId = messageIdArg(input.messageId);
+    base64Arg(input.receipt, MAX_RECEIPT_BYTES, 'receipt');
+    const result = await this.conversations.execute(
+      conversationStreamName(conversationId),
+      () => ({ type: 'PostReceipt', actor: context.actor, messageId, receipt: input.receipt as string }),
+      context,
+    );
+    if (result.position !== null) await this.sync.upTo(result.position);
+    const state = result.after;
+    return { conversationId, messageIndex: state.status === 'open' ? (state.messages.get(messageId)?.index ?? null) : null };
+  }
+
+  async remove(conversationIdInput: unknown, context: RequestContext): Promise<{ purged: boolean }> {
+    const conversationId = conversationIdArg(conversationIdInput);
+    const result = await this.conversations.execute(conversationStreamName(conversationId), () => ({ type: 'RemoveConversation', actor: context.actor }), context);
+    const purged = result.after.status === 'purged';
+    // Also on a no-op repeat: it finishes a purge an earlier crash interrupted.
+    if (purged) await this.ciphertexts.purgeConversation(conversationId);
+    if (result.position !== null) await this.sync.upTo(result.position);
+    return { purged };
+  }
+}
+
+function participantsArg(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length < 1 || value.length > MAX_CONVERSATION_PARTICIPANTS) throw badInput('participants');
+  const list = value.map((v) => canonicalUsername(v, 'participants')).sort();
+  if (list.some((u, i) => i > 0 && list[i - 1] === u)) throw badInput('participants');
+  return list;
+}

@@ -1,0 +1,55 @@
+import { bytesToBase64 } from '@peerlock/sdk';
+import type { ConversationMessage } from '@peerlock/projections';
+import { builder } from '../builder.js';
+import { PeerlockError } from '../../errors.js';
+import { viewerOf } from '../../auth/viewer.js';
+import { ReadReceiptRef } from './read-receipt.js';
+
+export const MessageRef = builder.objectRef<ConversationMessage>('Message').implement({
+  description: 'A message envelope: routing data in clear, the content a miniLock file only participants can open.',
+  fields: (t) => ({
+    conversationId: t.exposeString('conversationId'),
+    messageId: t.exposeString('messageId'),
+    index: t.exposeInt('index', { description: 'Position in the conversation, from 0, in server order.' }),
+    sender: t.exposeString('sender'),
+    participants: t.stringList({ resolve: (m) => [...m.participants] }),
+    receivedAt: t.exposeString('receivedAt', { description: 'When the server accepted it (ISO-8601); the SDK bounds the sender clock against it.' }),
+    position: t.exposeString('position', { description: 'Global log position.' }),
+    ciphertextBytes: t.exposeInt('ciphertextBytes'),
+    ciphertext: t.string({
+      description: 'base64 miniLock file.',
+      resolve: async (m, _args, ctx) => {
+        const bytes = (await ctx.services.ciphertexts.get([m.messageId])).get(m.messageId);
+        if (!bytes) throw new PeerlockError('NOT_FOUND');
+        return bytesToBase64(bytes);
+      },
+    }),
+    receipts: t.field({
+      type: [ReadReceiptRef],
+      description: 'Receipts from the other participants, by reader.',
+      resolve: (m) => Object.entries(m.receipts).sort(([a], [b]) => (a < b ? -1 : 1)).map(([reader, r]) => ({ reader, ...r })),
+    }),
+  }),
+});
+
+const SendMessageInput = builder.inputType('SendMessageInput', {
+  fields: (t) => ({
+    conversationId: t.string({ description: "The SDK's conversationIdOf(secret). A new id starts a conversation." }),
+    messageId: t.string({ description: 'base64 of 16 random bytes, the one inside the plaintext.' }),
+    participants: t.stringList({ description: 'Everyone, you included; fixed by the first message.' }),
+    ciphertext: t.string({ description: 'base64 miniLock file, at most 1 MiB.' }),
+  }),
+});
+
+builder.mutationField('sendMessage', (t) =>
+  t.field({
+    type: MessageRef,
+    description: 'Requires a token. Only to contacts (the first message); only by participants (replies).',
+    args: { input: t.arg({ type: SendMessageInput }) },
+    resolve: async (_root, { input }, ctx) => {
+      const viewer = viewerOf(ctx);
+      const { conversationId, index } = await ctx.services.conversations.send(input, { actor: viewer, correlationId: ctx.requestId, now: ctx.services.now() });
+      return ctx.services.conversationQueries.message(viewer, conversationId, index);
+    },
+  }),
+);

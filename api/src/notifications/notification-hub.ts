@@ -1,0 +1,126 @@
+/**
+ * Notifications come from the event log after commit, never from resolvers
+ * (DESIGN §7): each node follows the shared log with one subscription and
+ * fans the derived notifications out to the sockets of their addressees. A
+ * message sent through node A is therefore heard on node B as soon as B's
+ * subscription reads it (PostgreSQL wakes it with LISTEN/NOTIFY).
+ *
+ * A client that reconnects with the position of the last notification it
+ * saw gets everything after it: first from the log (catch-up, read directly),
+ * then live, with live notifications held back until the catch-up is done so
+ * the order is the log's and nothing is delivered twice.
+ */
+import type { RecordedEvent } from '@peerlock/schema';
+import { contactsProjection, type ContactListEntry, type ReadModelStore } from '@peerlock/projections';
+import type { EventStore } from '../eventstore/event-store.js';
+import { NotificationChannel } from './notification-channel.js';
+import { notificationsOf, NOTIFYING_TYPES, type Addressed, type Notification } from './notification.js';
+
+const MAX_QUEUED = 10_000;
+const CATCH_UP_PAGE = 1000;
+
+type Listener = (notification: Notification) => void;
+
+export class NotificationHub {
+  private readonly listeners = new Map<string, Set<Listener>>();
+  /** The last log position this node has dispatched. */
+  private position = 0n;
+  private follower: { controller: AbortController; done: Promise<void> } | null = null;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly readModels: ReadModelStore,
+    private readonly onError: (error: unknown) => void = (e) => console.error('notification hub', e),
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.follower) return;
+    this.position = await this.store.headPosition();
+    const controller = new AbortController();
+    this.follower = { controller, done: this.follow(controller.signal) };
+  }
+
+  async stop(): Promise<void> {
+    const f = this.follower;
+    this.follower = null;
+    if (!f) return;
+    f.controller.abort();
+    await f.done;
+  }
+
+  /** The viewer's notifications after `after` (null: from now on), in log order. */
+  stream(username: string, after: bigint | null): AsyncIterableIterator<Notification> {
+    let last = after ?? this.position;
+    let live = false;
+    const held: Notification[] = [];
+    const listener: Listener = (n) => {
+      if (!live) held.push(n);
+      else if (n.position > last) {
+        last = n.position;
+        channel.push(n);
+      }
+    };
+    const channel = new NotificationChannel<Notification>(MAX_QUEUED, () => this.removeListener(username, listener));
+    let set = this.listeners.get(username);
+    if (!set) this.listeners.set(username, (set = new Set()));
+    set.add(listener);
+    // Everything above `upTo` reaches the listener; everything up to it is read from the log.
+    const upTo = this.position;
+    void (async () => {
+      try {
+        let cursor = last;
+        while (cursor < upTo && !channel.isClosed) {
+          const events = await this.store.readAll({ after: cursor, maxCount: CATCH_UP_PAGE });
+          if (events.length === 0) break;
+          for (const event of events) {
+            if (event.globalPosition > upTo) break;
+            cursor = event.globalPosition;
+            for (const a of await this.addressed(event)) {
+              if (a.to === username && a.notification.position > last) {
+                last = a.notification.position;
+                channel.push(a.notification);
+              }
+            }
+          }
+          await channel.below(MAX_QUEUED / 2);
+        }
+        live = true;
+        for (const n of held.splice(0)) listener(n);
+      } catch (error) {
+        channel.fail(error);
+      }
+    })();
+    return channel;
+  }
+
+  private removeListener(username: string, listener: Listener): void {
+    const set = this.listeners.get(username);
+    set?.delete(listener);
+    if (set?.size === 0) this.listeners.delete(username);
+  }
+
+  private async follow(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        for await (const batch of this.store.subscribe({ after: this.position, signal })) {
+          for (const event of batch) {
+            for (const a of await this.addressed(event)) this.listeners.get(a.to)?.forEach((l) => l(a.notification));
+            this.position = event.globalPosition;
+          }
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        this.onError(error);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  private async addressed(event: RecordedEvent): Promise<Addressed[]> {
+    if (!NOTIFYING_TYPES.has(event.type)) return [];
+    if (event.type !== 'KeyRotated') return notificationsOf(event);
+    const username = (event.data as { username?: unknown }).username;
+    const entry = typeof username === 'string' ? await this.readModels.get<ContactListEntry>(contactsProjection.name, username) : undefined;
+    return notificationsOf(event, entry?.contacts ?? []);
+  }
+}
