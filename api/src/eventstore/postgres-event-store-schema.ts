@@ -37,68 +37,77 @@ export function migrations(schema: string): readonly string[] {
 }
 
 /**
- * Appends any number of independent appends (a group commit) in one call and
- * one transaction. It first takes the schema's append lock, a transaction-level
- * advisory lock held until commit: appenders take turns, so each reads the head
- * after the previous one's commit is visible, and positions become visible in
- * the order they are handed out (docs/eventstore.md). Every check runs after the
- * lock, so it races nobody. Each append gets its own outcome:
+ * Appends a group of independent appends (a group commit: one transaction, one
+ * WAL flush, one notification) to distinct streams. It first takes the schema's
+ * append lock, a transaction-level advisory lock held until commit: appenders
+ * take turns, so each reads the head after the previous one's commit is visible,
+ * and positions become visible in the order they are handed out
+ * (docs/eventstore.md). Every check runs after the lock, so it races nobody.
+ * The work is set-based (one revision lookup, one insert, whatever the group's
+ * size); only the bookkeeping loops. Each append gets its own outcome:
  *   ok       → revision and position of its last event
  *   conflict → revision holds the stream's actual last revision (-1: no stream)
  * An event id that is already stored fails the whole call with a unique
  * violation on events_event_id_key; the client then sorts out, outside the lock,
  * whether that was a retry (answered with the original result) or a collision.
  * Keeping that lookup off the locked path is what keeps appends cheap.
+ *
+ * p_event_appends and p_event_indexes give, for each event, its append (1-based)
+ * and its place in that append (1-based).
  */
 function appendFunction(schema: string): string {
   return `CREATE OR REPLACE FUNCTION ${schema}.append_events(
       p_streams text[], p_expected text[], p_counts integer[],
       p_ids uuid[], p_types text[], p_versions integer[], p_data text[],
-      p_actors text[], p_correlations text[], p_causations text[], p_occurred timestamptz[])
+      p_actors text[], p_correlations text[], p_causations text[], p_occurred timestamptz[],
+      p_event_appends integer[], p_event_indexes integer[])
     RETURNS TABLE (outcome text, revision bigint, global_position bigint)
     LANGUAGE plpgsql AS $fn$
     DECLARE
       v_head bigint;
-      v_start bigint;
-      v_lo integer := 1;
-      v_hi integer;
-      v_current bigint;
-      v_ok boolean;
+      v_current bigint[];
+      v_ok boolean[];
+      v_offset bigint[];
+      v_next bigint;
+      v_appends integer := coalesce(array_length(p_streams, 1), 0);
     BEGIN
       PERFORM pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, hashtext('${schema}'));
-      -- A new statement, so a new snapshot (READ COMMITTED): it sees the commit of whoever held the lock before.
+      -- New statements, so new snapshots (READ COMMITTED): they see the commit of whoever held the lock before.
       SELECT coalesce((SELECT e.global_position FROM ${schema}.events e ORDER BY e.global_position DESC LIMIT 1), 0) INTO v_head;
-      v_start := v_head;
-      FOR i IN 1 .. coalesce(array_length(p_streams, 1), 0) LOOP
-        v_hi := v_lo + p_counts[i] - 1;
-        -- ORDER BY ... LIMIT 1 rather than max(): a backward index step whatever the statistics say.
-        SELECT coalesce((SELECT e.stream_revision FROM ${schema}.events e WHERE e.stream_name = p_streams[i] ORDER BY e.stream_revision DESC LIMIT 1), -1)
-          INTO v_current;
-        -- Assigned first: inside IF, PL/pgSQL would end the condition at the CASE's first THEN.
-        v_ok := CASE p_expected[i]
-                  WHEN 'any' THEN true
-                  WHEN 'noStream' THEN v_current = -1
-                  WHEN 'exists' THEN v_current >= 0
-                  ELSE v_current = p_expected[i]::bigint
-                END;
-        IF v_ok THEN
-          INSERT INTO ${schema}.events (global_position, event_id, stream_name, stream_revision, event_type, schema_version, data, actor, correlation_id, causation_id, occurred_at)
-          SELECT v_head + t.ord, t.id, p_streams[i], v_current + t.ord, t.type, t.version, t.data::json, t.actor, t.correlation, t.causation, t.occurred
-            FROM unnest(p_ids[v_lo:v_hi], p_types[v_lo:v_hi], p_versions[v_lo:v_hi], p_data[v_lo:v_hi],
-                        p_actors[v_lo:v_hi], p_correlations[v_lo:v_hi], p_causations[v_lo:v_hi], p_occurred[v_lo:v_hi])
-                 WITH ORDINALITY AS t(id, type, version, data, actor, correlation, causation, occurred, ord);
-          v_head := v_head + p_counts[i];
-          outcome := 'ok'; revision := v_current + p_counts[i]; global_position := v_head;
-        ELSE
-          outcome := 'conflict'; revision := v_current; global_position := NULL;
+      -- ORDER BY ... LIMIT 1 rather than max(): a backward index step whatever the statistics say.
+      SELECT array_agg(coalesce((SELECT e.stream_revision FROM ${schema}.events e WHERE e.stream_name = a.stream ORDER BY e.stream_revision DESC LIMIT 1), -1) ORDER BY a.ord)
+        INTO v_current
+        FROM unnest(p_streams) WITH ORDINALITY AS a(stream, ord);
+      v_next := v_head;
+      FOR i IN 1 .. v_appends LOOP
+        v_ok[i] := CASE p_expected[i]
+                     WHEN 'any' THEN true
+                     WHEN 'noStream' THEN v_current[i] = -1
+                     WHEN 'exists' THEN v_current[i] >= 0
+                     ELSE v_current[i] = p_expected[i]::bigint
+                   END;
+        v_offset[i] := v_next - v_head;
+        IF v_ok[i] THEN
+          v_next := v_next + p_counts[i];
         END IF;
-        RETURN NEXT;
-        v_lo := v_hi + 1;
       END LOOP;
-      IF v_head > v_start THEN
+      IF v_next > v_head THEN
+        INSERT INTO ${schema}.events (global_position, event_id, stream_name, stream_revision, event_type, schema_version, data, actor, correlation_id, causation_id, occurred_at)
+        SELECT v_head + v_offset[t.app] + t.idx, t.id, p_streams[t.app], v_current[t.app] + t.idx, t.type, t.version, t.data::json, t.actor, t.correlation, t.causation, t.occurred
+          FROM unnest(p_ids, p_types, p_versions, p_data, p_actors, p_correlations, p_causations, p_occurred, p_event_appends, p_event_indexes)
+               AS t(id, type, version, data, actor, correlation, causation, occurred, app, idx)
+         WHERE v_ok[t.app];
         -- Delivered at commit, in commit order, to every listening process.
         PERFORM pg_notify('${NOTIFY_CHANNEL}', '${schema}');
       END IF;
+      FOR i IN 1 .. v_appends LOOP
+        IF v_ok[i] THEN
+          outcome := 'ok'; revision := v_current[i] + p_counts[i]; global_position := v_head + v_offset[i] + p_counts[i];
+        ELSE
+          outcome := 'conflict'; revision := v_current[i]; global_position := NULL;
+        END IF;
+        RETURN NEXT;
+      END LOOP;
     END
     $fn$;`;
 }

@@ -173,10 +173,13 @@ export class PostgresEventStore implements EventStore {
       let events = 0;
       let bytes = 0;
       let take = 0;
+      // One stream at most once per group: its appends check revisions against the log as it was before the group.
+      const streams = new Set<string>();
       while (take < this.queue.length) {
         const next = this.queue[take]!;
         const nextBytes = next.events.reduce((sum, event) => sum + event.json.length, 0);
-        if (take > 0 && (events + next.events.length > MAX_GROUP_EVENTS || bytes + nextBytes > MAX_GROUP_BYTES)) break;
+        if (take > 0 && (events + next.events.length > MAX_GROUP_EVENTS || bytes + nextBytes > MAX_GROUP_BYTES || streams.has(next.streamName))) break;
+        streams.add(next.streamName);
         events += next.events.length;
         bytes += nextBytes;
         take += 1;
@@ -184,6 +187,8 @@ export class PostgresEventStore implements EventStore {
       const group = this.queue.slice(0, take);
       this.queue = this.queue.slice(take);
       await this.commitGroup(group);
+      // Let the callers just answered run first: their next appends join the next group instead of trickling in after it.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.flushing = undefined;
   }
@@ -248,7 +253,7 @@ function isStoredEventId(error: unknown): boolean {
   return error instanceof pg.DatabaseError && error.code === '23505' && error.constraint === 'events_event_id_key';
 }
 
-/** Column arrays for append_events: one entry per append, then one per event, appends back to back. */
+/** Column arrays for append_events: one entry per append, then one per event (appends back to back), then each event's append and place. */
 function appendParameters(group: readonly PendingAppend[]): unknown[] {
   const streams: string[] = [];
   const expected: string[] = [];
@@ -261,11 +266,15 @@ function appendParameters(group: readonly PendingAppend[]): unknown[] {
   const correlations: string[] = [];
   const causations: (string | null)[] = [];
   const occurred: string[] = [];
-  for (const pending of group) {
+  const eventAppends: number[] = [];
+  const eventIndexes: number[] = [];
+  for (const [appendIndex, pending] of group.entries()) {
     streams.push(pending.streamName);
     expected.push(typeof pending.expected === 'bigint' ? pending.expected.toString() : pending.expected);
     counts.push(pending.events.length);
-    for (const event of pending.events) {
+    for (const [eventIndex, event] of pending.events.entries()) {
+      eventAppends.push(appendIndex + 1);
+      eventIndexes.push(eventIndex + 1);
       ids.push(event.id);
       types.push(event.type);
       versions.push(event.schemaVersion);
@@ -276,7 +285,7 @@ function appendParameters(group: readonly PendingAppend[]): unknown[] {
       occurred.push(event.metadata.occurredAt);
     }
   }
-  return [streams, expected, counts, ids, types, versions, data, actors, correlations, causations, occurred];
+  return [streams, expected, counts, ids, types, versions, data, actors, correlations, causations, occurred, eventAppends, eventIndexes];
 }
 
 function statements(schema: string) {
@@ -286,7 +295,7 @@ function statements(schema: string) {
   return {
     append: {
       name: `peerlock-append-${schema}`,
-      text: `SELECT outcome, revision, global_position FROM ${schema}.append_events($1::text[], $2::text[], $3::integer[], $4::uuid[], $5::text[], $6::integer[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])`,
+      text: `SELECT outcome, revision, global_position FROM ${schema}.append_events($1::text[], $2::text[], $3::integer[], $4::uuid[], $5::text[], $6::integer[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::integer[], $13::integer[])`,
     },
     readAll: { name: `peerlock-read-all-${schema}`, text: `SELECT ${columns} FROM ${schema}.events WHERE global_position > $1 ORDER BY global_position LIMIT $2` },
     readForwards: {
