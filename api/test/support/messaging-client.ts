@@ -175,6 +175,18 @@ export class MessagingClient extends HonestClient {
   }
 }
 
+/** A bare graphql-ws handshake with this Authorization value; resolves with the close code. */
+export function handshakeCloseCode(url: string, authorization: string): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization } })));
+    ws.on('message', (data) => {
+      if (JSON.parse(String(data)).type === 'connection_ack') ws.close(1000);
+    });
+    ws.on('close', (code) => resolve(code));
+  });
+}
+
 export function verifyEnvelope(envelope: MessageEnvelope, receiver: ReceiverContext, ledgers: Map<string, ConversationLedger>): Verification {
   const ledger = ledgers.get(envelope.conversationId);
   if (ledger) return ledger.accept(envelope, receiver);
