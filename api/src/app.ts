@@ -103,7 +103,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     ] as ProjectionRunner<unknown>[];
     const messagingReads = new ReadYourWrites(messagingRunners);
     const contacts = new ContactCommands(stores.events, stores.readModels, messagingReads);
-    hub = new NotificationHub(stores.events, stores.readModels);
+    hub = new NotificationHub(stores.events, stores.readModels, (position) => messagingReads.upTo(position));
     const catchUp = async () => {
       for (const r of runners) await r.catchUp();
     };

@@ -30,6 +30,8 @@ export class NotificationHub {
   constructor(
     private readonly store: EventStore,
     private readonly readModels: ReadModelStore,
+    /** Resolves once this node's read models include `position`, so a client fetching what it was told about finds it here. */
+    private readonly readModelsAt: (position: bigint) => Promise<void> = async () => undefined,
     private readonly onError: (error: unknown) => void = (e) => console.error('notification hub', e),
   ) {}
 
@@ -103,6 +105,7 @@ export class NotificationHub {
     while (!signal.aborted) {
       try {
         for await (const batch of this.store.subscribe({ after: this.position, signal })) {
+          if (batch.some((e) => NOTIFYING_TYPES.has(e.type))) await this.readModelsAt(batch[batch.length - 1]!.globalPosition);
           for (const event of batch) {
             for (const a of await this.addressed(event)) this.listeners.get(a.to)?.forEach((l) => l(a.notification));
             this.position = event.globalPosition;

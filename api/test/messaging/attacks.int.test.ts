@@ -24,7 +24,10 @@ describe.each(BACKENDS)('attacks (%s)', (backend) => {
 
   beforeAll(async () => {
     server = await startTestServer(backend);
-    [alice, bob, carol, mallory] = ['alice', 'bob', 'carol', 'mallory'].map((u) => new MessagingClient(server.url, u, server.clock));
+    alice = new MessagingClient(server.url, 'alice', server.clock);
+    bob = new MessagingClient(server.url, 'bob', server.clock);
+    carol = new MessagingClient(server.url, 'carol', server.clock);
+    mallory = new MessagingClient(server.url, 'mallory', server.clock);
     for (const c of [alice, bob, carol, mallory]) {
       await c.signup();
       await c.login();

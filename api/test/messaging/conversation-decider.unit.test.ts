@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conversationDecider, type ConversationCommand, type ConversationDomainEvent } from '../../src/conversations/conversation-decider.js';
+import { conversationDecider, type ContactFacts, type ConversationCommand, type ConversationDomainEvent } from '../../src/conversations/conversation-decider.js';
 import { deciderSpecification } from '../support/decider-specification.js';
 
 const spec = deciderSpecification(conversationDecider);
@@ -8,7 +8,7 @@ const mid = (n: number) => `${String(n).padStart(22, 'm')}==`;
 const SHA = `${'s'.repeat(43)}=`;
 const everyoneContacts = { contacts: ['bob', 'carol'], blockedBy: [] };
 
-const post = (actor: string, n: number, participants = ['alice', 'bob', 'carol'], facts = everyoneContacts): ConversationCommand => ({
+const post = (actor: string, n: number, participants = ['alice', 'bob', 'carol'], facts: ContactFacts = everyoneContacts): ConversationCommand => ({
   type: 'PostMessage',
   actor,
   conversationId: CID,
@@ -38,7 +38,7 @@ describe('conversation decider', () => {
     const many = Array.from({ length: 51 }, (_, i) => `u${String(i).padStart(2, '0')}`);
     spec.given([]).when(post('u00', 1, many, { contacts: many, blockedBy: [] })).thenRefuses('BAD_INPUT', { field: 'participants' });
     spec.given([]).when(post('alice', 1, ['bob', 'alice'])).thenRefuses('BAD_INPUT', { field: 'participants' });
-    spec.given([]).when({ ...post('alice', 1), ciphertextBytes: 1024 * 1024 + 1 } as ConversationCommand).thenRefuses('BAD_INPUT', { field: 'ciphertext' });
+    spec.given([]).when({ ...(post('alice', 1) as Extract<ConversationCommand, { type: 'PostMessage' }>), ciphertextBytes: 1024 * 1024 + 1 }).thenRefuses('BAD_INPUT', { field: 'ciphertext' });
   });
   it('a one-person conversation (notes to self) needs no contacts', () => {
     spec.given([]).when(post('alice', 1, ['alice'], { contacts: [], blockedBy: [] })).thenEvents((events) => expect(events.map((e) => e.type)).toEqual(['ConversationStarted', 'MessagePosted']));

@@ -17,7 +17,10 @@ describe.each(BACKENDS)('messaging (%s)', (backend) => {
 
   beforeAll(async () => {
     server = await startTestServer(backend);
-    [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map((u) => new MessagingClient(server.url, u, server.clock));
+    alice = new MessagingClient(server.url, 'alice', server.clock);
+    bob = new MessagingClient(server.url, 'bob', server.clock);
+    carol = new MessagingClient(server.url, 'carol', server.clock);
+    dave = new MessagingClient(server.url, 'dave', server.clock);
     for (const c of [alice, bob, carol, dave]) {
       await c.signup();
       await c.login();

@@ -21,7 +21,9 @@ describe.each(BACKENDS)('notifications (%s)', (backend) => {
 
   beforeAll(async () => {
     server = await startTestServer(backend);
-    [alice, bob, carol] = ['alice', 'bob', 'carol'].map((u) => new MessagingClient(server.url, u, server.clock));
+    alice = new MessagingClient(server.url, 'alice', server.clock);
+    bob = new MessagingClient(server.url, 'bob', server.clock);
+    carol = new MessagingClient(server.url, 'carol', server.clock);
     for (const c of [alice, bob, carol]) {
       await c.signup();
       await c.login();
