@@ -187,8 +187,9 @@ export class PostgresEventStore implements EventStore {
       const group = this.queue.slice(0, take);
       this.queue = this.queue.slice(take);
       await this.commitGroup(group);
-      // Let the callers just answered run first: their next appends join the next group instead of trickling in after it.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // With several callers waiting, let the ones just answered run first: their next appends then join the
+      // next group instead of trickling in after it. A lone caller is not made to wait for that.
+      if (group.length > 1) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.flushing = undefined;
   }
