@@ -35,6 +35,9 @@ export class ProjectionRunner<Doc, Event extends RecordedEvent = RecordedEvent> 
   private readonly projection: Projection<Doc, Event>;
   private readonly batchSize: number;
   private live: { controller: AbortController; done: Promise<void> } | undefined;
+  /** The highest checkpoint this runner has committed or seen; what `reached` compares against. */
+  private known = 0n;
+  private waiters: { position: bigint; resolve: () => void }[] = [];
 
   constructor(private readonly options: ProjectionRunnerOptions<Doc, Event>) {
     this.source = options.source;
@@ -51,6 +54,7 @@ export class ProjectionRunner<Doc, Event extends RecordedEvent = RecordedEvent> 
   /** Applies every event up to the log head as it is now; returns the new checkpoint. */
   async catchUp(): Promise<bigint> {
     let checkpoint = (await this.store.prepare(this.projection)).position;
+    this.advanceKnown(checkpoint);
     const head = await this.source.headPosition();
     while (checkpoint < head) {
       const events = await this.source.readAll({ after: checkpoint, maxCount: this.batchSize });
@@ -59,6 +63,25 @@ export class ProjectionRunner<Doc, Event extends RecordedEvent = RecordedEvent> 
       checkpoint = (await this.applyBatch(checkpoint, events)).checkpoint;
     }
     return checkpoint;
+  }
+
+  /**
+   * Resolves once this runner has seen its checkpoint at or past `position`
+   * (its own commits, or another runner's found on a stale commit). Only the
+   * live loop moves it forward by itself: callers without a live runner use catchUp.
+   */
+  reached(position: bigint): Promise<void> {
+    if (this.known >= position) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ position, resolve }));
+  }
+
+  private advanceKnown(checkpoint: bigint): void {
+    if (checkpoint <= this.known) return;
+    this.known = checkpoint;
+    const ready = this.waiters.filter((w) => w.position <= checkpoint);
+    if (ready.length === 0) return;
+    this.waiters = this.waiters.filter((w) => w.position > checkpoint);
+    for (const w of ready) w.resolve();
   }
 
   /** Drops the read model and replays the log from zero up to the current head. */
@@ -107,6 +130,7 @@ export class ProjectionRunner<Doc, Event extends RecordedEvent = RecordedEvent> 
   /** Returns when the subscription must restart from the stored checkpoint (someone else moved it). */
   private async followOnce(signal: AbortSignal): Promise<void> {
     let checkpoint = (await this.store.prepare(this.projection)).position;
+    this.advanceKnown(checkpoint);
     for await (const events of this.source.subscribe({ after: checkpoint, signal })) {
       for (let start = 0; start < events.length; start += this.batchSize) {
         const result = await this.applyBatch(checkpoint, events.slice(start, start + this.batchSize));
@@ -130,8 +154,12 @@ export class ProjectionRunner<Doc, Event extends RecordedEvent = RecordedEvent> 
       documentIds: [...documentIds],
       fold: (view) => foldEvents(this.projection, view, handled),
     });
-    if (outcome === 'committed') return { outcome, checkpoint: to };
+    if (outcome === 'committed') {
+      this.advanceKnown(to);
+      return { outcome, checkpoint: to };
+    }
     const stored = await this.store.prepare(this.projection);
+    this.advanceKnown(stored.position);
     return { outcome, checkpoint: stored.position };
   }
 }

@@ -1,0 +1,342 @@
+/**
+ * Messaging and notifications (issue 5): N clients, each subscribed over
+ * graphql-ws, each sending 1 KiB-plaintext messages (SDK-composed miniLock
+ * files) to a conversation with 2 contacts. Measures messages/s accepted and
+ * delivered, p50/p99 from send to the recipient's notification, the server's
+ * peak RSS, and counts every delivery (zero lost is the bar).
+ *
+ * The server runs in its own process (so its RSS and event loop are its own);
+ * the clients share this one. The baseline is a bare Yoga server (one
+ * mutation that publishes to each recipient's graphql-ws subscription through
+ * Yoga's in-memory pub/sub: no auth, no storage, no log) driven by the same
+ * clients in the same run.
+ *
+ *   npm run bench -w @peerlock/api      (SQLite; PostgreSQL too when DATABASE_URL is set)
+ *   BENCH_CLIENTS=200 BENCH_MESSAGES=25  (per client)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, createServer, request } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { createClient, type Client } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import WebSocket from 'ws';
+import { createPubSub, createSchema, createYoga } from 'graphql-yoga';
+import {
+  authorizationHeader,
+  base64ToBytes,
+  bytesToBase64,
+  composeMessage,
+  deriveAuthKeyPair,
+  encodeMiniLockId,
+  keyPairFromSecretKey,
+  openAuthChallenge,
+  openIdentityChallenge,
+  openToken,
+  randomBytes,
+  type KeyPair,
+} from '@peerlock/sdk';
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 200);
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 25);
+const BODY = 'x'.repeat(1024);
+const self = fileURLToPath(import.meta.url);
+
+const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+
+function gql(url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
+  const body = JSON.stringify({ query, variables });
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: Record<string, unknown>; errors?: unknown[] };
+        if (json.errors) reject(new Error(JSON.stringify(json.errors)));
+        else resolve(json.data!);
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    // Headers and body leave in two writes: without this, Nagle + delayed ACK add ~40 ms to every request.
+    req.on('socket', (socket) => socket.setNoDelay(true));
+    req.end(body);
+  });
+}
+
+/** Starts `args` as a child process and waits for its "listening on <url>" line. */
+function startChild(args: string[], env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--conditions=source', '--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      output += c.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(output);
+      if (m) resolve({ url: m[1]!, child });
+    });
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    child.once('exit', (code) => reject(new Error(`child exited (${code}): ${output}`)));
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Peak resident set of a process (Linux), in MiB. */
+function peakRssMiB(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+interface Outcome {
+  readonly name: string;
+  readonly sent: number;
+  readonly sendSeconds: number;
+  readonly delivered: number;
+  readonly expected: number;
+  readonly deliverSeconds: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly rssMiB: number;
+}
+
+/** What differs between the real server and the baseline: how a client subscribes and sends. */
+interface Driver {
+  subscribe(i: number, onMessage: (messageId: string) => void): Promise<Client>;
+  /** The id the notification will carry, known before sending so a notification that beats the response is still timed. */
+  idOf(i: number, k: number): string;
+  send(i: number, k: number): Promise<void>;
+}
+
+/** Every client sends its messages one after another, all clients at once; every notification is timed against its send. */
+async function drive(name: string, driver: Driver, pid: number): Promise<Outcome> {
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let delivered = 0;
+  let lastDelivery = 0;
+  const expected = CLIENTS * MESSAGES * 2;
+  let allDelivered: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (allDelivered = resolve));
+  const onMessage = (messageId: string) => {
+    const t = sentAt.get(messageId);
+    delivered++;
+    lastDelivery = performance.now();
+    if (t !== undefined) latencies.push(lastDelivery - t);
+    if (delivered === expected) allDelivered();
+  };
+  const sockets = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => driver.subscribe(i, onMessage)));
+  // Let every subscription reach the server before the first send.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, i) => {
+      for (let k = 0; k < MESSAGES; k++) {
+        sentAt.set(driver.idOf(i, k), performance.now());
+        await driver.send(i, k);
+      }
+    }),
+  );
+  const sendSeconds = (performance.now() - start) / 1000;
+  await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+  const rssMiB = peakRssMiB(pid);
+  await Promise.all(sockets.map((s) => s.dispose()));
+  latencies.sort((a, b) => a - b);
+  return {
+    name,
+    sent: CLIENTS * MESSAGES,
+    sendSeconds,
+    delivered,
+    expected,
+    deliverSeconds: ((lastDelivery || performance.now()) - start) / 1000,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    rssMiB,
+  };
+}
+
+const username = (i: number) => `u${String(i).padStart(4, '0')}`;
+/** Client i talks to i+1 and i+2 (mod N): every client sends to 2 contacts and receives from 2. */
+const group = (i: number) => [username(i), username((i + 1) % CLIENTS), username((i + 2) % CLIENTS)].sort();
+
+async function peerlockDriver(url: string): Promise<Driver> {
+  const users: { identity: KeyPair; auth: KeyPair; tokens: Uint8Array[] }[] = [];
+  const open = (b: { nonce: string; ciphertext: string }) => ({ nonce: base64ToBytes(b.nonce), ciphertext: base64ToBytes(b.ciphertext) });
+  for (let i = 0; i < CLIENTS; i++) {
+    const identity = keyPairFromSecretKey(randomBytes(32));
+    const auth = deriveAuthKeyPair(identity.secretKey);
+    const c = (await gql(url, 'mutation($i: SignupChallengeInput!) { signupChallenge(input: $i) { sealedState identityChallenge { nonce ciphertext } authChallenge { nonce ciphertext } serverKey { publicKey } } }', {
+      i: { username: username(i), miniLockId: encodeMiniLockId(identity.publicKey), authPublicKey: bytesToBase64(auth.publicKey) },
+    })).signupChallenge as { sealedState: string; identityChallenge: { nonce: string; ciphertext: string }; authChallenge: { nonce: string; ciphertext: string }; serverKey: { publicKey: string } };
+    const server = base64ToBytes(c.serverKey.publicKey);
+    await gql(url, 'mutation($i: SignupInput!) { signup(input: $i) { username } }', {
+      i: {
+        sealedState: c.sealedState,
+        identityAnswer: bytesToBase64(openIdentityChallenge(open(c.identityChallenge), server, identity.secretKey)),
+        authAnswer: bytesToBase64(openAuthChallenge(open(c.authChallenge), server, auth.secretKey)),
+      },
+    });
+    const batch = (await gql(url, 'mutation($u: String!) { authChallenge(username: $u) { tokens { nonce ciphertext } serverKey { publicKey } } }', { u: username(i) })).authChallenge as {
+      tokens: { nonce: string; ciphertext: string }[];
+      serverKey: { publicKey: string };
+    };
+    const key = base64ToBytes(batch.serverKey.publicKey);
+    users.push({ identity, auth, tokens: batch.tokens.map((t) => openToken(open(t), key, auth.secretKey)) });
+  }
+  const header = (i: number) => authorizationHeader(username(i), users[i]!.tokens.shift()!);
+  for (let i = 0; i < CLIENTS; i++) {
+    for (const d of [1, 2]) await gql(url, 'mutation($u: String!) { requestContact(username: $u) { contacts } }', { u: username((i + d) % CLIENTS) }, { authorization: header(i) });
+  }
+  for (let i = 0; i < CLIENTS; i++) {
+    for (const d of [1, 2]) await gql(url, 'mutation($u: String!) { acceptContact(username: $u) { contacts } }', { u: username((i - d + CLIENTS) % CLIENTS) }, { authorization: header(i) });
+  }
+  // Composed before the clock starts: the server's cost is measured, not the clients' encryption.
+  const keys = Object.fromEntries(users.map((u, i) => [username(i), encodeMiniLockId(u.identity.publicKey)]));
+  const inputs = users.map((u, i) =>
+    Array.from({ length: MESSAGES }, () => {
+      const m = composeMessage({ sender: { username: username(i), secretKey: u.identity.secretKey }, conversation: null, participants: group(i), keys, body: BODY, now: Date.now() });
+      return { conversationId: m.conversationId, messageId: m.messageId, participants: m.participants, ciphertext: bytesToBase64(m.ciphertext) };
+    }),
+  );
+  // One conversation per sender: every message reuses the first one's id (the server cannot tell secrets apart).
+  for (const list of inputs) for (const m of list) m.conversationId = list[0]!.conversationId;
+  return {
+    async subscribe(i, onMessage) {
+      const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: header(i) }, retryAttempts: 0, lazy: false });
+      client.subscribe<{ notifications: { kind: string; messageId: string | null } }>(
+        { query: 'subscription { notifications { kind messageId } }' },
+        { next: (r) => r.data?.notifications.kind === 'MESSAGE_RECEIVED' && onMessage(r.data.notifications.messageId!), error: (e) => console.error('subscription', e), complete: () => undefined },
+      );
+      return client;
+    },
+    idOf: (i, k) => inputs[i]![k]!.messageId,
+    async send(i, k) {
+      await gql(url, 'mutation($input: SendMessageInput!) { sendMessage(input: $input) { messageId } }', { input: inputs[i]![k]! }, { authorization: header(i) });
+    },
+  };
+}
+
+function bareDriver(url: string): Driver {
+  const body = bytesToBase64(randomBytes(1100));
+  return {
+    async subscribe(i, onMessage) {
+      const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
+      client.subscribe<{ notifications: { id: string } }>(
+        { query: 'subscription($u: String!) { notifications(user: $u) { id } }', variables: { u: username(i) } },
+        { next: (r) => r.data && onMessage(r.data.notifications.id), error: (e) => console.error('subscription', e), complete: () => undefined },
+      );
+      return client;
+    },
+    idOf: (i, k) => `${i}:${k}`,
+    async send(i, k) {
+      await gql(url, 'mutation($id: String!, $to: [String!]!, $body: String!) { send(id: $id, to: $to, body: $body) }', { id: `${i}:${k}`, to: group(i).filter((u) => u !== username(i)), body });
+    },
+  };
+}
+
+/** The baseline server: a Yoga mutation that publishes to graphql-ws subscribers, nothing else. */
+async function serveBare(): Promise<void> {
+  const pubsub = createPubSub<Record<string, [{ id: string }]>>();
+  const yoga = createYoga({
+    logging: false,
+    schema: createSchema({
+      typeDefs: `type Query { ok: Boolean } type Notification { id: String! }
+        type Mutation { send(id: String!, to: [String!]!, body: String!): Boolean }
+        type Subscription { notifications(user: String!): Notification! }`,
+      resolvers: {
+        Mutation: {
+          send: (_: unknown, args: { id: string; to: string[] }) => {
+            for (const u of args.to) pubsub.publish(u, { id: args.id });
+            return true;
+          },
+        },
+        Subscription: { notifications: { subscribe: (_: unknown, args: { user: string }) => pubsub.subscribe(args.user), resolve: (p: { id: string }) => p } },
+      },
+    }),
+  });
+  const server = createServer(yoga);
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  useServer(
+    {
+      execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
+      subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
+        const args = { schema, operationName: params.operationName, document: parse(params.query), variableValues: params.variables, contextValue: await contextFactory(), rootValue: { execute, subscribe } };
+        const errors = validate(args.schema, args.document);
+        return errors.length ? errors : args;
+      },
+    },
+    wss,
+  );
+  server.listen(0, '127.0.0.1', () => console.log(`listening on http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`));
+}
+
+async function runPeerlock(store: 'sqlite' | 'postgres'): Promise<Outcome> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'peerlock-msg-bench-'));
+  const relaxed = '1000000';
+  const schema = `bench_${Date.now().toString(36)}`;
+  const env: Record<string, string> = {
+    PEERLOCK_MODE: 'dev',
+    PEERLOCK_HOST: '127.0.0.1',
+    PEERLOCK_PORT: '0',
+    PEERLOCK_DATA_DIR: dataDir,
+    PEERLOCK_TOKEN_BATCH_SIZE: '256',
+    PEERLOCK_RATE_LIMIT_SIGNUP_PER_ADDRESS: relaxed,
+    PEERLOCK_RATE_LIMIT_SIGNUP_PER_USERNAME: relaxed,
+    PEERLOCK_RATE_LIMIT_CHALLENGE_PER_ADDRESS: relaxed,
+    PEERLOCK_RATE_LIMIT_CHALLENGE_PER_USERNAME: relaxed,
+    ...(store === 'postgres' ? { PEERLOCK_STORE: 'postgres', PEERLOCK_DATABASE_URL: process.env.DATABASE_URL!, PEERLOCK_DATABASE_SCHEMA: schema } : {}),
+  };
+  const { url, child } = await startChild([join(self, '../../src/main.ts')], env);
+  try {
+    return await drive(`Peerlock, ${store === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`, await peerlockDriver(url), child.pid!);
+  } finally {
+    await stopChild(child);
+    rmSync(dataDir, { recursive: true, force: true });
+    if (store === 'postgres') {
+      const pg = (await import('pg')).default;
+      const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await c.end();
+    }
+  }
+}
+
+async function runBare(): Promise<Outcome> {
+  const { url, child } = await startChild([self, '--bare-server'], {});
+  try {
+    return await drive('bare Yoga + graphql-ws publish', bareDriver(url), child.pid!);
+  } finally {
+    await stopChild(child);
+  }
+}
+
+async function main(): Promise<void> {
+  const bare = await runBare();
+  const results = [await runPeerlock('sqlite')];
+  if (process.env.DATABASE_URL) results.push(await runPeerlock('postgres'));
+  const rate = (o: Outcome) => o.delivered / 2 / o.deliverSeconds;
+  console.log(`\n### Messaging: ${CLIENTS} subscribed clients × ${MESSAGES} messages (1 KiB plaintext) to 2 contacts each, Node ${process.version}\n`);
+  console.log('| server | accepted msg/s | delivered msg/s | notifications delivered / expected | send→notification p50 / p99 | server peak RSS | delivered vs bare |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const o of [bare, ...results]) {
+    console.log(
+      `| ${o.name} | ${Math.round(o.sent / o.sendSeconds)} | ${Math.round(rate(o))} | ${o.delivered} / ${o.expected} | ${o.p50.toFixed(1)} / ${o.p99.toFixed(1)} ms | ${Math.round(o.rssMiB)} MiB | ${(rate(o) / rate(bare)).toFixed(2)}× |`,
+    );
+  }
+  agent.destroy();
+}
+
+if (process.argv.includes('--bare-server')) await serveBare();
+else await main();
