@@ -19,7 +19,7 @@ import { PostgresReadModelStore, ProjectionRunner, SqliteReadModelStore, userDir
 import { KurrentDbEventStore, PostgresEventStore, SqliteEventStore, type EventStore } from '../src/eventstore/index.js';
 import { kurrentDbBaseline, postgresBaseline, sqliteBaseline, type BareBaseline } from './bare-baselines.js';
 import { benchEvent, mixedLogAppend } from './bench-events.js';
-import { concurrentLoops, formatMs, formatRate, timed, type Latencies, type Throughput } from './measure.js';
+import { concurrentLoops, formatMs, formatRate, interleaved, percentiles, timed, type Latencies, type Throughput } from './measure.js';
 
 const REPLAY_EVENTS = Number(process.env.BENCH_REPLAY_EVENTS ?? 1_000_000);
 const TARGETS = new Set((process.env.BENCH_TARGETS ?? 'sqlite,postgres,kurrentdb').split(','));
@@ -45,6 +45,8 @@ interface Row {
   readonly bare?: Throughput;
 }
 
+const ROUNDS = 3;
+
 async function appendScenarios(target: Target, store: EventStore, bare: BareBaseline): Promise<Row[]> {
   const rows: Row[] = [];
   for (const [label, size, perWriterTotal] of [
@@ -52,18 +54,27 @@ async function appendScenarios(target: Target, store: EventStore, bare: BareBase
     ['appends of 100 events', 100, target.batches],
   ] as const) {
     for (const writers of [1, 8]) {
-      const perWriter = Math.max(1, Math.round(perWriterTotal / writers));
+      const perWriter = Math.max(1, Math.round(perWriterTotal / writers / ROUNDS));
       const tag = randomBytes(4).toString('hex');
       const revisions = new Map<number, bigint | 'noStream'>();
-      // Built before the clock starts: the benchmark measures the store, not the event factory.
-      const prepared = Array.from({ length: writers }, () => Array.from({ length: perWriter }, (_, index) => Array.from({ length: size }, (_, i) => benchEvent(index * size + i))));
-      // Writers behave like deciders: each append states the revision it was decided on.
-      const adapter = await concurrentLoops(writers, perWriter, size, async (writer, index) => {
-        const result = await store.append(`bench-${tag}-${writer}`, prepared[writer]![index]!, { expectedRevision: revisions.get(writer) ?? 'noStream' });
-        revisions.set(writer, result.nextExpectedRevision);
-      });
-      const ceiling = await concurrentLoops(writers, perWriter, size, (writer, index) => (size === 1 ? bare.single(writer, index) : bare.batch(writer, index, size)));
-      rows.push({ label: `${label}, ${writers} writer${writers > 1 ? 's' : ''}`, adapter, bare: ceiling });
+      const latencies: Float64Array[] = [];
+      const { a: adapter, b: ceiling } = await interleaved(
+        ROUNDS,
+        async () => {
+          // Built before the clock starts: the benchmark measures the store, not the event factory.
+          const prepared = Array.from({ length: writers }, () => Array.from({ length: perWriter }, (_, index) => Array.from({ length: size }, (_, i) => benchEvent(index * size + i))));
+          // Writers behave like deciders: each append states the revision it was decided on.
+          const result = await concurrentLoops(writers, perWriter, size, async (writer, index) => {
+            const appended = await store.append(`bench-${tag}-${writer}`, prepared[writer]![index]!, { expectedRevision: revisions.get(writer) ?? 'noStream' });
+            revisions.set(writer, appended.nextExpectedRevision);
+          });
+          latencies.push(result.samples);
+          return result;
+        },
+        () => concurrentLoops(writers, perWriter, size, (writer, index) => (size === 1 ? bare.single(writer, index) : bare.batch(writer, index, size))),
+      );
+      const latency = percentiles(Float64Array.from(latencies.flatMap((samples) => [...samples])));
+      rows.push({ label: `${label}, ${writers} writer${writers > 1 ? 's' : ''}`, adapter: { ...adapter, latency }, bare: ceiling });
       log(`${target.name}: ${rows[rows.length - 1]!.label}: ${formatRate(adapter.perSecond)} events/s (bare ${formatRate(ceiling.perSecond)})`);
     }
   }
@@ -115,8 +126,7 @@ async function runTarget(target: Target): Promise<{ section: string; rows: Row[]
     log(`${target.name}: loaded ${formatRate(fill.events)} events at ${formatRate(fill.perSecond)} events/s`);
     const head = await store.headPosition();
     const total = (await countEvents(store, head)) ?? fill.events;
-    const replayed = await replay(store, head);
-    const bareRead = await bareReplay(bare, total);
+    const { a: replayed, b: bareRead } = await interleaved(ROUNDS, () => replay(store, head), () => bareReplay(bare, total));
     rows.push({ label: `catch-up replay of the whole log, ${formatRate(total)} events (subscription, batches of 1000)`, adapter: { ...replayed, events: total, perSecond: total / replayed.seconds }, bare: bareRead });
     log(`${target.name}: replay ${formatRate(total / replayed.seconds)} events/s (bare read ${formatRate(bareRead.perSecond)})`);
     const readModels = target.readModels();
@@ -283,6 +293,7 @@ async function main(): Promise<void> {
     'the same rows into a table with the same columns and unique indexes, one transaction per append, without validation,',
     'revision checks, idempotency lookups or ordering protocol; for replay, raw `SELECT`s of the same event table in batches of 1000).',
     'Writers use exact expected revisions, as deciders do; each writer appends to its own stream. Events carry ~300 bytes of JSON.',
+    `Each rate is the median of ${ROUNDS} rounds taken in turns with its bare ceiling (adapter, bare, adapter, bare ...); latencies cover all rounds.`,
     `Latency is per append call. The replay log is ${formatRate(REPLAY_EVENTS)} events loaded for it plus the events of the append measurements;`,
     'about a third are account events for the user directory, the rest message events it skips.',
     '',

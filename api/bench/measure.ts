@@ -24,7 +24,7 @@ export async function concurrentLoops(
   perWriter: number,
   eventsPerOperation: number,
   operation: (writer: number, index: number) => Promise<unknown>,
-): Promise<Throughput & { latency: Latencies }> {
+): Promise<Throughput & { latency: Latencies; samples: Float64Array }> {
   const samples = new Float64Array(writers * perWriter);
   let sample = 0;
   const result = await timed(writers * perWriter * eventsPerOperation, () =>
@@ -38,7 +38,21 @@ export async function concurrentLoops(
       }),
     ),
   );
-  return { ...result, latency: percentiles(samples) };
+  return { ...result, latency: percentiles(samples), samples };
+}
+
+/**
+ * Rounds of two contenders taken in turns (A, B, A, B ...), so that a change in
+ * the load of a shared machine hits both alike; each side's median round is kept.
+ */
+export async function interleaved<T extends Throughput>(rounds: number, a: (round: number) => Promise<T>, b: (round: number) => Promise<T>): Promise<{ a: T; b: T; all: { a: T[]; b: T[] } }> {
+  const all = { a: [] as T[], b: [] as T[] };
+  for (let round = 0; round < rounds; round++) {
+    all.a.push(await a(round));
+    all.b.push(await b(round));
+  }
+  const median = (results: T[]) => [...results].sort((x, y) => x.perSecond - y.perSecond)[Math.floor(results.length / 2)]!;
+  return { a: median(all.a), b: median(all.b), all };
 }
 
 export function percentiles(samples: Float64Array): Latencies {
