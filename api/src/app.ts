@@ -3,7 +3,7 @@
  * services, the GraphQL schema and the plugins, and returns start/stop.
  * Nothing listens and nothing is opened until start().
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +15,7 @@ import {
   contactsProjection,
   conversationInboxProjection,
   conversationMessagesProjection,
+  filesProjection,
   userDirectoryProjection,
 } from '@peerlock/projections';
 import type { AppConfig } from './config.js';
@@ -46,6 +47,10 @@ import { ConversationCommands } from './conversations/conversation-commands.js';
 import { ConversationQueries } from './conversations/conversation-queries.js';
 import { PinSets } from './pins/pin-sets.js';
 import { NotificationHub } from './notifications/notification-hub.js';
+import type { BlobStore } from './blobstore/blob-store.js';
+import { openBlobStore } from './blobstore/open-blob-store.js';
+import { FileCommands } from './files/file-commands.js';
+import { handleFileRequest, isFileRequest } from './files/file-http.js';
 
 export interface BuildOptions {
   /** The clock; tests move it to expire challenges and step TOTP. Default Date.now. */
@@ -74,6 +79,8 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
   let url: string | undefined;
   let stopWebSocket: (() => Promise<void>) | undefined;
   let hub: NotificationHub | undefined;
+  let blobs: BlobStore | undefined;
+  let expiryTimer: NodeJS.Timeout | undefined;
 
   const clientAddress = (request: Request, req: IncomingMessage | undefined): string => {
     if (config.trustProxy) {
@@ -96,11 +103,14 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       new ProjectionRunner({ source: stores.events, store: stores.readModels, projection: conversationInboxProjection }),
       new ProjectionRunner({ source: stores.events, store: stores.readModels, projection: conversationMessagesProjection }),
     ] as ProjectionRunner<unknown>[];
+    const filesRunner = new ProjectionRunner({ source: stores.events, store: stores.readModels, projection: filesProjection }) as ProjectionRunner<unknown>;
     runners = [
       new ProjectionRunner({ source: stores.events, store: stores.readModels, projection: userDirectoryProjection }),
       new ProjectionRunner({ source: stores.events, store: stores.readModels, projection: accountProfileProjection }),
       ...messagingRunners,
+      filesRunner,
     ] as ProjectionRunner<unknown>[];
+    blobs = await openBlobStore(config);
     const messagingReads = new ReadYourWrites(messagingRunners);
     const contacts = new ContactCommands(stores.events, stores.readModels, messagingReads);
     hub = new NotificationHub(stores.events, stores.readModels, (position) => messagingReads.upTo(position));
@@ -126,12 +136,21 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       conversationQueries: new ConversationQueries(stores.readModels),
       pinSets: new PinSets(stores.events),
       notifications: hub,
+      blobs,
+      files: new FileCommands(stores.events, stores.readModels, blobs, contacts, new ReadYourWrites([filesRunner]), config.files),
     };
     await catchUp();
     const swept = await sweepErasedDataKeys(stores.readModels, stores.auth);
     if (swept > 0) console.warn(`destroyed ${swept} data key(s) of deleted accounts left by an interrupted deletion`);
+    const orphans = await services.files.sweepOrphans();
+    if (orphans > 0) console.warn(`deleted the blobs of ${orphans} file(s) left by an interrupted deletion or upload`);
     for (const r of runners) r.start();
     await hub.start();
+    const files = services.files;
+    // Every node sweeps; the decider makes a second expiry of the same upload a no-op.
+    const sweepEvery = Math.min(60_000, (config.files.uploadTimeoutSeconds * 1000) / 4);
+    expiryTimer = setInterval(() => void files.expireDue(now()).catch((err) => console.error('upload expiry sweep failed', err)), sweepEvery);
+    expiryTimer.unref();
 
     const production = config.mode === 'production';
     const svc = services;
@@ -160,7 +179,12 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       ],
     });
 
-    server = config.tls ? createHttpsServer({ cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) }, yoga) : createHttpServer(yoga);
+    const fileHttp = { files: svc.files, tokens: svc.tokens, now, corsOrigins: config.corsOrigins };
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
+      if (isFileRequest(req)) void handleFileRequest(req, res, fileHttp);
+      else void yoga(req, res);
+    };
+    server = config.tls ? createHttpsServer({ cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) }, handler) : createHttpServer(handler);
     // Slow-loris bounds: a client must send its headers and body promptly.
     server.headersTimeout = 10_000;
     server.requestTimeout = 30_000;
@@ -186,12 +210,16 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
         s.closeAllConnections();
       });
     }
+    clearInterval(expiryTimer);
+    expiryTimer = undefined;
     await hub?.stop();
     hub = undefined;
     for (const r of runners) await r.stop();
     runners = [];
     await stores?.close();
     stores = undefined;
+    await blobs?.close();
+    blobs = undefined;
   }
 
   return {

@@ -27,6 +27,16 @@ export interface LimitsConfig {
   maxBodyBytes: number;
 }
 
+export interface FilesConfig {
+  /** Ciphertext bytes a user may store, uploads in progress included. */
+  quotaBytes: number;
+  /** An upload not finalized this long after it started is dropped. */
+  uploadTimeoutSeconds: number;
+  blobStore: 'local' | 'azure';
+  azureConnectionString: string | null;
+  azureContainer: string;
+}
+
 export interface AppConfig {
   mode: Mode;
   host: string;
@@ -50,6 +60,7 @@ export interface AppConfig {
   /** base64 32-byte secrets; null: generated into the data directory on first start. */
   signingSeed: string | null;
   macKey: string | null;
+  files: FilesConfig;
 }
 
 export class ConfigError extends Error {
@@ -161,6 +172,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins,
     signingSeed: secret('PEERLOCK_SIGNING_KEY'),
     macKey: secret('PEERLOCK_MAC_KEY'),
+    files: filesConfig(str, int, oneOf, problems),
   };
 
   // A misspelt variable would silently fall back to a default: refuse it instead.
@@ -169,6 +181,26 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function filesConfig(
+  str: (name: string) => string | undefined,
+  int: (name: string, fallback: number, min: number, max: number) => number,
+  oneOf: <T extends string>(name: string, values: readonly T[], fallback: T) => T,
+  problems: string[],
+): FilesConfig {
+  const blobStore = oneOf<'local' | 'azure'>('PEERLOCK_BLOB_STORE', ['local', 'azure'], 'local');
+  const azureConnectionString = str('PEERLOCK_AZURE_STORAGE_CONNECTION_STRING') ?? null;
+  if (blobStore === 'azure' && !azureConnectionString) problems.push('PEERLOCK_AZURE_STORAGE_CONNECTION_STRING: required when PEERLOCK_BLOB_STORE=azure');
+  const azureContainer = str('PEERLOCK_AZURE_CONTAINER') ?? 'peerlock-files';
+  if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(azureContainer)) problems.push('PEERLOCK_AZURE_CONTAINER: expected an Azure container name');
+  return {
+    quotaBytes: int('PEERLOCK_FILE_QUOTA_BYTES', 1024 ** 3, 0, Number.MAX_SAFE_INTEGER),
+    uploadTimeoutSeconds: int('PEERLOCK_UPLOAD_TIMEOUT_SECONDS', 24 * 3600, 10, 30 * 24 * 3600),
+    blobStore,
+    azureConnectionString,
+    azureContainer,
+  };
 }
 
 /** Read by other parts of the toolchain, not by the server. */
@@ -182,6 +214,7 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     kurrentdbUrl: config.kurrentdbUrl ? '(set)' : null,
     signingSeed: config.signingSeed ? '(set)' : '(data directory)',
     macKey: config.macKey ? '(set)' : '(data directory)',
+    files: { ...config.files, azureConnectionString: config.files.azureConnectionString ? '(set)' : null },
   };
 }
 

@@ -90,6 +90,9 @@ export class PeerlockError extends Error {
   }
 }
 
+/** For the HTTP endpoints outside GraphQL (files): the same status a code gets in a GraphQL response. */
+export const httpStatusOf = (code: ErrorCode): number => HTTP_STATUS[code];
+
 export const badInput = (field: string): PeerlockError => new PeerlockError('BAD_INPUT', { field });
 
 export function isErrorCode(value: unknown): value is ErrorCode {

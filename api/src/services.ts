@@ -19,6 +19,8 @@ import type { ConversationCommands } from './conversations/conversation-commands
 import type { ConversationQueries } from './conversations/conversation-queries.js';
 import type { PinSets } from './pins/pin-sets.js';
 import type { NotificationHub } from './notifications/notification-hub.js';
+import type { FileCommands } from './files/file-commands.js';
+import type { BlobStore } from './blobstore/blob-store.js';
 
 export interface Services {
   readonly config: AppConfig;
@@ -39,6 +41,8 @@ export interface Services {
   readonly conversationQueries: ConversationQueries;
   readonly pinSets: PinSets;
   readonly notifications: NotificationHub;
+  readonly blobs: BlobStore;
+  readonly files: FileCommands;
 }
 
 /** Who is asking, as established by the plugins before any resolver runs. */

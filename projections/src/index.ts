@@ -10,3 +10,4 @@ export * from './account-profiles/account-profile-projection.js';
 export * from './messaging/contacts-projection.js';
 export * from './messaging/conversation-inbox-projection.js';
 export * from './messaging/conversation-messages-projection.js';
+export * from './files/files-projection.js';

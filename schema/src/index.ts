@@ -10,3 +10,4 @@ export * from './events/second-factor-events.js';
 export * from './messaging/contact-events.js';
 export * from './messaging/conversation-events.js';
 export * from './messaging/pin-set-events.js';
+export * from './events/file-events.js';

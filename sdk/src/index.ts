@@ -19,3 +19,4 @@ export * from './messages/message-plaintext.js';
 export * from './messages/message-envelope.js';
 export * from './messages/compose-message.js';
 export * from './messages/conversation-ledger.js';
+export * from './files/index.js';

@@ -22,6 +22,7 @@ import './types/message.js';
 import './types/conversation.js';
 import './types/pin-set.js';
 import './types/notification.js';
+import './types/file.js';
 
 let schema: GraphQLSchema | undefined;
 

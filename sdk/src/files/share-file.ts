@@ -1,0 +1,29 @@
+/**
+ * Sharing re-wraps the header only (DESIGN §5): the chunks stay where they
+ * are, encrypted under the same file key; the recipients get a new header
+ * that opens for them. The returned header is what the message carries in
+ * its plaintext `files` list (composeMessage), so recipients can check it
+ * against what the server later serves them.
+ */
+import { rewrapHeader, type FileInfo } from '../minilock/index.js';
+import { bytesToBase64 } from '../crypto/bytes.js';
+import type { FileReference } from '../messages/message-plaintext.js';
+import { graphql, type FileEndpoint } from './file-api.js';
+
+const SHARE = `mutation($fileId: String!, $recipients: [String!]!, $header: String!) { shareFile(fileId: $fileId, recipients: $recipients, header: $header) { id } }`;
+
+export interface ShareOptions {
+  readonly fileId: string;
+  /** The header you hold (you are a recipient), or the fileInfo kept from the upload. */
+  readonly source: Uint8Array | FileInfo;
+  readonly secretKey: Uint8Array;
+  /** Usernames and the pinned miniLock IDs to encrypt for. */
+  readonly recipients: readonly { readonly username: string; readonly miniLockId: string }[];
+}
+
+export async function shareFile(endpoint: FileEndpoint, options: ShareOptions): Promise<FileReference & { headerBytes: Uint8Array }> {
+  const headerBytes = rewrapHeader(options.source, options.secretKey, options.recipients.map((r) => r.miniLockId));
+  const header = bytesToBase64(headerBytes);
+  await graphql(endpoint, SHARE, { fileId: options.fileId, recipients: options.recipients.map((r) => r.username), header });
+  return { fileId: options.fileId, header, headerBytes };
+}
