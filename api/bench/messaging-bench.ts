@@ -12,7 +12,7 @@
  * clients in the same run.
  *
  *   npm run bench -w @peerlock/api      (SQLite; PostgreSQL too when DATABASE_URL is set)
- *   BENCH_CLIENTS=200 BENCH_MESSAGES=25  (per client)
+ *   BENCH_CLIENTS=200 BENCH_MESSAGES=20  (per client); BENCH_PROFILE=1 writes server CPU profiles to /tmp/prof
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, createServer, request } from 'node:http';
@@ -42,8 +42,10 @@ import {
 } from '@peerlock/sdk';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 200);
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 25);
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20);
 const BODY = 'x'.repeat(1024);
+// With fewer, i+1 and i+2 wrap around onto requests already made the other way.
+if (!Number.isInteger(CLIENTS) || CLIENTS < 5) throw new RangeError('BENCH_CLIENTS: at least 5');
 const self = fileURLToPath(import.meta.url);
 
 const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
