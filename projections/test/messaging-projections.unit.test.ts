@@ -7,9 +7,9 @@ const mid = (n: number) => `${String(n).padStart(22, 'm')}==`;
 const SHA = `${'s'.repeat(43)}=`;
 const at = (i: number) => new Date(SPEC_EPOCH + i * 1000).toISOString();
 const posted = (sender: string, n: number, index: number) =>
-  ({ type: 'MessagePosted', data: { conversationId: CID, messageId: mid(n), index, sender, participants: ['alice', 'bob'], ciphertextBytes: 10, ciphertextSha256: SHA } }) as const;
+  ({ type: 'MessagePosted' as const, data: { conversationId: CID, messageId: mid(n), index, sender, participants: ['alice', 'bob'], ciphertextBytes: 10, ciphertextSha256: SHA } });
 const receipt = (reader: string, n: number, index: number, sender = 'alice') =>
-  ({ type: 'ReceiptPosted', data: { conversationId: CID, messageId: mid(n), messageIndex: index, messageSender: sender, reader, receipt: 'AAAA' } }) as const;
+  ({ type: 'ReceiptPosted' as const, data: { conversationId: CID, messageId: mid(n), messageIndex: index, messageSender: sender, reader, receipt: 'AAAA' } });
 
 describe('contacts projection', () => {
   it('keeps both sides of requests, contacts and blocks', () => {
