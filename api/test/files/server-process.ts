@@ -23,7 +23,8 @@ export interface ServerProcess {
 
 export function startServerProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...nodeArgs, '--conditions=source', '--import', 'tsx', mainScript], {
-    env: { ...process.env, ...RELAXED_ENV, ...env },
+    // The test runner's own PEERLOCK_* switches (PEERLOCK_SKIP_LARGE_TESTS) are not server configuration.
+    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PEERLOCK_'))), ...RELAXED_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | string | null>((r) => child.once('exit', (code, signal) => r(code ?? signal)));
