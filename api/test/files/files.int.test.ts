@@ -200,7 +200,7 @@ describe.each(BACKENDS)('files (%s)', (backend) => {
     expect(await rawFile(carol, 'PUT', `${path}/0`, randomBytes(MiB + 21))).toMatchObject({ status: 400, code: 'BAD_INPUT', field: 'chunk' });
     expect(await rawFile(carol, 'PUT', `/files/${'A'.repeat(22)}/chunks/0`, randomBytes(10))).toMatchObject({ status: 404, code: 'NOT_FOUND' });
     expect(await rawFile(carol, 'PUT', `${path}/0`, randomBytes(10), { authorization: 'Peerlock carol AAAA' })).toMatchObject({ status: 401, code: 'TOKEN_INVALID' });
-    const anonymous = await fetch(new URL(`${path}/0`, server.url), { method: 'PUT', body: randomBytes(10) });
+    const anonymous = await fetch(new URL(`${path}/0`, server.url), { method: 'PUT', body: randomBytes(10) as Uint8Array<ArrayBuffer> });
     expect(anonymous.status).toBe(401);
 
     // Declared 9 MiB: eight full chunks and one more may not exceed it.

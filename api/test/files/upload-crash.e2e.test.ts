@@ -88,7 +88,7 @@ describe('upload across a server crash (real process, SIGKILL)', () => {
       })
     ).startFileUpload;
     for (const i of [0, 1]) {
-      const res = await fetch(new URL(`${started.chunkPath}/${i}`, server!.url), { method: 'PUT', headers: { authorization: bob.takeHeader() }, body: randomBytes(sizes[i]!) });
+      const res = await fetch(new URL(`${started.chunkPath}/${i}`, server!.url), { method: 'PUT', headers: { authorization: bob.takeHeader() }, body: randomBytes(sizes[i]!) as Uint8Array<ArrayBuffer> });
       expect(res.status).toBe(204);
     }
     // Chunk 2: half its body sent, then the server dies.
