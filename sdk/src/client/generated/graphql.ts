@@ -1,0 +1,932 @@
+/* eslint-disable */
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+};
+
+/** Your own account, with the personal data only you can see. */
+export type Account = {
+  __typename?: 'Account';
+  authPublicKey: Scalars['String']['output'];
+  displayName?: Maybe<Scalars['String']['output']>;
+  email?: Maybe<Scalars['String']['output']>;
+  miniLockId: Scalars['String']['output'];
+  notifications: NotificationPreferences;
+  twoFactorEnabled: Scalars['Boolean']['output'];
+  username: Scalars['String']['output'];
+};
+
+/** Your contacts and pending requests. Messages go only to contacts. */
+export type ContactList = {
+  __typename?: 'ContactList';
+  blocked: Array<Scalars['String']['output']>;
+  contacts: Array<Scalars['String']['output']>;
+  /** Requests waiting for your answer. */
+  incoming: Array<Scalars['String']['output']>;
+  /** Your requests not yet answered. */
+  outgoing: Array<Scalars['String']['output']>;
+};
+
+/** A conversation as you see it: the server knows who takes part and when, never what is said. */
+export type Conversation = {
+  __typename?: 'Conversation';
+  id: Scalars['String']['output'];
+  lastMessageAt: Scalars['String']['output'];
+  messageCount: Scalars['Int']['output'];
+  /** Oldest first. */
+  messages: MessageConnection;
+  participants: Array<Scalars['String']['output']>;
+  /** Messages from others after the last one you sent a receipt for (or replied after). */
+  unreadCount: Scalars['Int']['output'];
+};
+
+
+/** A conversation as you see it: the server knows who takes part and when, never what is said. */
+export type ConversationMessagesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ConversationConnection = {
+  __typename?: 'ConversationConnection';
+  edges: Array<ConversationEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ConversationEdge = {
+  __typename?: 'ConversationEdge';
+  cursor: Scalars['String']['output'];
+  node: Conversation;
+};
+
+/** A file in encrypted cloud storage: what the server knows of it. Name and content are inside the miniLock chunks. */
+export type File = {
+  __typename?: 'File';
+  chunkCount: Scalars['Int']['output'];
+  /** Size of the chunk stream (a Float: files may pass 2^31 bytes). */
+  ciphertextBytes: Scalars['Float']['output'];
+  /** GET it with a token: your header followed by the chunks, a complete .minilock file. */
+  downloadPath: Scalars['String']['output'];
+  id: Scalars['String']['output'];
+  owner: Scalars['String']['output'];
+  /** Every chunk and the header are stored; false while uploading. */
+  ready: Scalars['Boolean']['output'];
+  /** Holders other than the owner; only the owner sees the list. */
+  sharedWith: Array<Scalars['String']['output']>;
+  uploadedAt?: Maybe<Scalars['String']['output']>;
+};
+
+export type FileConnection = {
+  __typename?: 'FileConnection';
+  edges: Array<FileEdge>;
+  pageInfo: PageInfo;
+};
+
+export type FileEdge = {
+  __typename?: 'FileEdge';
+  cursor: Scalars['String']['output'];
+  node: File;
+};
+
+/** Ciphertext bytes of your files and open uploads, against your limit. */
+export type FileQuota = {
+  __typename?: 'FileQuota';
+  limitBytes: Scalars['Float']['output'];
+  usedBytes: Scalars['Float']['output'];
+};
+
+export type FileRemoval = {
+  __typename?: 'FileRemoval';
+  /** Nobody holds it any more: its blobs are gone and the owner's quota released. */
+  deleted: Scalars['Boolean']['output'];
+};
+
+/** An open upload: PUT each chunk to chunkPath/<index>, then finalizeFileUpload before expiresAt. */
+export type FileUpload = {
+  __typename?: 'FileUpload';
+  chunkCount: Scalars['Int']['output'];
+  chunkPath: Scalars['String']['output'];
+  ciphertextBytes: Scalars['Float']['output'];
+  expiresAt: Scalars['String']['output'];
+  fileId: Scalars['String']['output'];
+  maxChunkBytes: Scalars['Int']['output'];
+};
+
+/** Proof-of-possession challenge for signup and key rotation: open both boxes ("AC" ‖ 30 bytes each) and send the plaintexts back with sealedState within 60 s. */
+export type KeyChallenge = {
+  __typename?: 'KeyChallenge';
+  /** Boxed to the auth key. */
+  authChallenge: SealedBox;
+  /** ISO-8601 */
+  expiresAt: Scalars['String']['output'];
+  /** Boxed to the identity (miniLock) key. */
+  identityChallenge: SealedBox;
+  sealedState: Scalars['String']['output'];
+  serverKey: SignedServerKey;
+};
+
+export type KeyHistoryEntry = {
+  __typename?: 'KeyHistoryEntry';
+  authPublicKey: Scalars['String']['output'];
+  miniLockId: Scalars['String']['output'];
+  validFrom: Scalars['String']['output'];
+  validUntil?: Maybe<Scalars['String']['output']>;
+};
+
+export type KeyRotationChallengeInput = {
+  /** The new auth key, base64. */
+  authPublicKey: Scalars['String']['input'];
+  /** The new identity key. */
+  miniLockId: Scalars['String']['input'];
+  username: Scalars['String']['input'];
+};
+
+export type KeyRotationResult = {
+  __typename?: 'KeyRotationResult';
+  miniLockId: Scalars['String']['output'];
+  /** A new recovery code when the old one was just used; shown once. */
+  recoveryCode?: Maybe<Scalars['String']['output']>;
+  username: Scalars['String']['output'];
+};
+
+/** A message envelope: routing data in clear, the content a miniLock file only participants can open. */
+export type Message = {
+  __typename?: 'Message';
+  /** base64 miniLock file. */
+  ciphertext: Scalars['String']['output'];
+  ciphertextBytes: Scalars['Int']['output'];
+  conversationId: Scalars['String']['output'];
+  /** Position in the conversation, from 0, in server order. */
+  index: Scalars['Int']['output'];
+  messageId: Scalars['String']['output'];
+  participants: Array<Scalars['String']['output']>;
+  /** Global log position. */
+  position: Scalars['String']['output'];
+  /** Receipts from the other participants, by reader. */
+  receipts: Array<ReadReceipt>;
+  /** When the server accepted it (ISO-8601); the SDK bounds the sender clock against it. */
+  receivedAt: Scalars['String']['output'];
+  sender: Scalars['String']['output'];
+};
+
+export type MessageConnection = {
+  __typename?: 'MessageConnection';
+  edges: Array<MessageEdge>;
+  pageInfo: PageInfo;
+};
+
+export type MessageEdge = {
+  __typename?: 'MessageEdge';
+  cursor: Scalars['String']['output'];
+  node: Message;
+};
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Accept an incoming request. Requires a token; returns your contact list. */
+  acceptContact: ContactList;
+  /** Login. With two-factor on, totpCode (a current TOTP code or a backup code) is required. */
+  authChallenge: TokenBatch;
+  /** Block a user: ends any contact or request, and they cannot ask again. Requires a token; returns your contact list. */
+  blockContact: ContactList;
+  /** Withdraw your own request. Requires a token; returns your contact list. */
+  cancelContactRequest: ContactList;
+  /** Requires a token. */
+  confirmTwoFactor: TwoFactorConfirmation;
+  /** Decline an incoming request. Requires a token; returns your contact list. */
+  declineContact: ContactList;
+  /** Requires a token, and a fresh code when two-factor is on. The username is retired forever; name and email are erased. */
+  deleteAccount: Scalars['Boolean']['output'];
+  /** Requires a token; owner only. Deletes the file for everyone (also cancels an open upload). */
+  destroyFile: FileRemoval;
+  /** Requires a token and a fresh code. */
+  disableTwoFactor: Scalars['Boolean']['output'];
+  /** Requires a token. Stores your header (base64 miniLock header) once every chunk is there with the declared sizes. */
+  finalizeFileUpload: File;
+  keyRotationChallenge: KeyChallenge;
+  /** Requires a token. Idempotent per (message, reader): the first receipt stands. */
+  postReadReceipt: ReadReceipt;
+  /** End a contact: no more messages between you. Requires a token; returns your contact list. */
+  removeContact: ContactList;
+  /** Requires a token. Removes it from your view; newer messages bring it back. */
+  removeConversation: RemoveConversationResult;
+  /** Requires a token. Drops your own access. */
+  removeFile: FileRemoval;
+  /** Ask a user (by username) to become a contact; if they already asked you, you are contacts. Requires a token; returns your contact list. */
+  requestContact: ContactList;
+  rotateKeys: KeyRotationResult;
+  /** Requires a token. Only to contacts (the first message); only by participants (replies). */
+  sendMessage: Message;
+  /** Requires a token. */
+  setupTwoFactor: TwoFactorSetup;
+  /** Requires a token. Gives contacts access with a header re-wrapped for them (no chunk is copied); attach the same header to a message. */
+  shareFile: File;
+  signup: SignupResult;
+  signupChallenge: KeyChallenge;
+  /** Requires a token. Reserves ciphertextBytes of your quota (QUOTA_EXCEEDED otherwise) until the upload is finalized or expires. */
+  startFileUpload: FileUpload;
+  /** Requires a token. Compare-and-set: CONFLICT unless expectedVersion is the stored version (0 for the first). */
+  storePinSet: PinSet;
+  /** Lift your block. Requires a token; returns your contact list. */
+  unblockContact: ContactList;
+  /** Requires a token. */
+  updateProfile: Account;
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationAcceptContactArgs = {
+  username: Scalars['String']['input'];
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationAuthChallengeArgs = {
+  totpCode?: InputMaybe<Scalars['String']['input']>;
+  username: Scalars['String']['input'];
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationBlockContactArgs = {
+  username: Scalars['String']['input'];
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationCancelContactRequestArgs = {
+  username: Scalars['String']['input'];
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationConfirmTwoFactorArgs = {
+  code: Scalars['String']['input'];
+  sealedSetup: Scalars['String']['input'];
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationDeclineContactArgs = {
+  username: Scalars['String']['input'];
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationDeleteAccountArgs = {
+  totpCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationDestroyFileArgs = {
+  fileId: Scalars['String']['input'];
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationDisableTwoFactorArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationFinalizeFileUploadArgs = {
+  fileId: Scalars['String']['input'];
+  header: Scalars['String']['input'];
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationKeyRotationChallengeArgs = {
+  input: KeyRotationChallengeInput;
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationPostReadReceiptArgs = {
+  input: PostReadReceiptInput;
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationRemoveContactArgs = {
+  username: Scalars['String']['input'];
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationRemoveConversationArgs = {
+  id: Scalars['String']['input'];
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationRemoveFileArgs = {
+  fileId: Scalars['String']['input'];
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationRequestContactArgs = {
+  username: Scalars['String']['input'];
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationRotateKeysArgs = {
+  input: RotateKeysInput;
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationSendMessageArgs = {
+  input: SendMessageInput;
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationShareFileArgs = {
+  fileId: Scalars['String']['input'];
+  header: Scalars['String']['input'];
+  recipients: Array<Scalars['String']['input']>;
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationSignupArgs = {
+  input: SignupInput;
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationSignupChallengeArgs = {
+  input: SignupChallengeInput;
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationStartFileUploadArgs = {
+  chunkCount: Scalars['Int']['input'];
+  ciphertextBytes: Scalars['Float']['input'];
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationStorePinSetArgs = {
+  blob: Scalars['String']['input'];
+  expectedVersion: Scalars['Int']['input'];
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationUnblockContactArgs = {
+  username: Scalars['String']['input'];
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationUpdateProfileArgs = {
+  input: ProfileInput;
+};
+
+/** Ids and kinds only, never content: fetch the message or receipt with a token. */
+export type Notification = {
+  __typename?: 'Notification';
+  conversationId?: Maybe<Scalars['String']['output']>;
+  from: Scalars['String']['output'];
+  kind: NotificationKind;
+  messageId?: Maybe<Scalars['String']['output']>;
+  occurredAt: Scalars['String']['output'];
+  /** Global log position; resubscribe with after = the last one seen. */
+  position: Scalars['String']['output'];
+};
+
+export type NotificationKind =
+  | 'CONTACT_ACCEPTED'
+  | 'CONTACT_KEY_CHANGED'
+  | 'CONTACT_REMOVED'
+  | 'CONTACT_REQUEST'
+  | 'MESSAGE_RECEIVED'
+  | 'RECEIPT_RECEIVED';
+
+export type NotificationPreferences = {
+  __typename?: 'NotificationPreferences';
+  contactRequests: Scalars['Boolean']['output'];
+  fileShares: Scalars['Boolean']['output'];
+  newMessages: Scalars['Boolean']['output'];
+};
+
+export type NotificationPreferencesInput = {
+  contactRequests?: InputMaybe<Scalars['Boolean']['input']>;
+  fileShares?: InputMaybe<Scalars['Boolean']['input']>;
+  newMessages?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Relay-style: pass endCursor as `after` for the next page. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** Your key pins, sealed by the SDK to your own key (DESIGN §6). Version 0 and a null blob: none stored yet. */
+export type PinSet = {
+  __typename?: 'PinSet';
+  /** base64 */
+  blob?: Maybe<Scalars['String']['output']>;
+  version: Scalars['Int']['output'];
+};
+
+export type PostReadReceiptInput = {
+  conversationId: Scalars['String']['input'];
+  messageId: Scalars['String']['input'];
+  /** base64, at most 512 bytes */
+  receipt: Scalars['String']['input'];
+};
+
+/** Omitted fields stay as they are; null clears. */
+export type ProfileInput = {
+  displayName?: InputMaybe<Scalars['String']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  notifications?: InputMaybe<NotificationPreferencesInput>;
+};
+
+/** Reads: the server keys and the user directory. */
+export type Query = {
+  __typename?: 'Query';
+  /** Requires a token. */
+  contacts: ContactList;
+  /** Requires a token. FORBIDDEN unless it is one of yours. */
+  conversation: Conversation;
+  /** Requires a token. Most recent first. */
+  conversations: ConversationConnection;
+  /** Requires a token. */
+  fileQuota: FileQuota;
+  /** Requires a token. Files you hold (yours and those shared with you), newest first. */
+  files: FileConnection;
+  /** Requires a token. */
+  me: Account;
+  /** Requires a token. */
+  pinSet: PinSet;
+  serverKeys: ServerKeys;
+  /** Exact lookup by username (case-insensitive). There is deliberately no listing or search. */
+  user?: Maybe<User>;
+};
+
+
+/** Reads: the server keys and the user directory. */
+export type QueryConversationArgs = {
+  id: Scalars['String']['input'];
+};
+
+
+/** Reads: the server keys and the user directory. */
+export type QueryConversationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Reads: the server keys and the user directory. */
+export type QueryFilesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Reads: the server keys and the user directory. */
+export type QueryUserArgs = {
+  username: Scalars['String']['input'];
+};
+
+/** The reader's box (DESIGN §4), opaque to the server: the sender's SDK verifies it with the reader's pinned key. */
+export type ReadReceipt = {
+  __typename?: 'ReadReceipt';
+  position: Scalars['String']['output'];
+  postedAt: Scalars['String']['output'];
+  reader: Scalars['String']['output'];
+  /** base64: nonce(24) ‖ box */
+  receipt: Scalars['String']['output'];
+};
+
+export type RemoveConversationResult = {
+  __typename?: 'RemoveConversationResult';
+  /** Every participant has removed it: its ciphertext is gone from the server. */
+  purged: Scalars['Boolean']['output'];
+};
+
+/** Prove the old key with a token on this request, or with recoveryCode; totpCode when two-factor is on. */
+export type RotateKeysInput = {
+  authAnswer: Scalars['String']['input'];
+  identityAnswer: Scalars['String']['input'];
+  recoveryCode?: InputMaybe<Scalars['String']['input']>;
+  sealedState: Scalars['String']['input'];
+  totpCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A NaCl box (X25519-XSalsa20-Poly1305) from the signed server key to one of your keys. */
+export type SealedBox = {
+  __typename?: 'SealedBox';
+  /** base64, 48 bytes (16-byte tag ‖ 32-byte plaintext) */
+  ciphertext: Scalars['String']['output'];
+  /** base64, 24 bytes */
+  nonce: Scalars['String']['output'];
+};
+
+export type SendMessageInput = {
+  /** base64 miniLock file, at most 1 MiB. */
+  ciphertext: Scalars['String']['input'];
+  /** The SDK's conversationIdOf(secret). A new id starts a conversation. */
+  conversationId: Scalars['String']['input'];
+  /** base64 of 16 random bytes, the one inside the plaintext. */
+  messageId: Scalars['String']['input'];
+  /** Everyone, you included; fixed by the first message. */
+  participants: Array<Scalars['String']['input']>;
+};
+
+export type ServerKeys = {
+  __typename?: 'ServerKeys';
+  ephemeral: SignedServerKey;
+  /** The long-term Ed25519 public key (base64) that clients pin. */
+  signingPublicKey: Scalars['String']['output'];
+};
+
+/** The daily X25519 key challenges and tokens are boxed from, signed by the long-term Ed25519 key: Ed25519 over "peerlock/server-ephemeral-key/v1" ‖ 0x00 ‖ publicKey ‖ u64be(validFrom) ‖ u64be(validUntil). */
+export type SignedServerKey = {
+  __typename?: 'SignedServerKey';
+  /** base64, 32 bytes */
+  publicKey: Scalars['String']['output'];
+  /** base64, 64 bytes */
+  signature: Scalars['String']['output'];
+  /** Unix seconds, decimal */
+  validFrom: Scalars['String']['output'];
+  /** Unix seconds, decimal */
+  validUntil: Scalars['String']['output'];
+};
+
+export type SignupChallengeInput = {
+  /** base64, 32 bytes */
+  authPublicKey: Scalars['String']['input'];
+  /** At most 64 characters. */
+  displayName?: InputMaybe<Scalars['String']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  miniLockId: Scalars['String']['input'];
+  /** 1–16 of [A-Za-z0-9_]; unique without regard to case. Derive your keys with its lowercase form. */
+  username: Scalars['String']['input'];
+};
+
+export type SignupInput = {
+  /** base64 of the 32 bytes in authChallenge */
+  authAnswer: Scalars['String']['input'];
+  /** base64 of the 32 bytes in identityChallenge */
+  identityAnswer: Scalars['String']['input'];
+  sealedState: Scalars['String']['input'];
+};
+
+export type SignupResult = {
+  __typename?: 'SignupResult';
+  /** Shown once: lets you rotate keys without the old passphrase. Store it offline. */
+  recoveryCode: Scalars['String']['output'];
+  username: Scalars['String']['output'];
+};
+
+/** Live notifications over graphql-ws (one token in connection_init). */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Your own notifications only. With `after`, everything after that position first (what you missed), then live. */
+  notifications: Notification;
+};
+
+
+/** Live notifications over graphql-ws (one token in connection_init). */
+export type SubscriptionNotificationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Single-use tokens ("AT" ‖ 30 bytes), each boxed to your auth key. Send one per request: Authorization: Peerlock <username> <base64 token>. */
+export type TokenBatch = {
+  __typename?: 'TokenBatch';
+  /** ISO-8601 */
+  expiresAt: Scalars['String']['output'];
+  serverKey: SignedServerKey;
+  tokens: Array<SealedBox>;
+};
+
+export type TwoFactorConfirmation = {
+  __typename?: 'TwoFactorConfirmation';
+  /** Ten one-time codes, shown once. */
+  backupCodes: Array<Scalars['String']['output']>;
+};
+
+export type TwoFactorSetup = {
+  __typename?: 'TwoFactorSetup';
+  expiresAt: Scalars['String']['output'];
+  /** Show as a QR code. */
+  otpauthUri: Scalars['String']['output'];
+  /** Send back with the first code to confirmTwoFactor within 5 minutes. */
+  sealedSetup: Scalars['String']['output'];
+  /** base32, for manual entry */
+  secret: Scalars['String']['output'];
+};
+
+/** A directory entry. Deleted accounts stay listed with their keys (old messages still verify) and no personal data. */
+export type User = {
+  __typename?: 'User';
+  /** base64, 32 bytes */
+  authPublicKey: Scalars['String']['output'];
+  deleted: Scalars['Boolean']['output'];
+  displayName?: Maybe<Scalars['String']['output']>;
+  /** Oldest first; the last entry is the current key. */
+  keyHistory: Array<KeyHistoryEntry>;
+  miniLockId: Scalars['String']['output'];
+  username: Scalars['String']['output'];
+};
+
+export type ServerKeysQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ServerKeysQuery = { __typename?: 'Query', serverKeys: { __typename?: 'ServerKeys', signingPublicKey: string, ephemeral: { __typename?: 'SignedServerKey', publicKey: string, validFrom: string, validUntil: string, signature: string } } };
+
+export type SignupChallengeMutationVariables = Exact<{
+  input: SignupChallengeInput;
+}>;
+
+
+export type SignupChallengeMutation = { __typename?: 'Mutation', signupChallenge: { __typename?: 'KeyChallenge', sealedState: string, expiresAt: string, identityChallenge: { __typename?: 'SealedBox', nonce: string, ciphertext: string }, authChallenge: { __typename?: 'SealedBox', nonce: string, ciphertext: string }, serverKey: { __typename?: 'SignedServerKey', publicKey: string, validFrom: string, validUntil: string, signature: string } } };
+
+export type SignupMutationVariables = Exact<{
+  input: SignupInput;
+}>;
+
+
+export type SignupMutation = { __typename?: 'Mutation', signup: { __typename?: 'SignupResult', username: string, recoveryCode: string } };
+
+export type AuthChallengeMutationVariables = Exact<{
+  username: Scalars['String']['input'];
+  totpCode?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type AuthChallengeMutation = { __typename?: 'Mutation', authChallenge: { __typename?: 'TokenBatch', expiresAt: string, tokens: Array<{ __typename?: 'SealedBox', nonce: string, ciphertext: string }>, serverKey: { __typename?: 'SignedServerKey', publicKey: string, validFrom: string, validUntil: string, signature: string } } };
+
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { __typename?: 'Query', me: { __typename?: 'Account', username: string, miniLockId: string, authPublicKey: string, displayName?: string | null, email?: string | null, twoFactorEnabled: boolean, notifications: { __typename?: 'NotificationPreferences', newMessages: boolean, contactRequests: boolean, fileShares: boolean } } };
+
+export type UpdateProfileMutationVariables = Exact<{
+  input: ProfileInput;
+}>;
+
+
+export type UpdateProfileMutation = { __typename?: 'Mutation', updateProfile: { __typename?: 'Account', username: string, displayName?: string | null, email?: string | null } };
+
+export type SetupTwoFactorMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SetupTwoFactorMutation = { __typename?: 'Mutation', setupTwoFactor: { __typename?: 'TwoFactorSetup', otpauthUri: string, secret: string, sealedSetup: string, expiresAt: string } };
+
+export type ConfirmTwoFactorMutationVariables = Exact<{
+  code: Scalars['String']['input'];
+  sealedSetup: Scalars['String']['input'];
+}>;
+
+
+export type ConfirmTwoFactorMutation = { __typename?: 'Mutation', confirmTwoFactor: { __typename?: 'TwoFactorConfirmation', backupCodes: Array<string> } };
+
+export type DisableTwoFactorMutationVariables = Exact<{
+  code: Scalars['String']['input'];
+}>;
+
+
+export type DisableTwoFactorMutation = { __typename?: 'Mutation', disableTwoFactor: boolean };
+
+export type KeyRotationChallengeMutationVariables = Exact<{
+  input: KeyRotationChallengeInput;
+}>;
+
+
+export type KeyRotationChallengeMutation = { __typename?: 'Mutation', keyRotationChallenge: { __typename?: 'KeyChallenge', sealedState: string, expiresAt: string, identityChallenge: { __typename?: 'SealedBox', nonce: string, ciphertext: string }, authChallenge: { __typename?: 'SealedBox', nonce: string, ciphertext: string }, serverKey: { __typename?: 'SignedServerKey', publicKey: string, validFrom: string, validUntil: string, signature: string } } };
+
+export type RotateKeysMutationVariables = Exact<{
+  input: RotateKeysInput;
+}>;
+
+
+export type RotateKeysMutation = { __typename?: 'Mutation', rotateKeys: { __typename?: 'KeyRotationResult', username: string, miniLockId: string, recoveryCode?: string | null } };
+
+export type DeleteAccountMutationVariables = Exact<{
+  totpCode?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DeleteAccountMutation = { __typename?: 'Mutation', deleteAccount: boolean };
+
+export type UserQueryVariables = Exact<{
+  username: Scalars['String']['input'];
+}>;
+
+
+export type UserQuery = { __typename?: 'Query', user?: { __typename?: 'User', username: string, miniLockId: string, deleted: boolean } | null };
+
+export type ContactsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ContactsQuery = { __typename?: 'Query', contacts: { __typename?: 'ContactList', contacts: Array<string>, incoming: Array<string>, outgoing: Array<string>, blocked: Array<string> } };
+
+export type RequestContactMutationVariables = Exact<{
+  username: Scalars['String']['input'];
+}>;
+
+
+export type RequestContactMutation = { __typename?: 'Mutation', requestContact: { __typename?: 'ContactList', contacts: Array<string>, incoming: Array<string>, outgoing: Array<string>, blocked: Array<string> } };
+
+export type AcceptContactMutationVariables = Exact<{
+  username: Scalars['String']['input'];
+}>;
+
+
+export type AcceptContactMutation = { __typename?: 'Mutation', acceptContact: { __typename?: 'ContactList', contacts: Array<string>, incoming: Array<string>, outgoing: Array<string>, blocked: Array<string> } };
+
+export type DeclineContactMutationVariables = Exact<{
+  username: Scalars['String']['input'];
+}>;
+
+
+export type DeclineContactMutation = { __typename?: 'Mutation', declineContact: { __typename?: 'ContactList', contacts: Array<string>, incoming: Array<string>, outgoing: Array<string>, blocked: Array<string> } };
+
+export type CancelContactRequestMutationVariables = Exact<{
+  username: Scalars['String']['input'];
+}>;
+
+
+export type CancelContactRequestMutation = { __typename?: 'Mutation', cancelContactRequest: { __typename?: 'ContactList', contacts: Array<string>, incoming: Array<string>, outgoing: Array<string>, blocked: Array<string> } };
+
+export type RemoveContactMutationVariables = Exact<{
+  username: Scalars['String']['input'];
+}>;
+
+
+export type RemoveContactMutation = { __typename?: 'Mutation', removeContact: { __typename?: 'ContactList', contacts: Array<string>, incoming: Array<string>, outgoing: Array<string>, blocked: Array<string> } };
+
+export type BlockContactMutationVariables = Exact<{
+  username: Scalars['String']['input'];
+}>;
+
+
+export type BlockContactMutation = { __typename?: 'Mutation', blockContact: { __typename?: 'ContactList', contacts: Array<string>, incoming: Array<string>, outgoing: Array<string>, blocked: Array<string> } };
+
+export type UnblockContactMutationVariables = Exact<{
+  username: Scalars['String']['input'];
+}>;
+
+
+export type UnblockContactMutation = { __typename?: 'Mutation', unblockContact: { __typename?: 'ContactList', contacts: Array<string>, incoming: Array<string>, outgoing: Array<string>, blocked: Array<string> } };
+
+export type PinSetQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PinSetQuery = { __typename?: 'Query', pinSet: { __typename?: 'PinSet', version: number, blob?: string | null } };
+
+export type StorePinSetMutationVariables = Exact<{
+  blob: Scalars['String']['input'];
+  expectedVersion: Scalars['Int']['input'];
+}>;
+
+
+export type StorePinSetMutation = { __typename?: 'Mutation', storePinSet: { __typename?: 'PinSet', version: number, blob?: string | null } };
+
+export type FilesQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type FilesQuery = { __typename?: 'Query', files: { __typename?: 'FileConnection', edges: Array<{ __typename?: 'FileEdge', node: { __typename?: 'File', id: string, owner: string, ready: boolean, chunkCount: number, ciphertextBytes: number, sharedWith: Array<string>, uploadedAt?: string | null } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
+
+export type FileQuotaQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type FileQuotaQuery = { __typename?: 'Query', fileQuota: { __typename?: 'FileQuota', usedBytes: number, limitBytes: number } };
+
+export type RemoveFileMutationVariables = Exact<{
+  fileId: Scalars['String']['input'];
+}>;
+
+
+export type RemoveFileMutation = { __typename?: 'Mutation', removeFile: { __typename?: 'FileRemoval', deleted: boolean } };
+
+export type DestroyFileMutationVariables = Exact<{
+  fileId: Scalars['String']['input'];
+}>;
+
+
+export type DestroyFileMutation = { __typename?: 'Mutation', destroyFile: { __typename?: 'FileRemoval', deleted: boolean } };
+
+export type ServerKeyFieldsFragment = { __typename?: 'SignedServerKey', publicKey: string, validFrom: string, validUntil: string, signature: string };
+
+export type KeyChallengeFieldsFragment = { __typename?: 'KeyChallenge', sealedState: string, expiresAt: string, identityChallenge: { __typename?: 'SealedBox', nonce: string, ciphertext: string }, authChallenge: { __typename?: 'SealedBox', nonce: string, ciphertext: string }, serverKey: { __typename?: 'SignedServerKey', publicKey: string, validFrom: string, validUntil: string, signature: string } };
+
+export type ContactListFieldsFragment = { __typename?: 'ContactList', contacts: Array<string>, incoming: Array<string>, outgoing: Array<string>, blocked: Array<string> };
+
+export type MessageFieldsFragment = { __typename?: 'Message', conversationId: string, messageId: string, index: number, sender: string, participants: Array<string>, receivedAt: string, position: string, ciphertext: string, receipts: Array<{ __typename?: 'ReadReceipt', reader: string, receipt: string, postedAt: string, position: string }> };
+
+export type FileFieldsFragment = { __typename?: 'File', id: string, owner: string, ready: boolean, chunkCount: number, ciphertextBytes: number, sharedWith: Array<string>, uploadedAt?: string | null };
+
+export type ConversationsQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConversationsQuery = { __typename?: 'Query', conversations: { __typename?: 'ConversationConnection', edges: Array<{ __typename?: 'ConversationEdge', node: { __typename?: 'Conversation', id: string, participants: Array<string>, lastMessageAt: string, messageCount: number, unreadCount: number } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
+
+export type ConversationMessagesQueryVariables = Exact<{
+  id: Scalars['String']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConversationMessagesQuery = { __typename?: 'Query', conversation: { __typename?: 'Conversation', id: string, participants: Array<string>, messages: { __typename?: 'MessageConnection', edges: Array<{ __typename?: 'MessageEdge', node: { __typename?: 'Message', conversationId: string, messageId: string, index: number, sender: string, participants: Array<string>, receivedAt: string, position: string, ciphertext: string, receipts: Array<{ __typename?: 'ReadReceipt', reader: string, receipt: string, postedAt: string, position: string }> } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } } };
+
+export type SendMessageMutationVariables = Exact<{
+  input: SendMessageInput;
+}>;
+
+
+export type SendMessageMutation = { __typename?: 'Mutation', sendMessage: { __typename?: 'Message', conversationId: string, messageId: string, index: number, sender: string, participants: Array<string>, receivedAt: string, position: string, ciphertext: string, receipts: Array<{ __typename?: 'ReadReceipt', reader: string, receipt: string, postedAt: string, position: string }> } };
+
+export type PostReadReceiptMutationVariables = Exact<{
+  input: PostReadReceiptInput;
+}>;
+
+
+export type PostReadReceiptMutation = { __typename?: 'Mutation', postReadReceipt: { __typename?: 'ReadReceipt', reader: string, receipt: string, postedAt: string, position: string } };
+
+export type RemoveConversationMutationVariables = Exact<{
+  id: Scalars['String']['input'];
+}>;
+
+
+export type RemoveConversationMutation = { __typename?: 'Mutation', removeConversation: { __typename?: 'RemoveConversationResult', purged: boolean } };
+
+export type NotificationsSubscriptionVariables = Exact<{
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type NotificationsSubscription = { __typename?: 'Subscription', notifications: { __typename?: 'Notification', kind: NotificationKind, position: string, from: string, conversationId?: string | null, messageId?: string | null, occurredAt: string } };
+
+export const ServerKeyFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ServerKeyFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SignedServerKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"publicKey"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}}]}}]} as unknown as DocumentNode<ServerKeyFieldsFragment, unknown>;
+export const KeyChallengeFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"KeyChallengeFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"KeyChallenge"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sealedState"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"identityChallenge"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nonce"}},{"kind":"Field","name":{"kind":"Name","value":"ciphertext"}}]}},{"kind":"Field","name":{"kind":"Name","value":"authChallenge"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nonce"}},{"kind":"Field","name":{"kind":"Name","value":"ciphertext"}}]}},{"kind":"Field","name":{"kind":"Name","value":"serverKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ServerKeyFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ServerKeyFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SignedServerKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"publicKey"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}}]}}]} as unknown as DocumentNode<KeyChallengeFieldsFragment, unknown>;
+export const ContactListFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ContactListFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ContactList"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"contacts"}},{"kind":"Field","name":{"kind":"Name","value":"incoming"}},{"kind":"Field","name":{"kind":"Name","value":"outgoing"}},{"kind":"Field","name":{"kind":"Name","value":"blocked"}}]}}]} as unknown as DocumentNode<ContactListFieldsFragment, unknown>;
+export const MessageFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MessageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"messageId"}},{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"sender"}},{"kind":"Field","name":{"kind":"Name","value":"participants"}},{"kind":"Field","name":{"kind":"Name","value":"receivedAt"}},{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"ciphertext"}},{"kind":"Field","name":{"kind":"Name","value":"receipts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reader"}},{"kind":"Field","name":{"kind":"Name","value":"receipt"}},{"kind":"Field","name":{"kind":"Name","value":"postedAt"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}}]}}]} as unknown as DocumentNode<MessageFieldsFragment, unknown>;
+export const FileFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FileFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"File"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"owner"}},{"kind":"Field","name":{"kind":"Name","value":"ready"}},{"kind":"Field","name":{"kind":"Name","value":"chunkCount"}},{"kind":"Field","name":{"kind":"Name","value":"ciphertextBytes"}},{"kind":"Field","name":{"kind":"Name","value":"sharedWith"}},{"kind":"Field","name":{"kind":"Name","value":"uploadedAt"}}]}}]} as unknown as DocumentNode<FileFieldsFragment, unknown>;
+export const ServerKeysDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ServerKeys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serverKeys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signingPublicKey"}},{"kind":"Field","name":{"kind":"Name","value":"ephemeral"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ServerKeyFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ServerKeyFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SignedServerKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"publicKey"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}}]}}]} as unknown as DocumentNode<ServerKeysQuery, ServerKeysQueryVariables>;
+export const SignupChallengeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SignupChallenge"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SignupChallengeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signupChallenge"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"KeyChallengeFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ServerKeyFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SignedServerKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"publicKey"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"KeyChallengeFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"KeyChallenge"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sealedState"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"identityChallenge"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nonce"}},{"kind":"Field","name":{"kind":"Name","value":"ciphertext"}}]}},{"kind":"Field","name":{"kind":"Name","value":"authChallenge"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nonce"}},{"kind":"Field","name":{"kind":"Name","value":"ciphertext"}}]}},{"kind":"Field","name":{"kind":"Name","value":"serverKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ServerKeyFields"}}]}}]}}]} as unknown as DocumentNode<SignupChallengeMutation, SignupChallengeMutationVariables>;
+export const SignupDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Signup"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SignupInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"recoveryCode"}}]}}]}}]} as unknown as DocumentNode<SignupMutation, SignupMutationVariables>;
+export const AuthChallengeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AuthChallenge"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"username"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"totpCode"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"authChallenge"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"username"},"value":{"kind":"Variable","name":{"kind":"Name","value":"username"}}},{"kind":"Argument","name":{"kind":"Name","value":"totpCode"},"value":{"kind":"Variable","name":{"kind":"Name","value":"totpCode"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"tokens"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nonce"}},{"kind":"Field","name":{"kind":"Name","value":"ciphertext"}}]}},{"kind":"Field","name":{"kind":"Name","value":"serverKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ServerKeyFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ServerKeyFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SignedServerKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"publicKey"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}}]}}]} as unknown as DocumentNode<AuthChallengeMutation, AuthChallengeMutationVariables>;
+export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"miniLockId"}},{"kind":"Field","name":{"kind":"Name","value":"authPublicKey"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"twoFactorEnabled"}},{"kind":"Field","name":{"kind":"Name","value":"notifications"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"newMessages"}},{"kind":"Field","name":{"kind":"Name","value":"contactRequests"}},{"kind":"Field","name":{"kind":"Name","value":"fileShares"}}]}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
+export const UpdateProfileDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateProfile"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ProfileInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateProfile"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"email"}}]}}]}}]} as unknown as DocumentNode<UpdateProfileMutation, UpdateProfileMutationVariables>;
+export const SetupTwoFactorDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetupTwoFactor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setupTwoFactor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"otpauthUri"}},{"kind":"Field","name":{"kind":"Name","value":"secret"}},{"kind":"Field","name":{"kind":"Name","value":"sealedSetup"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}}]}}]} as unknown as DocumentNode<SetupTwoFactorMutation, SetupTwoFactorMutationVariables>;
+export const ConfirmTwoFactorDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ConfirmTwoFactor"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"code"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"sealedSetup"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"confirmTwoFactor"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"code"},"value":{"kind":"Variable","name":{"kind":"Name","value":"code"}}},{"kind":"Argument","name":{"kind":"Name","value":"sealedSetup"},"value":{"kind":"Variable","name":{"kind":"Name","value":"sealedSetup"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"backupCodes"}}]}}]}}]} as unknown as DocumentNode<ConfirmTwoFactorMutation, ConfirmTwoFactorMutationVariables>;
+export const DisableTwoFactorDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DisableTwoFactor"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"code"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"disableTwoFactor"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"code"},"value":{"kind":"Variable","name":{"kind":"Name","value":"code"}}}]}]}}]} as unknown as DocumentNode<DisableTwoFactorMutation, DisableTwoFactorMutationVariables>;
+export const KeyRotationChallengeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"KeyRotationChallenge"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"KeyRotationChallengeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"keyRotationChallenge"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"KeyChallengeFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ServerKeyFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SignedServerKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"publicKey"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"KeyChallengeFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"KeyChallenge"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sealedState"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"identityChallenge"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nonce"}},{"kind":"Field","name":{"kind":"Name","value":"ciphertext"}}]}},{"kind":"Field","name":{"kind":"Name","value":"authChallenge"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nonce"}},{"kind":"Field","name":{"kind":"Name","value":"ciphertext"}}]}},{"kind":"Field","name":{"kind":"Name","value":"serverKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ServerKeyFields"}}]}}]}}]} as unknown as DocumentNode<KeyRotationChallengeMutation, KeyRotationChallengeMutationVariables>;
+export const RotateKeysDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RotateKeys"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RotateKeysInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rotateKeys"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"miniLockId"}},{"kind":"Field","name":{"kind":"Name","value":"recoveryCode"}}]}}]}}]} as unknown as DocumentNode<RotateKeysMutation, RotateKeysMutationVariables>;
+export const DeleteAccountDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteAccount"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"totpCode"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteAccount"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"totpCode"},"value":{"kind":"Variable","name":{"kind":"Name","value":"totpCode"}}}]}]}}]} as unknown as DocumentNode<DeleteAccountMutation, DeleteAccountMutationVariables>;
+export const UserDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"User"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"username"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"user"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"username"},"value":{"kind":"Variable","name":{"kind":"Name","value":"username"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"miniLockId"}},{"kind":"Field","name":{"kind":"Name","value":"deleted"}}]}}]}}]} as unknown as DocumentNode<UserQuery, UserQueryVariables>;
+export const ContactsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Contacts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"contacts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ContactListFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ContactListFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ContactList"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"contacts"}},{"kind":"Field","name":{"kind":"Name","value":"incoming"}},{"kind":"Field","name":{"kind":"Name","value":"outgoing"}},{"kind":"Field","name":{"kind":"Name","value":"blocked"}}]}}]} as unknown as DocumentNode<ContactsQuery, ContactsQueryVariables>;
+export const RequestContactDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RequestContact"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"username"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requestContact"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"username"},"value":{"kind":"Variable","name":{"kind":"Name","value":"username"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ContactListFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ContactListFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ContactList"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"contacts"}},{"kind":"Field","name":{"kind":"Name","value":"incoming"}},{"kind":"Field","name":{"kind":"Name","value":"outgoing"}},{"kind":"Field","name":{"kind":"Name","value":"blocked"}}]}}]} as unknown as DocumentNode<RequestContactMutation, RequestContactMutationVariables>;
+export const AcceptContactDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AcceptContact"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"username"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"acceptContact"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"username"},"value":{"kind":"Variable","name":{"kind":"Name","value":"username"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ContactListFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ContactListFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ContactList"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"contacts"}},{"kind":"Field","name":{"kind":"Name","value":"incoming"}},{"kind":"Field","name":{"kind":"Name","value":"outgoing"}},{"kind":"Field","name":{"kind":"Name","value":"blocked"}}]}}]} as unknown as DocumentNode<AcceptContactMutation, AcceptContactMutationVariables>;
+export const DeclineContactDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeclineContact"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"username"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"declineContact"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"username"},"value":{"kind":"Variable","name":{"kind":"Name","value":"username"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ContactListFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ContactListFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ContactList"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"contacts"}},{"kind":"Field","name":{"kind":"Name","value":"incoming"}},{"kind":"Field","name":{"kind":"Name","value":"outgoing"}},{"kind":"Field","name":{"kind":"Name","value":"blocked"}}]}}]} as unknown as DocumentNode<DeclineContactMutation, DeclineContactMutationVariables>;
+export const CancelContactRequestDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CancelContactRequest"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"username"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cancelContactRequest"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"username"},"value":{"kind":"Variable","name":{"kind":"Name","value":"username"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ContactListFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ContactListFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ContactList"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"contacts"}},{"kind":"Field","name":{"kind":"Name","value":"incoming"}},{"kind":"Field","name":{"kind":"Name","value":"outgoing"}},{"kind":"Field","name":{"kind":"Name","value":"blocked"}}]}}]} as unknown as DocumentNode<CancelContactRequestMutation, CancelContactRequestMutationVariables>;
+export const RemoveContactDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RemoveContact"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"username"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeContact"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"username"},"value":{"kind":"Variable","name":{"kind":"Name","value":"username"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ContactListFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ContactListFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ContactList"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"contacts"}},{"kind":"Field","name":{"kind":"Name","value":"incoming"}},{"kind":"Field","name":{"kind":"Name","value":"outgoing"}},{"kind":"Field","name":{"kind":"Name","value":"blocked"}}]}}]} as unknown as DocumentNode<RemoveContactMutation, RemoveContactMutationVariables>;
+export const BlockContactDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"BlockContact"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"username"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"blockContact"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"username"},"value":{"kind":"Variable","name":{"kind":"Name","value":"username"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ContactListFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ContactListFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ContactList"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"contacts"}},{"kind":"Field","name":{"kind":"Name","value":"incoming"}},{"kind":"Field","name":{"kind":"Name","value":"outgoing"}},{"kind":"Field","name":{"kind":"Name","value":"blocked"}}]}}]} as unknown as DocumentNode<BlockContactMutation, BlockContactMutationVariables>;
+export const UnblockContactDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UnblockContact"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"username"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unblockContact"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"username"},"value":{"kind":"Variable","name":{"kind":"Name","value":"username"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ContactListFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ContactListFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ContactList"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"contacts"}},{"kind":"Field","name":{"kind":"Name","value":"incoming"}},{"kind":"Field","name":{"kind":"Name","value":"outgoing"}},{"kind":"Field","name":{"kind":"Name","value":"blocked"}}]}}]} as unknown as DocumentNode<UnblockContactMutation, UnblockContactMutationVariables>;
+export const PinSetDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PinSet"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pinSet"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"blob"}}]}}]}}]} as unknown as DocumentNode<PinSetQuery, PinSetQueryVariables>;
+export const StorePinSetDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StorePinSet"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"blob"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"expectedVersion"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"storePinSet"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"blob"},"value":{"kind":"Variable","name":{"kind":"Name","value":"blob"}}},{"kind":"Argument","name":{"kind":"Name","value":"expectedVersion"},"value":{"kind":"Variable","name":{"kind":"Name","value":"expectedVersion"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"blob"}}]}}]}}]} as unknown as DocumentNode<StorePinSetMutation, StorePinSetMutationVariables>;
+export const FilesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Files"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"files"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FileFields"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FileFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"File"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"owner"}},{"kind":"Field","name":{"kind":"Name","value":"ready"}},{"kind":"Field","name":{"kind":"Name","value":"chunkCount"}},{"kind":"Field","name":{"kind":"Name","value":"ciphertextBytes"}},{"kind":"Field","name":{"kind":"Name","value":"sharedWith"}},{"kind":"Field","name":{"kind":"Name","value":"uploadedAt"}}]}}]} as unknown as DocumentNode<FilesQuery, FilesQueryVariables>;
+export const FileQuotaDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FileQuota"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fileQuota"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"usedBytes"}},{"kind":"Field","name":{"kind":"Name","value":"limitBytes"}}]}}]}}]} as unknown as DocumentNode<FileQuotaQuery, FileQuotaQueryVariables>;
+export const RemoveFileDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RemoveFile"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"fileId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeFile"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"fileId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"fileId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleted"}}]}}]}}]} as unknown as DocumentNode<RemoveFileMutation, RemoveFileMutationVariables>;
+export const DestroyFileDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DestroyFile"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"fileId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"destroyFile"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"fileId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"fileId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleted"}}]}}]}}]} as unknown as DocumentNode<DestroyFileMutation, DestroyFileMutationVariables>;
+export const ConversationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Conversations"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"conversations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"participants"}},{"kind":"Field","name":{"kind":"Name","value":"lastMessageAt"}},{"kind":"Field","name":{"kind":"Name","value":"messageCount"}},{"kind":"Field","name":{"kind":"Name","value":"unreadCount"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<ConversationsQuery, ConversationsQueryVariables>;
+export const ConversationMessagesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ConversationMessages"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"conversation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"participants"}},{"kind":"Field","name":{"kind":"Name","value":"messages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"MessageFields"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MessageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"messageId"}},{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"sender"}},{"kind":"Field","name":{"kind":"Name","value":"participants"}},{"kind":"Field","name":{"kind":"Name","value":"receivedAt"}},{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"ciphertext"}},{"kind":"Field","name":{"kind":"Name","value":"receipts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reader"}},{"kind":"Field","name":{"kind":"Name","value":"receipt"}},{"kind":"Field","name":{"kind":"Name","value":"postedAt"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}}]}}]} as unknown as DocumentNode<ConversationMessagesQuery, ConversationMessagesQueryVariables>;
+export const SendMessageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SendMessage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SendMessageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"MessageFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MessageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"messageId"}},{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"sender"}},{"kind":"Field","name":{"kind":"Name","value":"participants"}},{"kind":"Field","name":{"kind":"Name","value":"receivedAt"}},{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"ciphertext"}},{"kind":"Field","name":{"kind":"Name","value":"receipts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reader"}},{"kind":"Field","name":{"kind":"Name","value":"receipt"}},{"kind":"Field","name":{"kind":"Name","value":"postedAt"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}}]}}]} as unknown as DocumentNode<SendMessageMutation, SendMessageMutationVariables>;
+export const PostReadReceiptDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PostReadReceipt"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PostReadReceiptInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"postReadReceipt"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reader"}},{"kind":"Field","name":{"kind":"Name","value":"receipt"}},{"kind":"Field","name":{"kind":"Name","value":"postedAt"}},{"kind":"Field","name":{"kind":"Name","value":"position"}}]}}]}}]} as unknown as DocumentNode<PostReadReceiptMutation, PostReadReceiptMutationVariables>;
+export const RemoveConversationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RemoveConversation"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeConversation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"purged"}}]}}]}}]} as unknown as DocumentNode<RemoveConversationMutation, RemoveConversationMutationVariables>;
+export const NotificationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"Notifications"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"notifications"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"position"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"messageId"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}}]}}]}}]} as unknown as DocumentNode<NotificationsSubscription, NotificationsSubscriptionVariables>;
