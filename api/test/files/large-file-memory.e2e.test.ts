@@ -7,61 +7,19 @@
  * PEERLOCK_LARGE_TEST_MIB changes the size; PEERLOCK_SKIP_LARGE_TESTS=1
  * skips it (for quick local loops; CI runs it).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bytesToBase64, randomBytes } from '@peerlock/sdk';
 import { TestClock } from '../support/test-server.js';
 import { HonestClient } from '../support/honest-client.js';
 import { startServerProcess, stopServerProcess, type ServerProcess } from './server-process.js';
+import { residentMiB, runClient, tokenFile } from './large-file-run.js';
 
 const LARGE = process.env.PEERLOCK_SKIP_LARGE_TESTS !== '1';
 const MiB = 1024 * 1024;
 const BYTES = Number(process.env.PEERLOCK_LARGE_TEST_MIB ?? 512) * MiB;
-const clientScript = join(dirname(fileURLToPath(import.meta.url)), 'large-file-client.ts');
-
-/** Peak and current resident set of a process, MiB, from /proc (Linux). */
-export function residentMiB(pid: number): { peak: number; now: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)![1]);
-  return { peak: kib('VmHWM') / 1024, now: kib('VmRSS') / 1024 };
-}
-
-export interface ClientReport {
-  mode: string;
-  bytes: number;
-  uploadMs: number;
-  downloadMs: number;
-  ok: boolean;
-  idleRssMiB: number;
-  maxRssMiB: number;
-}
-
-export function runClient(args: Record<string, unknown>): Promise<ClientReport> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', clientScript, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) =>
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as ClientReport) : reject(new Error(`client exited ${code}: ${err}`)))),
-  );
-}
-
-/** Logs in until `count` tokens are in hand, as Authorization header values. */
-export async function tokenFile(client: HonestClient, count: number, dir: string): Promise<string> {
-  const headers: string[] = [];
-  while (headers.length < count) {
-    await client.login();
-    while (client.tokens.length > 0) headers.push(client.takeHeader());
-  }
-  const path = join(dir, `tokens-${headers.length}-${Date.now()}.json`);
-  writeFileSync(path, JSON.stringify(headers));
-  return path;
-}
 
 describe.skipIf(!LARGE)(`a ${BYTES / MiB} MiB file between real processes${LARGE ? '' : ' (skipped: PEERLOCK_SKIP_LARGE_TESTS=1)'}`, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'peerlock-large-'));
