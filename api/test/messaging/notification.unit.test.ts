@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { RecordedEvent } from '@peerlock/schema';
+import { notificationsOf } from '../../src/notifications/notification.js';
+
+const CID = 'C'.repeat(43);
+const MID = `${'m'.repeat(22)}==`;
+let position = 0n;
+const recorded = (type: string, data: Record<string, unknown>): RecordedEvent => ({
+  id: '00000000-0000-4000-8000-000000000001',
+  type,
+  schemaVersion: 1,
+  data,
+  metadata: { actor: null, correlationId: 'c', causationId: null, occurredAt: '2026-06-01T12:00:00.000Z' },
+  streamName: 's',
+  streamRevision: 0n,
+  globalPosition: ++position,
+});
+const summary = (event: RecordedEvent, contacts?: string[]) => notificationsOf(event, contacts).map((a) => [a.to, a.notification.kind, a.notification.from]);
+
+describe('notificationsOf', () => {
+  it('a message notifies every participant but its sender, with ids and the log position', () => {
+    const event = recorded('MessagePosted', { conversationId: CID, messageId: MID, index: 0, sender: 'alice', participants: ['alice', 'bob', 'carol'], ciphertextBytes: 10, ciphertextSha256: `${'s'.repeat(43)}=` });
+    expect(summary(event)).toEqual([
+      ['bob', 'MESSAGE_RECEIVED', 'alice'],
+      ['carol', 'MESSAGE_RECEIVED', 'alice'],
+    ]);
+    expect(notificationsOf(event)[0]!.notification).toMatchObject({ kind: 'MESSAGE_RECEIVED', position: event.globalPosition, occurredAt: event.metadata.occurredAt, from: 'alice', conversationId: CID, messageId: MID });
+  });
+  it('a receipt notifies the message’s sender; contact events the other side; a key change every contact', () => {
+    expect(summary(recorded('ReceiptPosted', { conversationId: CID, messageId: MID, messageIndex: 0, messageSender: 'alice', reader: 'bob', receipt: 'AAAA' }))).toEqual([['alice', 'RECEIPT_RECEIVED', 'bob']]);
+    expect(summary(recorded('ContactRequested', { requester: 'alice', recipient: 'bob' }))).toEqual([['bob', 'CONTACT_REQUEST', 'alice']]);
+    expect(summary(recorded('ContactRequestAccepted', { requester: 'alice', recipient: 'bob' }))).toEqual([['alice', 'CONTACT_ACCEPTED', 'bob']]);
+    expect(summary(recorded('ContactRemoved', { by: 'bob', other: 'alice' }))).toEqual([['alice', 'CONTACT_REMOVED', 'bob']]);
+    const rotated = recorded('KeyRotated', {
+      username: 'alice',
+      previousMiniLockId: '3YTtcFtiWfbAbcb5bfa9MwFVUcbSuiVF7YTarUzy3HVNi',
+      miniLockId: '8fZ6HAva1DpZyY2Hzqcr1RhPg2giMq6wm9egvBr1qjTFV',
+      authPublicKey: 'CI8JbrMVXDiBED7vxS7A48hjb0JU+Weje/ohdddaiFc=',
+      authorizedBy: 'token',
+    });
+    expect(summary(rotated, ['bob', 'carol'])).toEqual([
+      ['bob', 'CONTACT_KEY_CHANGED', 'alice'],
+      ['carol', 'CONTACT_KEY_CHANGED', 'alice'],
+    ]);
+  });
+  it('blocks, declines, removals of conversations and everything else notify nobody', () => {
+    expect(summary(recorded('ContactBlocked', { by: 'bob', other: 'alice' }))).toEqual([]);
+    expect(summary(recorded('ContactRequestDeclined', { requester: 'alice', recipient: 'bob' }))).toEqual([]);
+    expect(summary(recorded('ConversationRemoved', { conversationId: CID, username: 'bob', throughIndex: 1 }))).toEqual([]);
+    expect(summary(recorded('ProfileUpdated', {}))).toEqual([]);
+  });
+});
