@@ -113,7 +113,12 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     blobs = await openBlobStore(config);
     const messagingReads = new ReadYourWrites(messagingRunners);
     const contacts = new ContactCommands(stores.events, stores.readModels, messagingReads);
-    hub = new NotificationHub(stores.events, stores.readModels, (position) => messagingReads.upTo(position));
+    // A FILE_SHARED recipient downloads at once: the files read model must hold the share too.
+    const filesReads = new ReadYourWrites([filesRunner]);
+    hub = new NotificationHub(stores.events, stores.readModels, async (position) => {
+      await messagingReads.upTo(position);
+      await filesReads.upTo(position);
+    });
     const catchUp = async () => {
       for (const r of runners) await r.catchUp();
     };
@@ -137,7 +142,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       pinSets: new PinSets(stores.events),
       notifications: hub,
       blobs,
-      files: new FileCommands(stores.events, stores.readModels, blobs, contacts, new ReadYourWrites([filesRunner]), config.files),
+      files: new FileCommands(stores.events, stores.readModels, blobs, contacts, filesReads, config.files),
     };
     await catchUp();
     const swept = await sweepErasedDataKeys(stores.readModels, stores.auth);

@@ -4,9 +4,9 @@
  * from committed events by a pure function, so every node derives the same
  * notifications from the same log, and a replay derives them again.
  */
-import { accountEvents, contactEvents, conversationEvents, type RecordedEvent } from '@peerlock/schema';
+import { accountEvents, contactEvents, conversationEvents, fileEvents, type RecordedEvent } from '@peerlock/schema';
 
-export const NOTIFICATION_KINDS = ['MESSAGE_RECEIVED', 'RECEIPT_RECEIVED', 'CONTACT_REQUEST', 'CONTACT_ACCEPTED', 'CONTACT_REMOVED', 'CONTACT_KEY_CHANGED'] as const;
+export const NOTIFICATION_KINDS = ['MESSAGE_RECEIVED', 'RECEIPT_RECEIVED', 'CONTACT_REQUEST', 'CONTACT_ACCEPTED', 'CONTACT_REMOVED', 'CONTACT_KEY_CHANGED', 'FILE_SHARED'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export interface Notification {
@@ -18,6 +18,8 @@ export interface Notification {
   readonly from: string;
   readonly conversationId: string | null;
   readonly messageId: string | null;
+  /** FILE_SHARED: the file now downloadable by the recipient. */
+  readonly fileId: string | null;
 }
 
 export interface Addressed {
@@ -26,12 +28,12 @@ export interface Addressed {
 }
 
 /** The event types that notify anyone; the rest are skipped without decoding. */
-export const NOTIFYING_TYPES: ReadonlySet<string> = new Set(['MessagePosted', 'ReceiptPosted', 'ContactRequested', 'ContactRequestAccepted', 'ContactRemoved', 'KeyRotated']);
+export const NOTIFYING_TYPES: ReadonlySet<string> = new Set(['MessagePosted', 'ReceiptPosted', 'ContactRequested', 'ContactRequestAccepted', 'ContactRemoved', 'KeyRotated', 'FileShared']);
 
 /** `contactsOf` is only consulted for a key change: who must re-check a pinned key. */
 export function notificationsOf(event: RecordedEvent, contactsOf: readonly string[] = []): Addressed[] {
   if (!NOTIFYING_TYPES.has(event.type)) return [];
-  const base = { position: event.globalPosition, occurredAt: event.metadata.occurredAt, conversationId: null, messageId: null };
+  const base = { position: event.globalPosition, occurredAt: event.metadata.occurredAt, conversationId: null, messageId: null, fileId: null };
   const note = (to: string, kind: NotificationKind, from: string, extra: Partial<Notification> = {}): Addressed => ({ to, notification: { ...base, kind, from, ...extra } });
   if (conversationEvents.has(event.type)) {
     const e = conversationEvents.decode(event);
@@ -58,6 +60,11 @@ export function notificationsOf(event: RecordedEvent, contactsOf: readonly strin
       default:
         return [];
     }
+  }
+  if (event.type === 'FileShared') {
+    const e = fileEvents.decode(event);
+    if (e.type !== 'FileShared') return [];
+    return e.data.recipients.map((r) => note(r, 'FILE_SHARED', e.data.by, { fileId: e.data.fileId }));
   }
   if (event.type === 'KeyRotated') {
     const e = accountEvents.decode(event);

@@ -37,6 +37,7 @@ describe.each(BACKENDS)('files (%s)', (backend) => {
     expectOk(await bob.contact('acceptContact', 'alice'));
   });
   afterAll(async () => {
+    for (const c of [alice, bob, carol]) await c?.closeSockets();
     await server?.close();
   });
 
@@ -110,7 +111,17 @@ describe.each(BACKENDS)('files (%s)', (backend) => {
     const uploaded = await upload(alice, plaintext);
     const chunksBefore = await blobKeys(uploaded.fileId);
     const bobId = await alice.pin('bob');
+    const socket = await bob.socket();
+    const head = String(await server.app.services.eventStore.headPosition());
+    const notified = new Promise<{ kind: string; from: string; fileId: string | null }>((resolve, reject) => {
+      socket.subscribe<{ notifications: { kind: string; from: string; fileId: string | null } }>(
+        { query: 'subscription($after: String) { notifications(after: $after) { kind from fileId } }', variables: { after: head } },
+        { next: (r) => (r.data?.notifications.kind === 'FILE_SHARED' ? resolve(r.data.notifications) : undefined), error: reject, complete: () => undefined },
+      );
+    });
     const ref = await shareFile(endpointOf(alice), { fileId: uploaded.fileId, source: uploaded.fileInfo, secretKey: alice.identity.secretKey, recipients: [{ username: 'bob', miniLockId: bobId }] });
+    // Ids only: the recipient fetches the file with a token.
+    expect(await notified).toEqual({ kind: 'FILE_SHARED', from: 'alice', fileId: uploaded.fileId });
     // No chunk was written again: same keys, one more header.
     expect((await blobKeys(uploaded.fileId)).filter((k) => k.includes('/chunks/'))).toEqual(chunksBefore.filter((k) => k.includes('/chunks/')));
 

@@ -14,6 +14,7 @@ const NotificationRef = builder.objectRef<Notification>('Notification').implemen
     from: t.exposeString('from'),
     conversationId: t.exposeString('conversationId', { nullable: true }),
     messageId: t.exposeString('messageId', { nullable: true }),
+    fileId: t.exposeString('fileId', { nullable: true }),
   }),
 });
 
