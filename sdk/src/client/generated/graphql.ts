@@ -407,6 +407,7 @@ export type MutationUpdateProfileArgs = {
 export type Notification = {
   __typename?: 'Notification';
   conversationId?: Maybe<Scalars['String']['output']>;
+  fileId?: Maybe<Scalars['String']['output']>;
   from: Scalars['String']['output'];
   kind: NotificationKind;
   messageId?: Maybe<Scalars['String']['output']>;
@@ -420,6 +421,7 @@ export type NotificationKind =
   | 'CONTACT_KEY_CHANGED'
   | 'CONTACT_REMOVED'
   | 'CONTACT_REQUEST'
+  | 'FILE_SHARED'
   | 'MESSAGE_RECEIVED'
   | 'RECEIPT_RECEIVED';
 
