@@ -95,7 +95,7 @@ export class PostgresEventStore implements EventStore {
     const config: pg.ClientConfig = {
       connectionString: options.connectionString,
       application_name: 'peerlock-event-store',
-      // The head-row protocol relies on READ COMMITTED's fresh snapshot per statement; never inherit a stricter default.
+      // The append-lock protocol relies on READ COMMITTED's fresh snapshot per statement; never inherit a stricter default.
       options: '-c default_transaction_isolation=read\\ committed',
     };
     this.pool = new pg.Pool({ ...config, max: options.poolSize ?? 10 });
