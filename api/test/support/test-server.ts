@@ -29,6 +29,8 @@ export interface TestServer {
   readonly url: string;
   readonly clock: TestClock;
   readonly dataDir: string;
+  /** PostgreSQL schema holding this server's tables (postgres backend only). */
+  readonly databaseSchema?: string;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function startTestServer(backend: Backend, env: Record<string, stri
     url: app.url,
     clock,
     dataDir,
+    ...(backend === 'postgres' ? { databaseSchema: storeEnv.PEERLOCK_DATABASE_SCHEMA! } : {}),
     async close() {
       await app.stop();
       if (backend === 'postgres') await dropSchema(storeEnv.PEERLOCK_DATABASE_SCHEMA!);

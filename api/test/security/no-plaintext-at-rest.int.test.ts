@@ -1,0 +1,116 @@
+/**
+ * Threat T1 (DESIGN.md §1): nothing the server keeps — the event log, read
+ * models, auth tables, ciphertext store, blob store, in SQLite files, WAL
+ * files, PostgreSQL tables or plain files — contains a message's subject or
+ * body, a file's content or a file's name. The test plays a curious server
+ * operator with full access to storage and searches it byte for byte.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bytesToBase64, composeMessage, randomBytes, uploadFile, utf8ToBytes } from '@peerlock/sdk';
+import { BACKENDS, startTestServer, type TestServer } from '../support/test-server.js';
+import { expectOk } from '../support/graphql-client.js';
+import { MessagingClient } from '../support/messaging-client.js';
+import { endpointOf, pieces } from '../files/file-client.js';
+
+const marker = (what: string) => `T1-${what}-${Buffer.from(randomBytes(9)).toString('hex')}`;
+
+/** Every way the secret could sit in storage: raw UTF-8, UTF-16, or base64 at any of the three alignments. */
+function needles(secret: string): Buffer[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const base64 = [0, 1, 2].map((shift) => Buffer.from(Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64').slice(4, -4), 'latin1'));
+  return [bytes, Buffer.from(secret, 'utf16le'), ...base64];
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+async function postgresDump(schema: string): Promise<Buffer> {
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    const tables = await client.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema]);
+    expect(tables.rows.length).toBeGreaterThan(3);
+    const rows = await Promise.all(tables.rows.map((t) => client.query(`SELECT t::text AS row FROM ${schema}."${t.table_name}" t`)));
+    return Buffer.from(rows.flatMap((r) => r.rows.map((x: { row: string }) => x.row)).join('\n'), 'utf8');
+  } finally {
+    await client.end();
+  }
+}
+
+describe.each(BACKENDS)('T1: no plaintext at rest (%s)', (backend) => {
+  let server: TestServer;
+  let alice: MessagingClient;
+  let bob: MessagingClient;
+  const subject = marker('subject');
+  const body = marker('body');
+  const fileName = `${marker('name')}.txt`;
+  const fileText = marker('content');
+
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+    alice = new MessagingClient(server.url, 'alice', server.clock);
+    bob = new MessagingClient(server.url, 'bob', server.clock);
+    for (const c of [alice, bob]) {
+      await c.signup();
+      await c.login();
+    }
+    expectOk(await alice.contact('requestContact', 'bob'));
+    expectOk(await bob.contact('acceptContact', 'alice'));
+
+    const content = utf8ToBytes(fileText.repeat(1000));
+    const uploaded = await uploadFile(endpointOf(alice), {
+      source: pieces(content),
+      size: content.length,
+      fileName,
+      senderSecretKey: alice.identity.secretKey,
+      recipients: [alice.miniLockId],
+    });
+    const composed = composeMessage({
+      sender: { username: 'alice', secretKey: alice.identity.secretKey },
+      conversation: null,
+      participants: ['bob'],
+      keys: { alice: alice.miniLockId, bob: await alice.pin('bob') },
+      subject,
+      body,
+      now: server.clock.now(),
+    });
+    expectOk(
+      await alice.sendRaw({
+        conversationId: composed.conversationId,
+        messageId: composed.messageId,
+        participants: composed.participants,
+        ciphertext: bytesToBase64(composed.ciphertext),
+      }),
+    );
+    expect(uploaded.fileId).toBeTruthy();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('the stored bytes contain no subject, body, file name or file content', async () => {
+    // Stop first, so that SQLite's WAL and every buffered write are on disk.
+    await server.app.stop();
+    const stored = filesUnder(server.dataDir).map((path) => ({ path, bytes: readFileSync(path) }));
+    if (server.databaseSchema) stored.push({ path: `postgres:${server.databaseSchema}`, bytes: await postgresDump(server.databaseSchema) });
+    expect(stored.reduce((n, f) => n + f.bytes.length, 0)).toBeGreaterThan(20_000);
+    for (const secret of [subject, body, fileName, fileText]) {
+      for (const needle of needles(secret)) {
+        for (const { path, bytes } of stored) expect(bytes.includes(needle), `${secret} found in ${path}`).toBe(false);
+      }
+    }
+  });
+
+  it('the search itself works: the usernames it must not hide are found', async () => {
+    const stored = filesUnder(server.dataDir).map((path) => readFileSync(path));
+    if (server.databaseSchema) stored.push(await postgresDump(server.databaseSchema));
+    expect(stored.some((bytes) => bytes.includes(Buffer.from('alice')))).toBe(true);
+  });
+});
