@@ -18,7 +18,7 @@ import type { ContactCommands, RequestContext } from '../contacts/contact-comman
 import { canonicalUsername } from '../accounts/username.js';
 import { BlobTooLargeError, type BlobBody, type BlobStore } from '../blobstore/blob-store.js';
 import type { FilesConfig } from '../config.js';
-import { fileDecider, type FileCommand, type FileDomainEvent, type FilesState, type OwnedFile } from './file-decider.js';
+import { fileDecider, maxChunkBytes, type FileCommand, type FileDomainEvent, type FilesState, type OwnedFile } from './file-decider.js';
 import { chunkIndexOf, chunkKey, chunksPrefix, filePrefix, headerKey } from './file-blobs.js';
 
 const FILE_ID = /^[A-Za-z0-9_-]{22}$/;
@@ -70,18 +70,16 @@ export class FileCommands {
 
   /**
    * Streams one chunk into the blob store. A chunk may be sent again (a
-   * resumed upload does); the replacement is atomic. The body may not take
-   * the stored total past the declared size, so chunks never outgrow the
-   * reserved quota.
+   * resumed upload does); the replacement is atomic. Each chunk is held to
+   * its size in the layout (file-decider.ts), so the stored total can pass
+   * the reservation by one chunk at most, and finalize checks it exactly.
    */
   async putChunk(viewer: string, fileIdInput: unknown, index: number, body: BlobBody, now: number): Promise<void> {
     const fileId = fileIdArg(fileIdInput);
     const file = await this.uploadOf(viewer, fileId, now);
     if (!Number.isInteger(index) || index < 0 || index >= file.chunkCount) throw badInput('index');
-    const others = (await this.blobs.list(chunksPrefix(fileId))).filter((c) => chunkIndexOf(c.key) !== index).reduce((sum, c) => sum + c.size, 0);
-    const maxBytes = Math.min(MAX_FILE_CHUNK_BYTES, file.ciphertextBytes - others);
     try {
-      await this.blobs.put(chunkKey(fileId, index), body, { maxBytes: Math.max(0, maxBytes) });
+      await this.blobs.put(chunkKey(fileId, index), body, { maxBytes: maxChunkBytes(index) });
     } catch (err) {
       if (err instanceof BlobTooLargeError) throw badInput('chunk');
       throw err;

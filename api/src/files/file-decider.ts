@@ -33,10 +33,20 @@ export interface FilesState {
   readonly files: ReadonlyMap<string, OwnedFile>;
 }
 
-/** The name chunk (256 or 408 bytes of plaintext) and one data chunk at least, each framed by length and tag. */
-export const MIN_CHUNK_OVERHEAD = 4 + 16;
-export const minCiphertextBytes = (chunkCount: number): number => chunkCount * MIN_CHUNK_OVERHEAD + 256;
-export const maxCiphertextBytes = (chunkCount: number): number => chunkCount * MAX_FILE_CHUNK_BYTES;
+/**
+ * The chunk stream's shape (docs/minilock.md): chunk 0 holds the name (256
+ * bytes of plaintext, 408 in version 2), then data chunks of exactly 1 MiB
+ * but the last (0 to 1 MiB). Every chunk adds 20 bytes of framing. Holding a
+ * declared size to this shape is what bounds what an upload can store: at
+ * most one chunk's worth beyond what it reserved, without the server
+ * counting stored bytes on every PUT.
+ */
+export const CHUNK_FRAME_BYTES = 4 + 16;
+export const MAX_NAME_CHUNK_BYTES = CHUNK_FRAME_BYTES + 408;
+export const minCiphertextBytes = (chunkCount: number): number => CHUNK_FRAME_BYTES + 256 + (chunkCount - 2) * MAX_FILE_CHUNK_BYTES + CHUNK_FRAME_BYTES;
+export const maxCiphertextBytes = (chunkCount: number): number => MAX_NAME_CHUNK_BYTES + (chunkCount - 1) * MAX_FILE_CHUNK_BYTES;
+/** Largest body a chunk PUT may carry at this index. */
+export const maxChunkBytes = (index: number): number => (index === 0 ? MAX_NAME_CHUNK_BYTES : MAX_FILE_CHUNK_BYTES);
 
 export type FileCommand =
   | {

@@ -25,7 +25,7 @@ describe('file decider', () => {
   });
 
   it('refuses an upload past the quota, counting open uploads', () => {
-    spec.given([]).when(start(F, QUOTA + 1, 20)).thenRefuses('QUOTA_EXCEEDED');
+    spec.given([]).when(start(F, QUOTA + 1)).thenRefuses('QUOTA_EXCEEDED');
     spec.given([started(G, 9500, 10)]).when(start(F, 1000)).thenRefuses('QUOTA_EXCEEDED');
     spec.given([started(G, 9000, 10)]).when(start(F, 1000)).then([started(F, 1000)]);
   });
@@ -33,7 +33,10 @@ describe('file decider', () => {
   it('refuses impossible shapes', () => {
     spec.given([]).when(start(F, 1000, 1)).thenRefuses('BAD_INPUT', { field: 'chunkCount' });
     spec.given([]).when(start(F, 100, 2)).thenRefuses('BAD_INPUT', { field: 'ciphertextBytes' });
-    spec.given([]).when(start(F, 3 * 1048596, 2)).thenRefuses('BAD_INPUT', { field: 'ciphertextBytes' });
+    spec.given([]).when(start(F, 428 + 1048596 + 1, 2)).thenRefuses('BAD_INPUT', { field: 'ciphertextBytes' });
+    // Three chunks: the middle one is a full MiB, so less than that cannot be declared.
+    spec.given([]).when(start(F, 296 + 1048596 - 1, 3)).thenRefuses('BAD_INPUT', { field: 'ciphertextBytes' });
+    spec.given([]).when(start(F, 296, 2)).then([started(F, 296)]);
     spec.given([started()]).when(start(F, 1000)).thenRefuses('CONFLICT');
   });
 

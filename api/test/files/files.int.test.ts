@@ -193,10 +193,10 @@ describe.each(BACKENDS)('files (%s)', (backend) => {
     expect((await quota(alice)).usedBytes).toBe(before);
   });
 
-  it('refuses with exact codes: quota, foreign upload, index out of range, oversized chunk, too many bytes, incomplete finalize, not shared, not a contact', async () => {
+  it('refuses with exact codes: quota, foreign upload, index out of range, oversized chunk, sizes not adding up, not shared, not a contact', async () => {
     const used = (await quota(carol)).usedBytes;
     expect(used).toBe(0);
-    expectCode(await carol.request(START, { c: 14, b: QUOTA_BYTES + 1 }), 'QUOTA_EXCEEDED');
+    expectCode(await carol.request(START, { c: 13, b: QUOTA_BYTES + 1 }), 'QUOTA_EXCEEDED');
     const big = await carol.ok<{ startFileUpload: { fileId: string; chunkPath: string } }>(START, { c: 10, b: 9 * MiB });
     // The reservation counts: a second upload that fits alone does not fit beside it.
     expectCode(await carol.request(START, { c: 5, b: 4 * MiB }), 'QUOTA_EXCEEDED');
@@ -208,15 +208,17 @@ describe.each(BACKENDS)('files (%s)', (backend) => {
     expect(await rawFile(alice, 'PUT', `${path}/0`, randomBytes(100))).toMatchObject({ status: 403, code: 'FORBIDDEN' });
     expect(await rawFile(alice, 'GET', path)).toMatchObject({ code: 'FORBIDDEN' });
     expect(await rawFile(carol, 'PUT', `${path}/10`, randomBytes(100))).toMatchObject({ status: 400, code: 'BAD_INPUT', field: 'index' });
-    expect(await rawFile(carol, 'PUT', `${path}/0`, randomBytes(MiB + 21))).toMatchObject({ status: 400, code: 'BAD_INPUT', field: 'chunk' });
+    expect(await rawFile(carol, 'PUT', `${path}/1`, randomBytes(MiB + 21))).toMatchObject({ status: 400, code: 'BAD_INPUT', field: 'chunk' });
     expect(await rawFile(carol, 'PUT', `/files/${'A'.repeat(22)}/chunks/0`, randomBytes(10))).toMatchObject({ status: 404, code: 'NOT_FOUND' });
     expect(await rawFile(carol, 'PUT', `${path}/0`, randomBytes(10), { authorization: 'Peerlock carol AAAA' })).toMatchObject({ status: 401, code: 'TOKEN_INVALID' });
     const anonymous = await fetch(new URL(`${path}/0`, server.url), { method: 'PUT', body: randomBytes(10) as Uint8Array<ArrayBuffer> });
     expect(anonymous.status).toBe(401);
 
-    // Declared 9 MiB: eight full chunks and one more may not exceed it.
-    for (let i = 0; i < 8; i++) expect((await rawFile(carol, 'PUT', `${path}/${i}`, randomBytes(MiB + 20))).status).toBe(204);
-    expect(await rawFile(carol, 'PUT', `${path}/8`, randomBytes(MiB + 20))).toMatchObject({ code: 'BAD_INPUT', field: 'chunk' });
+    // Chunk 0 is the name chunk: at most 428 bytes.
+    expect(await rawFile(carol, 'PUT', `${path}/0`, randomBytes(429))).toMatchObject({ code: 'BAD_INPUT', field: 'chunk' });
+    // Declared 9 MiB over 10 chunks: the sizes stored must add up to it at finalize.
+    expect((await rawFile(carol, 'PUT', `${path}/0`, randomBytes(276))).status).toBe(204);
+    for (let i = 1; i < 10; i++) expect((await rawFile(carol, 'PUT', `${path}/${i}`, randomBytes(MiB + 20))).status).toBe(204);
     const header = bytesToBase64(encryptFileParts(randomBytes(10), { senderSecretKey: carol.identity.secretKey, recipients: [carol.miniLockId] }).header);
     expectCode(await carol.request(FINALIZE, { id: big.startFileUpload.fileId, h: header }), 'BAD_INPUT');
     expectCode(await carol.request(FINALIZE, { id: big.startFileUpload.fileId, h: bytesToBase64(randomBytes(40)) }), 'BAD_INPUT');
