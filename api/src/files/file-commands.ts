@@ -115,7 +115,9 @@ export class FileCommands {
     fileDecider.decide({ type: 'ShareFile', actor: context.actor, fileId, recipients, headerBytes: header.length, contacts: recipients }, state);
     const { contacts } = await this.contacts.relationsOf(context.actor, recipients);
     if (recipients.some((r) => !contacts.includes(r))) throw new PeerlockError('FORBIDDEN');
-    for (const r of recipients) await this.blobs.put(headerKey(fileId, r), once(header), { maxBytes: MAX_FILE_HEADER_BYTES });
+    // Only for those who hold nothing yet: a holder's header is never replaced (the decider drops them too).
+    const holders = state.files.get(fileId)?.holders ?? [];
+    for (const r of recipients) if (!holders.includes(r)) await this.blobs.put(headerKey(fileId, r), once(header), { maxBytes: MAX_FILE_HEADER_BYTES });
     await this.execute(owner, context, () => ({ type: 'ShareFile', actor: context.actor, fileId, recipients, headerBytes: header.length, contacts }));
     return this.record(fileId);
   }

@@ -124,7 +124,10 @@ export function decide(command: FileCommand, state: FilesState): FileDomainEvent
       const { recipients } = command;
       if (recipients.length < 1 || recipients.length > MAX_FILE_RECIPIENTS || recipients.includes(command.actor)) throw badInput('recipients');
       if (recipients.some((r) => !command.contacts.includes(r))) throw new PeerlockError('FORBIDDEN');
-      return [ev('FileShared', { fileId: command.fileId, owner: state.owner!, by: command.actor, recipients: [...recipients], headerBytes: command.headerBytes })];
+      // A holder keeps the header they have: another holder must not be able to replace it (with one that does not open).
+      const fresh = recipients.filter((r) => !file.holders.includes(r));
+      if (fresh.length === 0) return [];
+      return [ev('FileShared', { fileId: command.fileId, owner: state.owner!, by: command.actor, recipients: fresh, headerBytes: command.headerBytes })];
     }
     case 'RemoveAccess': {
       const file = readyFile(state, command.fileId);

@@ -6,7 +6,7 @@
  * out a piece that did not verify in place.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DecryptionError, MalformedFileError, NotARecipientError, downloadToSink, rewrapHeader, type FileInfo, fetchEncryptedFile, randomBytes, shareFile, uploadFile, type FileEndpoint } from '@peerlock/sdk';
+import { DecryptionError, MalformedFileError, NotARecipientError, downloadToSink, openDownload, rewrapHeader, type FileInfo, fetchEncryptedFile, randomBytes, shareFile, uploadFile, type FileEndpoint } from '@peerlock/sdk';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { expectOk } from '../support/graphql-client.js';
 import { MessagingClient } from '../support/messaging-client.js';
@@ -149,6 +149,22 @@ describe('T10: tampered file chunks and headers', () => {
     const result = await attempt(fileId);
     expect(result.error).toBeInstanceOf(DecryptionError);
     expect(result.committed).toBe(false);
+  });
+
+  it("a recipient cannot replace another holder's header by sharing to them", async () => {
+    const { fileId, plaintext } = await sharedFile();
+    const before = await readBlob(headerKey(fileId, 'alice'));
+    // Bob "shares" back to alice a header that opens only for bob.
+    const mine = await readBlob(headerKey(fileId, 'bob'));
+    const res = await bob.request('mutation($id: String!, $r: [String!]!, $h: String!) { shareFile(fileId: $id, recipients: $r, header: $h) { id } }', {
+      id: fileId,
+      r: ['alice'],
+      h: Buffer.from(mine).toString('base64'),
+    });
+    expectOk(res);
+    expect(Buffer.from(await readBlob(headerKey(fileId, 'alice'))).equals(before)).toBe(true);
+    const opened = await collectBytes((await openDownload(endpointOf(alice), { fileId, secretKey: alice.identity.secretKey })).plaintext);
+    expect(Buffer.from(opened).equals(plaintext)).toBe(true);
   });
 
   it('the raw bytes a recipient fetches are a .minilock file: header then chunks', async () => {

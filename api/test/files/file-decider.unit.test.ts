@@ -61,6 +61,9 @@ describe('file decider', () => {
     spec.given([started(), uploaded()]).when(share('carol', ['bob'], ['bob'])).thenRefuses('FORBIDDEN');
     spec.given([started(), uploaded(), shared(['bob'])]).when(share('bob', ['carol'], ['carol'])).then([shared(['carol'], 'bob')]);
     spec.given([started()]).when(share('alice', ['bob'], ['bob'])).thenRefuses('NOT_FOUND');
+    // Holders keep their header: re-sharing to them is a no-op, and only newcomers are recorded.
+    spec.given([started(), uploaded(), shared(['bob'])]).when(share('bob', ['alice'], ['alice'])).then([]);
+    spec.given([started(), uploaded(), shared(['bob'])]).when(share('alice', ['bob', 'carol'], ['bob', 'carol'])).then([shared(['carol'])]);
   });
 
   it('removal drops one holder; the last one out deletes the file and frees the quota', () => {
