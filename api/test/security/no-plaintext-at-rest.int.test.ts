@@ -30,7 +30,7 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-async function postgresDump(schema: string): Promise<Buffer> {
+async function postgresDump(schema: string): Promise<Buffer<ArrayBufferLike>> {
   const pg = (await import('pg')).default;
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
@@ -98,7 +98,7 @@ describe.each(BACKENDS)('T1: no plaintext at rest (%s)', (backend) => {
   it('the stored bytes contain no subject, body, file name or file content', async () => {
     // Stop first, so that SQLite's WAL and every buffered write are on disk.
     await server.app.stop();
-    const stored = filesUnder(server.dataDir).map((path) => ({ path, bytes: readFileSync(path) }));
+    const stored: { path: string; bytes: Buffer<ArrayBufferLike> }[] = filesUnder(server.dataDir).map((path) => ({ path, bytes: readFileSync(path) }));
     if (server.databaseSchema) stored.push({ path: `postgres:${server.databaseSchema}`, bytes: await postgresDump(server.databaseSchema) });
     expect(stored.reduce((n, f) => n + f.bytes.length, 0)).toBeGreaterThan(20_000);
     for (const secret of [subject, body, fileName, fileText]) {
@@ -109,7 +109,7 @@ describe.each(BACKENDS)('T1: no plaintext at rest (%s)', (backend) => {
   });
 
   it('the search itself works: the usernames it must not hide are found', async () => {
-    const stored = filesUnder(server.dataDir).map((path) => readFileSync(path));
+    const stored: Buffer<ArrayBufferLike>[] = filesUnder(server.dataDir).map((path) => readFileSync(path));
     if (server.databaseSchema) stored.push(await postgresDump(server.databaseSchema));
     expect(stored.some((bytes) => bytes.includes(Buffer.from('alice')))).toBe(true);
   });
