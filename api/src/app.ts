@@ -8,7 +8,6 @@ import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import {
   ProjectionRunner,
   accountProfileProjection,
@@ -158,13 +157,15 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     expiryTimer.unref();
 
     const production = config.mode === 'production';
+    // GraphiQL's bundle costs ~50 MB of memory: load it only where it is served.
+    const renderGraphiQL = production ? undefined : (await import('@graphql-yoga/render-graphiql')).renderGraphiQL;
     const svc = services;
     const yoga: YogaServerInstance<ServerContext, GraphQLContext> = createYoga<ServerContext, GraphQLContext>({
       schema: buildSchema(),
       graphqlEndpoint: '/graphql',
       graphiql: !production,
       // The bundled GraphiQL: the page loads nothing from a CDN.
-      renderGraphiQL,
+      ...(renderGraphiQL ? { renderGraphiQL } : {}),
       landingPage: false,
       batching: false,
       cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: false, methods: ['POST', 'GET'] } : false,

@@ -12,7 +12,6 @@ import { PostgresReadModelStore, SqliteReadModelStore, type ReadModelStore } fro
 import type { AppConfig } from '../config.js';
 import { SqliteEventStore } from '../eventstore/sqlite-event-store.js';
 import { PostgresEventStore } from '../eventstore/postgres-event-store.js';
-import { KurrentDbEventStore } from '../eventstore/kurrentdb-event-store.js';
 import type { EventStore } from '../eventstore/event-store.js';
 import type { AuthStore } from './auth-store.js';
 import { SqliteAuthStore } from './sqlite-auth-store.js';
@@ -56,7 +55,10 @@ export async function openStores(config: AppConfig): Promise<Stores> {
       const connectionString = config.databaseUrl!;
       const schema = config.databaseSchema;
       const events: EventStore =
-        config.store === 'kurrentdb' ? new KurrentDbEventStore({ connectionString: config.kurrentdbUrl! }) : await PostgresEventStore.open({ connectionString, schema });
+        config.store === 'kurrentdb'
+          ? // The KurrentDB client (~35 MB with its gRPC stack) loads only when that store is chosen.
+            new (await import('../eventstore/kurrentdb-event-store.js')).KurrentDbEventStore({ connectionString: config.kurrentdbUrl! })
+          : await PostgresEventStore.open({ connectionString, schema });
       const pool = new pg.Pool({ connectionString, max: 10 });
       const readModels = new PostgresReadModelStore(pool, { schema });
       const auth = await PostgresAuthStore.open(connectionString, schema);
