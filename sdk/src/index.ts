@@ -20,3 +20,4 @@ export * from './messages/message-envelope.js';
 export * from './messages/compose-message.js';
 export * from './messages/conversation-ledger.js';
 export * from './files/index.js';
+export * from './client/index.js';

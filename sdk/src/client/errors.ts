@@ -1,0 +1,69 @@
+/**
+ * What the client throws. Server refusals keep the server's stable code
+ * (STYLE §6) so callers switch on `code`, never on message text; local
+ * refusals (a key change, a missing login) have codes of their own.
+ */
+
+/** The server's closed set of codes (api/src/errors.ts); anything unexpected arrives as INTERNAL. */
+export type ServerErrorCode =
+  | 'BAD_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'TOKEN_INVALID'
+  | 'CHALLENGE_INVALID'
+  | 'TWO_FACTOR_REQUIRED'
+  | 'TWO_FACTOR_INVALID'
+  | 'RATE_LIMITED'
+  | 'USERNAME_TAKEN'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'QUOTA_EXCEEDED'
+  | 'CONFLICT'
+  | 'INTERNAL';
+
+const SERVER_CODES: ReadonlySet<string> = new Set<ServerErrorCode>([
+  'BAD_INPUT', 'UNAUTHENTICATED', 'TOKEN_INVALID', 'CHALLENGE_INVALID', 'TWO_FACTOR_REQUIRED', 'TWO_FACTOR_INVALID',
+  'RATE_LIMITED', 'USERNAME_TAKEN', 'NOT_FOUND', 'FORBIDDEN', 'QUOTA_EXCEEDED', 'CONFLICT', 'INTERNAL',
+]);
+
+export function serverCodeOf(value: unknown): ServerErrorCode {
+  return typeof value === 'string' && SERVER_CODES.has(value) ? (value as ServerErrorCode) : 'INTERNAL';
+}
+
+export class PeerlockApiError extends Error {
+  override readonly name = 'PeerlockApiError';
+  constructor(
+    readonly code: ServerErrorCode,
+    readonly status: number,
+    readonly details: { readonly field?: string; readonly retryAfterSeconds?: number } = {},
+  ) {
+    super(`server refused: ${code}${details.field ? ` (${details.field})` : ''}`);
+  }
+}
+
+/** The server could not be reached or answered something that is not GraphQL. */
+export class PeerlockNetworkError extends Error {
+  override readonly name = 'PeerlockNetworkError';
+  readonly code = 'NETWORK' as const;
+}
+
+export class NotLoggedInError extends Error {
+  override readonly name = 'NotLoggedInError';
+  readonly code = 'NOT_LOGGED_IN' as const;
+  constructor() {
+    super('not logged in');
+  }
+}
+
+export type KeyRefusal = 'unpinned' | 'key-changed' | 'verified-key-changed' | 'no-such-user' | 'deleted';
+
+/** Sending or verifying needs a key we do not trust (DESIGN §6, T6). */
+export class ContactKeyError extends Error {
+  override readonly name = 'ContactKeyError';
+  readonly code = 'CONTACT_KEY' as const;
+  constructor(
+    readonly username: string,
+    readonly reason: KeyRefusal,
+  ) {
+    super(`${username}: ${reason === 'key-changed' || reason === 'verified-key-changed' ? 'key changed; accept it first' : reason}`);
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * Conversations, messages and receipts with every DESIGN §4 check: each
+ * conversation is read in server order through a ConversationLedger, keys
+ * come from the pins (pinned on first sight, a change blocks), receipts on
+ * our own messages are verified with the reader's pinned key. Nothing that
+ * fails a check is returned as genuine: it comes back with its reason.
+ */
+import { base64ToBytes, bytesToBase64 } from '../crypto/bytes.js';
+import { decodeMiniLockId } from '../keys/minilock-id.js';
+import { composeMessage } from '../messages/compose-message.js';
+import { ConversationLedger, type RejectionReason, type ReceiverContext } from '../messages/conversation-ledger.js';
+import type { FileReference } from '../messages/message-plaintext.js';
+import type { MessageEnvelope } from '../messages/message-envelope.js';
+import { createReadReceipt, verifyReadReceipt, ReceiptRejectedError } from '../receipts/read-receipt.js';
+import {
+  ConversationMessagesDocument,
+  ConversationsDocument,
+  PostReadReceiptDocument,
+  RemoveConversationDocument,
+  SendMessageDocument,
+  type MessageFieldsFragment,
+} from './generated/graphql.js';
+import type { PeerlockClient } from './peerlock-client.js';
+
+export interface ConversationSummary {
+  readonly id: string;
+  readonly participants: readonly string[];
+  readonly lastMessageAt: string;
+  readonly messageCount: number;
+  readonly unreadCount: number;
+}
+
+export interface VerifiedReceipt {
+  readonly reader: string;
+  readonly readAt: number;
+}
+
+export interface ReadMessage {
+  readonly conversationId: string;
+  readonly messageId: string;
+  readonly index: number;
+  readonly position: string;
+  readonly sender: string;
+  readonly receivedAt: number;
+  /** null: the message passed every check. Otherwise why it is not to be shown as genuine. */
+  readonly rejected: RejectionReason | null;
+  /** The plaintext when it decrypted and authenticated (also for a SequenceGap, shown under a "withheld" marker). */
+  readonly subject?: string;
+  readonly body?: string;
+  readonly files?: readonly FileReference[];
+  readonly sentAt?: number;
+  readonly late?: boolean;
+  readonly withheld?: { readonly from: number; readonly to: number };
+  /** Our own messages: receipts that verified. */
+  readonly receipts: readonly VerifiedReceipt[];
+  /** Receipts that did not verify (forged or replayed). */
+  readonly rejectedReceipts: readonly string[];
+}
+
+export interface ConversationView {
+  readonly id: string;
+  readonly participants: readonly string[];
+  readonly subject: string;
+  readonly messages: readonly ReadMessage[];
+}
+
+export interface SendInput {
+  readonly subject?: string;
+  readonly body: string;
+  readonly files?: readonly FileReference[];
+}
+
+const PAGE = 100;
+
+export class Messaging {
+  private readonly ledgers = new Map<string, ConversationLedger>();
+
+  constructor(private readonly client: PeerlockClient) {}
+
+  async conversations(first = 50): Promise<ConversationSummary[]> {
+    const { conversations } = await this.client.call(ConversationsDocument, { first, after: null }, true);
+    return conversations.edges.map((e) => e.node);
+  }
+
+  /** Starts a conversation with contacts. Every recipient's key must be pinned and unchanged. */
+  async send(to: readonly string[], input: SendInput): Promise<ReadMessage> {
+    const participants = [...new Set([...to.map((u) => u.toLowerCase()), this.client.username])].sort();
+    return this.post(null, participants, input);
+  }
+
+  /** Replies in a conversation, to exactly its participants. */
+  async reply(conversationId: string, input: Omit<SendInput, 'subject'>): Promise<ReadMessage> {
+    const view = await this.read(conversationId);
+    const ledger = this.ledgers.get(view.id);
+    if (!ledger) throw new RangeError('conversationId: no verified message to reply to');
+    return this.post(ledger, ledger.participants, input);
+  }
+
+  /** Fetches and verifies a whole conversation (ids may be abbreviated to a unique prefix by callers). */
+  async read(conversationId: string): Promise<ConversationView> {
+    const wire: MessageFieldsFragment[] = [];
+    let participants: readonly string[] = [];
+    for (let after: string | null = null; ; ) {
+      const { conversation }: { conversation: { participants: string[]; messages: { edges: { node: MessageFieldsFragment }[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } } } } =
+        await this.client.call(ConversationMessagesDocument, { id: conversationId, first: PAGE, after }, true);
+      participants = conversation.participants;
+      wire.push(...conversation.messages.edges.map((e) => e.node));
+      if (!conversation.messages.pageInfo.hasNextPage || !conversation.messages.pageInfo.endCursor) break;
+      after = conversation.messages.pageInfo.endCursor;
+    }
+    // Pin every sender on first sight before anything is verified; a pending change keeps the old pin.
+    for (const sender of new Set(wire.map((m) => m.sender))) if (sender !== this.client.username) await this.client.observe(sender).catch(() => undefined);
+    const pins = await this.client.pins();
+    const context: ReceiverContext = {
+      me: { username: this.client.username, secretKey: this.client.secretKey() },
+      pinnedKey: (u) => (u === this.client.username ? this.client.miniLockId : pins.pins[u]?.miniLockId),
+    };
+    // A fresh ledger each time: the server's order is replayed from the start, so nothing stale is trusted.
+    let ledger: ConversationLedger | null = null;
+    const messages = wire.map((m) => {
+      const envelope = toEnvelope(m);
+      let verification;
+      if (ledger) verification = ledger.accept(envelope, context);
+      else {
+        const founded = ConversationLedger.found(envelope, context);
+        ledger = founded.ledger;
+        verification = founded.verification;
+      }
+      const plain = verification.ok ? verification.message : verification.message;
+      const receipts = m.sender === this.client.username ? this.checkReceipts(m, pins.pins) : { ok: [], bad: [] };
+      return {
+        conversationId: m.conversationId,
+        messageId: m.messageId,
+        index: m.index,
+        position: m.position,
+        sender: m.sender,
+        receivedAt: Date.parse(m.receivedAt),
+        rejected: verification.ok ? null : verification.reason,
+        ...(plain
+          ? { subject: plain.plaintext.subject, body: plain.plaintext.body, files: plain.plaintext.files, sentAt: plain.plaintext.sentAt, late: plain.late }
+          : {}),
+        ...(!verification.ok && verification.withheld ? { withheld: { from: verification.withheld.from, to: verification.withheld.to } } : {}),
+        receipts: receipts.ok,
+        rejectedReceipts: receipts.bad,
+      } satisfies ReadMessage;
+    });
+    const founded = ledger as ConversationLedger | null;
+    if (founded) this.ledgers.set(conversationId, founded);
+    return { id: conversationId, participants, subject: founded?.subject ?? '', messages };
+  }
+
+  /** Sends a read receipt for every genuine message of others we have not acknowledged yet. */
+  async markRead(view: ConversationView): Promise<number> {
+    let sent = 0;
+    const wire = await this.client.call(ConversationMessagesDocument, { id: view.id, first: PAGE, after: null }, true);
+    const acknowledged = new Set(wire.conversation.messages.edges.filter((e) => e.node.receipts.some((r) => r.reader === this.client.username)).map((e) => e.node.messageId));
+    for (const m of view.messages) {
+      if (m.sender === this.client.username || m.rejected !== null || acknowledged.has(m.messageId)) continue;
+      const senderKey = (await this.client.pin(m.sender))?.miniLockId;
+      if (!senderKey) continue;
+      const receipt = createReadReceipt(
+        { messageId: m.messageId, conversationId: m.conversationId, sender: m.sender, reader: this.client.username, readAt: Date.now() },
+        this.client.secretKey(),
+        decodeMiniLockId(senderKey),
+      );
+      await this.client.call(PostReadReceiptDocument, { input: { conversationId: m.conversationId, messageId: m.messageId, receipt: bytesToBase64(receipt) } }, true);
+      sent++;
+    }
+    return sent;
+  }
+
+  async remove(conversationId: string): Promise<{ purged: boolean }> {
+    return (await this.client.call(RemoveConversationDocument, { id: conversationId }, true)).removeConversation;
+  }
+
+  private async post(ledger: ConversationLedger | null, participants: readonly string[], input: SendInput): Promise<ReadMessage> {
+    const keys: Record<string, string> = {};
+    for (const p of participants) keys[p] = await this.client.sendableKey(p);
+    const composed = composeMessage({
+      sender: { username: this.client.username, secretKey: this.client.secretKey() },
+      conversation: ledger,
+      participants,
+      keys,
+      ...(input.subject !== undefined ? { subject: input.subject } : {}),
+      body: input.body,
+      files: input.files ?? [],
+      now: Date.now(),
+    });
+    const { sendMessage } = await this.client.call(
+      SendMessageDocument,
+      { input: { conversationId: composed.conversationId, messageId: composed.messageId, participants: [...composed.participants], ciphertext: bytesToBase64(composed.ciphertext) } },
+      true,
+    );
+    this.ledgers.delete(composed.conversationId);
+    return {
+      conversationId: sendMessage.conversationId,
+      messageId: sendMessage.messageId,
+      index: sendMessage.index,
+      position: sendMessage.position,
+      sender: sendMessage.sender,
+      receivedAt: Date.parse(sendMessage.receivedAt),
+      rejected: null,
+      subject: composed.plaintext.subject,
+      body: composed.plaintext.body,
+      files: composed.plaintext.files,
+      sentAt: composed.plaintext.sentAt,
+      receipts: [],
+      rejectedReceipts: [],
+    };
+  }
+
+  private checkReceipts(m: MessageFieldsFragment, pins: Readonly<Record<string, { miniLockId: string }>>): { ok: VerifiedReceipt[]; bad: string[] } {
+    const ok: VerifiedReceipt[] = [];
+    const bad: string[] = [];
+    for (const r of m.receipts) {
+      const readerKey = pins[r.reader]?.miniLockId;
+      try {
+        if (!readerKey) throw new ReceiptRejectedError('undecryptable');
+        const readAt = verifyReadReceipt(
+          base64ToBytes(r.receipt),
+          { messageId: m.messageId, conversationId: m.conversationId, sender: this.client.username, reader: r.reader },
+          this.client.secretKey(),
+          decodeMiniLockId(readerKey),
+        );
+        ok.push({ reader: r.reader, readAt });
+      } catch (error) {
+        if (!(error instanceof ReceiptRejectedError)) throw error;
+        bad.push(r.reader);
+      }
+    }
+    return { ok, bad };
+  }
+}
+
+function toEnvelope(m: MessageFieldsFragment): MessageEnvelope {
+  return {
+    conversationId: m.conversationId,
+    messageId: m.messageId,
+    sender: m.sender,
+    participants: m.participants,
+    ciphertext: base64ToBytes(m.ciphertext),
+    receivedAt: Date.parse(m.receivedAt),
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Live notifications with automatic reconnect and catch-up. graphql-ws
+ * would resubscribe with the original variables after a reconnect, which
+ * replays from the first position again; instead every attempt subscribes
+ * with `after` = the last position delivered, so nothing is missed and
+ * nothing is delivered twice. Each connection spends one fresh token in
+ * connection_init.
+ */
+import { createClient, type Client } from 'graphql-ws';
+import { print } from 'graphql';
+import { NotificationsDocument, type NotificationsSubscription } from './generated/graphql.js';
+import { apiErrorOf } from './graphql-transport.js';
+
+export type PeerlockNotification = NotificationsSubscription['notifications'];
+
+export interface NotificationStreamOptions {
+  readonly url: string;
+  readonly authorization: () => Promise<string>;
+  /** A WebSocket constructor: the global one in browsers, `ws` in Node 20. */
+  readonly webSocketImpl?: unknown;
+  /** Start after this position (what the caller saw last); default: live only. */
+  readonly after?: string | null;
+  readonly onNotification: (notification: PeerlockNotification) => void | Promise<void>;
+  /** Called for every failed attempt; the stream keeps retrying unless it returns false. */
+  readonly onError?: (error: unknown, attempt: number) => boolean | void;
+  readonly onConnected?: () => void;
+}
+
+export interface NotificationStream {
+  /** The last position delivered, to resume from in a later session. */
+  readonly lastPosition: () => string | null;
+  readonly close: () => Promise<void>;
+  /** Settles when the stream stops (closed, or onError returned false). */
+  readonly done: Promise<void>;
+}
+
+const QUERY = print(NotificationsDocument);
+
+export function openNotificationStream(options: NotificationStreamOptions): NotificationStream {
+  let last = options.after ?? null;
+  let closed = false;
+  let client: Client | null = null;
+  let wake: (() => void) | null = null;
+  let stop: (() => void) | null = null;
+
+  const once = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      stop = resolve;
+      client = createClient({
+        url: options.url.replace(/^http/, 'ws'),
+        ...(options.webSocketImpl ? { webSocketImpl: options.webSocketImpl } : {}),
+        connectionParams: async () => ({ authorization: await options.authorization() }),
+        lazy: true,
+        retryAttempts: 0,
+        on: { connected: () => options.onConnected?.() },
+      });
+      let chain = Promise.resolve();
+      client.subscribe<NotificationsSubscription>(
+        { query: QUERY, variables: { after: last } },
+        {
+          next: (result) => {
+            if (result.errors?.length) return reject(apiErrorOf(result.errors[0] as never, 200));
+            const n = result.data?.notifications;
+            if (!n) return;
+            // Deliver in order, one at a time, and advance only once the handler is done with it.
+            chain = chain.then(async () => {
+              await options.onNotification(n);
+              last = n.position;
+            });
+            chain.catch(reject);
+          },
+          error: reject,
+          complete: () => void chain.then(() => resolve(), reject),
+        },
+      );
+    });
+
+  const done = (async () => {
+    for (let attempt = 1; !closed; attempt++) {
+      try {
+        await once();
+        attempt = 0;
+      } catch (error) {
+        if (closed) break;
+        if (options.onError?.(error, attempt) === false) break;
+      } finally {
+        const c: Client | null = client;
+        client = null;
+        await (c as Client | null)?.dispose();
+      }
+      if (closed) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)));
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+    }
+  })();
+
+  return {
+    lastPosition: () => last,
+    done,
+    close: async () => {
+      closed = true;
+      wake?.();
+      stop?.();
+      await (client as Client | null)?.dispose();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,473 @@
+/**
+ * The high-level client (issue 7): hides tokens, keys and checks. Works in
+ * Node and browsers: fetch for requests, graphql-ws for notifications (pass
+ * `webSocketImpl` where there is no global WebSocket), and key derivation
+ * through `#platform` (native scrypt in Node, scrypt-js in browsers).
+ *
+ * Nothing here logs; secrets leave only through `exportSession()`, for a
+ * caller that seals them (the CLI does).
+ */
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { base64ToBytes, bytesToBase64, wipe } from '../crypto/bytes.js';
+import { deriveAuthKeyPair, deriveKeyPair, keyPairFromSecretKey, miniLockIdOf, type KeyPair } from '../keys/derive.js';
+import { decodeMiniLockId } from '../keys/minilock-id.js';
+import { assertStrongPassphrase } from '../keys/passphrase.js';
+import { authorizationHeader } from '../protocol/authorization.js';
+import { openAuthChallenge, openIdentityChallenge, openToken } from '../protocol/auth-challenges.js';
+import { verifyServerKey } from '../protocol/server-key.js';
+import { acceptKeyChange, checkSend, markVerified, observeKey, type KeyPin, type Observation, type PinSet } from '../contacts/key-pins.js';
+import { safetyNumber, type SafetyNumber } from '../contacts/safety-number.js';
+import { ContactKeyError, NotLoggedInError, PeerlockApiError } from './errors.js';
+import { executeOperation } from './graphql-transport.js';
+import { PinStore } from './pin-store.js';
+import { TokenPool } from './token-pool.js';
+import { openNotificationStream, type NotificationStream, type NotificationStreamOptions } from './notifications.js';
+import { Messaging } from './messaging.js';
+import { FileTransfers } from './file-transfers.js';
+import {
+  AcceptContactDocument,
+  AuthChallengeDocument,
+  BlockContactDocument,
+  CancelContactRequestDocument,
+  ConfirmTwoFactorDocument,
+  ContactsDocument,
+  DeclineContactDocument,
+  DeleteAccountDocument,
+  DisableTwoFactorDocument,
+  KeyRotationChallengeDocument,
+  MeDocument,
+  RemoveContactDocument,
+  RequestContactDocument,
+  RotateKeysDocument,
+  ServerKeysDocument,
+  SetupTwoFactorDocument,
+  SignupChallengeDocument,
+  SignupDocument,
+  UnblockContactDocument,
+  UpdateProfileDocument,
+  UserDocument,
+  type ContactListFieldsFragment,
+  type KeyChallengeFieldsFragment,
+  type MeQuery,
+  type ProfileInput,
+  type ServerKeyFieldsFragment,
+  type SetupTwoFactorMutation,
+} from './generated/graphql.js';
+
+export interface PeerlockClientOptions {
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
+  readonly url: string;
+  readonly fetch?: typeof fetch;
+  /** WebSocket constructor for notifications (Node 20 has none: pass `ws`). */
+  readonly webSocketImpl?: unknown;
+  /** The server's long-term Ed25519 key (base64) from configuration; otherwise pinned on first use. */
+  readonly serverSigningKey?: string;
+  /** Supplies a TOTP code when the token pool must be refilled with two-factor on. */
+  readonly totp?: () => Promise<string | undefined>;
+  readonly now?: () => number;
+}
+
+/** What a caller may keep between runs. Contains secrets: seal it before storing. */
+export interface ClientSession {
+  readonly username: string;
+  readonly secretKey: string;
+  readonly tokens: readonly string[];
+  readonly tokensExpireAt: number;
+  readonly serverSigningKey: string;
+  readonly pinVersion: number;
+}
+
+export type ContactList = ContactListFieldsFragment;
+export type Account = MeQuery['me'];
+export type TwoFactorSetup = SetupTwoFactorMutation['setupTwoFactor'];
+
+interface Identity {
+  readonly username: string;
+  readonly identity: KeyPair;
+  readonly auth: KeyPair;
+}
+
+const box = (w: { nonce: string; ciphertext: string }) => ({ nonce: base64ToBytes(w.nonce), ciphertext: base64ToBytes(w.ciphertext) });
+
+export class PeerlockClient {
+  readonly url: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly now: () => number;
+  private serverSigningKey: Uint8Array | null;
+  private me: Identity | null = null;
+  private readonly pool: TokenPool;
+  private pinStore: PinStore | null = null;
+  private pendingTotp: string | undefined;
+  readonly messaging: Messaging;
+  readonly files: FileTransfers;
+
+  constructor(private readonly options: PeerlockClientOptions) {
+    this.url = options.url;
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.now = options.now ?? Date.now;
+    this.serverSigningKey = options.serverSigningKey ? base64ToBytes(options.serverSigningKey, 'serverSigningKey') : null;
+    this.pool = new TokenPool({
+      now: this.now,
+      fetchBatch: (code) => this.fetchTokens(code),
+      totp: async () => {
+        const code = this.pendingTotp;
+        this.pendingTotp = undefined;
+        return code ?? (await options.totp?.());
+      },
+    });
+    this.messaging = new Messaging(this);
+    this.files = new FileTransfers(this);
+  }
+
+  /** Keys are scrypt-derived from the passphrase with the canonical (lowercase) username as salt. */
+  static async deriveIdentity(username: string, passphrase: string): Promise<KeyPair> {
+    return deriveKeyPair(passphrase, canonicalUsername(username));
+  }
+
+  get username(): string {
+    return this.identity().username;
+  }
+
+  get miniLockId(): string {
+    return miniLockIdOf(this.identity().identity);
+  }
+
+  get loggedIn(): boolean {
+    return this.me !== null;
+  }
+
+  /** @internal the identity secret for the messaging and file helpers. */
+  secretKey(): Uint8Array {
+    return this.identity().identity.secretKey;
+  }
+
+  // ---- accounts ----------------------------------------------------------
+
+  /** Creates the account and logs in; returns the recovery code (show it once). */
+  async signup(input: { username: string; passphrase: string; displayName?: string; email?: string; identity?: KeyPair }): Promise<{ username: string; recoveryCode: string }> {
+    const username = canonicalUsername(input.username);
+    if (!input.identity) assertStrongPassphrase(input.passphrase, username);
+    const identity = input.identity ?? (await PeerlockClient.deriveIdentity(username, input.passphrase));
+    const auth = deriveAuthKeyPair(identity.secretKey);
+    const { signupChallenge } = await this.call(SignupChallengeDocument, {
+      input: {
+        username,
+        miniLockId: miniLockIdOf(identity),
+        authPublicKey: bytesToBase64(auth.publicKey),
+        ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
+        ...(input.email !== undefined ? { email: input.email } : {}),
+      },
+    });
+    const answers = await this.answer(signupChallenge, identity, auth);
+    const { signup } = await this.call(SignupDocument, { input: answers });
+    await this.adopt({ username, identity, auth });
+    return signup;
+  }
+
+  /** Derives the keys (scrypt) unless given, and fetches a first batch of tokens. */
+  async login(input: { username: string; passphrase?: string; identity?: KeyPair; totpCode?: string }): Promise<void> {
+    const username = canonicalUsername(input.username);
+    const identity = input.identity ?? (await PeerlockClient.deriveIdentity(username, requirePassphrase(input.passphrase)));
+    await this.adopt({ username, identity, auth: deriveAuthKeyPair(identity.secretKey) }, input.totpCode);
+  }
+
+  /** Restores a session exported earlier; no scrypt, no request until needed. */
+  resume(session: ClientSession): void {
+    const identity = keyPairFromSecretKey(base64ToBytes(session.secretKey, 'secretKey'));
+    this.serverSigningKey = base64ToBytes(session.serverSigningKey, 'serverSigningKey');
+    this.me = { username: canonicalUsername(session.username), identity, auth: deriveAuthKeyPair(identity.secretKey) };
+    this.pool.clear();
+    this.pool.add(session.tokens.map((t) => base64ToBytes(t, 'token')), session.tokensExpireAt);
+    this.pinStore = new PinStore((d, v) => this.call(d, v, true), () => this.secretKey(), session.pinVersion);
+  }
+
+  exportSession(): ClientSession {
+    const me = this.identity();
+    if (!this.serverSigningKey) throw new NotLoggedInError();
+    const { tokens, expiresAt } = this.pool.snapshot();
+    return {
+      username: me.username,
+      secretKey: bytesToBase64(me.identity.secretKey),
+      tokens: tokens.map(bytesToBase64),
+      tokensExpireAt: expiresAt,
+      serverSigningKey: bytesToBase64(this.serverSigningKey),
+      pinVersion: this.pinStore?.highWaterMark ?? 0,
+    };
+  }
+
+  /** Forgets keys and tokens here (the server lets unspent tokens expire). */
+  logout(): void {
+    if (this.me) wipe(this.me.identity.secretKey, this.me.auth.secretKey);
+    this.me = null;
+    this.pinStore = null;
+    this.pool.clear();
+  }
+
+  async account(): Promise<Account> {
+    return (await this.call(MeDocument, {}, true)).me;
+  }
+
+  async updateProfile(input: ProfileInput): Promise<void> {
+    await this.call(UpdateProfileDocument, { input }, true);
+  }
+
+  async setupTwoFactor(): Promise<TwoFactorSetup> {
+    return (await this.call(SetupTwoFactorDocument, {}, true)).setupTwoFactor;
+  }
+
+  /** Returns the one-time backup codes (show them once). */
+  async confirmTwoFactor(sealedSetup: string, code: string): Promise<readonly string[]> {
+    return (await this.call(ConfirmTwoFactorDocument, { sealedSetup, code }, true)).confirmTwoFactor.backupCodes;
+  }
+
+  async disableTwoFactor(code: string): Promise<void> {
+    await this.call(DisableTwoFactorDocument, { code }, true);
+  }
+
+  /**
+   * Moves the account to the keys of `newPassphrase` (proved like a signup);
+   * every outstanding token dies, so we log in again with the new keys.
+   * Old messages stay readable only with the old passphrase.
+   */
+  async rotateKeys(input: {
+    newPassphrase?: string;
+    identity?: KeyPair;
+    totpCode?: string;
+    recoveryCode?: string;
+    /** With two-factor on, logging in with the new keys needs another code (a later TOTP step or a backup code). */
+    loginTotpCode?: string;
+  }): Promise<{ recoveryCode: string | null }> {
+    const me = this.identity();
+    if (!input.identity) assertStrongPassphrase(requirePassphrase(input.newPassphrase), me.username);
+    const identity = input.identity ?? (await PeerlockClient.deriveIdentity(me.username, requirePassphrase(input.newPassphrase)));
+    const auth = deriveAuthKeyPair(identity.secretKey);
+    // Read the pins now: the rotation revokes every token and the set is sealed to the old key.
+    const pins = await this.pins();
+    const { keyRotationChallenge } = await this.call(KeyRotationChallengeDocument, {
+      input: { username: me.username, miniLockId: miniLockIdOf(identity), authPublicKey: bytesToBase64(auth.publicKey) },
+    });
+    const answers = await this.answer(keyRotationChallenge, identity, auth);
+    const { rotateKeys } = await this.call(
+      RotateKeysDocument,
+      { input: { ...answers, ...(input.totpCode ? { totpCode: input.totpCode } : {}), ...(input.recoveryCode ? { recoveryCode: input.recoveryCode } : {}) } },
+      // With a recovery code the old key need not be proved, so no token is spent.
+      input.recoveryCode === undefined,
+    );
+    this.pool.clear();
+    this.me = { username: me.username, identity, auth };
+    // The sealed pin set is keyed by the identity secret: carry the pins over to the new key.
+    this.pendingTotp = input.loginTotpCode;
+    await this.pool.refill();
+    this.pinStore = new PinStore((d, v) => this.call(d, v, true), () => this.secretKey(), 0);
+    await this.pinStore.overwrite({ version: pins.version + 1, pins: pins.pins });
+    return { recoveryCode: rotateKeys.recoveryCode ?? null };
+  }
+
+  /** Retires the username forever and erases name and email. */
+  async deleteAccount(totpCode?: string): Promise<void> {
+    await this.call(DeleteAccountDocument, { totpCode: totpCode ?? null }, true);
+    this.logout();
+  }
+
+  // ---- contacts and key pins ---------------------------------------------
+
+  async contacts(): Promise<ContactList> {
+    return (await this.call(ContactsDocument, {}, true)).contacts;
+  }
+
+  /** Asks for a contact and pins their key on first sight. */
+  async requestContact(username: string): Promise<ContactList> {
+    await this.observe(username);
+    return (await this.call(RequestContactDocument, { username: canonicalUsername(username) }, true)).requestContact;
+  }
+
+  async acceptContact(username: string): Promise<ContactList> {
+    await this.observe(username);
+    return (await this.call(AcceptContactDocument, { username: canonicalUsername(username) }, true)).acceptContact;
+  }
+
+  async declineContact(username: string): Promise<ContactList> {
+    return (await this.call(DeclineContactDocument, { username: canonicalUsername(username) }, true)).declineContact;
+  }
+
+  async cancelContactRequest(username: string): Promise<ContactList> {
+    return (await this.call(CancelContactRequestDocument, { username: canonicalUsername(username) }, true)).cancelContactRequest;
+  }
+
+  async removeContact(username: string): Promise<ContactList> {
+    return (await this.call(RemoveContactDocument, { username: canonicalUsername(username) }, true)).removeContact;
+  }
+
+  async blockContact(username: string): Promise<ContactList> {
+    return (await this.call(BlockContactDocument, { username: canonicalUsername(username) }, true)).blockContact;
+  }
+
+  async unblockContact(username: string): Promise<ContactList> {
+    return (await this.call(UnblockContactDocument, { username: canonicalUsername(username) }, true)).unblockContact;
+  }
+
+  async pins(): Promise<PinSet> {
+    return this.pinsStore().current();
+  }
+
+  async pin(username: string): Promise<KeyPin | undefined> {
+    return (await this.pins()).pins[canonicalUsername(username)];
+  }
+
+  /**
+   * Looks the user up in the directory and records what it shows: pinned
+   * on first sight, 'changed' (and blocked) when it differs from the pin.
+   */
+  async observe(username: string): Promise<{ observation: Observation; pin: KeyPin }> {
+    const user = canonicalUsername(username);
+    const { user: entry } = await this.call(UserDocument, { username: user }, true);
+    if (!entry) throw new ContactKeyError(user, 'no-such-user');
+    let observation: Observation = 'unchanged';
+    const set = await this.pinsStore().update((s) => {
+      const seen = observeKey(s, user, entry.miniLockId, this.now());
+      observation = seen.observation;
+      return seen.set;
+    });
+    return { observation, pin: set.pins[user]! };
+  }
+
+  /**
+   * The key to encrypt to: the pin, after checking the directory still
+   * shows it. A change is recorded and refused until acceptKey.
+   */
+  async sendableKey(username: string): Promise<string> {
+    const user = canonicalUsername(username);
+    if (user === this.username) return this.miniLockId;
+    await this.observe(user);
+    const check = checkSend(await this.pins(), user);
+    if (!check.ok) throw new ContactKeyError(user, check.reason);
+    return check.miniLockId;
+  }
+
+  /** Accepts a contact's changed key (a verified contact needs `verifiedNewKey`, after comparing the new safety number). */
+  async acceptKey(username: string, options: { verifiedNewKey?: boolean } = {}): Promise<KeyPin> {
+    const user = canonicalUsername(username);
+    await this.observe(user);
+    const set = await this.pinsStore().update((s) => acceptKeyChange(s, user, this.now(), options));
+    return set.pins[user]!;
+  }
+
+  /** The safety number of us and a contact, from the pinned key (digits and QR payload). */
+  async safetyNumber(username: string): Promise<SafetyNumber & { verified: boolean; pendingKeyChange: boolean }> {
+    const user = canonicalUsername(username);
+    const pin = (await this.pin(user)) ?? (await this.observe(user)).pin;
+    const number = safetyNumber(
+      { username: this.username, publicKey: this.identity().identity.publicKey },
+      { username: user, publicKey: decodeMiniLockId(pin.miniLockId) },
+    );
+    return { ...number, verified: pin.verified, pendingKeyChange: pin.pendingMiniLockId !== undefined };
+  }
+
+  /** The user compared the safety number out of band: mark the pinned key verified. */
+  async markVerified(username: string, verified = true): Promise<KeyPin> {
+    const user = canonicalUsername(username);
+    const pin = (await this.pin(user)) ?? (await this.observe(user)).pin;
+    const set = await this.pinsStore().update((s) => markVerified(s, user, pin.miniLockId, verified));
+    return set.pins[user]!;
+  }
+
+  // ---- notifications -----------------------------------------------------
+
+  /** Live notifications, reconnecting and catching up from the last position seen. */
+  notifications(options: Omit<NotificationStreamOptions, 'url' | 'authorization' | 'webSocketImpl'>): NotificationStream {
+    return openNotificationStream({
+      ...options,
+      url: this.url,
+      authorization: () => this.authorization(),
+      ...(this.options.webSocketImpl ? { webSocketImpl: this.options.webSocketImpl } : {}),
+    });
+  }
+
+  // ---- plumbing ----------------------------------------------------------
+
+  /** One fresh `Authorization` value (spends a token). */
+  async authorization(): Promise<string> {
+    const me = this.identity();
+    return authorizationHeader(me.username, await this.pool.take());
+  }
+
+  /**
+   * Runs a typed operation. Authenticated calls spend one token and, when
+   * the server says TOKEN_INVALID (expired, or spent by a racing device),
+   * retry once with a fresh batch.
+   */
+  async call<R, V>(document: TypedDocumentNode<R, V>, variables: V, authenticated = false): Promise<R> {
+    if (!authenticated) return executeOperation(this.fetchImpl, this.url, document, variables);
+    try {
+      return await executeOperation(this.fetchImpl, this.url, document, variables, await this.authorization());
+    } catch (error) {
+      if (!(error instanceof PeerlockApiError && error.code === 'TOKEN_INVALID')) throw error;
+      this.pool.clear();
+      await this.pool.refill();
+      return executeOperation(this.fetchImpl, this.url, document, variables, await this.authorization());
+    }
+  }
+
+  private identity(): Identity {
+    if (!this.me) throw new NotLoggedInError();
+    return this.me;
+  }
+
+  private pinsStore(): PinStore {
+    this.identity();
+    this.pinStore ??= new PinStore((d, v) => this.call(d, v, true), () => this.secretKey(), 0);
+    return this.pinStore;
+  }
+
+  private async adopt(identity: Identity, totpCode?: string): Promise<void> {
+    this.logout();
+    this.me = identity;
+    try {
+      this.pendingTotp = totpCode;
+      await this.pool.refill();
+    } catch (error) {
+      this.me = null;
+      throw error;
+    }
+    this.pinStore = new PinStore((d, v) => this.call(d, v, true), () => this.secretKey(), 0);
+  }
+
+  private async fetchTokens(totpCode?: string): Promise<{ tokens: Uint8Array[]; expiresAt: number }> {
+    const me = this.identity();
+    const { authChallenge } = await this.call(AuthChallengeDocument, { username: me.username, totpCode: totpCode ?? null });
+    const server = await this.serverKey(authChallenge.serverKey);
+    return { tokens: authChallenge.tokens.map((t) => openToken(box(t), server, me.auth.secretKey)), expiresAt: Date.parse(authChallenge.expiresAt) };
+  }
+
+  /** Checks the server's ephemeral key against the pinned long-term key (pinned on first use). */
+  private async serverKey(wire: ServerKeyFieldsFragment): Promise<Uint8Array> {
+    if (!this.serverSigningKey) {
+      const { serverKeys } = await this.call(ServerKeysDocument, {});
+      this.serverSigningKey = base64ToBytes(serverKeys.signingPublicKey, 'signingPublicKey');
+    }
+    return verifyServerKey(
+      { publicKey: base64ToBytes(wire.publicKey), validFrom: Number(wire.validFrom), validUntil: Number(wire.validUntil), signature: base64ToBytes(wire.signature) },
+      this.serverSigningKey,
+      Math.floor(this.now() / 1000),
+    );
+  }
+
+  private async answer(challenge: KeyChallengeFieldsFragment, identity: KeyPair, auth: KeyPair) {
+    const server = await this.serverKey(challenge.serverKey);
+    return {
+      sealedState: challenge.sealedState,
+      identityAnswer: bytesToBase64(openIdentityChallenge(box(challenge.identityChallenge), server, identity.secretKey)),
+      authAnswer: bytesToBase64(openAuthChallenge(box(challenge.authChallenge), server, auth.secretKey)),
+    };
+  }
+}
+
+export function canonicalUsername(username: string): string {
+  if (typeof username !== 'string' || !/^\w{1,16}$/.test(username)) throw new TypeError('username: expected 1–16 letters, digits or _');
+  return username.toLowerCase();
+}
+
+function requirePassphrase(passphrase: string | undefined): string {
+  if (typeof passphrase !== 'string' || passphrase.length === 0) throw new TypeError('passphrase: required');
+  return passphrase;
+}

@@ -1,0 +1,77 @@
+/**
+ * Single-use login tokens (DESIGN §3). The pool hands out one per request
+ * and refills itself with a new authChallenge before it runs dry; with
+ * two-factor on a refill needs a code, which `totp` supplies (or the
+ * refill fails with TWO_FACTOR_REQUIRED and the caller logs in again).
+ */
+export interface TokenSource {
+  /** Fetches and opens a fresh batch (strict T8 opening happens there). */
+  readonly fetchBatch: (totpCode?: string) => Promise<{ tokens: Uint8Array[]; expiresAt: number }>;
+  readonly totp?: () => Promise<string | undefined>;
+  readonly now: () => number;
+}
+
+/** Refill early: a few requests may be in flight when the pool runs low. */
+const LOW_WATER = 3;
+/** Tokens close to expiry are dropped rather than risked. */
+const EXPIRY_MARGIN_MS = 15_000;
+
+export class TokenPool {
+  private tokens: Uint8Array[] = [];
+  private expiresAt = 0;
+  private refilling: Promise<void> | null = null;
+
+  constructor(private readonly source: TokenSource) {}
+
+  get size(): number {
+    return this.live() ? this.tokens.length : 0;
+  }
+
+  /** Tokens and their expiry, for a session cache (the caller seals them). */
+  snapshot(): { tokens: Uint8Array[]; expiresAt: number } {
+    return { tokens: this.live() ? [...this.tokens] : [], expiresAt: this.expiresAt };
+  }
+
+  add(tokens: readonly Uint8Array[], expiresAt: number): void {
+    if (!this.live()) this.tokens = [];
+    this.tokens.push(...tokens);
+    this.expiresAt = this.tokens.length === tokens.length ? expiresAt : Math.min(this.expiresAt, expiresAt);
+  }
+
+  clear(): void {
+    for (const t of this.tokens) t.fill(0);
+    this.tokens = [];
+    this.expiresAt = 0;
+  }
+
+  async take(): Promise<Uint8Array> {
+    if (this.size <= LOW_WATER) {
+      try {
+        await this.refill();
+      } catch (error) {
+        // A refill that needs a code we do not have may still leave a few tokens to spend.
+        if (this.size === 0) throw error;
+      }
+    }
+    const token = this.tokens.shift();
+    if (!token) throw new Error('token pool empty after a refill');
+    return token;
+  }
+
+  refill(totpCode?: string): Promise<void> {
+    this.refilling ??= (async () => {
+      try {
+        const code = totpCode ?? (await this.source.totp?.());
+        const batch = await this.source.fetchBatch(code);
+        this.add(batch.tokens, batch.expiresAt);
+      } finally {
+        this.refilling = null;
+      }
+    })();
+    return this.refilling;
+  }
+
+  private live(): boolean {
+    return this.source.now() < this.expiresAt - EXPIRY_MARGIN_MS;
+  }
+}
