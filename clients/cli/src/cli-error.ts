@@ -1,0 +1,54 @@
+/**
+ * Turning any failure into one line and an exit code. Codes, not messages,
+ * decide the wording and the exit status, so scripts can switch on them.
+ */
+import { ContactKeyError, FileTransferError, NotLoggedInError, PeerlockApiError, PeerlockNetworkError, PinRejectedError, WeakPassphraseError } from '@peerlock/sdk';
+
+/** A refusal of the CLI itself (bad usage, a missing argument). */
+export class UsageError extends Error {
+  readonly code = 'USAGE' as const;
+}
+
+export const EXIT = { failure: 1, usage: 2, keyChanged: 3, auth: 4, network: 5 } as const;
+
+const SERVER_WORDS: Record<string, string> = {
+  TOKEN_INVALID: 'session expired: run `peerlock login`',
+  TWO_FACTOR_REQUIRED: 'a two-factor code is needed: run `peerlock login --code <code>`',
+  TWO_FACTOR_INVALID: 'wrong or already used two-factor code',
+  CHALLENGE_INVALID: 'wrong passphrase or expired challenge',
+  USERNAME_TAKEN: 'that username is taken',
+  NOT_FOUND: 'not found',
+  FORBIDDEN: 'not allowed',
+  RATE_LIMITED: 'too many attempts; try again later',
+  QUOTA_EXCEEDED: 'storage quota exceeded',
+  CONFLICT: 'conflicting change; try again',
+  BAD_INPUT: 'the server refused the input',
+  UNAUTHENTICATED: 'not logged in: run `peerlock login`',
+};
+
+export function describeError(error: unknown): { code: string; message: string; exit: number } {
+  if (error instanceof UsageError) return { code: 'USAGE', message: error.message, exit: EXIT.usage };
+  if (error instanceof ContactKeyError) {
+    const changed = error.reason === 'key-changed' || error.reason === 'verified-key-changed';
+    return {
+      code: changed ? 'KEY_CHANGED' : 'CONTACT_KEY',
+      message: changed
+        ? `${error.username}'s key has CHANGED; nothing was sent. Check the new safety number with them, then run \`peerlock contacts accept-key ${error.username}\``
+        : `${error.username}: ${error.reason}`,
+      exit: EXIT.keyChanged,
+    };
+  }
+  if (error instanceof NotLoggedInError) return { code: error.code, message: 'not logged in: run `peerlock login <username>`', exit: EXIT.auth };
+  if (error instanceof PeerlockApiError) {
+    const auth = ['TOKEN_INVALID', 'TWO_FACTOR_REQUIRED', 'TWO_FACTOR_INVALID', 'CHALLENGE_INVALID', 'UNAUTHENTICATED'].includes(error.code);
+    const field = error.details.field ? ` (${error.details.field})` : '';
+    return { code: error.code, message: `${SERVER_WORDS[error.code] ?? 'server error'}${field}`, exit: auth ? EXIT.auth : EXIT.failure };
+  }
+  if (error instanceof FileTransferError) return { code: error.code, message: `file transfer refused: ${SERVER_WORDS[error.code] ?? error.code}`, exit: EXIT.failure };
+  if (error instanceof PeerlockNetworkError) return { code: error.code, message: error.message, exit: EXIT.network };
+  if (error instanceof PinRejectedError) return { code: error.code, message: `key pins refused: ${error.reason}`, exit: EXIT.keyChanged };
+  if (error instanceof WeakPassphraseError) return { code: error.code, message: 'passphrase too weak: use `peerlock passphrase` to generate one', exit: EXIT.usage };
+  if (error instanceof TypeError || error instanceof RangeError) return { code: 'USAGE', message: error.message, exit: EXIT.usage };
+  const e = error as { code?: unknown; message?: unknown };
+  return { code: typeof e?.code === 'string' ? e.code : 'ERROR', message: typeof e?.message === 'string' ? e.message : String(error), exit: EXIT.failure };
+}

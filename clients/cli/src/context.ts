@@ -1,0 +1,87 @@
+/**
+ * What every command gets: parsed flags, output, and a client restored
+ * from the session cache (saved again when the command ends, so spent
+ * tokens are never offered twice).
+ */
+import { PeerlockClient, NotLoggedInError } from '@peerlock/sdk';
+import { clearSession, loadSession, saveSession, type CachedSession } from './session-cache.js';
+import type { Output } from './output.js';
+
+export const DEFAULT_SERVER = 'http://127.0.0.1:4000/graphql';
+
+export interface GlobalFlags {
+  readonly server?: string | undefined;
+  readonly json: boolean;
+  readonly passphraseFile?: string | undefined;
+}
+
+/** Node 20 has no global WebSocket; browsers and Node 22 do. */
+async function webSocketImpl(): Promise<unknown> {
+  const global = (globalThis as { WebSocket?: unknown }).WebSocket;
+  return global ?? (await import('ws')).default;
+}
+
+export function serverUrl(flags: GlobalFlags, cached?: CachedSession | null): string {
+  const raw = flags.server ?? process.env.PEERLOCK_SERVER ?? cached?.server ?? DEFAULT_SERVER;
+  const url = new URL(raw);
+  // Accept the bare origin people type; the API lives at /graphql.
+  if (url.pathname === '/' || url.pathname === '') url.pathname = '/graphql';
+  return url.toString();
+}
+
+export class Context {
+  private cached: CachedSession | null;
+  private clientInstance: PeerlockClient | null = null;
+  lastPosition: string | null;
+  pendingTwoFactor: string | undefined;
+
+  constructor(
+    readonly flags: GlobalFlags,
+    readonly out: Output,
+  ) {
+    this.cached = loadSession();
+    this.lastPosition = this.cached?.lastPosition ?? null;
+    this.pendingTwoFactor = this.cached?.pendingTwoFactor;
+  }
+
+  get server(): string {
+    return serverUrl(this.flags, this.cached);
+  }
+
+  /** A client without a session (signup, login). */
+  async fresh(): Promise<PeerlockClient> {
+    this.clientInstance = new PeerlockClient({ url: this.server, webSocketImpl: await webSocketImpl() });
+    return this.clientInstance;
+  }
+
+  /** The logged-in client, or NotLoggedInError. */
+  async client(): Promise<PeerlockClient> {
+    if (this.clientInstance?.loggedIn) return this.clientInstance;
+    const asked = this.flags.server ?? process.env.PEERLOCK_SERVER;
+    // A session belongs to one server: never spend its tokens or keys on another.
+    if (!this.cached || (asked !== undefined && serverUrl(this.flags) !== this.cached.server)) throw new NotLoggedInError();
+    const client = new PeerlockClient({ url: this.cached.server, webSocketImpl: await webSocketImpl() });
+    client.resume(this.cached.session);
+    this.clientInstance = client;
+    return client;
+  }
+
+  /** Writes what the client holds now back to the cache. */
+  save(): void {
+    const client = this.clientInstance;
+    if (!client?.loggedIn) return;
+    saveSession({
+      server: client.url,
+      session: client.exportSession(),
+      lastPosition: this.lastPosition,
+      ...(this.pendingTwoFactor ? { pendingTwoFactor: this.pendingTwoFactor } : {}),
+    });
+  }
+
+  forget(): void {
+    this.clientInstance?.logout();
+    this.clientInstance = null;
+    this.cached = null;
+    clearSession();
+  }
+}

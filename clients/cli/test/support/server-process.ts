@@ -1,0 +1,68 @@
+/**
+ * The real server as its own process (`node api/dist/main.js`), embedded
+ * default store (SQLite) in a temporary data directory, or PostgreSQL in a
+ * private schema; port 0, so the kernel picks a free one and the server
+ * prints it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+export interface ServerProcess {
+  readonly url: string;
+  readonly dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** Relaxed so only the scenario's own steps count (rate limits have their own tests in api/). */
+const RELAXED = {
+  PEERLOCK_RATE_LIMIT_SIGNUP_PER_ADDRESS: '1000',
+  PEERLOCK_RATE_LIMIT_SIGNUP_PER_USERNAME: '1000',
+  PEERLOCK_RATE_LIMIT_CHALLENGE_PER_ADDRESS: '1000',
+  PEERLOCK_RATE_LIMIT_CHALLENGE_PER_USERNAME: '1000',
+  PEERLOCK_RATE_LIMIT_TWO_FACTOR_PER_ADDRESS: '1000',
+  PEERLOCK_RATE_LIMIT_TWO_FACTOR_PER_USERNAME: '1000',
+};
+
+export async function startServer(store: 'sqlite' | 'postgres' = 'sqlite'): Promise<ServerProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'peerlock-e2e-'));
+  const schema = `e2e_${randomBytes(6).toString('hex')}`;
+  const storeEnv =
+    store === 'postgres' ? { PEERLOCK_STORE: 'postgres', PEERLOCK_DATABASE_URL: process.env.DATABASE_URL ?? '', PEERLOCK_DATABASE_SCHEMA: schema } : {};
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PEERLOCK_MODE: 'dev', PEERLOCK_HOST: '127.0.0.1', PEERLOCK_PORT: '0', PEERLOCK_DATA_DIR: dataDir, ...RELAXED, ...storeEnv };
+  const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'api/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString();
+      const match = /listening on (\S+)/.exec(log);
+      if (match) resolve(match[1]!.replace(/\/graphql$/, '/graphql'));
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
+  });
+  return {
+    url,
+    dataDir,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (store === 'postgres') {
+        const pg = (await import('pg')).default;
+        const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => client.end());
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
