@@ -16,7 +16,7 @@ import {
   type NormalizedExpectedRevision,
   type PreparedEvent,
 } from './event-validation.js';
-import { resultOfEarlierAttempt } from './idempotent-retries.js';
+import { resultOfEarlierAttempt, type StoredEventRef } from './idempotent-retries.js';
 import { logSubscription, type Wakeups } from './log-subscription.js';
 
 export const DEFAULT_SQLITE_PATH = './data/peerlock.db';
@@ -128,8 +128,18 @@ export class SqliteEventStore implements EventStore {
     assertStreamName(streamName);
     const expected = normalizeExpectedRevision(options.expectedRevision);
     const prepared = prepareEvents(events);
-    const result = this.appendInTransaction.immediate(streamName, expected, prepared);
-    if (!result.duplicate) this.emitter.emit('append');
+    let result: AppendResult;
+    try {
+      result = this.appendInTransaction.immediate(streamName, expected, prepared);
+    } catch (error) {
+      // Rolled back by now. A stored id or a stream that moved on may both mean "a retry of an append that
+      // succeeded"; looking that up only here keeps the id lookups off the common path.
+      if (!(error instanceof ConcurrencyError) && !isUniqueViolation(error)) throw error;
+      const earlier = resultOfEarlierAttempt(streamName, prepared, this.storedRefs(prepared));
+      if (earlier) return earlier;
+      throw error;
+    }
+    this.emitter.emit('append');
     return result;
   }
 
@@ -180,12 +190,6 @@ export class SqliteEventStore implements EventStore {
 
   private appendNow(streamName: string, expected: NormalizedExpectedRevision, events: PreparedEvent[]): AppendResult {
     const s = this.statements;
-    const stored = events.flatMap((event) => {
-      const row = s.findById.get(event.id);
-      return row ? [{ id: row.event_id, streamName: row.stream_name, streamRevision: BigInt(row.stream_revision), globalPosition: BigInt(row.global_position) }] : [];
-    });
-    const earlier = resultOfEarlierAttempt(streamName, events, stored);
-    if (earlier) return earlier;
     const current = s.streamRevision.get(streamName)?.revision;
     const actual = current === undefined ? 'noStream' : BigInt(current);
     if (!matches(expected, actual)) throw new ConcurrencyError(streamName, expected, actual);
@@ -197,6 +201,13 @@ export class SqliteEventStore implements EventStore {
       position = Number(s.insert.run(event.id, streamName, revision, event.type, event.schemaVersion, event.json, actor, correlationId, causationId, occurredAt).lastInsertRowid);
     }
     return { nextExpectedRevision: BigInt(revision), position: BigInt(position), duplicate: false };
+  }
+
+  private storedRefs(events: readonly PreparedEvent[]): StoredEventRef[] {
+    return events.flatMap((event) => {
+      const row = this.statements.findById.get(event.id);
+      return row ? [{ id: row.event_id, streamName: row.stream_name, streamRevision: BigInt(row.stream_revision), globalPosition: BigInt(row.global_position) }] : [];
+    });
   }
 
   private migrate(): void {
@@ -248,6 +259,11 @@ export function matches(expected: NormalizedExpectedRevision, actual: bigint | '
     default:
       return actual === expected;
   }
+}
+
+/** SQLite refused a row for a unique index: here, only an event id already in the log can do that. */
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 function toRecordedEvent([globalPosition, id, streamName, streamRevision, type, schemaVersion, data, actor, correlationId, causationId, occurredAt]: EventRow): RecordedEvent {
