@@ -254,7 +254,9 @@ export class PeerlockClient {
       input.recoveryCode === undefined,
     );
     this.pool.clear();
-    this.me = { username: me.username, identity, auth };
+    wipe(me.identity.secretKey, me.auth.secretKey);
+    const own = keyPairFromSecretKey(identity.secretKey.slice());
+    this.me = { username: me.username, identity: own, auth: deriveAuthKeyPair(own.secretKey) };
     // The sealed pin set is keyed by the identity secret: carry the pins over to the new key.
     this.pendingTotp = input.loginTotpCode;
     await this.pool.refill();
@@ -420,8 +422,10 @@ export class PeerlockClient {
   }
 
   private async adopt(identity: Identity, totpCode?: string): Promise<void> {
+    // Our own copies: logout wipes them, and a caller's key pair must survive that.
+    const own = keyPairFromSecretKey(identity.identity.secretKey.slice());
     this.logout();
-    this.me = identity;
+    this.me = { username: identity.username, identity: own, auth: deriveAuthKeyPair(own.secretKey) };
     try {
       this.pendingTotp = totpCode;
       await this.pool.refill();

@@ -4,7 +4,7 @@
  * private schema; port 0, so the kernel picks a free one and the server
  * prints it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +15,11 @@ export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
 export interface ServerProcess {
   readonly url: string;
+  readonly port: number;
   readonly dataDir: string;
-  stop(): Promise<void>;
+  readonly schema: string;
+  /** Stops the process; `keepData` leaves the data directory and schema for a restart. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 /** Relaxed so only the scenario's own steps count (rate limits have their own tests in api/). */
@@ -29,19 +32,24 @@ const RELAXED = {
   PEERLOCK_RATE_LIMIT_TWO_FACTOR_PER_USERNAME: '1000',
 };
 
-export async function startServer(store: 'sqlite' | 'postgres' = 'sqlite'): Promise<ServerProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'peerlock-e2e-'));
-  const schema = `e2e_${randomBytes(6).toString('hex')}`;
+export interface StartOptions {
+  /** Restart on the same port, data directory and schema (a crash or deploy). */
+  readonly reuse?: { readonly port: number; readonly dataDir: string; readonly schema: string };
+}
+
+export async function startServer(store: 'sqlite' | 'postgres' = 'sqlite', options: StartOptions = {}): Promise<ServerProcess> {
+  const dataDir = options.reuse?.dataDir ?? mkdtempSync(join(tmpdir(), 'peerlock-e2e-'));
+  const schema = options.reuse?.schema ?? `e2e_${randomBytes(6).toString('hex')}`;
   const storeEnv =
     store === 'postgres' ? { PEERLOCK_STORE: 'postgres', PEERLOCK_DATABASE_URL: process.env.DATABASE_URL ?? '', PEERLOCK_DATABASE_SCHEMA: schema } : {};
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PEERLOCK_MODE: 'dev', PEERLOCK_HOST: '127.0.0.1', PEERLOCK_PORT: '0', PEERLOCK_DATA_DIR: dataDir, ...RELAXED, ...storeEnv };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PEERLOCK_MODE: 'dev', PEERLOCK_HOST: '127.0.0.1', PEERLOCK_PORT: String(options.reuse?.port ?? 0), PEERLOCK_DATA_DIR: dataDir, ...RELAXED, ...storeEnv };
   const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'api/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       const match = /listening on (\S+)/.exec(log);
-      if (match) resolve(match[1]!.replace(/\/graphql$/, '/graphql'));
+      if (match) resolve(match[1]!);
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
@@ -49,18 +57,20 @@ export async function startServer(store: 'sqlite' | 'postgres' = 'sqlite'): Prom
   });
   return {
     url,
+    port: Number(new URL(url).port),
     dataDir,
-    async stop() {
+    schema,
+    async stop({ keepData = false } = {}) {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await exited;
       }
+      if (keepData) return;
       if (store === 'postgres') {
-        const pg = (await import('pg')).default;
-        const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await client.connect();
-        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => client.end());
+        // pg from a child process: the test runner's module loader and pg's CommonJS do not mix.
+        const drop = `import pg from 'pg'; const c = new pg.Client({ connectionString: process.env.DATABASE_URL }); await c.connect(); await c.query('DROP SCHEMA IF EXISTS ${schema} CASCADE'); await c.end();`;
+        execFileSync(process.execPath, ['--input-type=module', '-e', drop], { cwd: join(repoRoot, 'api'), env: { PATH: process.env.PATH, DATABASE_URL: process.env.DATABASE_URL } });
       }
       rmSync(dataDir, { recursive: true, force: true });
     },
