@@ -1,0 +1,68 @@
+/**
+ * The token pool's rules, with a token source that counts batches: refill
+ * before running dry, one refill for many concurrent takers, expired
+ * batches never handed out, and the few tokens left when a refill needs a
+ * two-factor code we do not have.
+ */
+import { describe, expect, it } from 'vitest';
+import { PeerlockApiError } from '../../src/client/errors.js';
+import { TokenPool } from '../../src/client/token-pool.js';
+
+function source(options: { batch?: number; ttlMs?: number; failWith?: Error } = {}) {
+  let now = 1_000_000;
+  let batches = 0;
+  let serial = 0;
+  const codes: (string | undefined)[] = [];
+  const pool = new TokenPool({
+    now: () => now,
+    fetchBatch: async (code) => {
+      codes.push(code);
+      if (options.failWith && batches > 0) throw options.failWith;
+      batches++;
+      return { tokens: Array.from({ length: options.batch ?? 8 }, () => new Uint8Array([serial++])), expiresAt: now + (options.ttlMs ?? 600_000) };
+    },
+  });
+  return { pool, batches: () => batches, codes, advance: (ms: number) => (now += ms) };
+}
+
+describe('TokenPool', () => {
+  it('hands out each token once and refills before it runs dry', async () => {
+    const s = source({ batch: 8 });
+    const taken = [];
+    for (let i = 0; i < 12; i++) taken.push((await s.pool.take())[0]);
+    expect(new Set(taken).size).toBe(12);
+    expect(s.batches()).toBe(2);
+  });
+
+  it('coalesces the refills of concurrent takers into one batch', async () => {
+    const s = source({ batch: 32 });
+    const taken = await Promise.all(Array.from({ length: 20 }, () => s.pool.take()));
+    expect(new Set(taken.map((t) => t[0])).size).toBe(20);
+    expect(s.batches()).toBe(1);
+  });
+
+  it('never hands out a token of an expired batch', async () => {
+    const s = source({ batch: 8, ttlMs: 60_000 });
+    const first = await s.pool.take();
+    s.advance(60_000);
+    const next = await s.pool.take();
+    expect(next[0]).toBe(8);
+    expect(first[0]).toBe(0);
+    expect(s.batches()).toBe(2);
+  });
+
+  it('spends what is left when a refill is refused, then reports the refusal', async () => {
+    const s = source({ batch: 5, failWith: new PeerlockApiError('TWO_FACTOR_REQUIRED', 401) });
+    await s.pool.take();
+    await s.pool.take();
+    // 3 left: at the low-water mark each take tries a refill, fails, and spends one anyway.
+    for (let i = 0; i < 3; i++) await s.pool.take();
+    await expect(s.pool.take()).rejects.toMatchObject({ code: 'TWO_FACTOR_REQUIRED' });
+  });
+
+  it('passes a code given for the refill through to the source', async () => {
+    const s = source();
+    await s.pool.refill('123456');
+    expect(s.codes).toEqual(['123456']);
+  });
+});
