@@ -2,7 +2,7 @@
  * Turning any failure into one line and an exit code. Codes, not messages,
  * decide the wording and the exit status, so scripts can switch on them.
  */
-import { ContactKeyError, FileTransferError, NotLoggedInError, PeerlockApiError, PeerlockNetworkError, PinRejectedError, WeakPassphraseError } from '@peerlock/sdk';
+import { AttachmentRejectedError, ContactKeyError, FileTransferError, NotLoggedInError, PeerlockApiError, PeerlockNetworkError, PinRejectedError, WeakPassphraseError } from '@peerlock/sdk';
 
 /** A refusal of the CLI itself (bad usage, a missing argument). */
 export class UsageError extends Error {
@@ -38,6 +38,7 @@ export function describeError(error: unknown): { code: string; message: string; 
       exit: EXIT.keyChanged,
     };
   }
+  if (error instanceof AttachmentRejectedError) return { code: error.code, message: `file ${error.fileId} refused: ${error.reason}`, exit: EXIT.failure };
   if (error instanceof NotLoggedInError) return { code: error.code, message: 'not logged in: run `peerlock login <username>`', exit: EXIT.auth };
   if (error instanceof PeerlockApiError) {
     const auth = ['TOKEN_INVALID', 'TWO_FACTOR_REQUIRED', 'TWO_FACTOR_INVALID', 'CHALLENGE_INVALID', 'UNAUTHENTICATED'].includes(error.code);

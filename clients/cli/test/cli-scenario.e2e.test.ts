@@ -74,12 +74,27 @@ describe('peerlock CLI against a real server', () => {
     expect(read.receiptsSent).toBe(1);
 
     const out = join(bob.home, 'numbers.txt');
-    await bob.ok(['files', 'download', attachmentId, '-o', out]);
+    await bob.ok(['files', 'download', attachmentId, '-o', out, '--conversation', conversationId.slice(0, 10)]);
     expect(readFileSync(out, 'utf8')).toBe(attachment);
 
     const mine = (await alice.ok(['read', conversationId, '--json'])).json<{ messages: { receipts: { reader: string }[]; rejectedReceipts: string[] }[] }>();
     expect(mine.messages[0]!.receipts.map((r) => r.reader)).toEqual(['bob']);
     expect(mine.messages[0]!.rejectedReceipts).toEqual([]);
+  });
+
+  it('files: upload, share without re-upload, download under the name inside the file, destroy', async () => {
+    writeFileSync(join(alice.home, 'notes.txt'), 'meeting notes');
+    const { fileId } = (await alice.ok(['files', 'upload', 'notes.txt', '--json'])).json<{ fileId: string }>();
+    await alice.ok(['files', 'share', fileId, 'bob']);
+    const held = (await bob.ok(['files', 'list', '--json'])).json<{ id: string; owner: string }[]>();
+    expect(held).toContainEqual(expect.objectContaining({ id: fileId, owner: 'alice' }));
+    const saved = (await bob.ok(['files', 'download', fileId, '--json'])).json<{ path: string }>();
+    expect(saved.path).toBe(join(bob.home, 'notes.txt'));
+    expect(readFileSync(saved.path, 'utf8')).toBe('meeting notes');
+    expect((await alice.ok(['files', 'rm', fileId, '--destroy', '--json'])).json()).toEqual({ fileId, deleted: true });
+    const gone = await bob.run(['files', 'download', fileId, '-o', join(bob.home, 'again.txt')]);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(/\[(NOT_FOUND|FORBIDDEN)\]/);
   });
 
   it("alice's watch prints bob's reply live; the conversation goes on with replies", async () => {
@@ -89,7 +104,8 @@ describe('peerlock CLI against a real server', () => {
     watch.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
     const connected = new Promise<void>((resolve) => watch.stderr!.on('data', (c: Buffer) => ((stderr += c.toString()), stderr.includes('watching') && resolve())));
     const exited = new Promise<number | null>((resolve) => watch.once('close', resolve));
-    await connected;
+    // A watch that dies before connecting fails here, with its output, instead of timing out.
+    await Promise.race([connected, exited.then((code) => Promise.reject(new Error(`watch exited ${code}: ${stderr}`)))]);
 
     await bob.ok(['reply', conversationId, '-m', 'Thanks, looks good.']);
     await until(() => stdout.includes('Thanks, looks good.'));

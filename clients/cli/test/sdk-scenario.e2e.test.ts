@@ -93,6 +93,13 @@ describe.each(stores)('SDK scenario against the server on %s', (store) => {
     for await (const piece of stream.plaintext) pieces.push(piece.slice());
     expect(bytesToUtf8(concatBytes(...pieces))).toBe(bytesToUtf8(attachment));
     expect(downloads.length).toBeGreaterThan(0);
+
+    // Through the header the message carried: it must come from the sender, and pins every chunk.
+    const viaMessage = await bob.files.openAttachment(view.messages[0]!.files![0]!, 'alice');
+    const again: Uint8Array[] = [];
+    for await (const piece of viaMessage.plaintext) again.push(piece.slice());
+    expect(bytesToUtf8(concatBytes(...again))).toBe(bytesToUtf8(attachment));
+    await expect(bob.files.openAttachment(ref, 'bob')).rejects.toMatchObject({ code: 'ATTACHMENT_REJECTED', reason: 'sender-mismatch' });
     expect(await bob.messaging.markRead(view)).toBe(1);
     expect(await bob.messaging.markRead(await bob.messaging.read(conversationId))).toBe(0);
 

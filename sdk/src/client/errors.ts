@@ -67,3 +67,18 @@ export class ContactKeyError extends Error {
     super(`${username}: ${reason === 'key-changed' || reason === 'verified-key-changed' ? 'key changed; accept it first' : reason}`);
   }
 }
+
+/**
+ * An attachment whose header, as the message carried it, was not made by
+ * the message's sender (a server substituting another file or header).
+ */
+export class AttachmentRejectedError extends Error {
+  override readonly name = 'AttachmentRejectedError';
+  readonly code = 'ATTACHMENT_REJECTED' as const;
+  constructor(
+    readonly fileId: string,
+    readonly reason: 'sender-mismatch' | 'not-in-message',
+  ) {
+    super(`attachment ${fileId} refused: ${reason}`);
+  }
+}

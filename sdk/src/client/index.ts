@@ -1,5 +1,5 @@
 export { PeerlockClient, canonicalUsername, type PeerlockClientOptions, type ClientSession, type ContactList, type Account, type TwoFactorSetup } from './peerlock-client.js';
-export { PeerlockApiError, PeerlockNetworkError, NotLoggedInError, ContactKeyError, type ServerErrorCode, type KeyRefusal } from './errors.js';
+export { PeerlockApiError, PeerlockNetworkError, NotLoggedInError, ContactKeyError, AttachmentRejectedError, type ServerErrorCode, type KeyRefusal } from './errors.js';
 export type { Messaging, ConversationSummary, ConversationView, ReadMessage, VerifiedReceipt, SendInput } from './messaging.js';
 export type { FileTransfers, StoredFile, UploadInput } from './file-transfers.js';
 export type { NotificationStream, PeerlockNotification } from './notifications.js';

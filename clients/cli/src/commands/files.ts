@@ -1,8 +1,11 @@
 /** files upload | download | list | share | rm. */
+import { renameSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { AttachmentRejectedError } from '@peerlock/sdk';
 import { UsageError } from '../cli-error.js';
 import { flag, str, type Command } from '../command.js';
 import { fileSink, readSource } from '../file-io.js';
+import { resolveConversation } from './messages.js';
 
 const need = (v: string | undefined, what: string) => {
   if (!v) throw new UsageError(`missing ${what}`);
@@ -25,22 +28,32 @@ export const fileCommands: Command[] = [
   },
   {
     name: 'files download',
-    usage: 'peerlock files download <fileId> [-o PATH]',
-    summary: 'Download, verify and decrypt (written only once the whole file verified)',
-    options: { output: { type: 'string', short: 'o' } },
+    usage: 'peerlock files download <fileId> [-o PATH] [--conversation ID]',
+    summary: 'Download, verify and decrypt (written only once it verified); --conversation checks it against the message that attached it',
+    options: { output: { type: 'string', short: 'o' }, conversation: { type: 'string' } },
     async run(ctx, args) {
       const client = await ctx.client();
       const fileId = need(args.positionals[0], 'fileId');
       const bar = ctx.out.progress('downloading');
-      let target = str(args, 'output');
-      // The name is inside the encrypted file: without -o we learn it from the header before writing.
-      const stream = target ? null : await client.files.stream(fileId);
-      const name = stream?.fileName;
-      await stream?.plaintext[Symbol.asyncIterator]().return?.();
-      target = resolve(target ?? (name && !/[/\\]/.test(name) && name !== '..' && name !== '.' ? name : `${fileId}.bin`));
-      const info = await client.files.download(fileId, fileSink(target), (p) => bar.update(p.bytesReceived, p.totalBytes));
+      const onProgress = (p: { bytesReceived: number; totalBytes: number | null }) => bar.update(p.bytesReceived, p.totalBytes);
+      const chosen = str(args, 'output');
+      // Without -o the name comes from inside the file: write under a temporary name, rename once it verified.
+      const writeTo = resolve(chosen ?? `.${fileId}.download`);
+      const conversation = str(args, 'conversation');
+      let result: { fileName: string; senderID: string };
+      if (conversation) {
+        const view = await client.messaging.read(await resolveConversation(client, conversation));
+        const message = view.messages.find((m) => m.rejected === null && m.files?.some((f) => f.fileId === fileId));
+        if (!message) throw new AttachmentRejectedError(fileId, 'not-in-message');
+        const ref = message.files!.find((f) => f.fileId === fileId)!;
+        result = await client.files.downloadAttachment(ref, message.sender, fileSink(writeTo), onProgress);
+      } else {
+        result = await client.files.download(fileId, fileSink(writeTo), onProgress);
+      }
+      const target = chosen ? writeTo : resolve(safeName(result.fileName, fileId));
+      if (target !== writeTo) renameSync(writeTo, target);
       bar.finish();
-      ctx.out.result({ fileId, path: target, senderID: info.senderID }, () => ctx.out.line(`${ctx.out.paint.green('✔')} saved ${target}`));
+      ctx.out.result({ fileId, path: target, senderID: result.senderID }, () => ctx.out.line(`${ctx.out.paint.green('✔')} saved ${target}`));
     },
   },
   {
@@ -85,3 +98,8 @@ export const fileCommands: Command[] = [
     },
   },
 ];
+
+/** A name from inside the file, never a path: anything odd falls back to the id. */
+function safeName(name: string | null | undefined, fileId: string): string {
+  return name && !/[/\\\0]/.test(name) && name !== '.' && name !== '..' ? name : `${fileId}.bin`;
+}

@@ -8,7 +8,7 @@ import { readSource } from '../file-io.js';
 const SHORT = 10;
 
 /** Conversation ids are long; people type a unique prefix, as with git commits. */
-async function resolveConversation(client: PeerlockClient, id: string): Promise<string> {
+export async function resolveConversation(client: PeerlockClient, id: string): Promise<string> {
   const all = await client.messaging.conversations(100);
   const matches = all.filter((c) => c.id.startsWith(id));
   if (matches.length === 1) return matches[0]!.id;
@@ -39,7 +39,7 @@ function printMessage(ctx: Context, m: ReadMessage, me: string): void {
   ctx.out.line(`${paint.bold(m.sender)} ${paint.dim(when)}${m.late ? paint.yellow(' (late)') : ''}`);
   if (m.subject) ctx.out.line(`  ${paint.bold(m.subject)}`);
   for (const line of (m.body ?? '').split('\n')) ctx.out.line(`  ${line}`);
-  for (const f of m.files ?? []) ctx.out.line(`  📎 file ${f.fileId}  (peerlock files download ${f.fileId})`);
+  for (const f of m.files ?? []) ctx.out.line(`  📎 file ${f.fileId}  (peerlock files download ${f.fileId} --conversation ${m.conversationId.slice(0, SHORT)})`);
   if (m.sender === me && m.receipts.length) ctx.out.line(paint.green(`  ✔✔ read by ${m.receipts.map((r) => r.reader).join(', ')}`));
   if (m.rejectedReceipts.length) ctx.out.line(paint.red(`  forged receipts ignored: ${m.rejectedReceipts.join(', ')}`));
 }

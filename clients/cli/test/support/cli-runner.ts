@@ -40,7 +40,7 @@ export class CliUser {
   }
 
   spawn(args: readonly string[], extra: NodeJS.ProcessEnv = {}): ChildProcess {
-    return spawn(process.execPath, [cliBin, ...args], { env: this.env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
+    return spawn(process.execPath, [cliBin, ...args], { cwd: this.home, env: this.env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   run(args: readonly string[], extra: NodeJS.ProcessEnv = {}): Promise<CliResult> {
