@@ -119,9 +119,9 @@ export const messageCommands: Command[] = [
   },
   {
     name: 'watch',
-    usage: 'peerlock watch [--after POSITION] [--count N]',
-    summary: 'Print notifications live (reconnects and catches up); --after replays from a position, --count stops after N',
-    options: { count: { type: 'string' }, after: { type: 'string' } },
+    usage: 'peerlock watch [--missed | --after POSITION] [--count N]',
+    summary: 'Print notifications live (reconnects and catches up); --missed first shows what came since the last watch, --count stops after N',
+    options: { count: { type: 'string' }, after: { type: 'string' }, missed: { type: 'boolean' } },
     async run(ctx, args) {
       const client = await ctx.client();
       const limit = str(args, 'count') ? Number(str(args, 'count')) : Infinity;
@@ -133,7 +133,7 @@ export const messageCommands: Command[] = [
         process.once('SIGTERM', stop);
         stream = client.notifications({
           // Live from now unless asked to replay; reconnects within this watch always catch up.
-          after: str(args, 'after') ?? null,
+          after: str(args, 'after') ?? (flag(args, 'missed') ? ctx.lastPosition : null),
           onConnected: () => process.stderr.write(ctx.out.paint.dim('watching… (Ctrl-C to stop)\n')),
           onError: (error, attempt) => {
             if (!ctx.out.json) process.stderr.write(ctx.out.paint.dim(`connection lost (${(error as { code?: string })?.code ?? 'network'}); reconnecting (${attempt})\n`));
