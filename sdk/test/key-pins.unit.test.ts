@@ -8,6 +8,7 @@ import {
   encodeMiniLockId,
   forgetPin,
   keyPairFromSecretKey,
+  keysValidAt,
   markVerified,
   observeKey,
   openPinSet,
@@ -69,6 +70,18 @@ describe('pins', () => {
     expect(() => observeKey(emptyPinSet, 'bob', 'not-an-id', 1)).toThrow(expect.objectContaining({ code: 'INVALID_MINILOCK_ID' }));
   });
 
+  it('keeps replaced keys with the time they were replaced, for verifying older messages', () => {
+    let { set } = observeKey(emptyPinSet, 'bob', bobKey, 1);
+    set = observeKey(set, 'bob', serverKey, 2).set;
+    // Before acceptance, only the pinned key counts: a key merely shown is never valid.
+    expect(keysValidAt(set, 'bob', 5)).toEqual([bobKey]);
+    set = acceptKeyChange(set, 'bob', 10);
+    expect(set.pins.bob?.previous).toEqual([{ miniLockId: bobKey, until: 10 }]);
+    expect(keysValidAt(set, 'bob', 9)).toEqual([serverKey, bobKey]);
+    expect(keysValidAt(set, 'bob', 10)).toEqual([serverKey]);
+    expect(keysValidAt(set, 'carol', 9)).toEqual([]);
+  });
+
   it('forgets a pin', () => {
     const { set } = observeKey(emptyPinSet, 'bob', bobKey, 1);
     expect(checkSend(forgetPin(set, 'bob'), 'bob')).toEqual({ ok: false, reason: 'unpinned' });
@@ -91,6 +104,14 @@ describe('pin sync through the server', () => {
     expect(() => openPinSet(bad, me.secretKey, 0)).toThrow(rejected('undecryptable'));
     const forged = sealPinSet(observeKey(emptyPinSet, 'bob', serverKey, 1).set, randomBytes(32));
     expect(() => openPinSet(forged, me.secretKey, 0)).toThrow(rejected('undecryptable'));
+  });
+
+  it('carries the key history and refuses a malformed one', () => {
+    let withHistory = observeKey(set, 'bob', serverKey, 2).set;
+    withHistory = acceptKeyChange(withHistory, 'bob', 3, { verifiedNewKey: true });
+    expect(openPinSet(sealPinSet(withHistory, me.secretKey), me.secretKey, 0)).toEqual(withHistory);
+    const bad = { ...withHistory, pins: { bob: { ...withHistory.pins.bob!, previous: [{ miniLockId: 'nope', until: 1 }] } } };
+    expect(() => openPinSet(sealPinSet(bad, me.secretKey), me.secretKey, 0)).toThrow(rejected('malformed'));
   });
 
   it('the server cannot roll a device back to an older set', () => {

@@ -149,6 +149,22 @@ describe('malicious server', () => {
     expect(ConversationLedger.found(envelopeOf(r, 'bob'), contextOf(mallory)).verification).toEqual({ ok: false, reason: 'Undecryptable' });
   });
 
+  it('after a key rotation, messages from before it verify with the replaced key; later ones with it do not', () => {
+    const { first, aliceLedger } = start();
+    const before = reply(aliceLedger, alice, 'before the rotation');
+    const after = reply(aliceLedger, alice, 'signed with the old key after the rotation');
+    // Bob accepted alice's new key at rotatedAt: her old key stays valid only for messages received before then.
+    const rotatedAt = NOW + 1000;
+    const newAliceKey = mallory.id;
+    const context: ReceiverContext = {
+      me: bob,
+      pinnedKey: (u, at) => (u === 'alice' ? (at < rotatedAt ? [newAliceKey, alice.id] : [newAliceKey]) : keys[u]),
+    };
+    const { ledger } = ConversationLedger.found(envelopeOf(first, 'alice'), context);
+    expect(ledger!.accept(envelopeOf(before, 'alice', NOW), context).ok).toBe(true);
+    expect(ledger!.accept(envelopeOf(after, 'alice', rotatedAt + 1), { ...context, maxClockSkewMs: 60_000 })).toEqual({ ok: false, reason: 'SenderKeyMismatch' });
+  });
+
   it('a sentAt far from the server’s receipt time → ClockSkew', () => {
     const { aliceLedger, bobLedger } = start();
     const m = reply(aliceLedger);

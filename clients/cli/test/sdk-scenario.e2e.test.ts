@@ -167,6 +167,10 @@ describe.each(stores)('SDK scenario against the server on %s', (store) => {
     const sent = await bob.messaging.send(['alice'], { subject: 'hi', body: 'new key?' });
     const seenByAlice = await alice.messaging.read(sent.conversationId);
     expect(seenByAlice.messages).toEqual([expect.objectContaining({ sender: 'bob', body: 'new key?', rejected: null })]);
+    // alice's messages from before the rotation still verify for bob, under the key his pin history kept.
+    const history = await bob.messaging.read(conversationId);
+    expect(history.messages.filter((m) => m.sender === 'alice').length).toBeGreaterThan(0);
+    expect(history.messages.map((m) => m.rejected)).toEqual(history.messages.map(() => null));
   });
 });
 

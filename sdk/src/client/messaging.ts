@@ -12,6 +12,7 @@ import { ConversationLedger, type RejectionReason, type ReceiverContext } from '
 import type { FileReference } from '../messages/message-plaintext.js';
 import type { MessageEnvelope } from '../messages/message-envelope.js';
 import { createReadReceipt, verifyReadReceipt, ReceiptRejectedError } from '../receipts/read-receipt.js';
+import { keysValidAt } from '../contacts/key-pins.js';
 import {
   ConversationMessagesDocument,
   ConversationsDocument,
@@ -113,7 +114,7 @@ export class Messaging {
     const pins = await this.client.pins();
     const context: ReceiverContext = {
       me: { username: this.client.username, secretKey: this.client.secretKey() },
-      pinnedKey: (u) => (u === this.client.username ? this.client.miniLockId : pins.pins[u]?.miniLockId),
+      pinnedKey: (u, at) => (u === this.client.username ? this.client.miniLockId : keysValidAt(pins, u, at)),
     };
     // A fresh ledger each time: the server's order is replayed from the start, so nothing stale is trusted.
     let ledger: ConversationLedger | null = null;

@@ -18,6 +18,14 @@ export interface KeyPin {
   readonly verified: boolean;
   /** A different key the server has shown for this contact, not yet accepted. */
   readonly pendingMiniLockId?: string;
+  /** Keys this contact had before, each with the time the user replaced it (oldest first). */
+  readonly previous?: readonly FormerKey[];
+}
+
+export interface FormerKey {
+  readonly miniLockId: string;
+  /** When the user accepted the key that replaced it (ms). */
+  readonly until: number;
 }
 
 export interface PinSet {
@@ -86,7 +94,20 @@ export function acceptKeyChange(set: PinSet, username: string, now: number, opti
   if (!pin) throw new PinRejectedError('not-pinned');
   if (pin.pendingMiniLockId === undefined) throw new PinRejectedError('no-pending-change');
   if (pin.verified && options.verifiedNewKey !== true) throw new PinRejectedError('verified-key-changed');
-  return withPin(set, user, { miniLockId: pin.pendingMiniLockId, pinnedAt: now, verified: options.verifiedNewKey === true });
+  const previous = [...(pin.previous ?? []), { miniLockId: pin.miniLockId, until: now }];
+  return withPin(set, user, { miniLockId: pin.pendingMiniLockId, pinnedAt: now, verified: options.verifiedNewKey === true, previous });
+}
+
+/**
+ * The keys a message from `username` dated `at` may be signed with: the
+ * pinned key, and any key the user accepted a replacement for after `at`
+ * (so a contact's messages from before a key rotation still verify). A key
+ * the server merely shows, never accepted, is not among them.
+ */
+export function keysValidAt(set: PinSet, username: string, at: number): string[] {
+  const pin = set.pins[canonical(username)];
+  if (!pin) return [];
+  return [pin.miniLockId, ...(pin.previous ?? []).filter((k) => at < k.until).map((k) => k.miniLockId)];
 }
 
 /** Marks the pinned key verified; `miniLockId` is the key whose safety number the user compared. */

@@ -13,7 +13,7 @@ import { assertBytes, bytesToUtf8, concatBytes, randomBytes, utf8ToBytes, wipe }
 import { blake2s } from '../crypto/blake2s.js';
 import { NONCE_BYTES, secretbox, secretboxOpen } from '../crypto/nacl.js';
 import { isMiniLockId } from '../keys/minilock-id.js';
-import { PinRejectedError, type KeyPin, type PinSet } from './key-pins.js';
+import { PinRejectedError, type FormerKey, type KeyPin, type PinSet } from './key-pins.js';
 
 const LABEL = utf8ToBytes('peerlock/pins/v1');
 const FORMAT = 1;
@@ -36,12 +36,26 @@ export function sealPinSet(set: PinSet, identitySecretKey: Uint8Array): Uint8Arr
 
 function parsePin(value: unknown): KeyPin {
   if (typeof value !== 'object' || value === null) throw new PinRejectedError('malformed');
-  const { miniLockId, pinnedAt, verified, pendingMiniLockId } = value as Record<string, unknown>;
+  const { miniLockId, pinnedAt, verified, pendingMiniLockId, previous } = value as Record<string, unknown>;
   if (!isMiniLockId(miniLockId) || !Number.isSafeInteger(pinnedAt) || typeof verified !== 'boolean') throw new PinRejectedError('malformed');
   if (pendingMiniLockId !== undefined && !isMiniLockId(pendingMiniLockId)) throw new PinRejectedError('malformed');
-  return pendingMiniLockId === undefined
-    ? { miniLockId, pinnedAt: pinnedAt as number, verified }
-    : { miniLockId, pinnedAt: pinnedAt as number, verified, pendingMiniLockId };
+  const formerKeys = previous === undefined ? undefined : parseFormerKeys(previous);
+  return {
+    miniLockId,
+    pinnedAt: pinnedAt as number,
+    verified,
+    ...(pendingMiniLockId === undefined ? {} : { pendingMiniLockId }),
+    ...(formerKeys === undefined ? {} : { previous: formerKeys }),
+  };
+}
+
+function parseFormerKeys(value: unknown): FormerKey[] {
+  if (!Array.isArray(value) || value.length > 1000) throw new PinRejectedError('malformed');
+  return value.map((k: unknown) => {
+    const { miniLockId, until } = (k ?? {}) as Record<string, unknown>;
+    if (!isMiniLockId(miniLockId) || !Number.isSafeInteger(until)) throw new PinRejectedError('malformed');
+    return { miniLockId, until: until as number };
+  });
 }
 
 /** Opens a pin set from the server; `newestSeenVersion` is this device's high-water mark. */

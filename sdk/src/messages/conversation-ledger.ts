@@ -54,8 +54,12 @@ export interface SenderChain {
 
 export interface ReceiverContext {
   readonly me: { readonly username: string; readonly secretKey: Uint8Array };
-  /** The pinned miniLock ID of a user, or undefined when we have no pin. */
-  readonly pinnedKey: (username: string) => string | undefined;
+  /**
+   * The miniLock ID(s) we accept for `username` on a message the server
+   * received at `receivedAt`: the pinned key, plus former pinned keys still
+   * valid then (keysValidAt); undefined or empty when we have no pin.
+   */
+  readonly pinnedKey: (username: string, receivedAt: number) => string | readonly string[] | undefined;
   readonly maxClockSkewMs?: number;
 }
 
@@ -162,8 +166,9 @@ function open(envelope: MessageEnvelope, context: ReceiverContext): Opened {
     throw error;
   }
   const claimed = envelope.sender.toLowerCase();
-  const pinned = context.pinnedKey(claimed);
-  if (pinned === undefined || pinned !== senderID || plaintext.sender !== claimed) return { ok: false, reason: 'SenderKeyMismatch' };
+  const pinned = context.pinnedKey(claimed, envelope.receivedAt);
+  const accepted = pinned === undefined ? [] : typeof pinned === 'string' ? [pinned] : pinned;
+  if (!accepted.includes(senderID) || plaintext.sender !== claimed) return { ok: false, reason: 'SenderKeyMismatch' };
   const envelopeParticipants = [...envelope.participants].map((p) => p.toLowerCase()).sort();
   if (!sameList(plaintext.participants, envelopeParticipants) || !plaintext.participants.includes(context.me.username.toLowerCase())) {
     return { ok: false, reason: 'ParticipantsMismatch' };
