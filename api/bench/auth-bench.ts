@@ -7,7 +7,7 @@
  *
  *   npm run bench -w @peerlock/api        (prints a Markdown table)
  */
-import { Agent, createServer, request } from 'node:http';
+import { Agent, createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,18 +15,10 @@ import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga } from 'graphql-yoga';
 import {
   authorizationHeader,
-  base64ToBytes,
-  bytesToBase64,
-  deriveAuthKeyPair,
-  encodeMiniLockId,
-  keyPairFromSecretKey,
-  openAuthChallenge,
-  openIdentityChallenge,
-  openToken,
-  randomBytes,
   type KeyPair,
 } from '@peerlock/sdk';
 import { buildApp } from '../src/app.js';
+import { benchLogin, benchSignup, graphqlPoster } from './bench-client.js';
 import { loadConfig } from '../src/config.js';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -43,23 +35,7 @@ interface Result {
 // node:http with keep-alive: a much lighter client than fetch, so more of the time measured is the server's.
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
-function gql(url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
-  const body = JSON.stringify({ query, variables });
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: Record<string, unknown>; errors?: unknown[] };
-        if (json.errors) reject(new Error(JSON.stringify(json.errors)));
-        else resolve(json.data!);
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const gql = graphqlPoster(agent);
 
 /** Runs `count` operations with CONCURRENCY in flight, recording each one's latency. */
 async function measure(name: string, count: number, op: (i: number) => Promise<void>): Promise<Result> {
@@ -81,31 +57,8 @@ async function measure(name: string, count: number, op: (i: number) => Promise<v
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-async function signup(url: string, username: string): Promise<{ identity: KeyPair; auth: KeyPair }> {
-  const identity = keyPairFromSecretKey(randomBytes(32));
-  const auth = deriveAuthKeyPair(identity.secretKey);
-  const data = await gql(url, 'mutation($i: SignupChallengeInput!) { signupChallenge(input: $i) { sealedState identityChallenge { nonce ciphertext } authChallenge { nonce ciphertext } serverKey { publicKey } } }', {
-    i: { username, miniLockId: encodeMiniLockId(identity.publicKey), authPublicKey: bytesToBase64(auth.publicKey) },
-  });
-  const c = data.signupChallenge as { sealedState: string; identityChallenge: { nonce: string; ciphertext: string }; authChallenge: { nonce: string; ciphertext: string }; serverKey: { publicKey: string } };
-  const server = base64ToBytes(c.serverKey.publicKey);
-  const open = (b: { nonce: string; ciphertext: string }) => ({ nonce: base64ToBytes(b.nonce), ciphertext: base64ToBytes(b.ciphertext) });
-  await gql(url, 'mutation($i: SignupInput!) { signup(input: $i) { username } }', {
-    i: {
-      sealedState: c.sealedState,
-      identityAnswer: bytesToBase64(openIdentityChallenge(open(c.identityChallenge), server, identity.secretKey)),
-      authAnswer: bytesToBase64(openAuthChallenge(open(c.authChallenge), server, auth.secretKey)),
-    },
-  });
-  return { identity, auth };
-}
-
-async function login(url: string, username: string, auth: KeyPair): Promise<Uint8Array[]> {
-  const data = await gql(url, 'mutation($u: String!) { authChallenge(username: $u) { tokens { nonce ciphertext } serverKey { publicKey } } }', { u: username });
-  const batch = data.authChallenge as { tokens: { nonce: string; ciphertext: string }[]; serverKey: { publicKey: string } };
-  const server = base64ToBytes(batch.serverKey.publicKey);
-  return batch.tokens.map((t) => openToken({ nonce: base64ToBytes(t.nonce), ciphertext: base64ToBytes(t.ciphertext) }, server, auth.secretKey));
-}
+const signup = (url: string, username: string) => benchSignup(gql, url, username);
+const login = (url: string, username: string, auth: KeyPair) => benchLogin(gql, url, username, auth);
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'peerlock-bench-'));

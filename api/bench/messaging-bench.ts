@@ -15,7 +15,7 @@
  *   BENCH_CLIENTS=200 BENCH_MESSAGES=20  (per client); BENCH_PROFILE=1 writes server CPU profiles to /tmp/prof
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Agent, createServer, request } from 'node:http';
+import { Agent, createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,17 +26,12 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import WebSocket from 'ws';
 import { createPubSub, createSchema, createYoga } from 'graphql-yoga';
+import { benchLogin, benchSignup, graphqlPoster } from './bench-client.js';
 import {
   authorizationHeader,
-  base64ToBytes,
   bytesToBase64,
   composeMessage,
-  deriveAuthKeyPair,
   encodeMiniLockId,
-  keyPairFromSecretKey,
-  openAuthChallenge,
-  openIdentityChallenge,
-  openToken,
   randomBytes,
   type KeyPair,
 } from '@peerlock/sdk';
@@ -50,25 +45,7 @@ const self = fileURLToPath(import.meta.url);
 
 const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
 
-function gql(url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
-  const body = JSON.stringify({ query, variables });
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: Record<string, unknown>; errors?: unknown[] };
-        if (json.errors) reject(new Error(JSON.stringify(json.errors)));
-        else resolve(json.data!);
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    // Headers and body leave in two writes: without this, Nagle + delayed ACK add ~40 ms to every request.
-    req.on('socket', (socket) => socket.setNoDelay(true));
-    req.end(body);
-  });
-}
+const gql = graphqlPoster(agent);
 
 /** Starts `args` as a child process and waits for its "listening on <url>" line. */
 function startChild(args: string[], env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
@@ -172,27 +149,9 @@ const group = (i: number) => [username(i), username((i + 1) % CLIENTS), username
 
 async function peerlockDriver(url: string): Promise<Driver> {
   const users: { identity: KeyPair; auth: KeyPair; tokens: Uint8Array[] }[] = [];
-  const open = (b: { nonce: string; ciphertext: string }) => ({ nonce: base64ToBytes(b.nonce), ciphertext: base64ToBytes(b.ciphertext) });
   for (let i = 0; i < CLIENTS; i++) {
-    const identity = keyPairFromSecretKey(randomBytes(32));
-    const auth = deriveAuthKeyPair(identity.secretKey);
-    const c = (await gql(url, 'mutation($i: SignupChallengeInput!) { signupChallenge(input: $i) { sealedState identityChallenge { nonce ciphertext } authChallenge { nonce ciphertext } serverKey { publicKey } } }', {
-      i: { username: username(i), miniLockId: encodeMiniLockId(identity.publicKey), authPublicKey: bytesToBase64(auth.publicKey) },
-    })).signupChallenge as { sealedState: string; identityChallenge: { nonce: string; ciphertext: string }; authChallenge: { nonce: string; ciphertext: string }; serverKey: { publicKey: string } };
-    const server = base64ToBytes(c.serverKey.publicKey);
-    await gql(url, 'mutation($i: SignupInput!) { signup(input: $i) { username } }', {
-      i: {
-        sealedState: c.sealedState,
-        identityAnswer: bytesToBase64(openIdentityChallenge(open(c.identityChallenge), server, identity.secretKey)),
-        authAnswer: bytesToBase64(openAuthChallenge(open(c.authChallenge), server, auth.secretKey)),
-      },
-    });
-    const batch = (await gql(url, 'mutation($u: String!) { authChallenge(username: $u) { tokens { nonce ciphertext } serverKey { publicKey } } }', { u: username(i) })).authChallenge as {
-      tokens: { nonce: string; ciphertext: string }[];
-      serverKey: { publicKey: string };
-    };
-    const key = base64ToBytes(batch.serverKey.publicKey);
-    users.push({ identity, auth, tokens: batch.tokens.map((t) => openToken(open(t), key, auth.secretKey)) });
+    const { identity, auth } = await benchSignup(gql, url, username(i));
+    users.push({ identity, auth, tokens: await benchLogin(gql, url, username(i), auth) });
   }
   const header = (i: number) => authorizationHeader(username(i), users[i]!.tokens.shift()!);
   for (let i = 0; i < CLIENTS; i++) {
