@@ -50,6 +50,7 @@ import type { BlobStore } from './blobstore/blob-store.js';
 import { openBlobStore } from './blobstore/open-blob-store.js';
 import { FileCommands } from './files/file-commands.js';
 import { handleFileRequest, isFileRequest } from './files/file-http.js';
+import { createStaticWebApp, isApiPath } from './web/static-web-app.js';
 
 export interface BuildOptions {
   /** The clock; tests move it to expire challenges and step TOTP. Default Date.now. */
@@ -186,9 +187,12 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     });
 
     const fileHttp = { files: svc.files, tokens: svc.tokens, now, corsOrigins: config.corsOrigins };
+    const webApp = createStaticWebApp({ root: config.webRoot, https: config.tls !== null || config.trustProxy });
     const handler = (req: IncomingMessage, res: ServerResponse) => {
       if (isFileRequest(req)) void handleFileRequest(req, res, fileHttp);
-      else void yoga(req, res);
+      else if (isApiPath(req.url)) void yoga(req, res);
+      // The built web client, from this origin (so its CSP can be 'self' only).
+      else void webApp(req, res).catch(() => res.destroy());
     };
     server = config.tls ? createHttpsServer({ cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) }, handler) : createHttpServer(handler);
     // Slow-loris bounds: a client must send its headers and body promptly.

@@ -7,6 +7,10 @@
  * `npm start` sets) turns on GraphiQL, introspection and plain HTTP.
  */
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** clients/web/dist of this checkout: config.ts sits two levels below the repository in src/ and dist/ alike. */
+const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../clients/web/dist', import.meta.url));
 
 export type StoreKind = 'sqlite' | 'postgres' | 'kurrentdb';
 export type Mode = 'dev' | 'production';
@@ -61,6 +65,8 @@ export interface AppConfig {
   signingSeed: string | null;
   macKey: string | null;
   files: FilesConfig;
+  /** The built web client served at `/` (absent: `/` says it is not built). */
+  webRoot: string;
 }
 
 export class ConfigError extends Error {
@@ -173,6 +179,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     signingSeed: secret('PEERLOCK_SIGNING_KEY'),
     macKey: secret('PEERLOCK_MAC_KEY'),
     files: filesConfig(str, int, oneOf, problems),
+    webRoot: resolve(str('PEERLOCK_WEB_ROOT') ?? DEFAULT_WEB_ROOT),
   };
 
   // A misspelt variable would silently fall back to a default: refuse it instead.
