@@ -1,4 +1,5 @@
 export * from './crypto/errors.js';
+export * from './crypto/sha256.js';
 export * from './crypto/bytes.js';
 export * from './crypto/base58.js';
 export * from './crypto/blake2s.js';
@@ -14,6 +15,7 @@ export * from './minilock/index.js';
 export * from './contacts/safety-number.js';
 export * from './contacts/key-pins.js';
 export * from './contacts/pin-sync.js';
+export * from './keylog/index.js';
 export * from './receipts/read-receipt.js';
 export * from './messages/message-plaintext.js';
 export * from './messages/message-envelope.js';

@@ -12,7 +12,11 @@ export type CryptoErrorCode =
   | 'MALFORMED_FILE'
   | 'WEAK_PASSPHRASE'
   | 'RECEIPT_REJECTED'
-  | 'PIN_REJECTED';
+  | 'PIN_REJECTED'
+  | 'KEY_NOT_IN_LOG'
+  | 'TREE_HEAD_SIGNATURE_INVALID'
+  | 'INCONSISTENT_TREE_HEAD'
+  | 'TREE_HEAD_ROLLBACK';
 
 export abstract class PeerlockCryptoError extends Error {
   abstract readonly code: CryptoErrorCode;

@@ -1,0 +1,63 @@
+/**
+ * Key-transparency refusals (DESIGN §6, T6). Each is a reason to stop using
+ * what the server showed: the key is not proven to be in the log, the tree
+ * head was not signed by the pinned server key, or the server shows a view of
+ * the log that contradicts one it showed before (a fork or a rollback).
+ */
+import { PeerlockCryptoError } from '../crypto/errors.js';
+
+export type KeyNotInLogReason =
+  /** The audit path does not lead from the leaf to the signed root. */
+  | 'bad-proof'
+  /** The leaf is not a well-formed key-log leaf. */
+  | 'malformed-leaf'
+  /** The proven leaf is for another user or another key than the one shown. */
+  | 'key-mismatch';
+
+/** The key the server shows is not proven to be in the signed log. */
+export class KeyNotInLogError extends PeerlockCryptoError {
+  readonly code = 'KEY_NOT_IN_LOG' as const;
+  constructor(
+    readonly username: string,
+    readonly reason: KeyNotInLogReason,
+  ) {
+    super(`${username}: key not proven in the key log (${reason})`);
+  }
+}
+
+/** A tree head whose Ed25519 signature does not verify under the pinned long-term server key. */
+export class TreeHeadSignatureError extends PeerlockCryptoError {
+  readonly code = 'TREE_HEAD_SIGNATURE_INVALID' as const;
+  constructor() {
+    super('key log tree head signature does not verify under the pinned server key');
+  }
+}
+
+export type InconsistentTreeHeadReason =
+  /** Two signed heads of the same size with different roots: the server forked the log. */
+  | 'fork'
+  /** The consistency proof does not show the older head's tree as a prefix of the newer one. */
+  | 'bad-consistency-proof';
+
+/** The server's log contradicts a tree head this client has seen before. */
+export class InconsistentTreeHeadError extends PeerlockCryptoError {
+  readonly code = 'INCONSISTENT_TREE_HEAD' as const;
+  constructor(
+    readonly reason: InconsistentTreeHeadReason,
+    readonly trustedSize: number,
+    readonly shownSize: number,
+  ) {
+    super(`key log tree head of size ${shownSize} is inconsistent with the trusted head of size ${trustedSize} (${reason})`);
+  }
+}
+
+/** The server shows a smaller tree than one it signed before: an append-only log never shrinks. */
+export class TreeHeadRollbackError extends PeerlockCryptoError {
+  readonly code = 'TREE_HEAD_ROLLBACK' as const;
+  constructor(
+    readonly trustedSize: number,
+    readonly shownSize: number,
+  ) {
+    super(`key log rolled back from size ${trustedSize} to ${shownSize}`);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './merkle.js';
+export * from './leaf.js';
+export * from './tree-head.js';

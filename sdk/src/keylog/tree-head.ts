@@ -1,0 +1,113 @@
+/**
+ * Signed tree heads and what a client checks with them (DESIGN §6):
+ *
+ *   signed = "peerlock/key-log/tree-head/v1" ‖ 0x00
+ *            ‖ u64be(treeSize) ‖ u64be(timestamp, Unix ms) ‖ rootHash (32)
+ *   signature = Ed25519(server long-term key, signed)
+ *
+ * The label and NUL keep the signature from being valid for anything else the
+ * long-term key signs (its other use, the daily ephemeral keys, has its own
+ * label). The timestamp is the time of the newest key event in the tree, so an
+ * honest server signs exactly one head per size.
+ *
+ * A client keeps the newest head it has verified (the "trusted" head) and
+ * accepts a head the server shows only if:
+ *   - its signature verifies under the pinned long-term key;
+ *   - it is not smaller than the trusted head (no rollback);
+ *   - at the same size it has the same root (no fork);
+ *   - when larger, a consistency proof shows the trusted tree is its prefix.
+ */
+import { assertBytes, concatBytes, equalBytes, utf8ToBytes } from '../crypto/bytes.js';
+import { verifyEd25519 } from '../protocol/ed25519.js';
+import { InconsistentTreeHeadError, KeyNotInLogError, TreeHeadRollbackError, TreeHeadSignatureError } from './errors.js';
+import { decodeKeyLogLeaf, MalformedLeafError, type KeyLogLeaf } from './leaf.js';
+import { HASH_BYTES, merkleLeafHash, verifyConsistency, verifyInclusion } from './merkle.js';
+
+export const TREE_HEAD_LABEL = 'peerlock/key-log/tree-head/v1';
+
+export interface TreeHead {
+  readonly treeSize: number;
+  /** Unix milliseconds. */
+  readonly timestamp: number;
+  readonly rootHash: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+function u64be(value: number, what: string): Uint8Array {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${what}: expected a non-negative safe integer`);
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, BigInt(value));
+  return out;
+}
+
+/** The exact bytes the server's long-term key signs; the server uses this same function. */
+export function treeHeadSignedBytes(treeSize: number, timestamp: number, rootHash: Uint8Array): Uint8Array {
+  assertBytes(rootHash, 'rootHash', HASH_BYTES);
+  return concatBytes(utf8ToBytes(TREE_HEAD_LABEL), new Uint8Array([0]), u64be(treeSize, 'treeSize'), u64be(timestamp, 'timestamp'), rootHash);
+}
+
+/** Throws TreeHeadSignatureError unless `head` is signed by `pinnedSigningKey`. */
+export function verifyTreeHeadSignature(head: TreeHead, pinnedSigningKey: Uint8Array): void {
+  assertBytes(pinnedSigningKey, 'pinnedSigningKey', 32);
+  const wellFormed =
+    Number.isSafeInteger(head.treeSize) && head.treeSize >= 0 && Number.isSafeInteger(head.timestamp) && head.timestamp >= 0 &&
+    head.rootHash instanceof Uint8Array && head.rootHash.length === HASH_BYTES && head.signature instanceof Uint8Array && head.signature.length === 64;
+  if (!wellFormed || !verifyEd25519(treeHeadSignedBytes(head.treeSize, head.timestamp, head.rootHash), head.signature, pinnedSigningKey)) {
+    throw new TreeHeadSignatureError();
+  }
+}
+
+/**
+ * May the client move from `trusted` (null: none yet) to `shown`? Both heads
+ * must already have verified signatures. `consistencyProof` is the server's
+ * RFC 9162 proof from trusted.treeSize to shown.treeSize (ignored when the
+ * sizes are equal or nothing is trusted). Returns the head to trust next.
+ */
+export function checkTreeHeadAdvance(trusted: TreeHead | null, shown: TreeHead, consistencyProof: readonly Uint8Array[] | null): TreeHead {
+  if (trusted === null) return shown;
+  if (shown.treeSize < trusted.treeSize) throw new TreeHeadRollbackError(trusted.treeSize, shown.treeSize);
+  if (shown.treeSize === trusted.treeSize) {
+    if (!equalBytes(shown.rootHash, trusted.rootHash)) throw new InconsistentTreeHeadError('fork', trusted.treeSize, shown.treeSize);
+    return trusted;
+  }
+  if (consistencyProof === null || !verifyConsistency(trusted.treeSize, shown.treeSize, consistencyProof, trusted.rootHash, shown.rootHash)) {
+    throw new InconsistentTreeHeadError('bad-consistency-proof', trusted.treeSize, shown.treeSize);
+  }
+  return shown;
+}
+
+export interface InclusionProof {
+  readonly leafIndex: number;
+  readonly leaf: Uint8Array;
+  readonly auditPath: readonly Uint8Array[];
+}
+
+/**
+ * Checks that `proof` puts a leaf for exactly (`username`, `miniLockId`) in
+ * the tree `head` signs. Returns the decoded leaf; KeyNotInLogError otherwise.
+ */
+export function checkKeyInclusion(expected: { readonly username: string; readonly miniLockId: string }, head: TreeHead, proof: InclusionProof): KeyLogLeaf {
+  let leaf: KeyLogLeaf;
+  try {
+    leaf = decodeKeyLogLeaf(proof.leaf);
+  } catch (error) {
+    if (error instanceof MalformedLeafError) throw new KeyNotInLogError(expected.username, 'malformed-leaf');
+    throw error;
+  }
+  if (!verifyInclusion(merkleLeafHash(proof.leaf), proof.leafIndex, head.treeSize, proof.auditPath, head.rootHash)) {
+    throw new KeyNotInLogError(expected.username, 'bad-proof');
+  }
+  if (leaf.username !== expected.username || leaf.miniLockId !== expected.miniLockId) throw new KeyNotInLogError(expected.username, 'key-mismatch');
+  return leaf;
+}
+
+/** The form a tree head is stored in (inside the sealed pin set) and travels in. */
+export interface TreeHeadRecord {
+  readonly treeSize: number;
+  /** Unix milliseconds, decimal. */
+  readonly timestamp: string;
+  /** base64 */
+  readonly rootHash: string;
+  /** base64 */
+  readonly signature: string;
+}
