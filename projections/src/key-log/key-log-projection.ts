@@ -1,0 +1,126 @@
+import { AccountRegistered, KeyRotated } from '@peerlock/schema';
+import { defineProjection, type ReadModelChange } from '../projection.js';
+import { encodeKeyLogLeaf, leafHash, nodeHash, type KeyLogLeafKind } from './key-log-leaf.js';
+
+/**
+ * The key-transparency log (DESIGN §6; docs/key-transparency.md): every key
+ * event (a signup's keys, each KeyRotated) becomes one leaf of an append-only
+ * RFC 9162 Merkle tree, in the event log's global order. Rows and checkpoint
+ * commit together like every projection, so the tree is exactly the fold of
+ * the log up to the checkpoint and a rebuild reproduces it bit for bit.
+ *
+ * Documents (hashes in lowercase hex):
+ *
+ *   state                 { size, timestamp, frontier }   frontier: the roots of the perfect
+ *                                                          subtrees the tree decomposes into,
+ *                                                          largest first (at most log2(size)+1)
+ *   leaf:<index 12 digits> { leaf (base64), hash, username, miniLockId, kind, keySequence, timestamp }
+ *   node:<level 2>:<index 12> { hash }                     the perfect subtree of 2^level leaves
+ *                                                          starting at leaf index·2^level (level ≥ 1);
+ *                                                          immutable once written
+ *   user:<username>        { leafIndex, miniLockId, keySequence }   the user's current key's leaf
+ *
+ * Appending leaf n merges it into the frontier as a binary counter adds one:
+ * while the last frontier root is as high as the new node, the two become
+ * their parent, which is written as a node row. So each append writes one
+ * leaf row plus one node row per level it completes (amortized two), reads
+ * only `state` and the user's row, and the root of any size, and every
+ * subtree hash a proof needs, comes from stored rows without rehashing leaves.
+ *
+ * Events the directory ignores (a second registration, a rotation that does
+ * not start from the user's current key, anything for an unknown user) are
+ * ignored here too, so the log's current key of a user is the directory's.
+ */
+export interface KeyLogFrontierNode {
+  readonly level: number;
+  readonly hash: string;
+}
+
+export interface KeyLogState {
+  readonly kind: 'state';
+  readonly size: number;
+  /** Unix ms of the newest leaf's event; 0 for the empty tree. */
+  readonly timestamp: number;
+  readonly frontier: readonly KeyLogFrontierNode[];
+}
+
+export interface KeyLogLeafRow {
+  readonly kind: 'leaf';
+  readonly leaf: string;
+  readonly hash: string;
+  readonly username: string;
+  readonly miniLockId: string;
+  readonly leafKind: KeyLogLeafKind;
+  readonly keySequence: number;
+  readonly timestamp: number;
+}
+
+export interface KeyLogNodeRow {
+  readonly kind: 'node';
+  readonly hash: string;
+}
+
+export interface KeyLogUserRow {
+  readonly kind: 'user';
+  readonly leafIndex: number;
+  readonly miniLockId: string;
+  readonly keySequence: number;
+}
+
+export type KeyLogDocument = KeyLogState | KeyLogLeafRow | KeyLogNodeRow | KeyLogUserRow;
+
+export const KEY_LOG_STATE_ID = 'state';
+export const keyLogLeafId = (index: number): string => `leaf:${String(index).padStart(12, '0')}`;
+export const keyLogNodeId = (level: number, index: number): string => `node:${String(level).padStart(2, '0')}:${String(index).padStart(12, '0')}`;
+export const keyLogUserId = (username: string): string => `user:${username}`;
+export const emptyKeyLogState: KeyLogState = { kind: 'state', size: 0, timestamp: 0, frontier: [] };
+
+export const keyLogProjection = defineProjection({
+  name: 'key_log',
+  version: 1,
+  handles: [AccountRegistered, KeyRotated],
+  documentIds: (event) => [KEY_LOG_STATE_ID, keyLogUserId(event.data.username)],
+  apply(view, event): ReadModelChange<KeyLogDocument>[] {
+    const { username, miniLockId, authPublicKey } = event.data;
+    const user = view.get(keyLogUserId(username)) as KeyLogUserRow | undefined;
+    let leafKind: KeyLogLeafKind;
+    let keySequence: number;
+    if (event.type === 'AccountRegistered') {
+      if (user) return [];
+      leafKind = 'registered';
+      keySequence = 0;
+    } else {
+      if (!user || user.miniLockId !== event.data.previousMiniLockId) return [];
+      leafKind = 'rotated';
+      keySequence = user.keySequence + 1;
+    }
+    const state = (view.get(KEY_LOG_STATE_ID) as KeyLogState | undefined) ?? emptyKeyLogState;
+    const timestamp = Date.parse(event.metadata.occurredAt);
+    const leaf = encodeKeyLogLeaf({ kind: leafKind, timestamp, keySequence, username, miniLockId, authPublicKey });
+    const index = state.size;
+    const hash = leafHash(leaf);
+    const changes: ReadModelChange<KeyLogDocument>[] = [
+      {
+        op: 'put',
+        id: keyLogLeafId(index),
+        doc: { kind: 'leaf', leaf: leaf.toString('base64'), hash: hash.toString('hex'), username, miniLockId, leafKind, keySequence, timestamp },
+      },
+    ];
+    // Merge into the frontier: equal-height roots pair up into their parent (RFC 9162 MTH on a perfect subtree).
+    const frontier = [...state.frontier];
+    let node = hash;
+    let level = 0;
+    let nodeIndex = index;
+    while (frontier.length > 0 && frontier[frontier.length - 1]!.level === level) {
+      const left = frontier.pop()!;
+      node = nodeHash(Buffer.from(left.hash, 'hex'), node);
+      level += 1;
+      nodeIndex = Math.floor(nodeIndex / 2);
+      changes.push({ op: 'put', id: keyLogNodeId(level, nodeIndex), doc: { kind: 'node', hash: node.toString('hex') } });
+    }
+    frontier.push({ level, hash: node.toString('hex') });
+    changes.push({ op: 'put', id: KEY_LOG_STATE_ID, doc: { kind: 'state', size: index + 1, timestamp, frontier } });
+    changes.push({ op: 'put', id: keyLogUserId(username), doc: { kind: 'user', leafIndex: index, miniLockId, keySequence } });
+    return changes;
+  },
+});

@@ -1,0 +1,121 @@
+/**
+ * The key-log projection (DESIGN §6): leaves in log order, node rows equal to
+ * the RFC 9162 subtree hashes, the frontier folding to the root of every
+ * size, whatever the batching. The reference is MTH written from the RFC.
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { RecordedEvent } from '@peerlock/schema';
+import { emptyKeyLogState, encodeKeyLogLeaf, foldEvents, keyLogLeafId, keyLogNodeId, keyLogProjection, keyLogUserId, nodeHash, type KeyLogDocument, type KeyLogLeafRow, type KeyLogState } from '../src/index.js';
+
+/** Shared with sdk/test/keylog-leaf.unit.test.ts: the SDK decodes exactly these bytes. */
+const LEAF_VECTOR = {
+  fields: { kind: 'rotated', timestamp: 1_780_000_000_123, keySequence: 2, username: 'alice', miniLockId: '3YTtcFtiWfbAbcb5bfa9MwFVUcbSuiVF7YTarUzy3HVNi', authPublicKey: 'CI8JbrMVXDiBED7vxS7A48hjb0JU+Weje/ohdddaiFc=' },
+  hex: '01020000019e7044887b000000020005616c696365002d33595474634674695766624162636235626661394d77465655636253756956463759546172557a793348564e69002c4349384a62724d565844694245443776785337413438686a62304a552b57656a652f6f68646464616946633d',
+} as const;
+
+const sha = (...parts: Uint8Array[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
+function mth(leaves: readonly Buffer[]): Buffer {
+  if (leaves.length === 0) return sha();
+  if (leaves.length === 1) return sha(Buffer.of(0), leaves[0]!);
+  let k = 1;
+  while (k * 2 < leaves.length) k *= 2;
+  return sha(Buffer.of(1), mth(leaves.slice(0, k)), mth(leaves.slice(k)));
+}
+const rootOf = (state: KeyLogState) => state.frontier.reduceRight<Buffer | null>((acc, f) => (acc === null ? Buffer.from(f.hash, 'hex') : nodeHash(Buffer.from(f.hash, 'hex'), acc)), null) ?? sha();
+
+const AUTH = 'CI8JbrMVXDiBED7vxS7A48hjb0JU+Weje/ohdddaiFc=';
+const id = (n: number) => `${'123456789ABCDEFGHJKLMNPQRSTUVWXYZ'[n % 33]!.repeat(10)}${String(n).padStart(33, '1')}`.replace(/0/g, '1');
+let position = 0n;
+function event(type: 'AccountRegistered' | 'KeyRotated', data: Record<string, unknown>): RecordedEvent {
+  position += 1n;
+  return {
+    id: `00000000-0000-4000-8000-${position.toString().padStart(12, '0')}`,
+    type,
+    schemaVersion: 1,
+    data,
+    metadata: { actor: null, correlationId: 'test', causationId: null, occurredAt: new Date(Date.parse('2026-01-01T00:00:00.000Z') + Number(position) * 1000).toISOString() },
+    streamName: `account-${String(data.username)}`,
+    streamRevision: 0n,
+    globalPosition: position,
+  } as RecordedEvent;
+}
+const sealed = { alg: 'xsalsa20poly1305', keyId: '3b1f8a9e-5c2d-4e7f-9a0b-1c2d3e4f5a6b', nonce: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYX', ciphertext: 'c2VhbGVkIHByb2ZpbGUgYnl0ZXMgZ28gaGVyZQ==' };
+
+/** n users register, and every third one rotates its key twice, interleaved. */
+function history(n: number): RecordedEvent[] {
+  const events: RecordedEvent[] = [];
+  for (let i = 0; i < n; i++) {
+    events.push(event('AccountRegistered', { username: `u${i}`, miniLockId: id(i), authPublicKey: AUTH, encryptedProfile: sealed }));
+    if (i % 3 === 2) {
+      events.push(event('KeyRotated', { username: `u${i}`, previousMiniLockId: id(i), miniLockId: id(i + 1000), authPublicKey: AUTH, authorizedBy: 'token' }));
+      events.push(event('KeyRotated', { username: `u${i}`, previousMiniLockId: id(i + 1000), miniLockId: id(i + 2000), authPublicKey: AUTH, authorizedBy: 'token' }));
+    }
+  }
+  return events;
+}
+
+function fold(events: readonly RecordedEvent[], batchSize: number): Map<string, KeyLogDocument> {
+  const docs = new Map<string, KeyLogDocument>();
+  const decoded = events.map((e) => keyLogProjection.decode(e));
+  for (let i = 0; i < decoded.length; i += batchSize) {
+    for (const [docId, doc] of foldEvents(keyLogProjection, { get: (k) => docs.get(k) }, decoded.slice(i, i + batchSize))) {
+      if (doc === null) docs.delete(docId);
+      else docs.set(docId, JSON.parse(JSON.stringify(doc)) as KeyLogDocument);
+    }
+  }
+  return docs;
+}
+
+describe('key-log leaves', () => {
+  it('encode to the shared vector', () => {
+    expect(encodeKeyLogLeaf(LEAF_VECTOR.fields).toString('hex')).toBe(LEAF_VECTOR.hex);
+  });
+});
+
+describe('key-log projection', () => {
+  const events = history(40);
+
+  it('appends one leaf per key event in log order; node rows are the RFC 9162 subtree hashes; the frontier folds to MTH', () => {
+    const docs = fold(events, 1000);
+    const state = docs.get('state') as KeyLogState;
+    expect(state.size).toBe(40 + 2 * 13);
+    const leaves = Array.from({ length: state.size }, (_, i) => Buffer.from((docs.get(keyLogLeafId(i)) as KeyLogLeafRow).leaf, 'base64'));
+    expect(rootOf(state)).toEqual(mth(leaves));
+    for (let level = 1; 2 ** level <= state.size; level++) {
+      for (let index = 0; (index + 1) * 2 ** level <= state.size; index++) {
+        const doc = docs.get(keyLogNodeId(level, index)) as { hash: string };
+        expect(doc.hash, `level ${level} index ${index}`).toBe(mth(leaves.slice(index * 2 ** level, (index + 1) * 2 ** level)).toString('hex'));
+      }
+    }
+    expect(docs.get(keyLogUserId('u2'))).toEqual({ kind: 'user', leafIndex: 4, miniLockId: id(2002), keySequence: 2 });
+    expect(docs.get(keyLogLeafId(2))).toMatchObject({ username: 'u2', leafKind: 'registered', keySequence: 0, miniLockId: id(2) });
+    expect(docs.get(keyLogLeafId(3))).toMatchObject({ username: 'u2', leafKind: 'rotated', keySequence: 1, miniLockId: id(1002) });
+  });
+
+  it('the root of every prefix is MTH of that prefix (folding one event at a time)', () => {
+    const docs = new Map<string, KeyLogDocument>();
+    const leaves: Buffer[] = [];
+    for (const e of events) {
+      for (const [k, doc] of foldEvents(keyLogProjection, { get: (x) => docs.get(x) }, [keyLogProjection.decode(e)])) docs.set(k, doc!);
+      const state = (docs.get('state') as KeyLogState | undefined) ?? emptyKeyLogState;
+      leaves.push(Buffer.from((docs.get(keyLogLeafId(state.size - 1)) as KeyLogLeafRow).leaf, 'base64'));
+      expect(rootOf(state)).toEqual(mth(leaves));
+    }
+  });
+
+  it('batching does not change a single row', () => {
+    const one = fold(events, 1);
+    for (const size of [2, 7, 1000]) expect(fold(events, size)).toEqual(one);
+  });
+
+  it('ignores what the directory ignores: a second registration, a rotation from a key that is not current, an unknown user', () => {
+    const base = history(2);
+    const extra = [
+      event('AccountRegistered', { username: 'u0', miniLockId: id(77), authPublicKey: AUTH, encryptedProfile: sealed }),
+      event('KeyRotated', { username: 'u1', previousMiniLockId: id(99), miniLockId: id(98), authPublicKey: AUTH, authorizedBy: 'token' }),
+      event('KeyRotated', { username: 'nobody', previousMiniLockId: id(1), miniLockId: id(2), authPublicKey: AUTH, authorizedBy: 'token' }),
+    ];
+    expect(fold([...base, ...extra], 1)).toEqual(fold(base, 1));
+  });
+});
