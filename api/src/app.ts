@@ -16,6 +16,7 @@ import {
   conversationMessagesProjection,
   filesProjection,
   userDirectoryProjection,
+  keyLogProjection,
 } from '@peerlock/projections';
 import type { AppConfig } from './config.js';
 import { AccountCommands } from './accounts/account-commands.js';
@@ -46,6 +47,7 @@ import { ConversationCommands } from './conversations/conversation-commands.js';
 import { ConversationQueries } from './conversations/conversation-queries.js';
 import { PinSets } from './pins/pin-sets.js';
 import { NotificationHub } from './notifications/notification-hub.js';
+import { KeyLogQueries } from './keylog/key-log-queries.js';
 import type { BlobStore } from './blobstore/blob-store.js';
 import { openBlobStore } from './blobstore/open-blob-store.js';
 import { FileCommands } from './files/file-commands.js';
@@ -110,6 +112,8 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       ...messagingRunners,
       filesRunner,
     ] as ProjectionRunner<unknown>[];
+    // Key transparency (DESIGN §6): part of `runners`, so signup and rotation catch it up before answering.
+    runners.push(new ProjectionRunner({ source: stores.events, store: stores.readModels, projection: keyLogProjection }) as ProjectionRunner<unknown>);
     blobs = await openBlobStore(config);
     const messagingReads = new ReadYourWrites(messagingRunners);
     const contacts = new ContactCommands(stores.events, stores.readModels, messagingReads);
@@ -135,6 +139,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       vault,
       accounts: new AccountCommands(new EventStoreAccountRepository(stores.events), catchUp),
       directory: new DirectoryQueries(stores.readModels, vault),
+      keyLog: new KeyLogQueries(stores.readModels, (size, timestamp, root) => keys.signTreeHead(size, timestamp, root)),
       ciphertexts: stores.ciphertexts,
       contacts,
       conversations: new ConversationCommands(stores.events, stores.ciphertexts, contacts, messagingReads),

@@ -16,7 +16,7 @@
  * lifetime is minutes, so nothing long-lived is lost.
  */
 import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
-import { keyPairFromSecretKey, randomBytes, serverKeySignedBytes, type KeyPair } from '@peerlock/sdk';
+import { keyPairFromSecretKey, randomBytes, serverKeySignedBytes, treeHeadSignedBytes, type KeyPair } from '@peerlock/sdk';
 import { boxAfterNm, boxBeforeNm, x25519PrivateKey } from './box-precompute.js';
 import { deriveSubKey, hmacSha256 } from './key-derivation.js';
 import type { ServerSecrets } from './server-secrets.js';
@@ -66,6 +66,15 @@ export class ServerKeys {
     const signature = new Uint8Array(sign(null, serverKeySignedBytes(keyPair.publicKey, validFrom, validUntil), this.signingKey));
     this.cached = { day, keyPair, validFrom, validUntil, signature, privateKey: x25519PrivateKey(keyPair.secretKey) };
     return this.cached;
+  }
+
+  /**
+   * Signs a key-log tree head (DESIGN §6): Ed25519 over
+   * "peerlock/key-log/tree-head/v1" ‖ 0x00 ‖ u64be(treeSize) ‖ u64be(timestamp ms) ‖ root.
+   * The label keeps it apart from the ephemeral-key signatures.
+   */
+  signTreeHead(treeSize: number, timestamp: number, rootHash: Uint8Array): Uint8Array {
+    return new Uint8Array(sign(null, treeHeadSignedBytes(treeSize, timestamp, rootHash), this.signingKey));
   }
 
   /** NaCl box (X25519-XSalsa20-Poly1305) from today's ephemeral key, fresh random 24-byte nonce. */

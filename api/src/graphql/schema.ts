@@ -8,6 +8,7 @@ import './types/server-key.js';
 import './types/sealed-box.js';
 import './types/key-challenge.js';
 import './types/user.js';
+import './types/key-log.js';
 import './types/account.js';
 import './types/signup.js';
 import './types/token-batch.js';

@@ -1,0 +1,85 @@
+/**
+ * Key transparency (DESIGN §6; docs/key-transparency.md): the signed tree
+ * head of the key log and RFC 9162 proofs. Public, like the directory: no
+ * token. Hashes and signatures are base64; sizes are leaf counts.
+ */
+import { builder } from '../builder.js';
+import { canonicalUsername } from '../../accounts/username.js';
+import type { ConsistencyProofResult, InclusionProofResult, KeyProofResult, SignedTreeHead } from '../../keylog/key-log-queries.js';
+
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+const KeyLogTreeHeadRef = builder.objectRef<SignedTreeHead>('KeyLogTreeHead').implement({
+  description:
+    'A signed tree head: Ed25519 by the long-term server key over "peerlock/key-log/tree-head/v1" ‖ 0x00 ‖ u64be(treeSize) ‖ u64be(timestamp) ‖ rootHash.',
+  fields: (t) => ({
+    treeSize: t.exposeInt('treeSize', { description: 'Number of leaves.' }),
+    timestamp: t.string({ description: 'Unix milliseconds (decimal) of the newest key event in the tree; 0 when empty.', resolve: (h) => String(h.timestamp) }),
+    rootHash: t.string({ description: 'base64, 32 bytes: RFC 9162 MTH with SHA-256.', resolve: (h) => b64(h.rootHash) }),
+    signature: t.string({ description: 'base64, 64 bytes.', resolve: (h) => b64(h.signature) }),
+  }),
+});
+
+const KeyLogInclusionProofRef = builder.objectRef<InclusionProofResult>('KeyLogInclusionProof').implement({
+  description: 'RFC 9162 §2.1.3 inclusion proof of one leaf.',
+  fields: (t) => ({
+    leafIndex: t.exposeInt('leafIndex'),
+    treeSize: t.exposeInt('treeSize'),
+    leaf: t.string({ description: 'base64: the canonical leaf bytes (docs/key-transparency.md).', resolve: (p) => b64(p.leaf) }),
+    auditPath: t.stringList({ description: 'base64 hashes, leaf side first.', resolve: (p) => p.auditPath.map(b64) }),
+  }),
+});
+
+const KeyLogConsistencyProofRef = builder.objectRef<ConsistencyProofResult>('KeyLogConsistencyProof').implement({
+  description: 'RFC 9162 §2.1.4 consistency proof: the tree of fromSize leaves is a prefix of the tree of toSize leaves.',
+  fields: (t) => ({
+    fromSize: t.exposeInt('fromSize'),
+    toSize: t.exposeInt('toSize'),
+    path: t.stringList({ description: 'base64 hashes.', resolve: (p) => p.path.map(b64) }),
+  }),
+});
+
+const KeyLogKeyProofRef = builder.objectRef<KeyProofResult>('KeyLogKeyProof').implement({
+  description: "A user's current key under one signed head: its leaf's inclusion and the consistency from the head the client knew.",
+  fields: (t) => ({
+    treeHead: t.field({ type: KeyLogTreeHeadRef, resolve: (p) => p.treeHead }),
+    inclusion: t.field({ type: KeyLogInclusionProofRef, resolve: (p) => p.inclusion }),
+    consistency: t.field({
+      type: KeyLogConsistencyProofRef,
+      nullable: true,
+      description: 'null when knownTreeSize was not given or is larger than the head (the client then sees a rollback).',
+      resolve: (p) => p.consistency,
+    }),
+  }),
+});
+
+builder.queryField('keyLogTreeHead', (t) =>
+  t.field({ type: KeyLogTreeHeadRef, description: 'The newest signed tree head of the key log.', resolve: (_root, _args, { services }) => services.keyLog.treeHead() }),
+);
+
+builder.queryField('keyLogInclusionProof', (t) =>
+  t.field({
+    type: KeyLogInclusionProofRef,
+    description: 'Inclusion of leaf leafIndex in the tree of treeSize leaves. BAD_INPUT (field) for a size the log has not reached or an index outside it.',
+    args: { leafIndex: t.arg.int(), treeSize: t.arg.int() },
+    resolve: (_root, args, { services }) => services.keyLog.inclusionProof(args.leafIndex, args.treeSize),
+  }),
+);
+
+builder.queryField('keyLogConsistencyProof', (t) =>
+  t.field({
+    type: KeyLogConsistencyProofRef,
+    description: 'Consistency from fromSize to toSize leaves. BAD_INPUT (field) unless 0 ≤ fromSize ≤ toSize ≤ the current size.',
+    args: { fromSize: t.arg.int(), toSize: t.arg.int() },
+    resolve: (_root, args, { services }) => services.keyLog.consistencyProof(args.fromSize, args.toSize),
+  }),
+);
+
+builder.queryField('keyLogKeyProof', (t) =>
+  t.field({
+    type: KeyLogKeyProofRef,
+    description: "The user's current key's leaf under the newest head, with the consistency proof from knownTreeSize. NOT_FOUND for an unknown user.",
+    args: { username: t.arg.string(), knownTreeSize: t.arg.int({ required: false }) },
+    resolve: (_root, args, { services }) => services.keyLog.keyProof(canonicalUsername(args.username), args.knownTreeSize ?? null),
+  }),
+);
