@@ -11,8 +11,8 @@ import { composeMessage } from '../messages/compose-message.js';
 import { ConversationLedger, type RejectionReason, type ReceiverContext } from '../messages/conversation-ledger.js';
 import type { FileReference } from '../messages/message-plaintext.js';
 import type { MessageEnvelope } from '../messages/message-envelope.js';
-import { createReadReceipt, verifyReadReceipt, ReceiptRejectedError } from '../receipts/read-receipt.js';
-import { keysValidAt } from '../contacts/key-pins.js';
+import { createReadReceipt, verifyReadReceiptWithPins, ReceiptRejectedError } from '../receipts/read-receipt.js';
+import { keysValidAt, type PinSet } from '../contacts/key-pins.js';
 import {
   ConversationMessagesDocument,
   ConversationsDocument,
@@ -128,7 +128,7 @@ export class Messaging {
         verification = founded.verification;
       }
       const plain = verification.ok ? verification.message : verification.message;
-      const receipts = m.sender === this.client.username ? this.checkReceipts(m, pins.pins) : { ok: [], bad: [] };
+      const receipts = m.sender === this.client.username ? this.checkReceipts(m, pins) : { ok: [], bad: [] };
       return {
         conversationId: m.conversationId,
         messageId: m.messageId,
@@ -210,18 +210,17 @@ export class Messaging {
     };
   }
 
-  private checkReceipts(m: MessageFieldsFragment, pins: Readonly<Record<string, { miniLockId: string }>>): { ok: VerifiedReceipt[]; bad: string[] } {
+  private checkReceipts(m: MessageFieldsFragment, pins: PinSet): { ok: VerifiedReceipt[]; bad: string[] } {
     const ok: VerifiedReceipt[] = [];
     const bad: string[] = [];
     for (const r of m.receipts) {
-      const readerKey = pins[r.reader]?.miniLockId;
       try {
-        if (!readerKey) throw new ReceiptRejectedError('undecryptable');
-        const readAt = verifyReadReceipt(
+        // The reader's key as pinned at the receipt's time (a receipt from before their key rotation still verifies).
+        const readAt = verifyReadReceiptWithPins(
           base64ToBytes(r.receipt),
           { messageId: m.messageId, conversationId: m.conversationId, sender: this.client.username, reader: r.reader },
           this.client.secretKey(),
-          decodeMiniLockId(readerKey),
+          pins,
         );
         ok.push({ reader: r.reader, readAt });
       } catch (error) {

@@ -17,6 +17,8 @@
 import { assertBytes, concatBytes, equalBytes, randomBytes, utf8ToBytes } from '../crypto/bytes.js';
 import { box, boxOpen, NONCE_BYTES } from '../crypto/nacl.js';
 import { PeerlockCryptoError } from '../crypto/errors.js';
+import { keysValidAt, type PinSet } from '../contacts/key-pins.js';
+import { decodeMiniLockId } from '../keys/minilock-id.js';
 
 const DOMAIN = utf8ToBytes('peerlock-receipt/v1');
 const MAX_FIELD = 1024;
@@ -30,7 +32,8 @@ export interface ReadReceiptFields {
   readonly readAt: number;
 }
 
-export type ReceiptRejection = 'undecryptable' | 'malformed' | 'field-mismatch';
+/** `replaced-key`: made with a key of the reader's that had been replaced before the receipt's readAt. */
+export type ReceiptRejection = 'undecryptable' | 'malformed' | 'field-mismatch' | 'replaced-key';
 
 export class ReceiptRejectedError extends PeerlockCryptoError {
   readonly code = 'RECEIPT_REJECTED' as const;
@@ -97,4 +100,32 @@ export function verifyReadReceipt(
   const readAt = new DataView(body.buffer, body.byteOffset + prefix.length, 8).getBigUint64(0);
   if (readAt > BigInt(Number.MAX_SAFE_INTEGER)) throw new ReceiptRejectedError('malformed');
   return Number(readAt);
+}
+
+/**
+ * Verifies a receipt with the reader's key as pinned AT THE RECEIPT'S TIME,
+ * like messages (keysValidAt): a receipt made before the reader rotated keys
+ * opens with the reader's replaced key, and counts only if its authenticated
+ * readAt is before the user replaced that key. The current pin is tried
+ * first, then the replaced keys, newest first. A receipt that opens only under
+ * a replaced key but claims a later readAt is refused ('replaced-key'): whoever
+ * holds the old key (perhaps why it was replaced) could otherwise keep
+ * producing receipts.
+ */
+export function verifyReadReceiptWithPins(receipt: Uint8Array, expected: Omit<ReadReceiptFields, 'readAt'>, senderSecretKey: Uint8Array, pins: PinSet): number {
+  const pin = pins.pins[expected.reader.toLowerCase()];
+  if (!pin) throw new ReceiptRejectedError('undecryptable');
+  const candidates = [pin.miniLockId, ...[...(pin.previous ?? [])].reverse().map((k) => k.miniLockId)];
+  for (const key of candidates) {
+    let readAt: number;
+    try {
+      readAt = verifyReadReceipt(receipt, expected, senderSecretKey, decodeMiniLockId(key));
+    } catch (error) {
+      if (error instanceof ReceiptRejectedError && error.reason === 'undecryptable') continue;
+      throw error;
+    }
+    if (!keysValidAt(pins, expected.reader, readAt).includes(key)) throw new ReceiptRejectedError('replaced-key');
+    return readAt;
+  }
+  throw new ReceiptRejectedError('undecryptable');
 }
