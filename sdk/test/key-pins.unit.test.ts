@@ -15,6 +15,7 @@ import {
   randomBytes,
   safetyNumber,
   sealPinSet,
+  withTreeHead,
 } from '../src/index.js';
 
 const newId = () => encodeMiniLockId(keyPairFromSecretKey(randomBytes(32)).publicKey);
@@ -144,5 +145,30 @@ describe('safety numbers', () => {
     expect(mitm.digits.slice(36)).not.toBe(real.digits.slice(36));
     expect(compareSafetyQr(real, mitm.qrPayload)).toBe(false);
     expect(compareSafetyQr(real, 'garbage')).toBe(false);
+  });
+});
+
+describe('sealed pin set format 2: the newest key-log tree head rides along', () => {
+  const secret = randomBytes(32);
+  const head = { treeSize: 5, timestamp: '1780000000123', rootHash: 'A'.repeat(43) + '=', signature: 'B'.repeat(86) + '==' };
+
+  it('round-trips the tree head; pin changes keep it; a smaller head never replaces a larger one', () => {
+    const set = withTreeHead(observeKey(emptyPinSet, 'bob', bobKey, 1).set, head);
+    expect(openPinSet(sealPinSet(set, secret), secret, 0)).toEqual(set);
+    expect(observeKey(set, 'carol', serverKey, 2).set.treeHead).toEqual(head);
+    expect(withTreeHead(set, { ...head, treeSize: 4 })).toBe(set);
+  });
+
+  it('still opens a format 1 set (written before key transparency)', async () => {
+    const { secretbox } = await import('../src/crypto/nacl.js');
+    const { blake2s } = await import('../src/crypto/blake2s.js');
+    const { concatBytes, utf8ToBytes } = await import('../src/crypto/bytes.js');
+    const key = blake2s(utf8ToBytes('peerlock/pins/v1'), 32, secret);
+    const nonce = randomBytes(24);
+    const pins = { bob: { miniLockId: bobKey, pinnedAt: 1, verified: false } };
+    const v1 = concatBytes(nonce, secretbox(utf8ToBytes(JSON.stringify({ v: 1, version: 3, pins })), nonce, key));
+    expect(openPinSet(v1, secret, 0)).toEqual({ version: 3, pins });
+    const v1WithHead = concatBytes(nonce, secretbox(utf8ToBytes(JSON.stringify({ v: 1, version: 3, pins, treeHead: head })), nonce, key));
+    expect(() => openPinSet(v1WithHead, secret, 0)).toThrow(rejected('malformed'));
   });
 });

@@ -15,7 +15,8 @@ import { assertStrongPassphrase } from '../keys/passphrase.js';
 import { authorizationHeader } from '../protocol/authorization.js';
 import { openAuthChallenge, openIdentityChallenge, openToken } from '../protocol/auth-challenges.js';
 import { verifyServerKey } from '../protocol/server-key.js';
-import { acceptKeyChange, checkSend, markVerified, observeKey, type KeyPin, type Observation, type PinSet } from '../contacts/key-pins.js';
+import { acceptKeyChange, checkSend, markVerified, observeKey, withTreeHead, type KeyPin, type Observation, type PinSet } from '../contacts/key-pins.js';
+import { KeyTransparency } from './key-transparency.js';
 import { safetyNumber, type SafetyNumber } from '../contacts/safety-number.js';
 import { ContactKeyError, NotLoggedInError, PeerlockApiError } from './errors.js';
 import { executeOperation } from './graphql-transport.js';
@@ -98,6 +99,7 @@ export class PeerlockClient {
   private readonly pool: TokenPool;
   private pinStore: PinStore | null = null;
   private pendingTotp: string | undefined;
+  private keyLog: KeyTransparency;
   readonly messaging: Messaging;
   readonly files: FileTransfers;
 
@@ -117,6 +119,7 @@ export class PeerlockClient {
     });
     this.messaging = new Messaging(this);
     this.files = new FileTransfers(this);
+    this.keyLog = this.newKeyLog();
   }
 
   /** Keys are scrypt-derived from the passphrase with the canonical (lowercase) username as salt. */
@@ -200,6 +203,7 @@ export class PeerlockClient {
     if (this.me) wipe(this.me.identity.secretKey, this.me.auth.secretKey);
     this.me = null;
     this.pinStore = null;
+    this.keyLog = this.newKeyLog();
     this.pool.clear();
   }
 
@@ -324,11 +328,15 @@ export class PeerlockClient {
     const user = canonicalUsername(username);
     const { user: entry } = await this.call(UserDocument, { username: user }, true);
     if (!entry) throw new ContactKeyError(user, 'no-such-user');
+    // Key transparency (DESIGN §6): the key must be in the signed log, under a head consistent with every head seen before.
+    await this.keyLog.reconcile((await this.pins()).treeHead);
+    await this.keyLog.verifyKey(user, entry.miniLockId);
     let observation: Observation = 'unchanged';
     const set = await this.pinsStore().update((s) => {
       const seen = observeKey(s, user, entry.miniLockId, this.now());
       observation = seen.observation;
-      return seen.set;
+      // The newest verified head rides along whenever the pin set is stored anyway.
+      return seen.set === s ? s : withTreeHead(seen.set, this.keyLog.head);
     });
     return { observation, pin: set.pins[user]! };
   }
@@ -410,6 +418,19 @@ export class PeerlockClient {
     }
   }
 
+  private newKeyLog(): KeyTransparency {
+    return new KeyTransparency((d, v) => this.call(d, v), () => this.pinnedSigningKey());
+  }
+
+  /** The long-term server key: configured, from the session, or pinned on first use. */
+  private async pinnedSigningKey(): Promise<Uint8Array> {
+    if (!this.serverSigningKey) {
+      const { serverKeys } = await this.call(ServerKeysDocument, {});
+      this.serverSigningKey = base64ToBytes(serverKeys.signingPublicKey, 'signingPublicKey');
+    }
+    return this.serverSigningKey;
+  }
+
   private identity(): Identity {
     if (!this.me) throw new NotLoggedInError();
     return this.me;
@@ -445,13 +466,10 @@ export class PeerlockClient {
 
   /** Checks the server's ephemeral key against the pinned long-term key (pinned on first use). */
   private async serverKey(wire: ServerKeyFieldsFragment): Promise<Uint8Array> {
-    if (!this.serverSigningKey) {
-      const { serverKeys } = await this.call(ServerKeysDocument, {});
-      this.serverSigningKey = base64ToBytes(serverKeys.signingPublicKey, 'signingPublicKey');
-    }
+    const signingKey = await this.pinnedSigningKey();
     return verifyServerKey(
       { publicKey: base64ToBytes(wire.publicKey), validFrom: Number(wire.validFrom), validUntil: Number(wire.validUntil), signature: base64ToBytes(wire.signature) },
-      this.serverSigningKey,
+      signingKey,
       Math.floor(this.now() / 1000),
     );
   }

@@ -11,6 +11,7 @@
  */
 import { PeerlockCryptoError } from '../crypto/errors.js';
 import { decodeMiniLockId } from '../keys/minilock-id.js';
+import type { TreeHeadRecord } from '../keylog/tree-head.js';
 
 export interface KeyPin {
   readonly miniLockId: string;
@@ -31,6 +32,8 @@ export interface FormerKey {
 export interface PinSet {
   readonly version: number;
   readonly pins: Readonly<Record<string, KeyPin>>;
+  /** The newest key-log tree head this user's devices have verified (DESIGN §6); kept so a later head must be consistent with it. */
+  readonly treeHead?: TreeHeadRecord;
 }
 
 export type PinRejection = 'rollback' | 'undecryptable' | 'malformed' | 'not-pinned' | 'verified-key-changed' | 'no-pending-change' | 'key-mismatch';
@@ -54,7 +57,7 @@ const canonical = (username: string): string => {
 };
 
 function withPin(set: PinSet, username: string, pin: KeyPin): PinSet {
-  return { version: set.version + 1, pins: { ...set.pins, [username]: pin } };
+  return { ...set, version: set.version + 1, pins: { ...set.pins, [username]: pin } };
 }
 
 export type Observation = 'pinned' | 'unchanged' | 'changed';
@@ -124,5 +127,14 @@ export function forgetPin(set: PinSet, username: string): PinSet {
   const user = canonical(username);
   if (!set.pins[user]) return set;
   const { [user]: _removed, ...pins } = set.pins;
-  return { version: set.version + 1, pins };
+  return { ...set, version: set.version + 1, pins };
+}
+
+/**
+ * Records a newer verified tree head in the set (no version bump: it rides
+ * along with the change being stored). A smaller head never replaces a larger one.
+ */
+export function withTreeHead(set: PinSet, head: TreeHeadRecord | undefined): PinSet {
+  if (!head || (set.treeHead && set.treeHead.treeSize >= head.treeSize)) return set;
+  return { ...set, treeHead: head };
 }

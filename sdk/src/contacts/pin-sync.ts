@@ -4,7 +4,10 @@
  * can neither read nor alter them:
  *
  *   pinKey = BLAKE2s-256(key = identitySecret, message = "peerlock/pins/v1")
- *   blob   = nonce(24) ‖ secretbox(utf8(JSON{ v: 1, version, pins }), nonce, pinKey)
+ *   blob   = nonce(24) ‖ secretbox(utf8(JSON{ v: 2, version, pins, treeHead? }), nonce, pinKey)
+ *
+ * Format 2 adds `treeHead`, the newest key-log tree head the user's devices
+ * verified (docs/key-transparency.md); format 1 sets (no head) still open.
  *
  * The version is inside the authenticated plaintext; openPinSet refuses a
  * set older than the newest this device has seen (a rollback by the server).
@@ -14,9 +17,11 @@ import { blake2s } from '../crypto/blake2s.js';
 import { NONCE_BYTES, secretbox, secretboxOpen } from '../crypto/nacl.js';
 import { isMiniLockId } from '../keys/minilock-id.js';
 import { PinRejectedError, type FormerKey, type KeyPin, type PinSet } from './key-pins.js';
+import type { TreeHeadRecord } from '../keylog/tree-head.js';
 
 const LABEL = utf8ToBytes('peerlock/pins/v1');
-const FORMAT = 1;
+const FORMAT = 2;
+const READABLE_FORMATS: ReadonlySet<unknown> = new Set([1, 2]);
 
 function pinKey(identitySecretKey: Uint8Array): Uint8Array {
   assertBytes(identitySecretKey, 'identitySecretKey', 32);
@@ -27,7 +32,7 @@ export function sealPinSet(set: PinSet, identitySecretKey: Uint8Array): Uint8Arr
   const key = pinKey(identitySecretKey);
   try {
     const nonce = randomBytes(NONCE_BYTES);
-    const body = utf8ToBytes(JSON.stringify({ v: FORMAT, version: set.version, pins: set.pins }));
+    const body = utf8ToBytes(JSON.stringify({ v: FORMAT, version: set.version, pins: set.pins, ...(set.treeHead ? { treeHead: set.treeHead } : {}) }));
     return concatBytes(nonce, secretbox(body, nonce, key));
   } finally {
     wipe(key);
@@ -58,6 +63,14 @@ function parseFormerKeys(value: unknown): FormerKey[] {
   });
 }
 
+function parseTreeHead(value: unknown): TreeHeadRecord {
+  const { treeSize, timestamp, rootHash, signature } = (value ?? {}) as Record<string, unknown>;
+  const base64 = /^[A-Za-z0-9+/]+={0,2}$/;
+  if (!Number.isSafeInteger(treeSize) || (treeSize as number) < 0 || typeof timestamp !== 'string' || !/^\d{1,16}$/.test(timestamp)) throw new PinRejectedError('malformed');
+  if (typeof rootHash !== 'string' || !base64.test(rootHash) || typeof signature !== 'string' || !base64.test(signature)) throw new PinRejectedError('malformed');
+  return { treeSize: treeSize as number, timestamp, rootHash, signature };
+}
+
 /** Opens a pin set from the server; `newestSeenVersion` is this device's high-water mark. */
 export function openPinSet(blob: Uint8Array, identitySecretKey: Uint8Array, newestSeenVersion: number): PinSet {
   assertBytes(blob, 'blob');
@@ -76,8 +89,8 @@ export function openPinSet(blob: Uint8Array, identitySecretKey: Uint8Array, newe
   } catch {
     throw new PinRejectedError('malformed');
   }
-  const { v, version, pins } = (parsed ?? {}) as Record<string, unknown>;
-  if (v !== FORMAT || !Number.isSafeInteger(version) || (version as number) < 0 || typeof pins !== 'object' || pins === null) {
+  const { v, version, pins, treeHead } = (parsed ?? {}) as Record<string, unknown>;
+  if (!READABLE_FORMATS.has(v) || !Number.isSafeInteger(version) || (version as number) < 0 || typeof pins !== 'object' || pins === null) {
     throw new PinRejectedError('malformed');
   }
   if ((version as number) < newestSeenVersion) throw new PinRejectedError('rollback');
@@ -86,5 +99,7 @@ export function openPinSet(blob: Uint8Array, identitySecretKey: Uint8Array, newe
     if (!/^\w{1,16}$/.test(username) || username !== username.toLowerCase()) throw new PinRejectedError('malformed');
     out[username] = parsePin(pin);
   }
-  return { version: version as number, pins: out };
+  if (treeHead !== undefined && v === 1) throw new PinRejectedError('malformed');
+  const head = treeHead === undefined ? undefined : parseTreeHead(treeHead);
+  return { version: version as number, pins: out, ...(head ? { treeHead: head } : {}) };
 }

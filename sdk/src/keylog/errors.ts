@@ -9,6 +9,8 @@ import { PeerlockCryptoError } from '../crypto/errors.js';
 export type KeyNotInLogReason =
   /** The audit path does not lead from the leaf to the signed root. */
   | 'bad-proof'
+  /** The server has no leaf for the user at all. */
+  | 'absent'
   /** The leaf is not a well-formed key-log leaf. */
   | 'malformed-leaf'
   /** The proven leaf is for another user or another key than the one shown. */

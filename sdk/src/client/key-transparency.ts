@@ -1,0 +1,105 @@
+/**
+ * The client side of key transparency (DESIGN §6; docs/key-transparency.md).
+ * Before a contact's key is pinned, accepted or encrypted to, the client asks
+ * the server for that key's leaf under the newest signed tree head and checks:
+ *
+ *   1. the head's Ed25519 signature, under the pinned long-term server key;
+ *   2. the head against the newest head this user has trusted so far (kept in
+ *      memory and, sealed, in the pin set): never smaller (TreeHeadRollback),
+ *      same size ⇒ same root (InconsistentTreeHead 'fork'), larger ⇒ a valid
+ *      RFC 9162 consistency proof (InconsistentTreeHead 'bad-consistency-proof');
+ *   3. the key's RFC 9162 inclusion proof under that head, for a leaf naming
+ *      exactly this user and this key (KeyNotInLog).
+ *
+ * A key proven once stays proven for the session (a leaf can never leave an
+ * append-only log whose heads we keep checking for consistency), so repeated
+ * sends to the same key cost no extra request.
+ */
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { base64ToBytes, bytesToBase64 } from '../crypto/bytes.js';
+import { KeyNotInLogError, TreeHeadRollbackError } from '../keylog/errors.js';
+import { checkKeyInclusion, checkTreeHeadAdvance, verifyTreeHeadSignature, type TreeHead, type TreeHeadRecord } from '../keylog/tree-head.js';
+import { PeerlockApiError } from './errors.js';
+import { KeyLogConsistencyProofDocument, KeyLogKeyProofDocument, type KeyLogTreeHeadFieldsFragment } from './generated/graphql.js';
+
+type Call = <R, V>(document: TypedDocumentNode<R, V>, variables: V) => Promise<R>;
+
+const b64 = (text: string) => base64ToBytes(text, 'key log hash');
+
+function fromRecord(record: TreeHeadRecord | KeyLogTreeHeadFieldsFragment): TreeHead {
+  if (!/^\d{1,16}$/.test(record.timestamp)) throw new RangeError('tree head timestamp');
+  return { treeSize: record.treeSize, timestamp: Number(record.timestamp), rootHash: b64(record.rootHash), signature: b64(record.signature) };
+}
+
+function toRecord(head: TreeHead): TreeHeadRecord {
+  return { treeSize: head.treeSize, timestamp: String(head.timestamp), rootHash: bytesToBase64(head.rootHash), signature: bytesToBase64(head.signature) };
+}
+
+export class KeyTransparency {
+  private trusted: TreeHead | null = null;
+  private readonly proven = new Map<string, string>();
+
+  constructor(
+    private readonly call: Call,
+    /** The pinned long-term server key (pinned on first use when not configured). */
+    private readonly signingKey: () => Promise<Uint8Array>,
+  ) {}
+
+  /** The newest verified head, in the form stored in the pin set. */
+  get head(): TreeHeadRecord | undefined {
+    return this.trusted ? toRecord(this.trusted) : undefined;
+  }
+
+  /**
+   * Takes in a head stored in the sealed pin set (another device's, or an
+   * earlier session's): it must be consistent with the head trusted here,
+   * and the larger of the two is trusted from now on.
+   */
+  async reconcile(record: TreeHeadRecord | undefined): Promise<void> {
+    if (!record) return;
+    const stored = fromRecord(record);
+    const trusted = this.trusted;
+    if (trusted && stored.treeSize === trusted.treeSize && record.rootHash === bytesToBase64(trusted.rootHash)) return;
+    verifyTreeHeadSignature(stored, await this.signingKey());
+    if (!trusted) {
+      this.trusted = stored;
+      return;
+    }
+    if (stored.treeSize === trusted.treeSize) {
+      checkTreeHeadAdvance(trusted, stored, null);
+      return;
+    }
+    const [older, newer] = stored.treeSize < trusted.treeSize ? [stored, trusted] : [trusted, stored];
+    let path: Uint8Array[];
+    try {
+      const { keyLogConsistencyProof: proof } = await this.call(KeyLogConsistencyProofDocument, { fromSize: older.treeSize, toSize: newer.treeSize });
+      path = proof.fromSize === older.treeSize && proof.toSize === newer.treeSize ? proof.path.map(b64) : [];
+    } catch (error) {
+      // The server will not prove a size it signed: its log is now smaller.
+      if (error instanceof PeerlockApiError && error.code === 'BAD_INPUT') throw new TreeHeadRollbackError(newer.treeSize, older.treeSize);
+      throw error;
+    }
+    this.trusted = checkTreeHeadAdvance(older, newer, path);
+  }
+
+  /** Proves that `miniLockId` is `username`'s key in the log, or throws the typed reason. */
+  async verifyKey(username: string, miniLockId: string): Promise<void> {
+    if (this.proven.get(username) === miniLockId) return;
+    let answer;
+    try {
+      answer = (await this.call(KeyLogKeyProofDocument, { username, knownTreeSize: this.trusted?.treeSize ?? null })).keyLogKeyProof;
+    } catch (error) {
+      if (error instanceof PeerlockApiError && error.code === 'NOT_FOUND') throw new KeyNotInLogError(username, 'absent');
+      throw error;
+    }
+    const head = fromRecord(answer.treeHead);
+    verifyTreeHeadSignature(head, await this.signingKey());
+    const consistency = answer.consistency;
+    const path = this.trusted && consistency && consistency.fromSize === this.trusted.treeSize && consistency.toSize === head.treeSize ? consistency.path.map(b64) : null;
+    this.trusted = checkTreeHeadAdvance(this.trusted, head, path);
+    const { inclusion } = answer;
+    if (inclusion.treeSize !== head.treeSize) throw new KeyNotInLogError(username, 'bad-proof');
+    checkKeyInclusion({ username, miniLockId }, head, { leafIndex: inclusion.leafIndex, leaf: b64(inclusion.leaf), auditPath: inclusion.auditPath.map(b64) });
+    this.proven.set(username, miniLockId);
+  }
+}
