@@ -1,0 +1,166 @@
+/**
+ * T6 with key transparency (DESIGN §6): the test plays the malicious server.
+ * Real accounts on a real server; Bob's SDK talks to it through a fetch that
+ * lets the test rewrite any answer, using the server's own data and, where
+ * the attack needs it, the server's own signing key (a malicious server has
+ * it). Each attack must end in the exact typed error, and nothing is pinned.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bytesToBase64, keyPairFromSecretKey, miniLockIdOf, PeerlockClient, randomBytes, type KeyPair } from '@peerlock/sdk';
+import { BACKENDS, startTestServer, type TestServer } from '../support/test-server.js';
+import { expectOk, post } from '../support/graphql-client.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Tamper = (data: Json, variables: Json) => Json;
+
+const HEAD = '{ keyLogTreeHead { treeSize timestamp rootHash signature } }';
+
+describe.each(BACKENDS)('key transparency attacks (%s)', (backend) => {
+  let server: TestServer;
+  const ids: Record<string, KeyPair> = {};
+  const tampers = new Map<string, Tamper>();
+
+  /** A fetch that hands named operations' answers to the test before the SDK sees them. */
+  const maliciousFetch: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { query: string; variables: Json }) : null;
+    const name = body?.query.match(/^\s*(?:query|mutation)\s+(\w+)/)?.[1];
+    const tamper = name ? tampers.get(name) : undefined;
+    if (!tamper || !body) return response;
+    const json = (await response.json()) as { data?: Json };
+    return new Response(JSON.stringify({ ...json, data: json.data ? tamper(json.data, body.variables) : json.data }), { status: response.status, headers: { 'content-type': 'application/json' } });
+  };
+
+  const device = async (name: string, evil = false) => {
+    const client = new PeerlockClient({ url: server.url, now: server.clock.now, ...(evil ? { fetch: maliciousFetch } : {}) });
+    await client.login({ username: name, identity: ids[name]! });
+    return client;
+  };
+  const signup = async (name: string) => {
+    ids[name] = keyPairFromSecretKey(randomBytes(32));
+    await new PeerlockClient({ url: server.url, now: server.clock.now }).signup({ username: name, passphrase: '', identity: ids[name]! });
+  };
+  const head = async () => expectOk(await post<{ keyLogTreeHead: Json }>(server.url, HEAD)).keyLogTreeHead;
+  /** A tree head signed with the server's real key: what a malicious server can always produce. */
+  const signed = (treeSize: number, timestamp: number, rootHash: Uint8Array) => ({
+    treeSize,
+    timestamp: String(timestamp),
+    rootHash: bytesToBase64(rootHash),
+    signature: bytesToBase64(server.app.services.keys.signTreeHead(treeSize, timestamp, rootHash)),
+  });
+
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+    for (const name of ['alice', 'bob', 'carol']) await signup(name);
+  });
+  afterAll(async () => {
+    tampers.clear();
+    await server?.close();
+  });
+
+  it('honest: the key is proven in the log, pinned, and the verified head is stored with the pins', async () => {
+    const bob = await device('bob');
+    await bob.requestContact('alice');
+    expect(await bob.pin('alice')).toMatchObject({ miniLockId: miniLockIdOf(ids.alice!) });
+    expect((await bob.pins()).treeHead).toMatchObject({ treeSize: (await head()).treeSize });
+  });
+
+  it('the server shows a key that is not in the log → KeyNotInLog (key-mismatch), nothing pinned', async () => {
+    const mallory = miniLockIdOf(keyPairFromSecretKey(randomBytes(32)));
+    tampers.set('User', (data) => ({ user: { ...data.user, miniLockId: mallory } }));
+    try {
+      const bob = await device('bob', true);
+      await expect(bob.observe('carol')).rejects.toMatchObject({ code: 'KEY_NOT_IN_LOG', reason: 'key-mismatch', username: 'carol' });
+      expect(await bob.pin('carol')).toBeUndefined();
+    } finally {
+      tampers.clear();
+    }
+  });
+
+  it('… and with a leaf forged for that key → KeyNotInLog (bad-proof)', async () => {
+    const realLeaf = expectOk(await post<{ keyLogKeyProof: Json }>(server.url, '{ keyLogKeyProof(username: "carol") { inclusion { leaf } } }')).keyLogKeyProof.inclusion.leaf as string;
+    // A key whose ID has the real one's length, so the forged leaf stays well-formed and only the key differs.
+    const real = miniLockIdOf(ids.carol!);
+    let mallory = miniLockIdOf(keyPairFromSecretKey(randomBytes(32)));
+    while (mallory.length !== real.length) mallory = miniLockIdOf(keyPairFromSecretKey(randomBytes(32)));
+    const forged = Buffer.from(Buffer.from(realLeaf, 'base64').toString('latin1').replace(real, mallory), 'latin1').toString('base64');
+    tampers.set('User', (data) => ({ user: { ...data.user, miniLockId: mallory } }));
+    tampers.set('KeyLogKeyProof', (data) => ({ keyLogKeyProof: { ...data.keyLogKeyProof, inclusion: { ...data.keyLogKeyProof.inclusion, leaf: forged } } }));
+    try {
+      const bob = await device('bob', true);
+      await expect(bob.observe('carol')).rejects.toMatchObject({ code: 'KEY_NOT_IN_LOG', reason: 'bad-proof' });
+    } finally {
+      tampers.clear();
+    }
+  });
+
+  it('a tree head with a forged signature → TreeHeadSignatureInvalid', async () => {
+    tampers.set('KeyLogKeyProof', (data) => ({ keyLogKeyProof: { ...data.keyLogKeyProof, treeHead: { ...data.keyLogKeyProof.treeHead, signature: bytesToBase64(randomBytes(64)) } } }));
+    try {
+      const bob = await device('bob', true);
+      await expect(bob.observe('carol')).rejects.toMatchObject({ code: 'TREE_HEAD_SIGNATURE_INVALID' });
+    } finally {
+      tampers.clear();
+    }
+  });
+
+  it('two different signed heads of the same size (a fork) → InconsistentTreeHead (fork)', async () => {
+    const bob = await device('bob', true);
+    await bob.observe('alice'); // trusts the current head (also stored with the pins)
+    const current = await head();
+    tampers.set('KeyLogKeyProof', (data) => ({ keyLogKeyProof: { ...data.keyLogKeyProof, treeHead: signed(current.treeSize, Number(current.timestamp), randomBytes(32)), consistency: null } }));
+    try {
+      await expect(bob.observe('carol')).rejects.toMatchObject({ code: 'INCONSISTENT_TREE_HEAD', reason: 'fork' });
+      expect(await bob.pin('carol')).toBeUndefined();
+    } finally {
+      tampers.clear();
+    }
+  });
+
+  it('a larger signed head whose root does not extend the trusted one → InconsistentTreeHead (bad-consistency-proof)', async () => {
+    const bob = await device('bob', true);
+    await bob.observe('alice');
+    await signup('dave');
+    tampers.set('KeyLogKeyProof', (data) => {
+      const real = data.keyLogKeyProof.treeHead;
+      return { keyLogKeyProof: { ...data.keyLogKeyProof, treeHead: signed(real.treeSize, Number(real.timestamp), randomBytes(32)) } };
+    });
+    try {
+      await expect(bob.observe('dave')).rejects.toMatchObject({ code: 'INCONSISTENT_TREE_HEAD', reason: 'bad-consistency-proof' });
+    } finally {
+      tampers.clear();
+    }
+  });
+
+  it('the server rolls back to a smaller tree → TreeHeadRollback, also on a fresh device (the head comes from the sealed pins)', async () => {
+    const before = await head();
+    await signup('erin');
+    const bob = await device('bob');
+    await bob.requestContact('erin'); // pins erin: the set now carries the head that includes her
+    const stored = (await bob.pins()).treeHead!;
+    expect(stored.treeSize).toBe(before.treeSize + 1);
+    // The honest log as it was before erin signed up, with its real signature and real proofs.
+    tampers.set('KeyLogKeyProof', (data) => ({ keyLogKeyProof: { ...data.keyLogKeyProof, treeHead: before, consistency: null } }));
+    tampers.set('KeyLogConsistencyProof', () => {
+      throw new Error('not reached');
+    });
+    try {
+      const laptop = await device('bob', true);
+      await expect(laptop.observe('alice')).rejects.toMatchObject({ code: 'TREE_HEAD_ROLLBACK', trustedSize: stored.treeSize, shownSize: before.treeSize });
+    } finally {
+      tampers.clear();
+    }
+  });
+
+  it('a key rotation is proven before it is even shown as a change; accepting it works', async () => {
+    const bob = await device('bob');
+    await bob.observe('carol');
+    const carol = await device('carol');
+    ids.carol = keyPairFromSecretKey(randomBytes(32));
+    await carol.rotateKeys({ identity: ids.carol });
+    expect((await bob.observe('carol')).observation).toBe('changed');
+    expect(await bob.acceptKey('carol')).toMatchObject({ miniLockId: miniLockIdOf(ids.carol) });
+    const proof = expectOk(await post<{ keyLogKeyProof: Json }>(server.url, '{ keyLogKeyProof(username: "carol") { inclusion { leafIndex } } }')).keyLogKeyProof;
+    expect(proof.inclusion.leafIndex).toBe((await head()).treeSize - 1);
+  });
+});
