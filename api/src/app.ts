@@ -48,6 +48,7 @@ import { ConversationQueries } from './conversations/conversation-queries.js';
 import { PinSets } from './pins/pin-sets.js';
 import { NotificationHub } from './notifications/notification-hub.js';
 import { KeyLogQueries } from './keylog/key-log-queries.js';
+import { SharedLogFeed } from './eventstore/shared-log-feed.js';
 import type { BlobStore } from './blobstore/blob-store.js';
 import { openBlobStore } from './blobstore/open-blob-store.js';
 import { FileCommands } from './files/file-commands.js';
@@ -81,6 +82,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
   let url: string | undefined;
   let stopWebSocket: (() => Promise<void>) | undefined;
   let hub: NotificationHub | undefined;
+  let feed: SharedLogFeed | undefined;
   let blobs: BlobStore | undefined;
   let expiryTimer: NodeJS.Timeout | undefined;
 
@@ -100,26 +102,29 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     stores = await openStores(config);
     const keys = new ServerKeys(secrets);
     const vault = new PersonalDataVault(stores.auth);
+    // One reader of the log for all of this process's consumers (see shared-log-feed.ts).
+    const source = new SharedLogFeed(stores.events, { onError: (error) => console.error('log feed', error) });
+    feed = source;
     const messagingRunners = [
-      new ProjectionRunner({ source: stores.events, store: stores.readModels, projection: contactsProjection }),
-      new ProjectionRunner({ source: stores.events, store: stores.readModels, projection: conversationInboxProjection }),
-      new ProjectionRunner({ source: stores.events, store: stores.readModels, projection: conversationMessagesProjection }),
+      new ProjectionRunner({ source, store: stores.readModels, projection: contactsProjection }),
+      new ProjectionRunner({ source, store: stores.readModels, projection: conversationInboxProjection }),
+      new ProjectionRunner({ source, store: stores.readModels, projection: conversationMessagesProjection }),
     ] as ProjectionRunner<unknown>[];
-    const filesRunner = new ProjectionRunner({ source: stores.events, store: stores.readModels, projection: filesProjection }) as ProjectionRunner<unknown>;
+    const filesRunner = new ProjectionRunner({ source, store: stores.readModels, projection: filesProjection }) as ProjectionRunner<unknown>;
     runners = [
-      new ProjectionRunner({ source: stores.events, store: stores.readModels, projection: userDirectoryProjection }),
-      new ProjectionRunner({ source: stores.events, store: stores.readModels, projection: accountProfileProjection }),
+      new ProjectionRunner({ source, store: stores.readModels, projection: userDirectoryProjection }),
+      new ProjectionRunner({ source, store: stores.readModels, projection: accountProfileProjection }),
       ...messagingRunners,
       filesRunner,
     ] as ProjectionRunner<unknown>[];
     // Key transparency (DESIGN §6): part of `runners`, so signup and rotation catch it up before answering.
-    runners.push(new ProjectionRunner({ source: stores.events, store: stores.readModels, projection: keyLogProjection }) as ProjectionRunner<unknown>);
+    runners.push(new ProjectionRunner({ source, store: stores.readModels, projection: keyLogProjection }) as ProjectionRunner<unknown>);
     blobs = await openBlobStore(config);
     const messagingReads = new ReadYourWrites(messagingRunners);
     const contacts = new ContactCommands(stores.events, stores.readModels, messagingReads);
     // A FILE_SHARED recipient downloads at once: the files read model must hold the share too.
     const filesReads = new ReadYourWrites([filesRunner]);
-    hub = new NotificationHub(stores.events, stores.readModels, async (position) => {
+    hub = new NotificationHub(source, stores.readModels, async (position) => {
       await messagingReads.upTo(position);
       await filesReads.upTo(position);
     });
@@ -154,6 +159,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     if (swept > 0) console.warn(`destroyed ${swept} data key(s) of deleted accounts left by an interrupted deletion`);
     const orphans = await services.files.sweepOrphans();
     if (orphans > 0) console.warn(`deleted the blobs of ${orphans} file(s) left by an interrupted deletion or upload`);
+    await source.start();
     for (const r of runners) r.start();
     await hub.start();
     const files = services.files;
@@ -231,6 +237,8 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     hub = undefined;
     for (const r of runners) await r.stop();
     runners = [];
+    await feed?.stop();
+    feed = undefined;
     await stores?.close();
     stores = undefined;
     await blobs?.close();

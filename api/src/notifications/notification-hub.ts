@@ -28,7 +28,7 @@ export class NotificationHub {
   private follower: { controller: AbortController; done: Promise<void> } | null = null;
 
   constructor(
-    private readonly store: EventStore,
+    private readonly store: Pick<EventStore, 'readAll' | 'subscribe' | 'headPosition'>,
     private readonly readModels: ReadModelStore,
     /** Resolves once this node's read models include `position`, so a client fetching what it was told about finds it here. */
     private readonly readModelsAt: (position: bigint) => Promise<void> = async () => undefined,
