@@ -45,14 +45,16 @@ export async function* logSubscription(options: LogSubscriptionOptions): AsyncGe
       if (events.length > 0) {
         cursor = events[events.length - 1]!.globalPosition;
         yield events;
-        continue;
-      }
-      if (signalled) continue;
+        // A short batch was the whole tail when it was read: unless a wake-up came since, reading again finds nothing.
+        if (events.length === options.maxBatchSize || signalled) continue;
+      } else if (signalled) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, options.pollIntervalMs);
         wake = () => {
           clearTimeout(timer);
-          resolve();
+          // Read after the other I/O callbacks of this turn of the event loop: under load, the appends of many
+          // requests handled in one turn are then read as one batch, and their consumers commit once for all of them.
+          setImmediate(resolve);
         };
       });
       wake = undefined;
