@@ -3,6 +3,10 @@ import type { EventSource } from './event-source.js';
 import { foldEvents, type Projection } from './projection.js';
 import type { CommitOutcome, ReadModelStore } from './storage/read-model-store.js';
 
+/** A run of unhandled events is committed (checkpoint only) once it is this long or this old. */
+const SKIP_FLUSH_EVENTS = 1000;
+const SKIP_FLUSH_MS = 1000;
+
 export interface ProjectionLag {
   /** Position of the newest event in the log. */
   readonly head: bigint;
@@ -38,6 +42,8 @@ export class ProjectionRunner<Doc, Event extends RecordedEvent = RecordedEvent> 
   /** The highest checkpoint this runner has committed or seen; what `reached` compares against. */
   private known = 0n;
   private waiters: { position: bigint; resolve: () => void }[] = [];
+  /** Commits the checkpoint over events the live loop skipped; set while it runs. */
+  private flushSkipped: (() => Promise<boolean>) | null = null;
 
   constructor(private readonly options: ProjectionRunnerOptions<Doc, Event>) {
     this.source = options.source;
@@ -92,7 +98,8 @@ export class ProjectionRunner<Doc, Event extends RecordedEvent = RecordedEvent> 
 
   async lag(): Promise<ProjectionLag> {
     const [head, stored] = await Promise.all([this.source.headPosition(), this.store.checkpoint(this.projection.name)]);
-    const checkpoint = stored?.position ?? 0n;
+    // A live runner may be past its stored checkpoint over events it does not handle.
+    const checkpoint = this.known > (stored?.position ?? 0n) ? this.known : (stored?.position ?? 0n);
     return { head, checkpoint, behind: head > checkpoint ? head - checkpoint : 0n };
   }
 
@@ -107,8 +114,11 @@ export class ProjectionRunner<Doc, Event extends RecordedEvent = RecordedEvent> 
     const live = this.live;
     if (!live) return;
     this.live = undefined;
+    const flush = this.flushSkipped;
     live.controller.abort();
     await live.done;
+    // Leave the stored checkpoint where this runner got to, so a restart does not re-read the skipped run.
+    await flush?.().catch((error: unknown) => this.options.onError?.(error));
   }
 
   private async follow(signal: AbortSignal): Promise<void> {
@@ -127,16 +137,50 @@ export class ProjectionRunner<Doc, Event extends RecordedEvent = RecordedEvent> 
     }
   }
 
-  /** Returns when the subscription must restart from the stored checkpoint (someone else moved it). */
+  /**
+   * Returns when the subscription must restart from the stored checkpoint (someone else moved it).
+   *
+   * Most events concern few projections. A run of events this projection does
+   * not handle changes none of its rows, so it is not committed on its own:
+   * the runner only notes that its read model is current up to there
+   * (`reached` answers at once), and the stored checkpoint catches up with the
+   * next commit, or when the run grows long or old, or at stop. A restart
+   * re-reads at most that run, and ignores it again.
+   */
   private async followOnce(signal: AbortSignal): Promise<void> {
     let checkpoint = (await this.store.prepare(this.projection)).position;
     this.advanceKnown(checkpoint);
-    for await (const events of this.source.subscribe({ after: checkpoint, signal })) {
-      for (let start = 0; start < events.length; start += this.batchSize) {
-        const result = await this.applyBatch(checkpoint, events.slice(start, start + this.batchSize));
-        if (result.outcome === 'stale') return;
-        checkpoint = result.checkpoint;
+    let skipped = null as { to: bigint; count: number; since: number } | null;
+    const flush = async (): Promise<boolean> => {
+      if (!skipped) return true;
+      const to = skipped.to;
+      skipped = null;
+      const outcome = await this.store.commit<Doc>(this.projection.name, { from: checkpoint, to, documentIds: [], fold: () => new Map() });
+      if (outcome === 'stale') return false;
+      checkpoint = to;
+      return true;
+    };
+    this.flushSkipped = flush;
+    try {
+      for await (const events of this.source.subscribe({ after: checkpoint, signal })) {
+        for (let start = 0; start < events.length; start += this.batchSize) {
+          const slice = events.slice(start, start + this.batchSize);
+          const last = slice[slice.length - 1]!.globalPosition;
+          if (!slice.some((e) => this.projection.handles.has(e.type))) {
+            skipped = { to: last, count: (skipped?.count ?? 0) + slice.length, since: skipped?.since ?? Date.now() };
+            this.advanceKnown(last);
+            if (skipped.count < SKIP_FLUSH_EVENTS && Date.now() - skipped.since < SKIP_FLUSH_MS) continue;
+            if (!(await flush())) return;
+            continue;
+          }
+          skipped = null;
+          const result = await this.applyBatch(checkpoint, slice);
+          if (result.outcome === 'stale') return;
+          checkpoint = result.checkpoint;
+        }
       }
+    } finally {
+      if (this.flushSkipped === flush) this.flushSkipped = null;
     }
   }
 

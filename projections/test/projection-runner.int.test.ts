@@ -119,6 +119,34 @@ function runnerSuite(name: string, open: () => Promise<{ store: () => ReadModelS
       }
     });
 
+    it('does not commit runs of events it does not handle, yet reports them reached and stores them by stop', async () => {
+      const source = new ArrayEventSource();
+      source.append('acct-1', 'Deposited', { account: 'acct-1', amount: 5 });
+      const store = env.store();
+      const runner = new ProjectionRunner({ source, store, projection: ledgerProjection({ name: 'ledger_skips' }) });
+      runner.start();
+      try {
+        await runner.reached(1n);
+        await until(async () => (await store.checkpoint('ledger_skips'))?.position === 1n);
+        for (let i = 0; i < 5; i++) source.append('other', 'SomethingElse', { i });
+        // Read-your-writes waits on `reached`: it must not wait for a commit that never comes.
+        await runner.reached(6n);
+        expect((await runner.lag()).behind).toBe(0n);
+        expect((await store.checkpoint('ledger_skips'))?.position).toBe(1n);
+        // The next handled event commits its rows and the skipped run in one go.
+        source.append('acct-1', 'Deposited', { account: 'acct-1', amount: 7 });
+        await runner.reached(7n);
+        expect(await store.checkpoint('ledger_skips')).toMatchObject({ position: 7n });
+        expect(await store.list('ledger_skips')).toEqual(expectedLedger(source));
+        source.append('other', 'SomethingElse', { i: 99 });
+        await runner.reached(8n);
+        expect((await store.checkpoint('ledger_skips'))?.position).toBe(7n);
+      } finally {
+        await runner.stop();
+      }
+      expect((await store.checkpoint('ledger_skips'))?.position).toBe(8n);
+    });
+
     it('rebuilds from zero to the same rows, and refuses rows of another projection version', async () => {
       const source = new ArrayEventSource();
       fillLog(source, 800, 13);
