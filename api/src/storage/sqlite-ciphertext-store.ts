@@ -6,6 +6,7 @@ import type { CiphertextStore, ClaimOutcome, StoredCiphertext } from './cipherte
 export class SqliteCiphertextStore implements CiphertextStore {
   private readonly db: Database.Database;
   private readonly stmts;
+  private pending: { entry: StoredCiphertext; resolve: (outcome: ClaimOutcome) => void; reject: (error: unknown) => void }[] = [];
 
   constructor(path: string) {
     closeSync(openSync(path, 'a', 0o600));
@@ -34,7 +35,47 @@ export class SqliteCiphertextStore implements CiphertextStore {
     };
   }
 
-  async put(e: StoredCiphertext): Promise<ClaimOutcome> {
+  /**
+   * Group commit: the puts of every request handled in one turn of the event
+   * loop go into one transaction, written after that turn. A commit costs
+   * about as much as the insert itself, so under load this nearly halves the
+   * cost of storing a message; alone, a put waits one turn more. Each put
+   * still has its own outcome: a failing insert rolls back only itself.
+   */
+  put(e: StoredCiphertext): Promise<ClaimOutcome> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ entry: e, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    const outcomes: ({ ok: true; outcome: ClaimOutcome } | { ok: false; error: unknown })[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const { entry } of batch) {
+          try {
+            outcomes.push({ ok: true, outcome: this.claim(entry) });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      })();
+    } catch (error) {
+      // The commit itself failed: nothing of the batch is stored.
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    batch.forEach((p, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) p.resolve(o.outcome);
+      else p.reject(o.error);
+    });
+  }
+
+  private claim(e: StoredCiphertext): ClaimOutcome {
     if (this.stmts.insert.run(e.messageId, e.conversationId, e.sender, e.sha256, e.ciphertext).changes === 1) return 'stored';
     const row = this.stmts.claimOf.get(e.messageId);
     return row && row.conversation_id === e.conversationId && row.sender === e.sender && row.sha256 === e.sha256 ? 'same' : 'taken';
