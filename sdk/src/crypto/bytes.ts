@@ -101,17 +101,23 @@ export function base64ToBytes(text: string, what = 'input'): Uint8Array {
   else if (text.endsWith('=')) pad = 1;
   const outLength = (text.length / 4) * 3 - pad;
   const out = new Uint8Array(outLength);
+  // One pass, no allocation per group: servers decode every message and receipt with this.
+  const sextet = (index: number): number => {
+    const ch = text.charCodeAt(index);
+    const v = ch < 256 ? B64_LOOKUP[ch]! : -1;
+    if (v < 0) throw new InvalidEncodingError('base64', what);
+    return v;
+  };
   let o = 0;
   for (let i = 0; i < text.length; i += 4) {
     const last = i + 4 === text.length;
-    const c = [0, 1, 2, 3].map((k) => {
-      const ch = text.charCodeAt(i + k);
-      if (last && ch === 61 /* = */ && k >= 4 - pad) return 0;
-      const v = ch < 256 ? B64_LOOKUP[ch]! : -1;
-      if (v < 0) throw new InvalidEncodingError('base64', what);
-      return v;
-    }) as [number, number, number, number];
-    const n = (c[0] << 18) | (c[1] << 12) | (c[2] << 6) | c[3];
+    // Padding may only fill the last group's tail; anywhere else '=' is not in the alphabet.
+    const n =
+      (sextet(i) << 18) |
+      (sextet(i + 1) << 12) |
+      ((last && pad === 2 ? 0 : sextet(i + 2)) << 6) |
+      (last && pad >= 1 ? 0 : sextet(i + 3));
+    // Canonical only: the bits under the padding must be zero.
     if (last && pad === 2 && (n & 0xffff) !== 0) throw new InvalidEncodingError('base64', what);
     if (last && pad === 1 && (n & 0xff) !== 0) throw new InvalidEncodingError('base64', what);
     out[o++] = n >> 16;
