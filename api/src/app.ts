@@ -157,6 +157,8 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     await catchUp();
     const swept = await sweepErasedDataKeys(stores.readModels, stores.auth);
     if (swept > 0) console.warn(`destroyed ${swept} data key(s) of deleted accounts left by an interrupted deletion`);
+    const ended = await services.contacts.sweepDeletedAccounts(now);
+    if (ended > 0) console.warn(`ended ${ended} contact(s) or request(s) of deleted accounts left by an interrupted deletion`);
     const orphans = await services.files.sweepOrphans();
     if (orphans > 0) console.warn(`deleted the blobs of ${orphans} file(s) left by an interrupted deletion or upload`);
     await source.start();

@@ -31,6 +31,8 @@ export async function deleteAccount(services: Services, request: RequestInfo, in
   );
   if (before.status === 'active') await services.vault.destroy(before.dataKeyId);
   await services.tokens.revokeAll(username);
+  // Last: a crash before it is finished by the sweep at the next start (ContactCommands.sweepDeletedAccounts).
+  await services.contacts.endRelationsOf(username, { actor: username, correlationId: request.requestId, now });
   return true;
 }
 

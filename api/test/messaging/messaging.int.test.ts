@@ -129,6 +129,56 @@ describe.each(BACKENDS)('messaging (%s)', (backend) => {
     expectCode(await bob.sendRaw({ conversationId: sent.conversationId, messageId: more.messageId, participants: sent.participants, ciphertext: bytesToBase64(more.ciphertext) }), 'NOT_FOUND');
   });
 
+  it('ends every contact and request of a deleted account, so nobody can message it any more', async () => {
+    const [erin, frank, gina, hank] = ['erin', 'frank', 'gina', 'hank'].map((u) => new MessagingClient(server.url, u, server.clock));
+    for (const c of [erin!, frank!, gina!, hank!]) {
+      await c.signup();
+      await c.login();
+    }
+    expectOk(await erin!.contact('requestContact', 'frank'));
+    expectOk(await frank!.contact('acceptContact', 'erin'));
+    expectOk(await erin!.contact('requestContact', 'gina'));
+    expectOk(await hank!.contact('requestContact', 'erin'));
+    const earlier = await frank!.send(['erin', 'frank'], 'before you go');
+    expectOk(await erin!.request('mutation { deleteAccount }'));
+
+    expect(await frank!.ok('{ contacts { contacts } }')).toEqual({ contacts: { contacts: [] } });
+    expect(await gina!.ok('{ contacts { incoming } }')).toEqual({ contacts: { incoming: [] } });
+    expect(await hank!.ok('{ contacts { outgoing } }')).toEqual({ contacts: { outgoing: [] } });
+    // Neither a new conversation nor a reply in the old one reaches the deleted account.
+    for (const conversationId of [null, earlier.conversationId]) {
+      const m = await frank!.compose(['erin', 'frank'], 'anyone there?', conversationId);
+      expectCode(await frank!.sendRaw({ conversationId: m.conversationId, messageId: m.messageId, participants: m.participants, ciphertext: bytesToBase64(m.ciphertext) }), 'FORBIDDEN');
+    }
+    expectCode(await frank!.contact('requestContact', 'erin'), 'NOT_FOUND');
+  });
+
+  it('refuses messages to a deleted account at once, and the next start ends contacts a crash left behind', async () => {
+    const [ivan, judy] = ['ivan', 'judy'].map((u) => new MessagingClient(server.url, u, server.clock));
+    for (const c of [ivan!, judy!]) {
+      await c.signup();
+      await c.login();
+    }
+    expectOk(await ivan!.contact('requestContact', 'judy'));
+    expectOk(await judy!.contact('acceptContact', 'ivan'));
+    const contacts = server.app.services.contacts;
+    const original = contacts.endRelationsOf.bind(contacts);
+    // The process "dies" right after the deletion is recorded: the contacts are never ended.
+    contacts.endRelationsOf = async () => 0;
+    try {
+      expectOk(await ivan!.request('mutation { deleteAccount }'));
+    } finally {
+      contacts.endRelationsOf = original;
+    }
+    expect(await judy!.ok('{ contacts { contacts } }')).toEqual({ contacts: { contacts: ['ivan'] } });
+    const m = await judy!.compose(['ivan', 'judy'], 'still there?');
+    expectCode(await judy!.sendRaw({ conversationId: m.conversationId, messageId: m.messageId, participants: m.participants, ciphertext: bytesToBase64(m.ciphertext) }), 'FORBIDDEN');
+    // What app.start runs before serving.
+    expect(await contacts.sweepDeletedAccounts(Date.now)).toBe(1);
+    expect(await judy!.ok('{ contacts { contacts } }')).toEqual({ contacts: { contacts: [] } });
+    expect(await contacts.sweepDeletedAccounts(Date.now)).toBe(0);
+  });
+
   it('stores the sealed pin set with compare-and-set on its version', async () => {
     const pinSet = (version: number) => ({ version, pins: { bob: { miniLockId: bob.miniLockId, pinnedAt: server.clock.now(), verified: false } } });
     const STORE = 'mutation($v: Int!, $b: String!) { storePinSet(expectedVersion: $v, blob: $b) { version blob } }';
