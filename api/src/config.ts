@@ -23,12 +23,17 @@ export interface RateLimitConfig {
   challengePerUsername: number;
   twoFactorPerAddress: number;
   twoFactorPerUsername: number;
+  /** Notification subscriptions that replay from a past position (reading the log costs the server). */
+  replayPerAddress: number;
+  replayPerUsername: number;
 }
 
 export interface LimitsConfig {
   maxDepth: number;
   maxCost: number;
   maxBodyBytes: number;
+  /** How far back (in log events) a notification subscription may replay; older positions must resync. */
+  notificationReplayEvents: number;
 }
 
 export interface FilesConfig {
@@ -166,12 +171,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
       challengePerUsername: int('PEERLOCK_RATE_LIMIT_CHALLENGE_PER_USERNAME', 30, 1, 1_000_000),
       twoFactorPerAddress: int('PEERLOCK_RATE_LIMIT_TWO_FACTOR_PER_ADDRESS', 30, 1, 1_000_000),
       twoFactorPerUsername: int('PEERLOCK_RATE_LIMIT_TWO_FACTOR_PER_USERNAME', 10, 1, 1_000_000),
+      replayPerAddress: int('PEERLOCK_RATE_LIMIT_REPLAY_PER_ADDRESS', 120, 1, 1_000_000),
+      replayPerUsername: int('PEERLOCK_RATE_LIMIT_REPLAY_PER_USERNAME', 30, 1, 1_000_000),
     },
     limits: {
       maxDepth: int('PEERLOCK_MAX_QUERY_DEPTH', 8, 2, 64),
       maxCost: int('PEERLOCK_MAX_QUERY_COST', 200, 10, 100_000),
       // A message carries up to 1 MiB of ciphertext, 1.4 MB in base64, plus the envelope.
       maxBodyBytes: int('PEERLOCK_MAX_BODY_BYTES', 1_536_000, 1024, 10_485_760),
+      notificationReplayEvents: int('PEERLOCK_NOTIFICATION_REPLAY_EVENTS', 100_000, 100, 100_000_000),
     },
     tls,
     trustProxy,

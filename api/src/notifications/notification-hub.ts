@@ -50,6 +50,16 @@ export class NotificationHub {
     await f.done;
   }
 
+  /**
+   * What a subscription from `after` costs: nothing to replay, a replay of at
+   * most `window` events, or more than that (the client must resync instead:
+   * a replay reads every event since `after`, not only the viewer's).
+   */
+  replayFrom(after: bigint | null, window: number): 'live' | 'replay' | 'too-old' {
+    if (after === null || after >= this.position) return 'live';
+    return this.position - after > BigInt(window) ? 'too-old' : 'replay';
+  }
+
   /** The viewer's notifications after `after` (null: from now on), in log order. */
   stream(username: string, after: bigint | null): AsyncIterableIterator<Notification> {
     let last = after ?? this.position;

@@ -1,7 +1,8 @@
 /**
  * Rate limits on the unauthenticated, attackable operations (DESIGN.md §3):
- * signup, challenges and second-factor attempts, each per client address and
- * per username, counted in the shared AuthStore so the limits hold across nodes.
+ * signup, challenges and second-factor attempts, and on the one authenticated
+ * operation whose cost a client chooses (replaying notifications from a past
+ * position), each per client address and per username, counted in the shared AuthStore so the limits hold across nodes.
  *
  * Bucket names are keyed hashes of (operation, dimension, value): the table
  * holds no addresses or usernames in clear.
@@ -11,7 +12,7 @@ import { PeerlockError } from '../errors.js';
 import { deriveSubKey, hmacSha256 } from '../auth/key-derivation.js';
 import type { AuthStore } from '../storage/auth-store.js';
 
-export type LimitedOperation = 'signup' | 'challenge' | 'twoFactor';
+export type LimitedOperation = 'signup' | 'challenge' | 'twoFactor' | 'replay';
 
 export class RateLimiter {
   private readonly key: Uint8Array;
@@ -50,6 +51,8 @@ export class RateLimiter {
         return [c.challengePerAddress, c.challengePerUsername];
       case 'twoFactor':
         return [c.twoFactorPerAddress, c.twoFactorPerUsername];
+      case 'replay':
+        return [c.replayPerAddress, c.replayPerUsername];
       default: {
         const unreachable: never = operation;
         throw new Error(`unknown operation ${String(unreachable)}`);

@@ -104,3 +104,98 @@ describe.each(BACKENDS)('notifications (%s)', (backend) => {
     forCarol.dispose();
   });
 });
+
+describe('notification replays are bounded and rate-limited (sqlite)', () => {
+  let server: TestServer;
+  let alice: MessagingClient;
+  let bob: MessagingClient;
+  const head = async () => await server.app.services.eventStore.headPosition();
+  const codeOf = (errors: unknown[]) => ((errors[0] as { extensions?: { code?: string; field?: string } }[] | undefined)?.[0]?.extensions ?? {});
+
+  beforeAll(async () => {
+    server = await startTestServer('sqlite', { PEERLOCK_NOTIFICATION_REPLAY_EVENTS: '100', PEERLOCK_RATE_LIMIT_REPLAY_PER_USERNAME: '2' });
+    alice = new MessagingClient(server.url, 'alice', server.clock);
+    bob = new MessagingClient(server.url, 'bob', server.clock);
+    for (const c of [alice, bob]) {
+      await c.signup();
+      await c.login();
+    }
+    // Push the log past the replay window with real events: requests and their cancellations.
+    while ((await head()) < 130n) {
+      expectOk(await alice.contact('requestContact', 'bob'));
+      expectOk(await alice.contact('cancelContactRequest', 'bob'));
+    }
+    expectOk(await alice.contact('requestContact', 'bob'));
+    expectOk(await bob.contact('acceptContact', 'alice'));
+  });
+  afterAll(async () => {
+    for (const c of [alice, bob]) await c?.closeSockets();
+    await server?.close();
+  });
+
+  it('refuses a replay from further back than the window with BAD_INPUT on `after`, and serves one inside it', async () => {
+    const tooOld = collect(await bob.socket(), '1');
+    await tooOld.until(1);
+    expect(codeOf(tooOld.errors)).toMatchObject({ code: 'BAD_INPUT', field: 'after' });
+    const inside = collect(await bob.socket(), String((await head()) - 50n));
+    const m = await alice.send(['alice', 'bob'], 'inside the window');
+    for (let i = 0; i < 100 && !inside.received.some((n) => n.messageId === m.messageId); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(inside.errors).toEqual([]);
+    expect(inside.received.map((n) => n.messageId)).toContain(m.messageId);
+    inside.dispose();
+  });
+
+  it('counts replays per user (a live subscription is free) and answers RATE_LIMITED beyond the limit', async () => {
+    const live = collect(await alice.socket(), null);
+    const replays = [];
+    // bob already spent one replay above: the limit is 2 per window.
+    for (let i = 0; i < 2; i++) {
+      const r = collect(await bob.socket(), String((await head()) - 10n));
+      replays.push(r);
+    }
+    const [second, third] = replays;
+    await alice.send(['alice', 'bob'], 'ping');
+    await second!.until(1);
+    await third!.until(1);
+    expect(second!.errors).toEqual([]);
+    expect(codeOf(third!.errors)).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(live.errors).toEqual([]);
+    live.dispose();
+  });
+
+  it('the SDK stream answers a refused replay by going live and asking its owner to resync', async () => {
+    const { openNotificationStream } = await import('@peerlock/sdk');
+    const WebSocket = (await import('ws')).default;
+    const carol = new MessagingClient(server.url, 'carol', server.clock);
+    await carol.signup();
+    await carol.login();
+    expectOk(await alice.contact('requestContact', 'carol'));
+    expectOk(await carol.contact('acceptContact', 'alice'));
+    let resyncs = 0;
+    const seen: string[] = [];
+    const stream = openNotificationStream({
+      url: server.url,
+      webSocketImpl: WebSocket,
+      authorization: async () => {
+        if (carol.tokens.length < 2) await carol.login();
+        return carol.takeHeader();
+      },
+      after: '1',
+      onResync: () => void resyncs++,
+      onNotification: (n) => void (n.messageId && seen.push(n.messageId)),
+      onError: () => true,
+    });
+    try {
+      let sent: string | undefined;
+      for (let i = 0; i < 100 && !(sent && seen.includes(sent)); i++) {
+        if (resyncs > 0 && !sent) sent = (await alice.send(['alice', 'carol'], 'after the resync')).messageId;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(resyncs).toBe(1);
+      expect(seen).toContain(sent);
+      expect(stream.lastPosition()).not.toBeNull();
+    } finally {
+      await stream.close();
+    }
+  });
+});

@@ -2,5 +2,5 @@ export { PeerlockClient, canonicalUsername, type PeerlockClientOptions, type Cli
 export { PeerlockApiError, PeerlockNetworkError, NotLoggedInError, ContactKeyError, AttachmentRejectedError, type ServerErrorCode, type KeyRefusal } from './errors.js';
 export type { Messaging, ConversationSummary, ConversationView, ReadMessage, VerifiedReceipt, SendInput } from './messaging.js';
 export type { FileTransfers, StoredFile, UploadInput } from './file-transfers.js';
-export type { NotificationStream, PeerlockNotification } from './notifications.js';
+export { openNotificationStream, type NotificationStream, type NotificationStreamOptions, type PeerlockNotification } from './notifications.js';
 export type * as Operations from './generated/graphql.js';

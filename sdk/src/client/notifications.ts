@@ -10,6 +10,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { print } from 'graphql';
 import { NotificationsDocument, type NotificationsSubscription } from './generated/graphql.js';
 import { apiErrorOf } from './graphql-transport.js';
+import { PeerlockApiError } from './errors.js';
 
 export type PeerlockNotification = NotificationsSubscription['notifications'];
 
@@ -24,6 +25,12 @@ export interface NotificationStreamOptions {
   /** Called for every failed attempt; the stream keeps retrying unless it returns false. */
   readonly onError?: (error: unknown, attempt: number) => boolean | void;
   readonly onConnected?: () => void;
+  /**
+   * The server no longer replays from the last position (it was too far
+   * behind the log): the stream goes on live, and what happened meanwhile
+   * must be refetched (conversations, contacts, files).
+   */
+  readonly onResync?: () => void | Promise<void>;
 }
 
 export interface NotificationStream {
@@ -75,6 +82,7 @@ export function openNotificationStream(options: NotificationStreamOptions): Noti
       );
     });
 
+  let retryAfterMs = 0;
   const done = (async () => {
     for (let attempt = 1; !closed; attempt++) {
       try {
@@ -82,6 +90,14 @@ export function openNotificationStream(options: NotificationStreamOptions): Noti
         attempt = 0;
       } catch (error) {
         if (closed) break;
+        if (error instanceof PeerlockApiError && error.code === 'BAD_INPUT' && error.details.field === 'after' && last !== null) {
+          // Out of the replay window: continue live at once, and say so, rather than retry what cannot succeed.
+          last = null;
+          await options.onResync?.();
+          attempt = 0;
+          continue;
+        }
+        if (error instanceof PeerlockApiError && error.code === 'RATE_LIMITED') retryAfterMs = (error.details.retryAfterSeconds ?? 1) * 1000;
         if (options.onError?.(error, attempt) === false) break;
       } finally {
         const c: Client | null = client;
@@ -89,8 +105,10 @@ export function openNotificationStream(options: NotificationStreamOptions): Noti
         await (c as Client | null)?.dispose();
       }
       if (closed) break;
+      const backoff = Math.max(retryAfterMs, Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)));
+      retryAfterMs = 0;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)));
+        const timer = setTimeout(resolve, backoff);
         wake = () => {
           clearTimeout(timer);
           resolve();

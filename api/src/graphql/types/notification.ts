@@ -23,12 +23,19 @@ builder.subscriptionType({ description: 'Live notifications over graphql-ws (one
 builder.subscriptionField('notifications', (t) =>
   t.field({
     type: NotificationRef,
-    description: "Your own notifications only. With `after`, everything after that position first (what you missed), then live.",
+    description:
+      'Your own notifications only. With `after`, everything after that position first (what you missed), then live. ' +
+      'Replays are rate-limited, and reach back a bounded number of log events: an older `after` is refused (BAD_INPUT, field `after`), and the client refetches its views and subscribes live.',
     args: { after: t.arg.string({ required: false }) },
-    subscribe: (_root, args, ctx) => {
+    subscribe: async (_root, args, ctx) => {
       const viewer = viewerOf(ctx);
       if (args.after !== null && args.after !== undefined && !/^\d{1,30}$/.test(args.after)) throw badInput('after');
-      return ctx.services.notifications.stream(viewer, args.after ? BigInt(args.after) : null);
+      const after = args.after ? BigInt(args.after) : null;
+      const { notifications, config, rateLimiter, now } = ctx.services;
+      const replay = notifications.replayFrom(after, config.limits.notificationReplayEvents);
+      if (replay === 'too-old') throw badInput('after');
+      if (replay === 'replay') await rateLimiter.check('replay', ctx.clientAddress, viewer, now());
+      return notifications.stream(viewer, after);
     },
     resolve: (n) => n,
   }),
