@@ -1,0 +1,45 @@
+/**
+ * Every failure the user sees is one plain line chosen by its code, never a
+ * stack trace or a raw server message.
+ */
+import { AttachmentRejectedError, ContactKeyError, FileTransferError, NotLoggedInError, PeerlockApiError, PeerlockNetworkError, PinRejectedError, WeakPassphraseError } from '@peerlock/sdk';
+
+const SERVER_WORDS: Readonly<Record<string, string>> = {
+  TOKEN_INVALID: 'Your session expired. Log in again.',
+  TWO_FACTOR_REQUIRED: 'A two-factor code is needed.',
+  TWO_FACTOR_INVALID: 'Wrong or already used two-factor code.',
+  CHALLENGE_INVALID: 'Wrong username or passphrase.',
+  USERNAME_TAKEN: 'That username is taken.',
+  NOT_FOUND: 'Not found.',
+  FORBIDDEN: 'Not allowed (are you contacts?).',
+  RATE_LIMITED: 'Too many attempts. Wait a little and try again.',
+  QUOTA_EXCEEDED: 'Your storage quota is full.',
+  CONFLICT: 'Someone changed this at the same time. Try again.',
+  BAD_INPUT: 'The server refused the input.',
+  UNAUTHENTICATED: 'Not logged in.',
+  INTERNAL: 'The server had a problem. Try again later.',
+};
+
+export function describeError(error: unknown): string {
+  if (error instanceof ContactKeyError) {
+    if (error.reason === 'key-changed' || error.reason === 'verified-key-changed') return `${error.username}'s key has changed: nothing was sent. Compare the new safety number first.`;
+    if (error.reason === 'no-such-user') return `There is no user called ${error.username}.`;
+    if (error.reason === 'deleted') return `${error.username} deleted their account.`;
+    return `${error.username}'s key is not pinned yet.`;
+  }
+  if (error instanceof AttachmentRejectedError) return 'This attachment failed its checks and was not saved.';
+  if (error instanceof NotLoggedInError) return 'Not logged in.';
+  if (error instanceof PeerlockApiError) {
+    const words = SERVER_WORDS[error.code] ?? 'The server refused the request.';
+    return error.details.field && error.code === 'BAD_INPUT' ? `${words.replace(/\.$/, '')} (${error.details.field}).` : words;
+  }
+  if (error instanceof FileTransferError) return `File transfer refused: ${SERVER_WORDS[error.code] ?? error.code}`;
+  if (error instanceof PeerlockNetworkError) return 'Cannot reach the Peerlock server.';
+  if (error instanceof PinRejectedError) return `Your stored key pins were refused (${error.reason}).`;
+  if (error instanceof WeakPassphraseError) return 'That passphrase is too weak: use a generated one.';
+  if (error instanceof TypeError && /username/.test(error.message)) return 'A username is 1–16 letters, digits or _.';
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return `Refused: ${code.toLowerCase().replace(/_/g, ' ')}.`;
+  if (error instanceof Error && error.name === 'DecryptionError') return 'Decryption failed: the data was altered.';
+  return 'Something went wrong.';
+}

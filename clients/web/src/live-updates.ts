@@ -1,0 +1,50 @@
+/**
+ * The subscription (ids and kinds only) fanned out to whichever screen is
+ * open; screens re-fetch and re-verify what a notification points at.
+ */
+import type { NotificationStream, PeerlockClient, PeerlockNotification } from '@peerlock/sdk';
+
+export type NotificationListener = (n: PeerlockNotification) => void;
+
+export class LiveUpdates {
+  private stream: NotificationStream | null = null;
+  private readonly listeners = new Set<NotificationListener>();
+  private readonly stateListeners = new Set<(connected: boolean) => void>();
+  connected = false;
+
+  start(client: PeerlockClient): void {
+    this.stop();
+    this.stream = client.notifications({
+      onConnected: () => this.setConnected(true),
+      onNotification: (n) => {
+        for (const l of [...this.listeners]) l(n);
+      },
+      onError: () => {
+        this.setConnected(false);
+        return true;
+      },
+    });
+  }
+
+  stop(): void {
+    void this.stream?.close();
+    this.stream = null;
+    this.setConnected(false);
+  }
+
+  /** Returns the unsubscribe function; screens call it when they are left. */
+  listen(listener: NotificationListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onState(listener: (connected: boolean) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  private setConnected(connected: boolean): void {
+    this.connected = connected;
+    for (const l of this.stateListeners) l(connected);
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * What a logged-in page holds, in memory only: the SDK client (keys, tokens,
+ * pins) and the live subscription. Nothing here is written to localStorage,
+ * sessionStorage or IndexedDB; reloading the page logs out.
+ */
+import { PeerlockClient } from '@peerlock/sdk';
+import { askForCode } from './code-prompt.js';
+import { LiveUpdates } from './live-updates.js';
+
+export interface Session {
+  readonly client: PeerlockClient;
+  readonly live: LiveUpdates;
+  /** Whether refilling the token pool needs a code (the SDK asks on every refill). */
+  readonly twoFactor: { enabled: boolean };
+}
+
+/** A client for the server this page came from (the API serves the page). */
+export function newClient(): { client: PeerlockClient; twoFactor: { enabled: boolean } } {
+  const twoFactor = { enabled: false };
+  const client = new PeerlockClient({
+    url: new URL('/graphql', window.location.origin).href,
+    totp: async () => (twoFactor.enabled ? askForCode('Your session needs fresh login tokens; with two-factor on that takes a code.') : undefined),
+  });
+  return { client, twoFactor };
+}
+
+export function openSession(client: PeerlockClient, twoFactor: { enabled: boolean }): Session {
+  const live = new LiveUpdates();
+  live.start(client);
+  return { client, live, twoFactor };
+}
+
+export function closeSession(session: Session): void {
+  session.live.stop();
+  session.client.logout();
+}

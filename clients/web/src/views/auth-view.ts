@@ -1,0 +1,147 @@
+/**
+ * Sign up and log in. Keys are derived in a worker with a progress bar; the
+ * passphrase is generated (7 EFF words) and the user must type it back to
+ * show it was saved. A login that needs a second factor asks for the code
+ * and reuses the keys already derived.
+ */
+import { PeerlockApiError, canonicalUsername, generatePassphrase, type KeyPair } from '@peerlock/sdk';
+import { deriveIdentityInWorker } from '../derive-keys.js';
+import { describeError } from '../describe-error.js';
+import { field, h, replaceChildren, statusLine } from '../dom.js';
+import { progressBar } from '../progress-bar.js';
+import { newClient, openSession, type Session } from '../session.js';
+
+export function authScreen(mode: 'login' | 'signup', onSession: (session: Session) => void, notice?: string): HTMLElement {
+  const body = mode === 'signup' ? signupForm(onSession) : loginForm(onSession);
+  return h(
+    'div',
+    { class: 'auth' },
+    h('h1', { tabindex: -1 }, mode === 'signup' ? 'Create your Peerlock account' : 'Log in to Peerlock'),
+    h('p', { class: 'lead' }, 'End-to-end encrypted messages and files. Your keys are derived from your passphrase in this page; the server never sees them.'),
+    notice ? h('p', { class: 'status info', role: 'status' }, notice) : null,
+    body,
+    h('p', { class: 'switch' }, mode === 'signup' ? h('a', { href: '#/login' }, 'I already have an account') : h('a', { href: '#/signup' }, 'Create an account')),
+  );
+}
+
+function loginForm(onSession: (session: Session) => void): HTMLElement {
+  const username = h('input', { name: 'username', autocomplete: 'username', required: true, pattern: '\\w{1,16}', autocapitalize: 'off', spellcheck: 'false' });
+  const passphrase = h('input', { name: 'passphrase', type: 'password', autocomplete: 'current-password', required: true });
+  const code = h('input', { name: 'totp', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9A-Za-z-]{6,20}' });
+  const codeField = h('div', { hidden: true }, field('Two-factor code', code, 'From your authenticator app, or one of your backup codes.'));
+  const progress = progressBar('Deriving your keys…');
+  const status = statusLine();
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Log in');
+  let derived: { username: string; passphrase: string; identity: KeyPair } | null = null;
+
+  const form = h('form', { class: 'card', novalidate: false }, field('Username', username), field('Passphrase', passphrase), codeField, progress.el, status.el, submit);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void (async () => {
+      status.clear();
+      submit.disabled = true;
+      try {
+        const user = canonicalUsername(username.value.trim());
+        if (!derived || derived.username !== user || derived.passphrase !== passphrase.value) {
+          derived = { username: user, passphrase: passphrase.value, identity: await deriveIdentityInWorker(user, passphrase.value, (f) => progress.set(f, 'Deriving your keys…')) };
+        }
+        const { client, twoFactor } = newClient();
+        const totpCode = codeField.hidden ? undefined : code.value.trim();
+        await client.login({ username: user, identity: derived.identity, ...(totpCode ? { totpCode } : {}) });
+        twoFactor.enabled = totpCode !== undefined;
+        derived = null;
+        passphrase.value = '';
+        onSession(openSession(client, twoFactor));
+      } catch (error) {
+        progress.hide();
+        if (error instanceof PeerlockApiError && error.code === 'TWO_FACTOR_REQUIRED') {
+          codeField.hidden = false;
+          code.required = true;
+          status.info('Two-factor is on for this account: enter a code.');
+          code.focus();
+        } else {
+          status.error(describeError(error));
+        }
+      } finally {
+        submit.disabled = false;
+      }
+    })();
+  });
+  return form;
+}
+
+function signupForm(onSession: (session: Session) => void): HTMLElement {
+  const username = h('input', { name: 'username', autocomplete: 'username', required: true, pattern: '\\w{1,16}', autocapitalize: 'off', spellcheck: 'false' });
+  const displayName = h('input', { name: 'displayName', autocomplete: 'name', maxlength: 64 });
+  const generated = h('output', { class: 'passphrase', 'data-testid': 'generated-passphrase', 'aria-live': 'polite' });
+  const another = h('button', { type: 'button' }, 'Generate another');
+  const saved = h('input', { type: 'checkbox', name: 'saved' });
+  const retype = h('input', { name: 'confirmPassphrase', type: 'password', autocomplete: 'new-password' });
+  const progress = progressBar('Deriving your keys…');
+  const status = statusLine();
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Create account');
+  const regenerate = () => {
+    generated.value = generatePassphrase().passphrase;
+    retype.value = '';
+    saved.checked = false;
+  };
+  another.addEventListener('click', regenerate);
+  regenerate();
+
+  const form = h(
+    'form',
+    { class: 'card' },
+    field('Username', username, '1–16 letters, digits or _. It cannot be changed.'),
+    field('Display name (optional)', displayName),
+    h(
+      'fieldset',
+      { class: 'passphrase-box' },
+      h('legend', {}, 'Your passphrase'),
+      h('p', {}, 'This is your only key. Write it down and keep it safe: nobody, not even the server, can recover it.'),
+      generated,
+      another,
+      h('label', { class: 'check' }, saved, ' I have written this passphrase down'),
+      field('Type the passphrase again', retype),
+    ),
+    progress.el,
+    status.el,
+    submit,
+  );
+  const container = h('div', {}, form);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void (async () => {
+      status.clear();
+      const passphrase = generated.value;
+      if (!saved.checked) return status.error('Confirm that you have written the passphrase down.');
+      if (retype.value.trim().replace(/\s+/g, ' ') !== passphrase) return status.error('The passphrase you typed does not match. Check what you wrote down.');
+      submit.disabled = true;
+      try {
+        const user = canonicalUsername(username.value.trim());
+        const identity = await deriveIdentityInWorker(user, passphrase, (f) => progress.set(f, 'Deriving your keys…'));
+        progress.set(1, 'Creating your account…');
+        const { client, twoFactor } = newClient();
+        const name = displayName.value.trim();
+        const { recoveryCode } = await client.signup({ username: user, passphrase, identity, ...(name ? { displayName: name } : {}) });
+        replaceChildren(container, recoveryNotice(recoveryCode, () => onSession(openSession(client, twoFactor))));
+        container.querySelector<HTMLElement>('h2')?.focus();
+      } catch (error) {
+        progress.hide();
+        status.error(describeError(error));
+        submit.disabled = false;
+      }
+    })();
+  });
+  return container;
+}
+
+export function recoveryNotice(recoveryCode: string, onContinue: () => void): HTMLElement {
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'recovery-title' },
+    h('h2', { id: 'recovery-title', tabindex: -1 }, 'Your recovery code'),
+    h('p', {}, 'Shown once. With it you can move your account to a new passphrase if you lose this one. Keep it apart from your passphrase.'),
+    h('p', { class: 'code', 'data-testid': 'recovery-code' }, recoveryCode),
+    h('button', { type: 'button', class: 'primary', onclick: onContinue }, 'I saved it, continue'),
+  );
+}

@@ -1,0 +1,129 @@
+/**
+ * One conversation, every message verified in the page (DESIGN §4). A
+ * message that failed a check is shown as REJECTED with its reason and
+ * never with its content; a sequence gap is shown as withheld messages.
+ * Our own messages show per-recipient read state from verified receipts.
+ * The reply box is blocked while a participant's key change is pending.
+ */
+import type { ConversationView, PeerlockClient, ReadMessage } from '@peerlock/sdk';
+import { attachmentButton, uploadAndShare } from '../attachments.js';
+import { describeError } from '../describe-error.js';
+import { field, formatTime, h, replaceChildren, statusLine } from '../dom.js';
+import { changedKeys, keyChangeBanner } from '../key-change-banner.js';
+import type { ViewContext } from '../view-context.js';
+
+const REASONS: Readonly<Record<string, string>> = {
+  Undecryptable: 'it does not decrypt or was altered',
+  SenderKeyMismatch: "it was not made with the sender's pinned key",
+  ParticipantsMismatch: 'its participants were changed',
+  WrongConversation: 'it belongs to another conversation',
+  Replay: 'it is a replay of an earlier message',
+  ClockSkew: 'its time is far from the server’s',
+};
+
+export function conversationScreen(ctx: ViewContext, [id]: readonly string[]): HTMLElement {
+  const { client } = ctx.session;
+  const title = h('h1', { id: 'conversation-title', tabindex: -1 }, 'Conversation');
+  const people = h('p', { class: 'participants' });
+  const banner = h('div');
+  const list = h('ol', { class: 'messages', 'aria-label': 'Messages' });
+  const status = statusLine();
+  const report = (message: string, error = false) => (error ? status.error(message) : status.info(message));
+  let participants: readonly string[] = [];
+
+  const body = h('textarea', { name: 'body', rows: 3, required: true });
+  const files = h('input', { type: 'file', name: 'files', multiple: true });
+  const progressArea = h('div', { class: 'progress-area' });
+  const send = h('button', { type: 'submit', class: 'primary' }, 'Send reply');
+  const fieldset = h('fieldset', {}, h('legend', {}, 'Reply to everyone'), field('Message', body), field('Attach files', files), progressArea, send);
+  const form = h('form', { class: 'composer', 'aria-label': 'Reply' }, fieldset);
+
+  const load = async () => {
+    try {
+      const view = await client.messaging.read(id!);
+      if (ctx.left()) return;
+      participants = view.participants;
+      title.textContent = view.subject || '(no subject)';
+      people.textContent = `With ${view.participants.filter((p) => p !== client.username).join(', ')}`;
+      replaceChildren(list, view.messages.map((m) => messageItem(client, view, m, report)));
+      const changed = await changedKeys(client, view.participants);
+      if (ctx.left()) return;
+      replaceChildren(banner, changed.length ? keyChangeBanner(changed) : null);
+      fieldset.disabled = changed.length > 0;
+      const receipts = await client.messaging.markRead(view);
+      if (receipts > 0) ctx.refreshBadges();
+    } catch (error) {
+      if (!ctx.left()) status.error(describeError(error));
+    }
+  };
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void (async () => {
+      status.clear();
+      send.disabled = true;
+      try {
+        // Every key first: a changed key stops the reply before anything is uploaded.
+        for (const p of participants) await client.sendableKey(p);
+        const refs = await uploadAndShare(client, [...(files.files ?? [])], participants, progressArea);
+        await client.messaging.reply(id!, { body: body.value, files: refs });
+        body.value = '';
+        files.value = '';
+        progressArea.replaceChildren();
+        status.info('Sent.');
+        await load();
+      } catch (error) {
+        status.error(describeError(error));
+        const changed = await changedKeys(client, participants).catch(() => []);
+        if (changed.length) {
+          replaceChildren(banner, keyChangeBanner(changed));
+          fieldset.disabled = true;
+        }
+      } finally {
+        send.disabled = false;
+      }
+    })();
+  });
+
+  ctx.onNotification((n) => {
+    if (n.conversationId === id || n.kind === 'CONTACT_KEY_CHANGED') void load();
+  });
+  void load();
+  return h('section', { 'aria-labelledby': 'conversation-title' }, h('p', {}, h('a', { href: '#/inbox' }, '← Inbox')), title, people, banner, list, status.el, form);
+}
+
+function messageItem(client: PeerlockClient, view: ConversationView, m: ReadMessage, report: (message: string, error?: boolean) => void): HTMLElement {
+  const withheld = m.withheld
+    ? h('p', { class: 'withheld', role: 'note' }, `⋯ ${m.withheld.to - m.withheld.from + 1} message(s) from ${m.sender} (#${m.withheld.from}–${m.withheld.to}) were withheld by the server.`)
+    : null;
+  if (m.rejected !== null && m.rejected !== 'SequenceGap') {
+    return h(
+      'li',
+      { class: 'message rejected', 'data-state': 'rejected', 'data-reason': m.rejected },
+      withheld,
+      h('p', {}, h('strong', {}, `✘ REJECTED message from ${m.sender}`), ` — it failed its checks: ${REASONS[m.rejected] ?? m.rejected} (${m.rejected}). Its content is not shown.`),
+    );
+  }
+  const mine = m.sender === client.username;
+  const others = view.participants.filter((p) => p !== m.sender);
+  return h(
+    'li',
+    { class: mine ? 'message mine' : 'message', 'data-state': 'genuine', 'data-message': m.messageId },
+    withheld,
+    h('p', { class: 'from' }, h('strong', {}, m.sender), ' ', h('time', { datetime: new Date(m.sentAt ?? m.receivedAt).toISOString() }, formatTime(m.sentAt ?? m.receivedAt)), m.late ? ' (arrived late)' : '', ' ', h('span', { class: 'verified', title: 'Decrypted and verified in this page' }, '✔ verified')),
+    m.subject ? h('p', { class: 'subject' }, m.subject) : null,
+    h('p', { class: 'body' }, m.body ?? ''),
+    m.files?.length ? h('div', { class: 'attachments' }, m.files.map((ref, i) => attachmentButton(client, ref, m.sender, i, report))) : null,
+    mine
+      ? h(
+          'ul',
+          { class: 'receipts', 'aria-label': 'Read state' },
+          others.map((p) => {
+            const receipt = m.receipts.find((r) => r.reader === p);
+            return h('li', { 'data-reader': p, 'data-read': receipt ? 'yes' : 'no' }, receipt ? `✔✔ read by ${p} at ${formatTime(receipt.readAt)}` : `✔ sent to ${p}, not read yet`);
+          }),
+          m.rejectedReceipts.map((p) => h('li', { class: 'forged' }, `⚠ a forged read receipt for ${p} was ignored`)),
+        )
+      : null,
+  );
+}

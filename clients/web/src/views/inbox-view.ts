@@ -1,0 +1,67 @@
+/**
+ * Conversations, most recent first, with unread counts that follow the live
+ * subscription. Subjects are inside the ciphertext: each is read (and
+ * verified) once and remembered for this page's life.
+ */
+import type { ConversationSummary } from '@peerlock/sdk';
+import { describeError } from '../describe-error.js';
+import { formatTime, h, replaceChildren, statusLine } from '../dom.js';
+import type { ViewContext } from '../view-context.js';
+
+const subjects = new Map<string, string>();
+
+export function inboxScreen(ctx: ViewContext): HTMLElement {
+  const { client } = ctx.session;
+  const list = h('ul', { class: 'inbox', 'aria-label': 'Conversations' });
+  const status = statusLine();
+  const refresh = async () => {
+    try {
+      const conversations = await client.messaging.conversations();
+      if (ctx.left()) return;
+      if (conversations.length === 0) replaceChildren(list, h('li', { class: 'empty' }, 'No conversations yet. ', h('a', { href: '#/compose' }, 'Write the first message'), '.'));
+      else replaceChildren(list, conversations.map((c) => row(c, client.username)));
+      status.clear();
+      for (const c of conversations) if (!subjects.has(c.id)) void loadSubject(c.id);
+    } catch (error) {
+      status.error(describeError(error));
+    }
+  };
+  const loadSubject = async (id: string) => {
+    try {
+      const view = await client.messaging.read(id);
+      subjects.set(id, view.subject || '(no subject)');
+    } catch {
+      subjects.set(id, '(could not be read)');
+    }
+    const el = list.querySelector(`[data-conversation="${CSS.escape(id)}"] .subject`);
+    if (el) el.textContent = subjects.get(id)!;
+  };
+  ctx.onNotification((n) => {
+    if (n.kind === 'MESSAGE_RECEIVED' || n.kind === 'RECEIPT_RECEIVED') void refresh();
+  });
+  void refresh();
+  return h(
+    'section',
+    { 'aria-labelledby': 'inbox-title' },
+    h('div', { class: 'title-row' }, h('h1', { id: 'inbox-title', tabindex: -1 }, 'Inbox'), h('a', { href: '#/compose', class: 'button primary' }, 'New message')),
+    status.el,
+    list,
+  );
+}
+
+function row(c: ConversationSummary, me: string): HTMLElement {
+  const others = c.participants.filter((p) => p !== me);
+  const unread = c.unreadCount > 0;
+  return h(
+    'li',
+    { class: unread ? 'conversation unread' : 'conversation', 'data-conversation': c.id, 'data-unread': c.unreadCount },
+    h(
+      'a',
+      { href: `#/c/${c.id}` },
+      h('span', { class: 'who' }, others.join(', ') || me),
+      h('span', { class: 'subject' }, subjects.get(c.id) ?? '…'),
+      h('span', { class: 'meta' }, `${c.messageCount} message${c.messageCount === 1 ? '' : 's'} · ${formatTime(Date.parse(c.lastMessageAt))}`),
+      unread ? h('span', { class: 'badge', 'data-testid': 'unread-count', 'aria-label': `${c.unreadCount} unread` }, String(c.unreadCount)) : null,
+    ),
+  );
+}
