@@ -1,0 +1,241 @@
+/**
+ * The web client in a real browser against the real server (its own
+ * process, SQLite in a temporary directory, serving clients/web/dist):
+ * alice and bob sign up in two browser contexts, become contacts, verify
+ * the safety number, exchange messages and a file (decrypted in the page,
+ * saved under its real name), see the read receipt and the live updates;
+ * then the server's storage is tampered with and a third context (bob
+ * logging in afresh) sees the message REJECTED, not shown as genuine;
+ * finally alice rotates her key and bob's page blocks the composer.
+ *
+ * Screenshots of the main screens are taken on every run; with
+ * UPDATE_SCREENSHOTS=1 they are copied to docs/screenshots/.
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { findChromium, launchChromium } from './support/browser.js';
+import { repoRoot, startServer, tamperStoredCiphertext, webRoot, type ServerProcess } from './support/server-process.js';
+
+const chromiumPath = findChromium();
+if (!chromiumPath) console.warn('web e2e skipped: no Chromium at /usr/bin/chromium (apt-get install chromium to run it)');
+const built = existsSync(join(webRoot, 'index.html'));
+if (!built) console.warn('web e2e skipped: clients/web/dist is not built (npm run build -w clients/web)');
+
+/** Derivation (scrypt-js, 128 MiB) on a shared 2-core machine can take a while. */
+const SLOW = 60_000;
+const LIVE = 20_000;
+
+describe.skipIf(!chromiumPath || !built)('web client in Chromium', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  const shots = mkdtempSync(join(tmpdir(), 'peerlock-shots-'));
+  const contexts: BrowserContext[] = [];
+  const problems: string[] = [];
+  const passphrases: Record<string, string> = {};
+  let alice: Page;
+  let bob: Page;
+  let conversationUrl = '';
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1024, height: 760 }, acceptDownloads: true, serviceWorkers: 'block' });
+    contexts.push(context);
+    // Nothing may leave for another origin: the page is self-contained.
+    await context.route(/^(?!https?:\/\/127\.0\.0\.1[:/]|ws:\/\/127\.0\.0\.1[:/]|data:|blob:)/, (route) => {
+      problems.push(`request to another origin: ${route.request().url()}`);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy|integrity|Refused/i.test(m.text())) problems.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    return page;
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  }
+
+  async function signup(page: Page, username: string, displayName: string): Promise<void> {
+    await page.goto(`${server.origin}/#/signup`);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Display name (optional)').fill(displayName);
+    const passphrase = (await page.getByTestId('generated-passphrase').textContent())!.trim();
+    expect(passphrase.split(' ')).toHaveLength(7);
+    passphrases[username] = passphrase;
+    // Refused until the user confirms they saved it.
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('written the passphrase down');
+    await page.getByLabel('I have written this passphrase down').check();
+    await page.getByLabel('Type the passphrase again').fill(passphrase);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    // The worker reports progress while the page stays responsive.
+    await page.locator('progress').first().waitFor({ state: 'visible', timeout: SLOW });
+    if (username === 'alice') await shot(page, 'web-signup');
+    await page.getByTestId('recovery-code').waitFor({ timeout: SLOW });
+    expect(await page.getByTestId('recovery-code').textContent()).toMatch(/\S{8,}/);
+    await page.getByRole('button', { name: 'I saved it, continue' }).click();
+    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+    expect(await page.getByTestId('me').textContent()).toBe(username);
+  }
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchChromium(chromiumPath!);
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+    if (process.env.UPDATE_SCREENSHOTS === '1') {
+      const target = join(repoRoot, 'docs/screenshots');
+      mkdirSync(target, { recursive: true });
+      for (const name of ['web-signup', 'web-contacts', 'web-safety-number', 'web-inbox', 'web-conversation', 'web-rejected', 'web-key-changed', 'web-settings'])
+        if (existsSync(join(shots, `${name}.png`))) copyFileSync(join(shots, `${name}.png`), join(target, `${name}.png`));
+    }
+    rmSync(shots, { recursive: true, force: true });
+  });
+
+  it('serves the page with the strict CSP and SRI on its assets', async () => {
+    const res = await fetch(`${server.origin}/`);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    const html = await res.text();
+    expect(html).toMatch(/<script type="module" crossorigin src="\/assets\/[^"]+\.js" integrity="sha384-/);
+  });
+
+  it('alice and bob sign up in two contexts (keys derived in a worker)', async () => {
+    [alice, bob] = await Promise.all([newPage(), newPage()]);
+    await Promise.all([signup(alice, 'alice', 'Alice'), signup(bob, 'bob', 'Bob')]);
+  });
+
+  it('they become contacts; the request reaches bob live; alice verifies the safety number', async () => {
+    await bob.goto(`${server.origin}/#/contacts`);
+    await bob.getByRole('heading', { name: 'Contacts', exact: true }).waitFor();
+    await alice.goto(`${server.origin}/#/contacts`);
+    await alice.getByLabel('Username').fill('bob');
+    await alice.getByRole('button', { name: 'Send contact request' }).click();
+    await alice.locator('[data-outgoing="bob"]').waitFor();
+    // No reload on bob's side: the subscription brings the request.
+    await bob.getByRole('button', { name: 'Accept alice' }).click({ timeout: LIVE });
+    await bob.locator('[data-contact="alice"]').waitFor();
+    await alice.locator('[data-contact="bob"]').waitFor({ timeout: LIVE });
+    await shot(bob, 'web-contacts');
+
+    await alice.getByRole('link', { name: 'Safety number' }).click();
+    await alice.getByTestId('safety-digits').waitFor();
+    const aliceDigits = await alice.getByTestId('safety-digits').getAttribute('aria-label');
+    await bob.goto(`${server.origin}/#/contacts/alice`);
+    await bob.getByTestId('safety-digits').waitFor();
+    expect(await bob.getByTestId('safety-digits').getAttribute('aria-label')).toBe(aliceDigits);
+    expect(aliceDigits).toMatch(/^Safety number (\d{5} ){11}\d{5}$/);
+    expect(await alice.locator('canvas[data-qr]').count()).toBe(1);
+    await alice.getByRole('button', { name: 'Mark bob as verified' }).click();
+    await expect.poll(() => alice.getByTestId('verified-state').textContent()).toContain('bob is verified');
+    await shot(alice, 'web-safety-number');
+  });
+
+  it('alice writes to bob with a file (upload progress); bob’s inbox updates live', async () => {
+    await bob.goto(`${server.origin}/#/inbox`);
+    await bob.getByRole('heading', { name: 'Inbox' }).waitFor();
+    await alice.goto(`${server.origin}/#/compose`);
+    await alice.getByLabel('bob').check();
+    await alice.getByLabel('Subject').fill('Q3 numbers');
+    await alice.getByLabel('Message', { exact: true }).fill('Numbers attached. Shall we meet Tuesday?');
+    await alice.getByLabel('Attach files').setInputFiles({ name: 'numbers.csv', mimeType: 'text/csv', buffer: Buffer.from('quarter,revenue\nQ3,4200\n') });
+    // The screen changes once the message is sent: record what the progress bar showed on the way.
+    await alice.evaluate(() => {
+      const seen: string[] = [];
+      Object.assign(window, { seenProgress: seen });
+      new MutationObserver(() => document.querySelectorAll('.progress-text').forEach((e) => seen.push(e.textContent ?? ''))).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await alice.getByRole('button', { name: 'Send', exact: true }).click();
+    await alice.getByRole('heading', { name: 'Q3 numbers' }).waitFor({ timeout: LIVE });
+    conversationUrl = alice.url();
+    expect(await alice.evaluate(() => (window as unknown as { seenProgress: string[] }).seenProgress)).toContain('Uploaded numbers.csv 100%');
+
+    const row = bob.locator('li.conversation[data-unread="1"]');
+    await row.waitFor({ timeout: LIVE });
+    await expect.poll(() => row.locator('.subject').textContent(), { timeout: LIVE }).toBe('Q3 numbers');
+    await shot(bob, 'web-inbox');
+  });
+
+  it('bob reads, downloads the file (decrypted in the page, real name) and replies; alice sees the receipt and the reply live', async () => {
+    await bob.locator('li.conversation a').first().click();
+    await bob.getByRole('heading', { name: 'Q3 numbers' }).waitFor();
+    expect(await bob.locator('.message[data-state="genuine"] .body').first().textContent()).toBe('Numbers attached. Shall we meet Tuesday?');
+    const [download] = await Promise.all([bob.waitForEvent('download'), bob.getByRole('button', { name: 'Download attachment 1' }).click()]);
+    expect(download.suggestedFilename()).toBe('numbers.csv');
+    expect(readFileSync((await download.path())!, 'utf8')).toBe('quarter,revenue\nQ3,4200\n');
+    await expect.poll(() => bob.getByRole('status').filter({ hasText: 'Saved numbers.csv' }).count()).toBe(1);
+
+    // The read receipt reaches alice's open conversation without a reload.
+    await alice.locator('[data-reader="bob"][data-read="yes"]').waitFor({ timeout: LIVE });
+    expect(await alice.locator('[data-reader="bob"]').textContent()).toContain('read by bob');
+
+    await bob.getByLabel('Message', { exact: true }).fill('Tuesday works. Thanks!');
+    await bob.getByRole('button', { name: 'Send reply' }).click();
+    await alice.locator('.message .body', { hasText: 'Tuesday works. Thanks!' }).waitFor({ timeout: LIVE });
+    await alice.getByLabel('Message', { exact: true }).fill('See you then.');
+    await alice.getByRole('button', { name: 'Send reply' }).click();
+    await bob.locator('.message .body', { hasText: 'See you then.' }).waitFor({ timeout: LIVE });
+    await shot(alice, 'web-conversation');
+  });
+
+  it('a third context sees a message whose stored ciphertext was altered as REJECTED, never as genuine', async () => {
+    const last = alice.locator('.message[data-state="genuine"]').last();
+    expect(await last.locator('.body').textContent()).toBe('See you then.');
+    const messageId = (await last.getAttribute('data-message'))!;
+    tamperStoredCiphertext(server.dataDir, messageId);
+
+    const third = await newPage();
+    await third.goto(`${server.origin}/#/login`);
+    await third.getByLabel('Username').fill('bob');
+    await third.getByLabel('Passphrase').fill(passphrases.bob!);
+    await third.getByRole('button', { name: 'Log in' }).click();
+    await third.getByRole('heading', { name: 'Inbox' }).waitFor({ timeout: SLOW });
+    await third.goto(conversationUrl);
+    const rejected = third.locator('.message[data-state="rejected"]');
+    await rejected.waitFor({ timeout: LIVE });
+    expect(await rejected.getAttribute('data-reason')).toBe('Undecryptable');
+    expect(await rejected.textContent()).toContain('REJECTED');
+    expect(await third.locator('.messages').textContent()).not.toContain('See you then.');
+    // The untouched messages still verify.
+    expect(await third.locator('.message[data-state="genuine"]').count()).toBe(2);
+    await shot(third, 'web-rejected');
+  });
+
+  it('settings: two-factor setup shows a QR code', async () => {
+    await bob.goto(`${server.origin}/#/settings`);
+    await bob.getByRole('button', { name: 'Set up two-factor' }).click();
+    await bob.getByTestId('tfa-secret').waitFor();
+    expect(await bob.locator('canvas[data-qr]').count()).toBe(1);
+    await shot(bob, 'web-settings');
+  });
+
+  it('alice rotates her key; bob gets a loud banner and a blocked composer', async () => {
+    await alice.goto(`${server.origin}/#/settings`);
+    const passphrase = (await alice.getByTestId('new-passphrase').textContent())!.trim();
+    await alice.getByLabel('I have written the new passphrase down').check();
+    await alice.getByLabel('Type the new passphrase again').fill(passphrase);
+    await alice.getByRole('button', { name: 'Change my key' }).click();
+    await alice.getByText('Your key changed.').waitFor({ timeout: SLOW });
+
+    await bob.goto(conversationUrl);
+    await bob.getByTestId('key-changed').waitFor({ timeout: LIVE });
+    expect(await bob.getByTestId('key-changed').textContent()).toContain('alice: key CHANGED');
+    expect(await bob.getByLabel('Message', { exact: true }).isDisabled()).toBe(true);
+    expect(await bob.getByRole('button', { name: 'Send reply' }).isDisabled()).toBe(true);
+    await shot(bob, 'web-key-changed');
+  });
+
+  it('nothing was refused by the CSP or SRI, and nothing went to another origin', () => {
+    expect(problems).toEqual([]);
+  });
+});
