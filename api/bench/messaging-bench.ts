@@ -12,7 +12,8 @@
  * clients in the same run.
  *
  *   npm run bench -w @peerlock/api      (SQLite; PostgreSQL too when DATABASE_URL is set)
- *   BENCH_CLIENTS=200 BENCH_MESSAGES=20  (per client); BENCH_PROFILE=1 writes server CPU profiles to /tmp/prof
+ *   BENCH_CLIENTS=200 BENCH_MESSAGES=20 (closed loop, per client) BENCH_WARMUP=5 BENCH_RATE=1000 BENCH_SECONDS=5 (open loop)
+ *   BENCH_STORE=sqlite|postgres (only one); BENCH_PROFILE=1 writes server CPU profiles to /tmp/prof
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, createServer } from 'node:http';
@@ -79,13 +80,16 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 interface Outcome {
   readonly name: string;
+  /** Closed loop: every client sends its next message as soon as the previous one is accepted. */
   readonly sent: number;
   readonly sendSeconds: number;
   readonly delivered: number;
   readonly expected: number;
   readonly deliverSeconds: number;
-  readonly p50: number;
-  readonly p99: number;
+  /** Server CPU time (user + system) per message delivered to both recipients, in the closed-loop phase. */
+  readonly cpuMsPerMessage: number;
+  /** Open loop at OFFERED_RATE: latency from the scheduled send time (so a stalled server is not hidden) to each notification. */
+  readonly offered: { readonly delivered: number; readonly expected: number; readonly rate: number; readonly p50: number; readonly p99: number; readonly max: number };
   readonly rssMiB: number;
 }
 
@@ -97,48 +101,134 @@ interface Driver {
   send(i: number, k: number): Promise<void>;
 }
 
-/** Every client sends its messages one after another, all clients at once; every notification is timed against its send. */
-async function drive(name: string, driver: Driver, pid: number): Promise<Outcome> {
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
-  let delivered = 0;
-  let lastDelivery = 0;
-  const expected = CLIENTS * MESSAGES * 2;
-  let allDelivered: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => (allDelivered = resolve));
-  const onMessage = (messageId: string) => {
-    const t = sentAt.get(messageId);
-    delivered++;
-    lastDelivery = performance.now();
-    if (t !== undefined) latencies.push(lastDelivery - t);
-    if (delivered === expected) allDelivered();
-  };
-  const sockets = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => driver.subscribe(i, onMessage)));
-  // Let every subscription reach the server before the first send.
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  const start = performance.now();
+/** Messages per client the drivers must prepare: warm-up, closed loop, then the open-loop share. */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
+const OFFERED_RATE = Number(process.env.BENCH_RATE ?? 1000);
+const OFFERED_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const OPEN_LOOP_PER_CLIENT = Math.ceil((OFFERED_RATE * OFFERED_SECONDS) / CLIENTS);
+const PER_CLIENT = WARMUP + MESSAGES + OPEN_LOOP_PER_CLIENT;
+
+/** User + system CPU time of a process so far (Linux), in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** Counts notifications per phase and records when each arrived. */
+class Deliveries {
+  readonly arrivals = new Map<string, number[]>();
+  private waiting: { count: () => boolean; resolve: () => void } | null = null;
+  count = 0;
+  last = 0;
+  on(messageId: string): void {
+    const now = performance.now();
+    let list = this.arrivals.get(messageId);
+    if (!list) this.arrivals.set(messageId, (list = []));
+    list.push(now);
+    this.count++;
+    this.last = now;
+    if (this.waiting?.count()) this.waiting.resolve();
+  }
+  /** Until `total` notifications have arrived, or 15 s without reaching it. */
+  async until(total: number): Promise<void> {
+    if (this.count >= total) return;
+    await Promise.race([
+      new Promise<void>((resolve) => (this.waiting = { count: () => this.count >= total, resolve })),
+      new Promise((resolve) => setTimeout(resolve, 15_000)),
+    ]);
+    this.waiting = null;
+  }
+}
+
+async function closedLoop(driver: Driver, from: number, count: number): Promise<void> {
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, i) => {
-      for (let k = 0; k < MESSAGES; k++) {
-        sentAt.set(driver.idOf(i, k), performance.now());
-        await driver.send(i, k);
-      }
+      for (let k = from; k < from + count; k++) await driver.send(i, k);
     }),
   );
+}
+
+/**
+ * Sends OFFERED_RATE messages a second, spread over all clients, whatever the
+ * server's answers; returns each message's scheduled time. Latency is taken
+ * from the schedule, not from when the send actually went out, so a server
+ * that falls behind shows it in its tail instead of slowing the clients down.
+ */
+async function openLoop(driver: Driver, from: number): Promise<Map<string, number>> {
+  const total = OFFERED_RATE * OFFERED_SECONDS;
+  const scheduled = new Map<string, number>();
+  const pending: Promise<void>[] = [];
+  const start = performance.now();
+  let j = 0;
+  while (j < total) {
+    const now = performance.now();
+    for (; j < total && start + (j * 1000) / OFFERED_RATE <= now; j++) {
+      const i = j % CLIENTS;
+      const k = from + Math.floor(j / CLIENTS);
+      scheduled.set(driver.idOf(i, k), start + (j * 1000) / OFFERED_RATE);
+      pending.push(driver.send(i, k));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await Promise.all(pending);
+  return scheduled;
+}
+
+async function drive(name: string, driver: Driver, pid: number): Promise<Outcome> {
+  const deliveries = new Deliveries();
+  const sockets = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => driver.subscribe(i, (id) => deliveries.on(id))));
+  // Let every subscription reach the server before the first send.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Warm-up: JIT, caches and connection pools, not measured.
+  await closedLoop(driver, 0, WARMUP);
+  await deliveries.until(CLIENTS * WARMUP * 2);
+
+  const base = deliveries.count;
+  const expected = CLIENTS * MESSAGES * 2;
+  const cpuBefore = cpuMs(pid);
+  const start = performance.now();
+  await closedLoop(driver, WARMUP, MESSAGES);
   const sendSeconds = (performance.now() - start) / 1000;
-  await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+  await deliveries.until(base + expected);
+  const delivered = deliveries.count - base;
+  const deliverSeconds = (deliveries.last - start) / 1000;
+  const cpuMsPerMessage = (cpuMs(pid) - cpuBefore) / (delivered / 2);
+  // Let the server drain before the open loop starts.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+
+  const openBase = deliveries.count;
+  const scheduled = await openLoop(driver, WARMUP + MESSAGES);
+  const openExpected = scheduled.size * 2;
+  await deliveries.until(openBase + openExpected);
+  const latencies: number[] = [];
+  let first = Infinity;
+  let last = 0;
+  for (const [id, at] of scheduled) {
+    for (const arrived of deliveries.arrivals.get(id) ?? []) {
+      latencies.push(arrived - at);
+      first = Math.min(first, at);
+      last = Math.max(last, arrived);
+    }
+  }
+  latencies.sort((a, b) => a - b);
   const rssMiB = peakRssMiB(pid);
   await Promise.all(sockets.map((s) => s.dispose()));
-  latencies.sort((a, b) => a - b);
   return {
     name,
     sent: CLIENTS * MESSAGES,
     sendSeconds,
     delivered,
     expected,
-    deliverSeconds: ((lastDelivery || performance.now()) - start) / 1000,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
+    deliverSeconds,
+    cpuMsPerMessage,
+    offered: {
+      delivered: latencies.length,
+      expected: openExpected,
+      rate: latencies.length / 2 / ((last - first) / 1000),
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: latencies[latencies.length - 1] ?? NaN,
+    },
     rssMiB,
   };
 }
@@ -163,7 +253,7 @@ async function peerlockDriver(url: string): Promise<Driver> {
   // Composed before the clock starts: the server's cost is measured, not the clients' encryption.
   const keys = Object.fromEntries(users.map((u, i) => [username(i), encodeMiniLockId(u.identity.publicKey)]));
   const inputs = users.map((u, i) =>
-    Array.from({ length: MESSAGES }, () => {
+    Array.from({ length: PER_CLIENT }, () => {
       const m = composeMessage({ sender: { username: username(i), secretKey: u.identity.secretKey }, conversation: null, participants: group(i), keys, body: BODY, now: Date.now() });
       return { conversationId: m.conversationId, messageId: m.messageId, participants: m.participants, ciphertext: bytesToBase64(m.ciphertext) };
     }),
@@ -285,16 +375,22 @@ async function runBare(): Promise<Outcome> {
 
 async function main(): Promise<void> {
   const bare = await runBare();
-  const results = [await runPeerlock('sqlite')];
-  if (process.env.DATABASE_URL) results.push(await runPeerlock('postgres'));
+  const results = process.env.BENCH_STORE === 'postgres' ? [] : [await runPeerlock('sqlite')];
+  if (process.env.DATABASE_URL && process.env.BENCH_STORE !== 'sqlite') results.push(await runPeerlock('postgres'));
   const rate = (o: Outcome) => o.delivered / 2 / o.deliverSeconds;
-  console.log(`\n### Messaging: ${CLIENTS} subscribed clients × ${MESSAGES} messages (1 KiB plaintext) to 2 contacts each, Node ${process.version}\n`);
-  console.log('| server | accepted msg/s | delivered msg/s | notifications delivered / expected | send→notification p50 / p99 | server peak RSS | delivered vs bare |');
+  console.log(`\n### Messaging: ${CLIENTS} subscribed clients, 1 KiB plaintext to 2 contacts each, Node ${process.version}\n`);
+  console.log(`Closed loop: ${MESSAGES} messages per client after ${WARMUP} of warm-up, each client sending its next message when the last is accepted.\n`);
+  console.log('| server | accepted msg/s | delivered msg/s | notifications delivered / expected | server CPU per message | delivered vs bare |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const o of [bare, ...results]) {
+    console.log(`| ${o.name} | ${Math.round(o.sent / o.sendSeconds)} | ${Math.round(rate(o))} | ${o.delivered} / ${o.expected} | ${(o.cpuMsPerMessage * 1000).toFixed(0)} µs (${(o.cpuMsPerMessage / bare.cpuMsPerMessage).toFixed(2)}× bare) | ${(rate(o) / rate(bare)).toFixed(2)}× |`);
+  }
+  console.log(`\nOpen loop: ${OFFERED_RATE} messages/s offered for ${OFFERED_SECONDS} s, spread over all clients; latency from each message's scheduled send time to each recipient's notification.\n`);
+  console.log('| server | delivered msg/s | notifications delivered / expected | p50 | p99 | max | server peak RSS |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const o of [bare, ...results]) {
-    console.log(
-      `| ${o.name} | ${Math.round(o.sent / o.sendSeconds)} | ${Math.round(rate(o))} | ${o.delivered} / ${o.expected} | ${o.p50.toFixed(1)} / ${o.p99.toFixed(1)} ms | ${Math.round(o.rssMiB)} MiB | ${(rate(o) / rate(bare)).toFixed(2)}× |`,
-    );
+    const f = o.offered;
+    console.log(`| ${o.name} | ${Math.round(f.rate)} | ${f.delivered} / ${f.expected} | ${f.p50.toFixed(1)} ms | ${f.p99.toFixed(1)} ms | ${f.max.toFixed(0)} ms | ${Math.round(o.rssMiB)} MiB |`);
   }
   agent.destroy();
 }
