@@ -6,7 +6,8 @@
  * saved under its real name), see the read receipt and the live updates;
  * then the server's storage is tampered with and a third context (bob
  * logging in afresh) sees the message REJECTED, not shown as genuine;
- * finally alice rotates her key and bob's page blocks the composer.
+ * alice rotates her key and bob's page blocks the composer; alice turns
+ * on two-factor and a new login asks for a code.
  *
  * Screenshots of the main screens are taken on every run; with
  * UPDATE_SCREENSHOTS=1 they are copied to docs/screenshots/.
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { findChromium, launchChromium } from './support/browser.js';
+import { totpCode } from './support/totp.js';
 import { repoRoot, startServer, tamperStoredCiphertext, webRoot, type ServerProcess } from './support/server-process.js';
 
 const chromiumPath = findChromium();
@@ -211,14 +213,6 @@ describe.skipIf(!chromiumPath || !built)('web client in Chromium', () => {
     await shot(third, 'web-rejected');
   });
 
-  it('settings: two-factor setup shows a QR code', async () => {
-    await bob.goto(`${server.origin}/#/settings`);
-    await bob.getByRole('button', { name: 'Set up two-factor' }).click();
-    await bob.getByTestId('tfa-secret').waitFor();
-    expect(await bob.locator('canvas[data-qr]').count()).toBe(1);
-    await shot(bob, 'web-settings');
-  });
-
   it('alice rotates her key; bob gets a loud banner and a blocked composer', async () => {
     await alice.goto(`${server.origin}/#/settings`);
     const passphrase = (await alice.getByTestId('new-passphrase').textContent())!.trim();
@@ -226,6 +220,7 @@ describe.skipIf(!chromiumPath || !built)('web client in Chromium', () => {
     await alice.getByLabel('Type the new passphrase again').fill(passphrase);
     await alice.getByRole('button', { name: 'Change my key' }).click();
     await alice.getByText('Your key changed.').waitFor({ timeout: SLOW });
+    passphrases.alice = passphrase;
 
     await bob.goto(conversationUrl);
     await bob.getByTestId('key-changed').waitFor({ timeout: LIVE });
@@ -233,6 +228,30 @@ describe.skipIf(!chromiumPath || !built)('web client in Chromium', () => {
     expect(await bob.getByLabel('Message', { exact: true }).isDisabled()).toBe(true);
     expect(await bob.getByRole('button', { name: 'Send reply' }).isDisabled()).toBe(true);
     await shot(bob, 'web-key-changed');
+  });
+
+  it('alice turns on two-factor (QR code); logging in again asks for a code and takes a backup code', async () => {
+    await alice.goto(`${server.origin}/#/settings`);
+    await alice.getByRole('button', { name: 'Set up two-factor' }).click();
+    await alice.getByTestId('tfa-secret').waitFor();
+    expect(await alice.locator('canvas[data-qr]').count()).toBe(1);
+    await shot(alice, 'web-settings');
+    const secret = (await alice.getByTestId('tfa-secret').textContent())!.trim();
+    await alice.getByLabel('Code shown by the app').fill(totpCode(secret));
+    await alice.getByRole('button', { name: 'Turn on two-factor' }).click();
+    await alice.getByTestId('backup-codes').waitFor();
+    const backup = (await alice.getByTestId('backup-codes').locator('li').first().textContent())!.trim();
+
+    // A fresh context with the NEW passphrase: the login form asks for the second factor.
+    const fourth = await newPage();
+    await fourth.goto(`${server.origin}/#/login`);
+    await fourth.getByLabel('Username').fill('alice');
+    await fourth.getByLabel('Passphrase').fill(passphrases.alice!);
+    await fourth.getByRole('button', { name: 'Log in' }).click();
+    await fourth.getByLabel('Two-factor code').waitFor({ timeout: SLOW });
+    await fourth.getByLabel('Two-factor code').fill(backup);
+    await fourth.getByRole('button', { name: 'Log in' }).click();
+    await fourth.getByRole('heading', { name: 'Inbox' }).waitFor({ timeout: LIVE });
   });
 
   it('nothing was refused by the CSP or SRI, and nothing went to another origin', () => {
