@@ -2,7 +2,10 @@
  * Typed documents over fetch. Browser-safe: only fetch, no Node import.
  * Each request carries at most one Authorization value (one token).
  */
-import { print, type DocumentNode } from 'graphql';
+// The printer alone, not graphql's index: the index loads the whole library
+// (validation, execution, ~10 MiB of heap) and the client only prints documents.
+import { print } from 'graphql/language/printer.js';
+import type { DocumentNode } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { PeerlockApiError, PeerlockNetworkError, serverCodeOf } from './errors.js';
 

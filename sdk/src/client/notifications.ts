@@ -6,8 +6,9 @@
  * nothing is delivered twice. Each connection spends one fresh token in
  * connection_init.
  */
-import { createClient, type Client } from 'graphql-ws';
-import { print } from 'graphql';
+// graphql-ws's client entry: its index also loads its server, and with it all of graphql.
+import { createClient, type Client } from 'graphql-ws/client';
+import { print } from 'graphql/language/printer.js';
 import { NotificationsDocument, type NotificationsSubscription } from './generated/graphql.js';
 import { apiErrorOf } from './graphql-transport.js';
 import { PeerlockApiError } from './errors.js';

