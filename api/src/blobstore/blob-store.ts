@@ -15,8 +15,14 @@ export type BlobBody = AsyncIterable<Uint8Array>;
 export interface BlobStore {
   /** Stores `body` under `key`, replacing any blob there; resolves with its byte length once durable. */
   put(key: string, body: BlobBody, options: { readonly maxBytes: number }): Promise<number>;
-  /** The blob's bytes as a stream, or null when there is none. */
-  get(key: string): Promise<{ readonly size: number; readonly body: BlobBody } | null>;
+  /**
+   * The blob's bytes as a stream, or null when there is none. With `buffer`,
+   * an adapter may read into it instead of allocating: each piece is then a
+   * view of `buffer`, valid only until the next piece is pulled (the caller
+   * must be done with it by then, e.g. written to the socket). Streaming
+   * large blobs then makes no garbage at all.
+   */
+  get(key: string, options?: { readonly buffer?: Uint8Array }): Promise<{ readonly size: number; readonly body: BlobBody } | null>;
   /** Byte length, or null when absent. */
   size(key: string): Promise<number | null>;
   /** Keys that start with `prefix`, with their sizes, in byte order of key. */

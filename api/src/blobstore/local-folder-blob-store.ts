@@ -6,7 +6,7 @@
  * blob or the new one, never a partial one. Leftover temporary files from a
  * crash are swept at open.
  */
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { assertBlobKey, assertBlobPrefix, limited, type BlobBody, type BlobStore } from './blob-store.js';
@@ -51,7 +51,7 @@ export class LocalFolderBlobStore implements BlobStore {
     return written;
   }
 
-  async get(key: string): Promise<{ size: number; body: BlobBody } | null> {
+  async get(key: string, options: { readonly buffer?: Uint8Array } = {}): Promise<{ size: number; body: BlobBody } | null> {
     assertBlobKey(key);
     const path = join(this.root, key);
     // Opened now, so a concurrent replace (rename) cannot mix two versions: the descriptor keeps the old inode.
@@ -61,6 +61,7 @@ export class LocalFolderBlobStore implements BlobStore {
     });
     if (!handle) return null;
     const { size } = await handle.stat();
+    if (options.buffer) return { size, body: readInto(handle, options.buffer) };
     return { size, body: handle.createReadStream({ highWaterMark: 256 * 1024 }) as unknown as BlobBody };
   }
 
@@ -110,6 +111,20 @@ export class LocalFolderBlobStore implements BlobStore {
       else if (e.isFile()) out.push(path);
     }
     return out;
+  }
+}
+
+/** The file through one caller-owned buffer (see BlobStore.get); closes the file however the reader stops. */
+async function* readInto(handle: FileHandle, buffer: Uint8Array): BlobBody {
+  try {
+    for (let position = 0; ; ) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
   }
 }
 

@@ -140,19 +140,23 @@ export class FileCommands {
     return { deleted: true };
   }
 
-  /** The viewer's `.minilock` file: their header, then every chunk in order. */
-  async download(viewer: string, fileIdInput: unknown): Promise<{ size: number; body: BlobBody }> {
+  /**
+   * The viewer's `.minilock` file: their header, then every chunk in order.
+   * `buffer`: read every blob through it (BlobStore.get), so each piece must
+   * be written out before the next is pulled.
+   */
+  async download(viewer: string, fileIdInput: unknown, options: { readonly buffer?: Uint8Array } = {}): Promise<{ size: number; body: BlobBody }> {
     const fileId = fileIdArg(fileIdInput);
     const owner = await this.ownerOf(fileId);
     const file = (await this.owners.load(fileStreamName(owner))).state.files.get(fileId);
     if (!file || !file.holders.includes(viewer)) throw new PeerlockError(file ? 'FORBIDDEN' : 'NOT_FOUND');
-    const header = await this.blobs.get(headerKey(fileId, viewer));
+    const header = await this.blobs.get(headerKey(fileId, viewer), options);
     if (!header) throw new PeerlockError('NOT_FOUND');
     const blobs = this.blobs;
     async function* body(): BlobBody {
       yield* header!.body;
       for (let i = 0; i < file!.chunkCount; i++) {
-        const chunk = await blobs.get(chunkKey(fileId, i));
+        const chunk = await blobs.get(chunkKey(fileId, i), options);
         // Deleted under us (destroyed mid-download): end the response short; the SDK reports truncation.
         if (!chunk) throw new Error('chunk vanished');
         yield* chunk.body;

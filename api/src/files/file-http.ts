@@ -11,14 +11,15 @@
  * blob store: the server never holds more than a block of a chunk.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import { MAX_FILE_CHUNK_BYTES } from '@peerlock/schema';
 import { PeerlockError, httpStatusOf } from '../errors.js';
 import { parseAuthorization } from '../auth/tokens.js';
 import type { TokenIssuer } from '../auth/token-issuer.js';
 import type { FileCommands } from './file-commands.js';
 import type { BlobBody } from '../blobstore/blob-store.js';
+
+/** Bytes read from the blob store at a time for a download (one buffer per download in progress). */
+const DOWNLOAD_BUFFER_BYTES = 256 * 1024;
 
 const ROUTE = /^\/files\/([A-Za-z0-9_-]{1,64})(?:\/(chunks)(?:\/([0-9]{1,9}))?)?$/;
 
@@ -63,9 +64,19 @@ export async function handleFileRequest(req: IncomingMessage, res: ServerRespons
       const body = JSON.stringify(await options.files.receivedChunks(viewer, fileId, now));
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
     } else {
-      const file = await options.files.download(viewer, fileId);
+      // One buffer per download, reused for every read: a piece is written to
+      // the socket (write callback) before the next read overwrites it. Reads
+      // that each allocated were ~32 MiB of garbage in flight on a large file.
+      const buffer = new Uint8Array(DOWNLOAD_BUFFER_BYTES);
+      const file = await options.files.download(viewer, fileId, { buffer });
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(file.size), 'cache-control': 'no-store' });
-      await pipeline(Readable.from(file.body), res).catch(() => res.destroy());
+      try {
+        for await (const piece of file.body) await writeOut(res, piece);
+        res.end();
+      } catch {
+        // The client went away, or a chunk vanished mid-stream: cut the response short (the SDK reports truncation).
+        res.destroy();
+      }
     }
   } catch (err) {
     const error = err instanceof PeerlockError ? err : new PeerlockError('INTERNAL');
@@ -75,10 +86,49 @@ export async function handleFileRequest(req: IncomingMessage, res: ServerRespons
       return;
     }
     const body = JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code, ...(error.details.field ? { field: error.details.field } : {}) } }] });
-    // The client may still be sending a body we will not read: close rather than drain it.
-    res.writeHead(httpStatusOf(error.code), { 'content-type': 'application/json', connection: 'close' }).end(body);
-    if (!req.complete) req.once('end', () => {}).resume();
+    // A refusal must reach the client whole. Answering while it is still
+    // sending a body and then closing makes the kernel reset the connection
+    // (unread bytes in our receive buffer), which can discard the answer at
+    // the client: fetch then reports a network failure instead of, say,
+    // TOKEN_INVALID that it would retry. So read and discard the rest of a
+    // body that stays within one chunk (what we would have accepted anyway)
+    // and answer on a connection that stays open; close only when the body
+    // was declared larger, is longer, or was already torn down mid-read.
+    const drained = await drainBounded(req, MAX_FILE_CHUNK_BYTES);
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(httpStatusOf(error.code), { 'content-type': 'application/json', ...(drained ? {} : { connection: 'close' }) }).end(body);
+    if (!drained && !req.destroyed) req.resume();
   }
+}
+
+/** Reads and discards what is left of the request body, up to `maxBytes`; false when it is longer or cannot be read. */
+async function drainBounded(req: IncomingMessage, maxBytes: number): Promise<boolean> {
+  if (req.complete) return true;
+  if (req.destroyed || Number(req.headers['content-length'] ?? 0) > maxBytes) return false;
+  let seen = 0;
+  try {
+    // The iterator destroys the request if we stop early, which is what we want then.
+    for await (const piece of req) {
+      seen += (piece as Buffer).length;
+      if (seen > maxBytes) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves once `piece` went to the socket (so its buffer may be reused); rejects if the response closes first. */
+function writeOut(res: ServerResponse, piece: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const closed = () => reject(new Error('response closed'));
+    res.once('close', closed);
+    res.write(piece, (err) => {
+      res.off('close', closed);
+      if (err) reject(err);
+      else resolve();
+    });
+  });
 }
 
 async function authenticate(req: IncomingMessage, options: FileHttpOptions): Promise<string> {
