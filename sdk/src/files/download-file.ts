@@ -19,6 +19,12 @@ export interface DownloadOptions {
   readonly fileId: string;
   readonly secretKey: Uint8Array;
   readonly onProgress?: (progress: DownloadProgress) => void;
+  /**
+   * Decrypt every chunk into one buffer: each plaintext piece is valid only
+   * until the next one is asked for (copy it if you keep it). Flat memory
+   * for callers that write or hash each piece at once. Default false.
+   */
+  readonly reuseBuffers?: boolean;
 }
 
 /** The raw .minilock bytes as the server streams them (header ‖ chunks), unverified. */
@@ -48,9 +54,9 @@ export async function fetchEncryptedFile(endpoint: FileEndpoint, fileId: string,
 }
 
 export async function openDownload(endpoint: FileEndpoint, options: DownloadOptions): Promise<DecryptedStream> {
-  return decryptStream(await fetchEncryptedFile(endpoint, options.fileId, options.onProgress), options.secretKey);
+  return decryptStream(await fetchEncryptedFile(endpoint, options.fileId, options.onProgress), options.secretKey, { reuseBuffers: options.reuseBuffers === true });
 }
 
 export async function downloadToSink(endpoint: FileEndpoint, options: DownloadOptions, sink: PlaintextSink): Promise<DecryptedFileInfo> {
-  return decryptToSink(await fetchEncryptedFile(endpoint, options.fileId, options.onProgress), options.secretKey, sink);
+  return decryptToSink(await fetchEncryptedFile(endpoint, options.fileId, options.onProgress), options.secretKey, sink, { reuseBuffers: options.reuseBuffers === true });
 }

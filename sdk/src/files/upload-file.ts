@@ -64,10 +64,16 @@ export async function uploadFile(endpoint: FileEndpoint, options: UploadOptions)
   const { chunkCount, ciphertextBytes } = ciphertextLayout(options.size);
   const started = await graphql<{ startFileUpload: { fileId: string; chunkPath: string } }>(endpoint, START, { chunkCount, ciphertextBytes });
   const { fileId, chunkPath } = started.startFileUpload;
-  const stream = encryptStream(options.source, { senderSecretKey: options.senderSecretKey, recipients: options.recipients, fileName: options.fileName ?? '' });
+  // The encryptor writes every chunk into one buffer; each is copied into a
+  // slot that stays ours until its PUT is answered (a retry sends it again).
+  // `concurrency` slots of 1 MiB + 20 serve the whole file, so a large upload
+  // allocates no chunk-sized buffer per chunk (the garbage V8 would collect
+  // only every ~64 MiB of external memory: docs/files.md, Memory).
+  const stream = encryptStream(options.source, { senderSecretKey: options.senderSecretKey, recipients: options.recipients, fileName: options.fileName ?? '', reuseBuffers: true });
   const concurrency = options.concurrency ?? 3;
   const retries = options.retries ?? 20;
   const inFlight = new Set<Promise<void>>();
+  const freeSlots: Uint8Array[] = [];
   let failure: unknown;
   let index = 0;
   let chunksSent = 0;
@@ -78,10 +84,16 @@ export async function uploadFile(endpoint: FileEndpoint, options: UploadOptions)
     bytesSent += chunk.length;
     options.onProgress?.({ chunksSent, chunkCount, bytesSent, ciphertextBytes });
   };
-  for await (const chunk of stream.chunks) {
+  for await (const produced of stream.chunks) {
     if (index >= chunkCount) throw new RangeError('source: longer than size');
+    const slot = freeSlots.pop() ?? new Uint8Array(CHUNK_SIZE + FRAME);
+    const chunk = slot.subarray(0, produced.length);
+    chunk.set(produced);
     const p: Promise<void> = send(index++, chunk).then(
-      () => void inFlight.delete(p),
+      () => {
+        inFlight.delete(p);
+        freeSlots.push(slot);
+      },
       (err: unknown) => {
         inFlight.delete(p);
         failure ??= err;
@@ -105,6 +117,8 @@ async function putChunk(endpoint: FileEndpoint, path: string, chunk: Uint8Array,
     try {
       response = await request(endpoint, path, { method: 'PUT', body: chunk as Uint8Array<ArrayBuffer>, headers: { 'content-type': 'application/octet-stream' } });
     } catch (err) {
+      // A refusal thrown by request() (an unauthenticated request) is an answer, not a lost request.
+      if (err instanceof FileTransferError) throw err;
       // No answer: the chunk may or may not be stored. Sending it again replaces it atomically.
       if (attempt >= retries) throw err;
       await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
