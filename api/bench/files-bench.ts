@@ -1,7 +1,9 @@
 /**
  * Files end to end (issue 6): a 256 MiB file uploaded and downloaded over
- * loopback between two real processes, a server (src/main.ts, SQLite, local
- * folder blob store) and an SDK-only client (test/files/large-file-client.ts):
+ * loopback between two real processes, the built server (dist/main.js,
+ * production mode, SQLite, local folder blob store, the V8 flags of
+ * SERVER_NODE_ARGS) and a client on the built SDK under plain node
+ * (test/files/large-file-client.mjs):
  * encrypt + HTTP + blob store, and back + decrypt + verify. The ceiling is
  * the same bytes over the same HTTP path in the same run, unencrypted: chunk
  * PUTs of the same sizes and the same streamed GET, no crypto. Rounds
@@ -16,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesToBase64, randomBytes } from '@peerlock/sdk';
 import { BenchAccount } from '../test/files/bench-account.js';
-import { startServerProcess, stopServerProcess } from '../test/files/server-process.js';
+import { PRODUCTION_ENV, SERVER_NODE_ARGS, startServerProcess, stopServerProcess } from '../test/files/server-process.js';
 import { residentMiB, runClient, tokenFile, type ClientReport } from '../test/files/large-file-run.js';
 
 const MiB = 1024 * 1024;
@@ -31,12 +33,13 @@ interface Run extends ClientReport {
 async function once(mode: 'minilock' | 'plain'): Promise<Run> {
   const dataDir = mkdtempSync(join(tmpdir(), 'peerlock-files-bench-'));
   const server = await startServerProcess({
+    ...PRODUCTION_ENV,
     PEERLOCK_PORT: '0',
     PEERLOCK_DATA_DIR: dataDir,
     PEERLOCK_FILE_QUOTA_BYTES: String(4 * SIZE_MIB * MiB),
     PEERLOCK_SIGNING_KEY: bytesToBase64(randomBytes(32)),
     PEERLOCK_MAC_KEY: bytesToBase64(randomBytes(32)),
-  });
+  }, SERVER_NODE_ARGS, { built: true });
   try {
     const user = new BenchAccount(server.url, 'bench');
     await user.signup();
