@@ -3,6 +3,8 @@
  * the README's "Running the server"). Configuration errors are printed by
  * variable name and the process exits; secrets are never printed.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -20,6 +22,7 @@ try {
 const app = buildApp(config);
 await app.start();
 console.log(`Peerlock API (${config.mode}, ${config.store}) listening on ${app.url}${config.mode === 'dev' ? ' — GraphiQL at the same address' : ''}`);
+console.log(existsSync(join(config.webRoot, 'index.html')) ? `web app at ${new URL('/', app.url).href}` : `web app not built (${config.webRoot}): npm run build -w clients/web`);
 if (config.publicUrl) console.log(`public URL: ${config.publicUrl}`);
 
 let stopping = false;
