@@ -30,7 +30,9 @@ if (!built) console.warn('web e2e skipped: clients/web/dist is not built (npm ru
 const SLOW = 60_000;
 const LIVE = 20_000;
 
-describe.skipIf(!chromiumPath || !built)('web client in Chromium', () => {
+const title = chromiumPath ? (built ? 'web client in Chromium' : 'web client in Chromium (skipped: clients/web/dist not built)') : 'web client in Chromium (skipped: no Chromium at /usr/bin/chromium)';
+
+describe.skipIf(!chromiumPath || !built)(title, () => {
   let server: ServerProcess;
   let browser: Browser;
   const shots = mkdtempSync(join(tmpdir(), 'peerlock-shots-'));
@@ -252,6 +254,14 @@ describe.skipIf(!chromiumPath || !built)('web client in Chromium', () => {
     await fourth.getByLabel('Two-factor code').fill(backup);
     await fourth.getByRole('button', { name: 'Log in' }).click();
     await fourth.getByRole('heading', { name: 'Inbox' }).waitFor({ timeout: LIVE });
+  });
+
+  it('bob deletes his account from the settings and is back at the login screen', async () => {
+    await bob.goto(`${server.origin}/#/settings`);
+    await bob.getByLabel('Type bob to confirm').fill('bob');
+    await bob.getByRole('button', { name: 'Delete my account forever' }).click();
+    await bob.getByRole('heading', { name: 'Log in to Peerlock' }).waitFor({ timeout: LIVE });
+    expect(await bob.getByRole('status').first().textContent()).toBe('Your account was deleted.');
   });
 
   it('nothing was refused by the CSP or SRI, and nothing went to another origin', () => {
