@@ -18,6 +18,7 @@ import type { CiphertextStore } from '../storage/ciphertext-store.js';
 import type { ReadYourWrites } from '../storage/read-your-writes.js';
 import type { ContactCommands, RequestContext } from '../contacts/contact-commands.js';
 import { canonicalUsername } from '../accounts/username.js';
+import type { ConversationMessage } from '@peerlock/projections';
 import { conversationDecider, type ConversationCommand, type ConversationDomainEvent, type ConversationState } from './conversation-decider.js';
 import { conversationIdArg, messageIdArg, base64Arg } from './conversation-arguments.js';
 
@@ -40,7 +41,12 @@ export class ConversationCommands {
     this.conversations = new StreamAggregate(store, conversationEvents, conversationDecider, { cacheSize: 5000 });
   }
 
-  async send(input: SendMessageInput, context: RequestContext): Promise<{ conversationId: string; index: number }> {
+  /**
+   * `posted` is the stored envelope, exactly as the messages read model
+   * records it (what the response shows), when this call appended it; a
+   * retry of a message already stored gets it from the read model instead.
+   */
+  async send(input: SendMessageInput, context: RequestContext): Promise<{ conversationId: string; index: number; posted: ConversationMessage | null }> {
     const conversationId = conversationIdArg(input.conversationId);
     const messageId = messageIdArg(input.messageId);
     const participants = participantsArg(input.participants);
@@ -68,7 +74,24 @@ export class ConversationCommands {
       );
       if (result.position !== null) await this.sync.upTo(result.position);
       const state = result.after;
-      return { conversationId, index: state.status === 'absent' ? 0 : (state.messages.get(messageId)?.index ?? 0) };
+      const index = state.status === 'absent' ? 0 : (state.messages.get(messageId)?.index ?? 0);
+      const event = result.events.find((e) => e.type === 'MessagePosted');
+      // MessagePosted is the last event of its append, so the append's position is its own.
+      const posted: ConversationMessage | null =
+        event && event.type === 'MessagePosted' && result.position !== null
+          ? {
+              conversationId,
+              messageId,
+              index: event.data.index,
+              sender: event.data.sender,
+              participants: event.data.participants,
+              receivedAt: new Date(context.now).toISOString(),
+              position: result.position.toString(),
+              ciphertextBytes: event.data.ciphertextBytes,
+              receipts: {},
+            }
+          : null;
+      return { conversationId, index, posted };
     } catch (err) {
       // A retry of a stored message that lost the race gets CONFLICT from the decider: the first attempt stands.
       if (claim === 'stored') await this.ciphertexts.release(messageId, actor);

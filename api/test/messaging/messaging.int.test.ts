@@ -80,6 +80,16 @@ describe.each(BACKENDS)('messaging (%s)', (backend) => {
     expect(page2.pageInfo.hasNextPage).toBe(false);
   });
 
+  it('answers sendMessage with the envelope exactly as it is stored, also for a retry of the same message', async () => {
+    const m = await alice.compose(['alice', 'bob'], 'as stored');
+    const input = { conversationId: m.conversationId, messageId: m.messageId, participants: m.participants, ciphertext: bytesToBase64(m.ciphertext) };
+    const sent = expectOk(await alice.sendRaw(input)).sendMessage;
+    const retried = expectOk(await alice.sendRaw(input)).sendMessage;
+    const stored = (await bob.messages(m.conversationId)).find((x) => x.messageId === m.messageId);
+    expect(sent).toEqual(stored);
+    expect(retried).toEqual(stored);
+  });
+
   it('stores a receipt once per (message, reader) and the sender verifies it with the reader’s pinned key', async () => {
     const sent = await alice.send(['alice', 'bob'], 'read me');
     const receipt = await bob.receipt(sent);

@@ -48,8 +48,8 @@ builder.mutationField('sendMessage', (t) =>
     args: { input: t.arg({ type: SendMessageInput }) },
     resolve: async (_root, { input }, ctx) => {
       const viewer = viewerOf(ctx);
-      const { conversationId, index } = await ctx.services.conversations.send(input, { actor: viewer, correlationId: ctx.requestId, now: ctx.services.now() });
-      return ctx.services.conversationQueries.message(viewer, conversationId, index);
+      const { conversationId, index, posted } = await ctx.services.conversations.send(input, { actor: viewer, correlationId: ctx.requestId, now: ctx.services.now() });
+      return posted ?? ctx.services.conversationQueries.message(viewer, conversationId, index);
     },
   }),
 );
