@@ -83,10 +83,12 @@ export class App {
 
   private shell(session: Session): HTMLElement[] {
     const me = session.client.username;
-    session.live.onState((connected) => {
+    const showState = (connected: boolean) => {
       this.liveDot.dataset.live = connected ? 'on' : 'off';
-      this.liveDot.textContent = connected ? 'live' : 'reconnecting…';
-    });
+      this.liveDot.textContent = connected ? 'live' : 'connecting…';
+    };
+    showState(session.live.connected);
+    session.live.onState(showState);
     session.live.listen((n: PeerlockNotification) => {
       if (n.kind !== 'FILE_SHARED') void this.refreshBadges();
     });

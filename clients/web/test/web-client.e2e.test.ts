@@ -76,8 +76,13 @@ describe.skipIf(!chromiumPath || !built)(title, () => {
     await page.getByLabel('I have written this passphrase down').check();
     await page.getByLabel('Type the passphrase again').fill(passphrase);
     await page.getByRole('button', { name: 'Create account' }).click();
-    // The worker reports progress while the page stays responsive.
+    // The worker reports progress while the page stays responsive: an intermediate value is
+    // painted and read back (a derivation on the main thread would jump from 0 to done).
     await page.locator('progress').first().waitFor({ state: 'visible', timeout: SLOW });
+    await expect
+      .poll(() => page.evaluate(() => Number(document.querySelector('progress')?.value ?? -1)), { timeout: SLOW, interval: 100 })
+      .toSatisfy((v: number) => v > 0 && v < 100);
+    if (username === 'alice') await shot(page, 'web-signup');
     if (username === 'alice') await shot(page, 'web-signup');
     await page.getByTestId('recovery-code').waitFor({ timeout: SLOW });
     expect(await page.getByTestId('recovery-code').textContent()).toMatch(/\S{8,}/);
