@@ -83,7 +83,6 @@ describe.skipIf(!chromiumPath || !built)(title, () => {
       .poll(() => page.evaluate(() => Number(document.querySelector('progress')?.value ?? -1)), { timeout: SLOW, interval: 100 })
       .toSatisfy((v: number) => v > 0 && v < 100);
     if (username === 'alice') await shot(page, 'web-signup');
-    if (username === 'alice') await shot(page, 'web-signup');
     await page.getByTestId('recovery-code').waitFor({ timeout: SLOW });
     expect(await page.getByTestId('recovery-code').textContent()).toMatch(/\S{8,}/);
     await page.getByRole('button', { name: 'I saved it, continue' }).click();
