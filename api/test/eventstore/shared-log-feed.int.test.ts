@@ -108,8 +108,10 @@ function feedSuite(name: string, open: () => Promise<EventStore>, cleanup: () =>
       for (const seen of await Promise.all(consumers)) expect(seen.slice(0, 30)).toEqual(range(start, last!));
       await feed.stop();
       expect(counted.counts.subscriptions).toBe(1);
-      // Each of the 31 events once (the consumers never read the store themselves).
-      expect(counted.counts.eventsRead).toBe(31);
+      // Each event once: the 30 the consumers saw, and the tail if the feed got to it before it stopped.
+      // Six consumers reading for themselves would have read at least 180.
+      expect(counted.counts.eventsRead).toBeGreaterThanOrEqual(30);
+      expect(counted.counts.eventsRead).toBeLessThanOrEqual(31);
     });
 
     it('hands its consumers over to subscriptions of their own when it stops, losing nothing', async () => {

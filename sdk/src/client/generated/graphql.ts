@@ -680,7 +680,7 @@ export type SignupResult = {
 /** Live notifications over graphql-ws (one token in connection_init). */
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Your own notifications only. With `after`, everything after that position first (what you missed), then live. */
+  /** Your own notifications only. With `after`, everything after that position first (what you missed), then live. Replays are rate-limited, and reach back a bounded number of log events: an older `after` is refused (BAD_INPUT, field `after`), and the client refetches its views and subscribes live. */
   notifications: Notification;
 };
 
