@@ -219,7 +219,7 @@ function filesConfig(
 }
 
 /** Read by other parts of the toolchain, not by the server. */
-const IGNORED = new Set(['PEERLOCK_NO_SODIUM']);
+const IGNORED = new Set(['PEERLOCK_NO_SODIUM', 'PEERLOCK_SKIP_LARGE_TESTS']);
 
 /** For logs: the configuration with secrets replaced. */
 export function describeConfig(config: AppConfig): Record<string, unknown> {
