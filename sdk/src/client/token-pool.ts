@@ -3,7 +3,10 @@
  * and refills itself with a new authChallenge before it runs dry; with
  * two-factor on a refill needs a code, which `totp` supplies (or the
  * refill fails with TWO_FACTOR_REQUIRED and the caller logs in again).
+ * `totp` is asked only once the server has said a code is needed, so a user
+ * without two-factor is never prompted.
  */
+import { PeerlockApiError } from './errors.js';
 export interface TokenSource {
   /** Fetches and opens a fresh batch (strict T8 opening happens there). */
   readonly fetchBatch: (totpCode?: string) => Promise<{ tokens: Uint8Array[]; expiresAt: number }>;
@@ -20,6 +23,8 @@ export class TokenPool {
   private tokens: Uint8Array[] = [];
   private expiresAt = 0;
   private refilling: Promise<void> | null = null;
+  /** Set by the first TWO_FACTOR_REQUIRED: later refills ask for a code up front. */
+  private codeNeeded = false;
 
   constructor(private readonly source: TokenSource) {}
 
@@ -61,8 +66,17 @@ export class TokenPool {
   refill(totpCode?: string): Promise<void> {
     this.refilling ??= (async () => {
       try {
-        const code = totpCode ?? (await this.source.totp?.());
-        const batch = await this.source.fetchBatch(code);
+        const code = totpCode ?? (this.codeNeeded ? await this.source.totp?.() : undefined);
+        let batch: { tokens: Uint8Array[]; expiresAt: number };
+        try {
+          batch = await this.source.fetchBatch(code);
+        } catch (error) {
+          if (!(error instanceof PeerlockApiError && error.code === 'TWO_FACTOR_REQUIRED') || code !== undefined || !this.source.totp) throw error;
+          this.codeNeeded = true;
+          const asked = await this.source.totp();
+          if (asked === undefined) throw error;
+          batch = await this.source.fetchBatch(asked);
+        }
         this.add(batch.tokens, batch.expiresAt);
       } finally {
         this.refilling = null;

@@ -26,6 +26,32 @@ function source(options: { batch?: number; ttlMs?: number; failWith?: Error } = 
 }
 
 describe('TokenPool', () => {
+  it('asks for a two-factor code only after the server said one is needed, then up front', async () => {
+    let twoFactorOn = false;
+    const asked: number[] = [];
+    const sent: (string | undefined)[] = [];
+    let serial = 0;
+    const pool = new TokenPool({
+      now: () => 1_000_000,
+      totp: async () => {
+        asked.push(serial);
+        return '123456';
+      },
+      fetchBatch: async (code) => {
+        sent.push(code);
+        if (twoFactorOn && code === undefined) throw new PeerlockApiError('TWO_FACTOR_REQUIRED', 401);
+        return { tokens: Array.from({ length: 4 }, () => new Uint8Array([serial++])), expiresAt: 2_000_000 };
+      },
+    });
+    await pool.refill();
+    expect(asked).toEqual([]);
+    twoFactorOn = true;
+    await pool.refill();
+    await pool.refill();
+    expect(sent).toEqual([undefined, undefined, '123456', '123456']);
+    expect(asked.length).toBe(2);
+  });
+
   it('hands out each token once and refills before it runs dry', async () => {
     const s = source({ batch: 8 });
     const taken = [];
