@@ -208,4 +208,32 @@ export class ChunkOpener {
     }
     throw new DecryptionError();
   }
+
+  /**
+   * open() for a chunk the caller already fed to the file hash (prefix ‖ box,
+   * in one piece) and whose box must stay as it is (the hash thread may
+   * still be reading it): the plaintext is written to `out` (at least
+   * box.length − 16 bytes) and returned as a view of it. The same checks in
+   * the same order: the nonce of this position with the likely flag, then
+   * the other; with libsodium nothing is written to `out` unless the tag
+   * verified.
+   */
+  openHashed(box: Uint8Array, out: Uint8Array): OpenedChunk {
+    const index = this.index++;
+    const likelyLast = index !== 0 && box.length - CHUNK_MAC_BYTES < CHUNK_SIZE;
+    const plaintext = out.subarray(0, box.length - CHUNK_MAC_BYTES);
+    for (const last of [likelyLast, !likelyLast]) {
+      writeChunkNonce(this.nonce, this.fileNonce, index, last);
+      if (this.backend.secretboxOpenInto) {
+        if (this.backend.secretboxOpenInto(plaintext, box, this.nonce, this.fileKey)) return { plaintext, last };
+        continue;
+      }
+      const opened = this.backend.secretboxOpen(box, this.nonce, this.fileKey);
+      if (opened !== null) {
+        plaintext.set(opened);
+        return { plaintext, last };
+      }
+    }
+    throw new DecryptionError();
+  }
 }

@@ -34,11 +34,14 @@ export interface DecryptedChunkStream extends FileAttributes {
 export interface DecryptedStream extends DecryptedChunkStream, OpenedHeader {}
 
 /**
- * Reads and opens one chunk. With libsodium each box is a fresh buffer that
- * is decrypted in place and handed out as the plaintext (one allocation per
- * chunk); otherwise `scratch` (1 MiB + 16) is reused for every box, as the
- * backend copies the plaintext out anyway. With reuseBuffers and libsodium,
- * the scratch box is decrypted in place: no allocation at all.
+ * Reads and opens one chunk. When the file hash runs on a worker (files of
+ * more than one data chunk), the framed chunk is read into one of the
+ * worker's slots, hashed there and decrypted out of it into `scratch`
+ * (reuseBuffers) or a fresh plaintext buffer. Otherwise: with libsodium each
+ * box is a fresh buffer that is decrypted in place and handed out as the
+ * plaintext (one allocation per chunk); without, `scratch` (1 MiB + 16) is
+ * reused for every box, as the backend copies the plaintext out anyway. With
+ * reuseBuffers and libsodium, the scratch box is decrypted in place.
  */
 async function readChunk(reader: ByteReader, opener: ChunkOpener, hasher: StreamHasher, scratch: Uint8Array | undefined, reuse: boolean): Promise<OpenedChunk> {
   const prefix = await reader.read(CHUNK_LENGTH_BYTES);
@@ -47,6 +50,20 @@ async function readChunk(reader: ByteReader, opener: ChunkOpener, hasher: Stream
   const length = parseChunkLength(prefix, opener.nextIndex);
   // A full first data chunk means a large file: hash it on a worker thread.
   if (opener.nextIndex === 1) hasher.choose(length === CHUNK_SIZE);
+  // Hashed on a worker: read the chunk straight into a slot the worker reads
+  // (prefix ‖ box, as the hash covers it), hash it there and decrypt out of
+  // it, so the box is copied once (network → slot) instead of twice. The
+  // slot is not written again until the worker is done with it.
+  const slot = hasher.borrow(CHUNK_LENGTH_BYTES + length + CHUNK_MAC_BYTES);
+  if (slot) {
+    slot.set(prefix, 0);
+    const box = await reader.read(length + CHUNK_MAC_BYTES, slot.subarray(CHUNK_LENGTH_BYTES));
+    // (The slot goes back with the session, which the caller disposes of on this error.)
+    if (box.length < length + CHUNK_MAC_BYTES) throw new MalformedFileError('truncated');
+    hasher.updateBorrowed(slot);
+    // Plaintext into the reused buffer, or a fresh one the caller may keep.
+    return opener.openHashed(box, reuse && scratch ? scratch : new Uint8Array(length));
+  }
   const box = await reader.read(length + CHUNK_MAC_BYTES, scratch);
   if (box.length < length + CHUNK_MAC_BYTES) throw new MalformedFileError('truncated');
   return opener.open(prefix, box, scratch === undefined || reuse);

@@ -48,6 +48,16 @@ export class StreamHasher implements HashInput {
     else (this.parallel ?? this.inline)!.update(data);
   }
 
+  /** A slot of the hash worker to read `bytes` into (see ParallelHasher.borrow), or null: then use update(). */
+  borrow(bytes: number): Uint8Array | null {
+    return this.parallel?.borrow?.(bytes) ?? null;
+  }
+
+  /** Hashes a filled slot from borrow() where it is, without a copy. */
+  updateBorrowed(view: Uint8Array): void {
+    this.parallel!.updateBorrowed!(view);
+  }
+
   /** Backpressure: wait while the worker is more than two chunks behind. */
   async drain(): Promise<void> {
     if (this.parallel) await this.parallel.drain(MAX_PENDING_BYTES);

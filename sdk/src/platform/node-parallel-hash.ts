@@ -7,7 +7,10 @@
  * is open. Updates are copied into slots of a SharedArrayBuffer owned by
  * the session (so neither thread allocates per chunk, which keeps memory
  * flat); small or overflowing updates travel by structured clone instead.
- * Either way the caller may hand the same bytes on to others.
+ * Either way the caller may hand the same bytes on to others. A caller may
+ * also borrow a slot and read its data straight into it (borrow /
+ * updateBorrowed): the decryptor does, so a downloaded chunk is copied once,
+ * from the network into the slot, and both threads read it from there.
  */
 import { Worker } from 'node:worker_threads';
 import type { ParallelHasher } from './types.js';
@@ -99,6 +102,20 @@ class Session implements ParallelHasher {
     }
     new Uint8Array(this.slots, slot * SLOT_BYTES, data.length).set(data);
     this.worker.postMessage({ id: this.id, op: 'update', slot, offset: slot * SLOT_BYTES, length: data.length });
+  }
+
+  borrow(bytes: number): Uint8Array | null {
+    if (this.closed || this.error || bytes > SLOT_BYTES) return null;
+    const slot = this.freeSlots.pop();
+    return slot === undefined ? null : new Uint8Array(this.slots, slot * SLOT_BYTES, bytes);
+  }
+
+  updateBorrowed(view: Uint8Array): void {
+    if (this.closed) throw new Error('blake2s: update after digest');
+    if (this.error) throw this.error;
+    if (view.buffer !== this.slots || view.byteOffset % SLOT_BYTES !== 0) throw new Error('blake2s: not a borrowed slot');
+    this.pendingBytes += view.length;
+    this.worker.postMessage({ id: this.id, op: 'update', slot: view.byteOffset / SLOT_BYTES, offset: view.byteOffset, length: view.length });
   }
 
   drain(maxPendingBytes: number): Promise<void> {

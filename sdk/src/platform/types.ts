@@ -31,6 +31,14 @@ export type ZxcvbnFunction = (password: string) => { guesses_log10: number };
 /** An incremental hash computed elsewhere: update() queues (copying), digest() resolves when done. */
 export interface ParallelHasher {
   update(data: Uint8Array): void;
+  /**
+   * Zero-copy updates: a free piece of the memory the hash thread reads, at
+   * least `bytes` long, or null (none free, or too small). Fill it and pass
+   * it (or its front) to updateBorrowed(); it must not be written again,
+   * and is never handed out again before the hash thread is done with it.
+   */
+  borrow?(bytes: number): Uint8Array | null;
+  updateBorrowed?(view: Uint8Array): void;
   /** Resolves once at most `maxPendingBytes` are still queued: the caller's backpressure. */
   drain(maxPendingBytes: number): Promise<void>;
   digest(): Promise<Uint8Array>;
