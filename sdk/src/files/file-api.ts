@@ -6,9 +6,9 @@
  * TOKEN_INVALID (the token expired, or was spent by someone else, e.g. a
  * racing device sharing the session) is retried once with the next token
  * from `authorize()`: the server checks the token before it acts, so the
- * refused request did nothing. A second TOKEN_INVALID is thrown as
- * FileTransferError('TOKEN_INVALID'); so is the first one for a request
- * whose body cannot be sent twice (a stream).
+ * refused request did nothing (request bodies here are bytes, which can be
+ * sent again). A second TOKEN_INVALID in a row is thrown as
+ * FileTransferError('TOKEN_INVALID').
  */
 import { streamRequestBodies } from '#platform';
 import { FileTransferError } from './file-errors.js';
