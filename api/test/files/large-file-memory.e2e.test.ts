@@ -9,7 +9,8 @@
  * tests ("@peerlock/api#test" in turbo.json).
  *
  * It moves a gigabyte through miniLock in about 15 s on a 2-core machine.
- * PEERLOCK_LARGE_TEST_MIB changes the size; PEERLOCK_SKIP_LARGE_TESTS=1
+ * PEERLOCK_LARGE_TEST_MIB changes the size (at most ~980: the client gets
+ * one token per MiB up front, and a user may hold 1024); PEERLOCK_SKIP_LARGE_TESTS=1
  * skips it (for quick local loops; CI runs it).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
