@@ -13,7 +13,8 @@
  *
  *   npm run bench -w @peerlock/api      (SQLite; PostgreSQL too when DATABASE_URL is set)
  *   BENCH_CLIENTS=200 BENCH_MESSAGES=20 (closed loop, per client) BENCH_WARMUP=5 BENCH_RATE=1000 BENCH_SECONDS=5 (open loop)
- *   BENCH_STORE=sqlite|postgres (only one); BENCH_PROFILE=1 writes server CPU profiles to /tmp/prof
+ *   BENCH_STORE=sqlite|postgres (only one); BENCH_PROFILE=1 writes server CPU profiles to /tmp/prof;
+ *   BENCH_SERVER_FLAGS="--max-old-space-size=256" passes Node flags to the servers
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, createServer } from 'node:http';
@@ -50,7 +51,8 @@ const gql = graphqlPoster(agent);
 
 /** Starts `args` as a child process and waits for its "listening on <url>" line. */
 function startChild(args: string[], env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--conditions=source', '--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const flags = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])];
+  const child = spawn(process.execPath, [...flags, '--conditions=source', '--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (c: Buffer) => {
