@@ -19,6 +19,7 @@ import { PostgresAuthStore } from './postgres-auth-store.js';
 import type { CiphertextStore } from './ciphertext-store.js';
 import { SqliteCiphertextStore } from './sqlite-ciphertext-store.js';
 import { PostgresCiphertextStore } from './postgres-ciphertext-store.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 
 export interface Stores {
   readonly events: EventStore;
@@ -37,12 +38,15 @@ export async function openStores(config: AppConfig): Promise<Stores> {
       const readModels = SqliteReadModelStore.open(path);
       const auth = new SqliteAuthStore(join(config.dataDir, 'peerlock-auth.db'));
       const ciphertexts = new SqliteCiphertextStore(join(config.dataDir, 'peerlock-messages.db'));
+      // Opened after the stores: they create the files and switch them to WAL mode.
+      const checkpointer = new SqliteCheckpointer([path, join(config.dataDir, 'peerlock-auth.db'), join(config.dataDir, 'peerlock-messages.db')]);
       return {
         events,
         readModels,
         auth,
         ciphertexts,
         async close() {
+          await checkpointer.stop();
           await ciphertexts.close();
           await auth.close();
           await events.close();
