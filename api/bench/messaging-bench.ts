@@ -14,11 +14,11 @@
  *   npm run bench -w @peerlock/api      (SQLite; PostgreSQL too when DATABASE_URL is set)
  *   BENCH_CLIENTS=200 BENCH_MESSAGES=20 (closed loop, per client) BENCH_WARMUP=5 BENCH_RATE=1000 BENCH_SECONDS=5 (open loop)
  *   BENCH_STORE=sqlite|postgres (only one); BENCH_PROFILE=1 writes server CPU profiles to /tmp/prof;
- *   BENCH_SERVER_FLAGS="--max-old-space-size=256" passes Node flags to the servers
+ *   BENCH_SERVER_FLAGS="--max-old-space-size=256" passes Node flags to the servers, BENCH_SERVER_LOG=file keeps their output
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, createServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,11 @@ function startChild(args: string[], env: Record<string, string>): Promise<{ url:
       if (m) resolve({ url: m[1]!, child });
     });
     child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    if (process.env.BENCH_SERVER_LOG) {
+      const log = createWriteStream(process.env.BENCH_SERVER_LOG, { flags: 'a' });
+      child.stdout!.pipe(log);
+      child.stderr!.pipe(log);
+    }
     child.once('exit', (code) => reject(new Error(`child exited (${code}): ${output}`)));
   });
 }
