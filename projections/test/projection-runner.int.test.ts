@@ -147,6 +147,19 @@ function runnerSuite(name: string, open: () => Promise<{ store: () => ReadModelS
       expect((await store.checkpoint('ledger_skips'))?.position).toBe(8n);
     });
 
+    it('answers many lookups started at once, each with its own document or none, in separate copies', async () => {
+      const source = new ArrayEventSource();
+      fillLog(source, 300, 11);
+      const store = env.store();
+      await new ProjectionRunner({ source, store, projection: ledgerProjection({ name: 'ledger_lookups' }) }).catchUp();
+      const expected = new Map(expectedLedger(source).map(({ id, doc }) => [id, doc]));
+      const ids = [...Array.from({ length: 20 }, (_, i) => `acct-${i}`), 'acct-1', 'nobody'];
+      const docs = await Promise.all(ids.map((id) => store.get<Ledger>('ledger_lookups', id)));
+      ids.forEach((id, i) => expect(docs[i]).toEqual(expected.get(id)));
+      expect(docs[ids.length - 1]).toBeUndefined();
+      if (docs[1] !== undefined) expect(docs[ids.length - 2]).not.toBe(docs[1]);
+    });
+
     it('rebuilds from zero to the same rows, and refuses rows of another projection version', async () => {
       const source = new ArrayEventSource();
       fillLog(source, 800, 13);

@@ -72,6 +72,7 @@ export class PostgresEventStore implements EventStore {
   private readonly closing = new AbortController();
   private readonly pollIntervalMs: number;
   private readonly sql: ReturnType<typeof statements>;
+  private tailReads: { streamName: string; fromRevision: bigint; resolve: (events: RecordedEvent[]) => void; reject: (error: unknown) => void }[] = [];
   private queue: PendingAppend[] = [];
   private flushing: Promise<void> | undefined;
   /** Retry-or-collision lookups still running; close() waits for them. */
@@ -121,12 +122,43 @@ export class PostgresEventStore implements EventStore {
     this.assertOpen();
     const { direction, fromRevision, maxCount } = normalizeReadStream(streamName, options);
     const limit = maxCount === Number.MAX_SAFE_INTEGER ? null : maxCount;
+    // The common read, a stream's tail from a revision (every decider's load), goes in a group.
+    if (direction === 'forwards' && limit === null) return this.readTail(streamName, fromRevision ?? 0n);
     const query =
       direction === 'forwards'
         ? { ...this.sql.readForwards, values: [streamName, (fromRevision ?? 0n).toString(), limit] }
         : { ...this.sql.readBackwards, values: [streamName, (fromRevision ?? 2n ** 63n - 1n).toString(), limit] };
     const { rows } = await this.pool.query<EventRow>(query);
     return rows.map(toRecordedEvent);
+  }
+
+  /**
+   * The tail reads of one event-loop turn go to the database as one query
+   * (one round trip instead of one per load: a message send loads three
+   * streams, and many sends run at once). Each caller gets exactly its own
+   * stream's events from its own revision, as a single read would return them.
+   */
+  private readTail(streamName: string, fromRevision: bigint): Promise<RecordedEvent[]> {
+    return new Promise((resolve, reject) => {
+      this.tailReads.push({ streamName, fromRevision, resolve, reject });
+      if (this.tailReads.length === 1) setImmediate(() => void this.readTailGroup());
+    });
+  }
+
+  private async readTailGroup(): Promise<void> {
+    const group = this.tailReads;
+    this.tailReads = [];
+    try {
+      const { rows } = await this.pool.query<EventRow & { request: number }>({
+        ...this.sql.readTails,
+        values: [group.map((r) => r.streamName), group.map((r) => r.fromRevision.toString())],
+      });
+      const byRequest: RecordedEvent[][] = group.map(() => []);
+      for (const row of rows) byRequest[Number(row.request) - 1]!.push(toRecordedEvent(row));
+      group.forEach((r, i) => r.resolve(byRequest[i]!));
+    } catch (error) {
+      for (const r of group) r.reject(error);
+    }
   }
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
@@ -291,14 +323,23 @@ function appendParameters(group: readonly PendingAppend[]): unknown[] {
 
 function statements(schema: string) {
   // Named statements are parsed and planned once per connection.
-  const columns = `global_position, event_id, stream_name, stream_revision, event_type, schema_version, data, actor, correlation_id, causation_id,
-    to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at`;
+  const columnsOf = (t: string) => `${t}global_position, ${t}event_id, ${t}stream_name, ${t}stream_revision, ${t}event_type, ${t}schema_version, ${t}data,
+    ${t}actor, ${t}correlation_id, ${t}causation_id, to_char(${t}occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at`;
+  const columns = columnsOf('');
   return {
     append: {
       name: `peerlock-append-${schema}`,
       text: `SELECT outcome, revision, global_position FROM ${schema}.append_events($1::text[], $2::text[], $3::integer[], $4::uuid[], $5::text[], $6::integer[], $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::integer[], $13::integer[])`,
     },
     readAll: { name: `peerlock-read-all-${schema}`, text: `SELECT ${columns} FROM ${schema}.events WHERE global_position > $1 ORDER BY global_position LIMIT $2` },
+    // One row per (request, event): `request` is the 1-based index of the (stream, revision) pair asked for.
+    readTails: {
+      name: `peerlock-read-tails-${schema}`,
+      text: `SELECT q.request, ${columnsOf('e.')}
+        FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS q(stream, from_revision, request)
+        JOIN ${schema}.events e ON e.stream_name = q.stream AND e.stream_revision >= q.from_revision
+        ORDER BY q.request, e.stream_revision`,
+    },
     readForwards: {
       name: `peerlock-read-forwards-${schema}`,
       text: `SELECT ${columns} FROM ${schema}.events WHERE stream_name = $1 AND stream_revision >= $2 ORDER BY stream_revision LIMIT $3`,

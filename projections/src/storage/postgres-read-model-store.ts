@@ -21,6 +21,7 @@ interface CheckpointRow {
  * after an older checkpoint finds out (`stale`) instead of applying it twice.
  */
 export class PostgresReadModelStore implements ReadModelStore {
+  private readonly lookups = new Map<string, { id: string; resolve: (doc: unknown) => void; reject: (error: unknown) => void }[]>();
   private readonly schema: string;
   private initialized: Promise<void> | undefined;
 
@@ -109,10 +110,42 @@ export class PostgresReadModelStore implements ReadModelStore {
     return rows[0] ? toCheckpoint(rows[0]) : undefined;
   }
 
-  async get<Doc>(name: string, id: string): Promise<Doc | undefined> {
+  /**
+   * The lookups of one event-loop turn go to the database as one query per
+   * read model (`id = ANY(...)`): under load, many requests each look up a
+   * few documents, and one round trip serves them all.
+   */
+  get<Doc>(name: string, id: string): Promise<Doc | undefined> {
     assertProjectionName(name);
-    const { rows } = await this.pool.query<{ doc: Doc }>(`SELECT doc FROM ${this.table(name)} WHERE id = $1`, [id]);
-    return rows[0]?.doc;
+    return new Promise((resolve, reject) => {
+      const first = this.lookups.size === 0;
+      let group = this.lookups.get(name);
+      if (!group) this.lookups.set(name, (group = []));
+      group.push({ id, resolve: resolve as (doc: unknown) => void, reject });
+      if (first) setImmediate(() => void this.lookUpGroups());
+    });
+  }
+
+  private async lookUpGroups(): Promise<void> {
+    const groups = [...this.lookups];
+    this.lookups.clear();
+    await Promise.all(
+      groups.map(async ([name, group]) => {
+        try {
+          const { rows } = await this.pool.query<{ id: string; doc: unknown }>(`SELECT id, doc FROM ${this.table(name)} WHERE id = ANY($1::text[])`, [[...new Set(group.map((g) => g.id))]]);
+          const docs = new Map(rows.map((r) => [r.id, r.doc]));
+          // Two callers of one id in one group each get their own copy, as two queries would give them.
+          const given = new Set<string>();
+          for (const g of group) {
+            const doc = docs.get(g.id);
+            g.resolve(given.has(g.id) ? structuredClone(doc) : doc);
+            given.add(g.id);
+          }
+        } catch (error) {
+          for (const g of group) g.reject(error);
+        }
+      }),
+    );
   }
 
   async list<Doc>(name: string): Promise<{ id: string; doc: Doc }[]> {

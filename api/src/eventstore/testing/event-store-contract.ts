@@ -133,6 +133,20 @@ export function eventStoreContract(name: string, options: EventStoreContractOpti
         expect(await revisions(store.readStream(stream, { fromRevision: 10n }))).toEqual([]);
       });
 
+      it('answers many reads started at once, of different streams and revisions, each with exactly its own events', async () => {
+        const streams = [newStream(), newStream(), newStream()];
+        for (const [i, stream] of streams.entries()) await store.append(stream, numbered(3 + i));
+        const asks = [...streams.flatMap((stream) => [0n, 1n, 2n, 5n].map((fromRevision) => ({ stream, fromRevision }))), { stream: newStream(), fromRevision: 0n }];
+        const reads = await Promise.all(asks.map((a) => store.readStream(a.stream, { fromRevision: a.fromRevision })));
+        for (const [i, a] of asks.entries()) {
+          const alone = await store.readStream(a.stream, { fromRevision: a.fromRevision });
+          expect(reads[i]).toEqual(alone);
+          expect(reads[i]!.every((e) => e.streamName === a.stream && e.streamRevision >= a.fromRevision)).toBe(true);
+        }
+        expect(reads[0]!.map((e) => e.streamRevision)).toEqual([0n, 1n, 2n]);
+        expect(reads[asks.length - 1]).toEqual([]);
+      });
+
       it('reads an unknown stream as empty', async () => {
         expect(await store.readStream(newStream())).toEqual([]);
         expect(await store.readStream(newStream(), { direction: 'backwards' })).toEqual([]);
