@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { fulfilled, turnBatcher } from '@peerlock/projections';
 import pg from 'pg';
 import type { RecordedEvent } from '@peerlock/schema';
 import type { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from './event-store.js';
@@ -72,7 +73,6 @@ export class PostgresEventStore implements EventStore {
   private readonly closing = new AbortController();
   private readonly pollIntervalMs: number;
   private readonly sql: ReturnType<typeof statements>;
-  private tailReads: { streamName: string; fromRevision: bigint; resolve: (events: RecordedEvent[]) => void; reject: (error: unknown) => void }[] = [];
   private queue: PendingAppend[] = [];
   private flushing: Promise<void> | undefined;
   /** Retry-or-collision lookups still running; close() waits for them. */
@@ -123,7 +123,7 @@ export class PostgresEventStore implements EventStore {
     const { direction, fromRevision, maxCount } = normalizeReadStream(streamName, options);
     const limit = maxCount === Number.MAX_SAFE_INTEGER ? null : maxCount;
     // The common read, a stream's tail from a revision (every decider's load), goes in a group.
-    if (direction === 'forwards' && limit === null) return this.readTail(streamName, fromRevision ?? 0n);
+    if (direction === 'forwards' && limit === null) return this.readTail({ streamName, fromRevision: fromRevision ?? 0n });
     const query =
       direction === 'forwards'
         ? { ...this.sql.readForwards, values: [streamName, (fromRevision ?? 0n).toString(), limit] }
@@ -138,28 +138,15 @@ export class PostgresEventStore implements EventStore {
    * streams, and many sends run at once). Each caller gets exactly its own
    * stream's events from its own revision, as a single read would return them.
    */
-  private readTail(streamName: string, fromRevision: bigint): Promise<RecordedEvent[]> {
-    return new Promise((resolve, reject) => {
-      this.tailReads.push({ streamName, fromRevision, resolve, reject });
-      if (this.tailReads.length === 1) setImmediate(() => void this.readTailGroup());
+  private readonly readTail = turnBatcher(async (group: readonly { streamName: string; fromRevision: bigint }[]) => {
+    const { rows } = await this.pool.query<EventRow & { request: number }>({
+      ...this.sql.readTails,
+      values: [group.map((r) => r.streamName), group.map((r) => r.fromRevision.toString())],
     });
-  }
-
-  private async readTailGroup(): Promise<void> {
-    const group = this.tailReads;
-    this.tailReads = [];
-    try {
-      const { rows } = await this.pool.query<EventRow & { request: number }>({
-        ...this.sql.readTails,
-        values: [group.map((r) => r.streamName), group.map((r) => r.fromRevision.toString())],
-      });
-      const byRequest: RecordedEvent[][] = group.map(() => []);
-      for (const row of rows) byRequest[Number(row.request) - 1]!.push(toRecordedEvent(row));
-      group.forEach((r, i) => r.resolve(byRequest[i]!));
-    } catch (error) {
-      for (const r of group) r.reject(error);
-    }
-  }
+    const byRequest: RecordedEvent[][] = group.map(() => []);
+    for (const row of rows) byRequest[Number(row.request) - 1]!.push(toRecordedEvent(row));
+    return byRequest.map((events) => fulfilled(events));
+  });
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     this.assertOpen();

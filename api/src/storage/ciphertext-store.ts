@@ -20,6 +20,11 @@ export interface StoredCiphertext {
  */
 export type ClaimOutcome = 'stored' | 'same' | 'taken';
 
+/** The outcome of a put that did not insert: what is stored under its id is either its own retry or someone else's. */
+export function claimOutcomeOf(stored: { conversation_id: string; sender: string; sha256: string } | undefined, entry: StoredCiphertext): 'same' | 'taken' {
+  return stored && stored.conversation_id === entry.conversationId && stored.sender === entry.sender && stored.sha256 === entry.sha256 ? 'same' : 'taken';
+}
+
 export interface CiphertextStore {
   put(entry: StoredCiphertext): Promise<ClaimOutcome>;
   /** Gives a claim back when the conversation refused the message. */

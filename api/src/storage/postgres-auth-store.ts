@@ -6,6 +6,7 @@
  * holds under concurrent logins.
  */
 import pg from 'pg';
+import { fulfilled, turnBatcher } from '@peerlock/projections';
 import type { AuthStore, IssuedTokens, RateLimitHit } from './auth-store.js';
 
 const schemaSql = (s: string) => `
@@ -29,8 +30,6 @@ CREATE TABLE IF NOT EXISTS ${s}.account_data_keys (
 `;
 
 export class PostgresAuthStore implements AuthStore {
-  private spends: { username: string; hash: Buffer; now: number; resolve: (spent: boolean) => void; reject: (error: unknown) => void }[] = [];
-
   private constructor(
     private readonly pool: pg.Pool,
     private readonly s: string,
@@ -82,32 +81,23 @@ export class PostgresAuthStore implements AuthStore {
    * in one group, only the first caller gets it; the others see it spent.
    */
   consumeToken(username: string, hash: Uint8Array, now: number): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      this.spends.push({ username, hash: Buffer.from(hash), now, resolve, reject });
-      if (this.spends.length === 1) setImmediate(() => void this.spendGroup());
-    });
+    return this.spend({ username, hash: Buffer.from(hash), now });
   }
 
-  private async spendGroup(): Promise<void> {
-    const group = this.spends;
-    this.spends = [];
-    try {
-      const r = await this.pool.query<{ token_hash: Buffer; username: string; expires_at: string }>(
-        `DELETE FROM ${this.s}.auth_tokens t USING unnest($1::bytea[], $2::text[]) AS x(h, u)
-         WHERE t.token_hash = x.h AND t.username = x.u RETURNING t.token_hash, t.username, t.expires_at`,
-        [group.map((g) => g.hash), group.map((g) => g.username)],
-      );
-      const deleted = new Map(r.rows.map((row) => [`${row.username}:${row.token_hash.toString('base64')}`, Number(row.expires_at)]));
-      for (const g of group) {
-        const key = `${g.username}:${g.hash.toString('base64')}`;
-        const expiresAt = deleted.get(key);
-        deleted.delete(key);
-        g.resolve(expiresAt !== undefined && expiresAt > g.now);
-      }
-    } catch (error) {
-      for (const g of group) g.reject(error);
-    }
-  }
+  private readonly spend = turnBatcher(async (group: readonly { username: string; hash: Buffer; now: number }[]) => {
+    const r = await this.pool.query<{ token_hash: Buffer; username: string; expires_at: string }>(
+      `DELETE FROM ${this.s}.auth_tokens t USING unnest($1::bytea[], $2::text[]) AS x(h, u)
+       WHERE t.token_hash = x.h AND t.username = x.u RETURNING t.token_hash, t.username, t.expires_at`,
+      [group.map((g) => g.hash), group.map((g) => g.username)],
+    );
+    const deleted = new Map(r.rows.map((row) => [`${row.username}:${row.token_hash.toString('base64')}`, Number(row.expires_at)]));
+    return group.map((g) => {
+      const key = `${g.username}:${g.hash.toString('base64')}`;
+      const expiresAt = deleted.get(key);
+      deleted.delete(key);
+      return fulfilled(expiresAt !== undefined && expiresAt > g.now);
+    });
+  });
 
   async countTokens(username: string, now: number): Promise<number> {
     const r = await this.pool.query(`SELECT count(*)::int AS n FROM ${this.s}.auth_tokens WHERE username = $1 AND expires_at > $2`, [username, now]);

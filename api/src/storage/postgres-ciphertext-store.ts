@@ -1,8 +1,11 @@
 import type pg from 'pg';
-import type { CiphertextStore, ClaimOutcome, StoredCiphertext } from './ciphertext-store.js';
+import { fulfilled, turnBatcher } from '@peerlock/projections';
+import { claimOutcomeOf, type CiphertextStore, type ClaimOutcome, type StoredCiphertext } from './ciphertext-store.js';
+
+/** A view of the bytes as a Buffer, which pg sends as bytea (no copy). */
+const bytea = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 export class PostgresCiphertextStore implements CiphertextStore {
-  private pending: { entry: StoredCiphertext; resolve: (outcome: ClaimOutcome) => void; reject: (error: unknown) => void }[] = [];
   private constructor(
     private readonly pool: pg.Pool,
     private readonly s: string,
@@ -39,63 +42,49 @@ export class PostgresCiphertextStore implements CiphertextStore {
    * per message); the ids it did not insert are then compared with what is
    * stored. Within a burst, the first put of an id is the one that may claim it.
    */
-  put(e: StoredCiphertext): Promise<ClaimOutcome> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ entry: e, resolve, reject });
-      if (this.pending.length === 1) setImmediate(() => void this.flush());
-    });
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.pending;
-    this.pending = [];
+  readonly put: (entry: StoredCiphertext) => Promise<ClaimOutcome> = turnBatcher(async (group) => {
     try {
-      const first = new Map<string, StoredCiphertext>();
-      for (const { entry } of batch) if (!first.has(entry.messageId)) first.set(entry.messageId, entry);
-      const rows = [...first.values()];
-      const values = rows.map((_, i) => `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5})`).join(', ');
-      const params = rows.flatMap((e) => [e.messageId, e.conversationId, e.sender, e.sha256, Buffer.from(e.ciphertext.buffer, e.ciphertext.byteOffset, e.ciphertext.byteLength)]);
-      const inserted = await this.pool.query<{ message_id: string }>(
-        `INSERT INTO ${this.s}.message_ciphertexts (message_id, conversation_id, sender, sha256, ciphertext) VALUES ${values} ON CONFLICT DO NOTHING RETURNING message_id`,
-        params,
-      );
-      const claimed = new Set(inserted.rows.map((r) => r.message_id));
-      const others = batch.filter(({ entry }) => !(claimed.has(entry.messageId) && first.get(entry.messageId) === entry));
-      const stored = new Map<string, { conversation_id: string; sender: string; sha256: string }>();
-      if (others.length > 0) {
-        const { rows: found } = await this.pool.query<{ message_id: string; conversation_id: string; sender: string; sha256: string }>(
-          `SELECT message_id, conversation_id, sender, sha256 FROM ${this.s}.message_ciphertexts WHERE message_id = ANY($1::text[])`,
-          [[...new Set(others.map(({ entry }) => entry.messageId))]],
-        );
-        for (const row of found) stored.set(row.message_id, row);
-      }
-      for (const { entry, resolve } of batch) {
-        if (claimed.has(entry.messageId) && first.get(entry.messageId) === entry) {
-          resolve('stored');
-          continue;
-        }
-        const row = stored.get(entry.messageId);
-        resolve(row && row.conversation_id === entry.conversationId && row.sender === entry.sender && row.sha256 === entry.sha256 ? 'same' : 'taken');
-      }
-    } catch (error) {
+      return await this.claimGroup(group);
+    } catch {
       // One statement: none of the burst is in. Alone, each put gets its own outcome (one bad row fails only itself).
-      if (batch.length === 1) batch[0]!.reject(error);
-      else for (const { entry, resolve, reject } of batch) this.claimOne(entry).then(resolve, reject);
+      return Promise.allSettled(group.map((entry) => this.claimOne(entry)));
     }
+  });
+
+  private async claimGroup(group: readonly StoredCiphertext[]): Promise<PromiseSettledResult<ClaimOutcome>[]> {
+    const first = new Map<string, StoredCiphertext>();
+    for (const entry of group) if (!first.has(entry.messageId)) first.set(entry.messageId, entry);
+    const rows = [...first.values()];
+    const values = rows.map((_, i) => `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5})`).join(', ');
+    const inserted = await this.pool.query<{ message_id: string }>(
+      `INSERT INTO ${this.s}.message_ciphertexts (message_id, conversation_id, sender, sha256, ciphertext) VALUES ${values} ON CONFLICT DO NOTHING RETURNING message_id`,
+      rows.flatMap((e) => [e.messageId, e.conversationId, e.sender, e.sha256, bytea(e.ciphertext)]),
+    );
+    const claimed = new Set(inserted.rows.map((r) => r.message_id));
+    const won = (entry: StoredCiphertext) => claimed.has(entry.messageId) && first.get(entry.messageId) === entry;
+    const others = group.filter((entry) => !won(entry));
+    const stored = new Map<string, { conversation_id: string; sender: string; sha256: string }>();
+    if (others.length > 0) {
+      const { rows: found } = await this.pool.query<{ message_id: string; conversation_id: string; sender: string; sha256: string }>(
+        `SELECT message_id, conversation_id, sender, sha256 FROM ${this.s}.message_ciphertexts WHERE message_id = ANY($1::text[])`,
+        [[...new Set(others.map((entry) => entry.messageId))]],
+      );
+      for (const row of found) stored.set(row.message_id, row);
+    }
+    return group.map((entry) => fulfilled(won(entry) ? 'stored' : claimOutcomeOf(stored.get(entry.messageId), entry)));
   }
 
   private async claimOne(e: StoredCiphertext): Promise<ClaimOutcome> {
     const inserted = await this.pool.query(
       `INSERT INTO ${this.s}.message_ciphertexts (message_id, conversation_id, sender, sha256, ciphertext) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-      [e.messageId, e.conversationId, e.sender, e.sha256, Buffer.from(e.ciphertext.buffer, e.ciphertext.byteOffset, e.ciphertext.byteLength)],
+      [e.messageId, e.conversationId, e.sender, e.sha256, bytea(e.ciphertext)],
     );
     if (inserted.rowCount === 1) return 'stored';
     const { rows } = await this.pool.query<{ conversation_id: string; sender: string; sha256: string }>(
       `SELECT conversation_id, sender, sha256 FROM ${this.s}.message_ciphertexts WHERE message_id = $1`,
       [e.messageId],
     );
-    const row = rows[0];
-    return row && row.conversation_id === e.conversationId && row.sender === e.sender && row.sha256 === e.sha256 ? 'same' : 'taken';
+    return claimOutcomeOf(rows[0], e);
   }
 
   async release(messageId: string, sender: string): Promise<void> {

@@ -1,12 +1,12 @@
 import { chmodSync, closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { CiphertextStore, ClaimOutcome, StoredCiphertext } from './ciphertext-store.js';
+import { fulfilled, rejected, turnBatcher } from '@peerlock/projections';
+import { claimOutcomeOf, type CiphertextStore, type ClaimOutcome, type StoredCiphertext } from './ciphertext-store.js';
 
 /** Its own file, so purges can overwrite freed pages (`secure_delete`) without slowing the event log. */
 export class SqliteCiphertextStore implements CiphertextStore {
   private readonly db: Database.Database;
   private readonly stmts;
-  private pending: { entry: StoredCiphertext; resolve: (outcome: ClaimOutcome) => void; reject: (error: unknown) => void }[] = [];
 
   constructor(path: string) {
     closeSync(openSync(path, 'a', 0o600));
@@ -42,43 +42,24 @@ export class SqliteCiphertextStore implements CiphertextStore {
    * cost of storing a message; alone, a put waits one turn more. Each put
    * still has its own outcome: a failing insert rolls back only itself.
    */
-  put(e: StoredCiphertext): Promise<ClaimOutcome> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ entry: e, resolve, reject });
-      if (this.pending.length === 1) setImmediate(() => this.flush());
-    });
-  }
-
-  private flush(): void {
-    const batch = this.pending;
-    this.pending = [];
-    const outcomes: ({ ok: true; outcome: ClaimOutcome } | { ok: false; error: unknown })[] = [];
-    try {
-      this.db.transaction(() => {
-        for (const { entry } of batch) {
-          try {
-            outcomes.push({ ok: true, outcome: this.claim(entry) });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
-          }
+  readonly put: (entry: StoredCiphertext) => Promise<ClaimOutcome> = turnBatcher((group) => {
+    const outcomes: PromiseSettledResult<ClaimOutcome>[] = [];
+    // If the commit itself throws, nothing of the group is stored and every put fails with it.
+    this.db.transaction(() => {
+      for (const entry of group) {
+        try {
+          outcomes.push(fulfilled(this.claim(entry)));
+        } catch (error) {
+          outcomes.push(rejected(error));
         }
-      })();
-    } catch (error) {
-      // The commit itself failed: nothing of the batch is stored.
-      for (const p of batch) p.reject(error);
-      return;
-    }
-    batch.forEach((p, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) p.resolve(o.outcome);
-      else p.reject(o.error);
-    });
-  }
+      }
+    })();
+    return outcomes;
+  });
 
   private claim(e: StoredCiphertext): ClaimOutcome {
     if (this.stmts.insert.run(e.messageId, e.conversationId, e.sender, e.sha256, e.ciphertext).changes === 1) return 'stored';
-    const row = this.stmts.claimOf.get(e.messageId);
-    return row && row.conversation_id === e.conversationId && row.sender === e.sender && row.sha256 === e.sha256 ? 'same' : 'taken';
+    return claimOutcomeOf(this.stmts.claimOf.get(e.messageId), e);
   }
 
   async release(messageId: string, sender: string): Promise<void> {

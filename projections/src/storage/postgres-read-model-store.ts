@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { fulfilled, turnBatcher, type TurnBatch } from '../turn-batcher.js';
 import { assertProjectionName, ProjectionVersionMismatchError } from '../projection-errors.js';
 import { idBounds, type CommitOutcome, type IdRange, type ReadModelBatch, type ReadModelStore, type StoredCheckpoint } from './read-model-store.js';
 
@@ -21,7 +22,8 @@ interface CheckpointRow {
  * after an older checkpoint finds out (`stale`) instead of applying it twice.
  */
 export class PostgresReadModelStore implements ReadModelStore {
-  private readonly lookups = new Map<string, { id: string; resolve: (doc: unknown) => void; reject: (error: unknown) => void }[]>();
+  /** One batcher per read model: the lookups of one turn are one query per model. */
+  private readonly lookups = new Map<string, TurnBatch<string, unknown>>();
   private readonly schema: string;
   private initialized: Promise<void> | undefined;
 
@@ -117,35 +119,22 @@ export class PostgresReadModelStore implements ReadModelStore {
    */
   get<Doc>(name: string, id: string): Promise<Doc | undefined> {
     assertProjectionName(name);
-    return new Promise((resolve, reject) => {
-      const first = this.lookups.size === 0;
-      let group = this.lookups.get(name);
-      if (!group) this.lookups.set(name, (group = []));
-      group.push({ id, resolve: resolve as (doc: unknown) => void, reject });
-      if (first) setImmediate(() => void this.lookUpGroups());
-    });
+    let lookup = this.lookups.get(name);
+    if (!lookup) this.lookups.set(name, (lookup = turnBatcher((ids) => this.lookUp(name, ids))));
+    return lookup(id) as Promise<Doc | undefined>;
   }
 
-  private async lookUpGroups(): Promise<void> {
-    const groups = [...this.lookups];
-    this.lookups.clear();
-    await Promise.all(
-      groups.map(async ([name, group]) => {
-        try {
-          const { rows } = await this.pool.query<{ id: string; doc: unknown }>(`SELECT id, doc FROM ${this.table(name)} WHERE id = ANY($1::text[])`, [[...new Set(group.map((g) => g.id))]]);
-          const docs = new Map(rows.map((r) => [r.id, r.doc]));
-          // Two callers of one id in one group each get their own copy, as two queries would give them.
-          const given = new Set<string>();
-          for (const g of group) {
-            const doc = docs.get(g.id);
-            g.resolve(given.has(g.id) ? structuredClone(doc) : doc);
-            given.add(g.id);
-          }
-        } catch (error) {
-          for (const g of group) g.reject(error);
-        }
-      }),
-    );
+  private async lookUp(name: string, ids: readonly string[]): Promise<PromiseSettledResult<unknown>[]> {
+    const { rows } = await this.pool.query<{ id: string; doc: unknown }>(`SELECT id, doc FROM ${this.table(name)} WHERE id = ANY($1::text[])`, [[...new Set(ids)]]);
+    const docs = new Map(rows.map((r) => [r.id, r.doc]));
+    // Two callers of one id in one group each get their own copy, as two queries would give them.
+    const given = new Set<string>();
+    return ids.map((id) => {
+      const doc = docs.get(id);
+      const copy = given.has(id) ? structuredClone(doc) : doc;
+      given.add(id);
+      return fulfilled(copy);
+    });
   }
 
   async list<Doc>(name: string): Promise<{ id: string; doc: Doc }[]> {
