@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PostgresEventStore, SqliteEventStore, type EventStore } from '../../src/eventstore/index.js';
 import { SharedLogFeed } from '../../src/eventstore/shared-log-feed.js';
 import { testEvent } from '../../src/eventstore/testing/index.js';
+import { connections } from '../support/connections.js';
 import { DATABASE_URL, dropSchema, POSTGRES_SKIP, testSchemaName } from '../support/postgres-test-schema.js';
 
 /** Collects what a subscription yields until it has seen `until` (or the signal aborts). */
@@ -48,16 +49,7 @@ function counting(store: EventStore) {
 
 function feedSuite(name: string, open: () => Promise<EventStore>, cleanup: () => Promise<void>, skip = '') {
   describe.skipIf(skip !== '')(`shared log feed on ${name}${skip}`, () => {
-    const stores: EventStore[] = [];
-    const connect = async () => {
-      const store = await open();
-      stores.push(store);
-      return store;
-    };
-    afterAll(async () => {
-      for (const store of stores) await store.close();
-      await cleanup();
-    });
+    const connect = connections(open, cleanup);
 
     it('gives every consumer the exact log after its start, in order, while writers on other connections append', async () => {
       const store = await connect();

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AuthStore } from '../../src/storage/auth-store.js';
 import { SqliteAuthStore } from '../../src/storage/sqlite-auth-store.js';
 import { PostgresAuthStore } from '../../src/storage/postgres-auth-store.js';
+import { connections } from '../support/connections.js';
 import { DATABASE_URL, dropSchema, POSTGRES_SKIP, testSchemaName } from '../support/postgres-test-schema.js';
 
 const NOW = 1_800_000_000_000;
@@ -14,16 +15,7 @@ const hashes = (n: number) => Array.from({ length: n }, () => new Uint8Array(ran
 /** The single-use token rules every auth store keeps (DESIGN §3, T3), on each adapter. */
 function tokenContract(name: string, open: () => Promise<AuthStore>, cleanup: () => Promise<void>, skip = '') {
   describe.skipIf(skip !== '')(`auth store tokens on ${name}${skip}`, () => {
-    const stores: AuthStore[] = [];
-    const connect = async () => {
-      const store = await open();
-      stores.push(store);
-      return store;
-    };
-    afterAll(async () => {
-      for (const store of stores) await store.close();
-      await cleanup();
-    });
+    const connect = connections(open, cleanup);
 
     it('spends a token once, only for its own user, and never after it expired', async () => {
       const store = await connect();

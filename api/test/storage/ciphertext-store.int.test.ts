@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CiphertextStore, StoredCiphertext } from '../../src/storage/ciphertext-store.js';
 import { SqliteCiphertextStore } from '../../src/storage/sqlite-ciphertext-store.js';
 import { PostgresCiphertextStore } from '../../src/storage/postgres-ciphertext-store.js';
+import { connections } from '../support/connections.js';
 import { DATABASE_URL, dropSchema, POSTGRES_SKIP, testSchemaName } from '../support/postgres-test-schema.js';
 
 const entry = (overrides: Partial<StoredCiphertext> = {}): StoredCiphertext => ({
@@ -22,16 +23,7 @@ const entry = (overrides: Partial<StoredCiphertext> = {}): StoredCiphertext => (
 /** `badEntry`: a put this adapter's database refuses (each refuses different things). */
 function ciphertextStoreContract(name: string, open: () => Promise<CiphertextStore>, cleanup: () => Promise<void>, badEntry: () => StoredCiphertext, skip = '') {
   describe.skipIf(skip !== '')(`ciphertext store on ${name}${skip}`, () => {
-    const stores: CiphertextStore[] = [];
-    const connect = async () => {
-      const store = await open();
-      stores.push(store);
-      return store;
-    };
-    afterAll(async () => {
-      for (const store of stores) await store.close();
-      await cleanup();
-    });
+    const connect = connections(open, cleanup);
 
     it('claims a free id, recognises a retry of the same bytes, and refuses anything else under that id', async () => {
       const store = await connect();
