@@ -1,6 +1,7 @@
 export { PeerlockClient, canonicalUsername, type PeerlockClientOptions, type ClientSession, type ContactList, type Account, type TwoFactorSetup } from './peerlock-client.js';
 export { PeerlockApiError, PeerlockNetworkError, NotLoggedInError, ContactKeyError, AttachmentRejectedError, type ServerErrorCode, type KeyRefusal } from './errors.js';
-export type { Messaging, ConversationSummary, ConversationView, ReadMessage, VerifiedReceipt, SendInput } from './messaging.js';
+export type { Messaging, ConversationSummary, ConversationView, ParticipantsListingMismatch, ReadMessage, VerifiedReceipt, SendInput } from './messaging.js';
 export type { FileTransfers, StoredFile, UploadInput } from './file-transfers.js';
 export { openNotificationStream, type NotificationStream, type NotificationStreamOptions, type PeerlockNotification } from './notifications.js';
 export type * as Operations from './generated/graphql.js';
+export * from './device-marks.js';

@@ -58,9 +58,29 @@ export interface ReadMessage {
   readonly rejectedReceipts: readonly string[];
 }
 
+/**
+ * The server's participant list differs from the one its verified messages
+ * carry (DESIGN T7, T11): reported, never acted on.
+ */
+export interface ParticipantsListingMismatch {
+  readonly code: 'PARTICIPANTS_LISTING_MISMATCH';
+  /** What the server listed. */
+  readonly listed: readonly string[];
+  /** Listed by the server but in no verified message. */
+  readonly added: readonly string[];
+  /** In the verified messages but left out of the listing. */
+  readonly missing: readonly string[];
+}
+
 export interface ConversationView {
   readonly id: string;
+  /**
+   * The participants its verified messages carry (authenticated by their
+   * senders), never the server's listing; empty when no message verified.
+   */
   readonly participants: readonly string[];
+  /** Set when the server's listing disagrees with `participants`. */
+  readonly listingMismatch: ParticipantsListingMismatch | null;
   readonly subject: string;
   readonly messages: readonly ReadMessage[];
 }
@@ -97,14 +117,21 @@ export class Messaging {
     return this.post(ledger, ledger.participants, input);
   }
 
-  /** Fetches and verifies a whole conversation (ids may be abbreviated to a unique prefix by callers). */
+  /**
+   * Fetches and verifies a whole conversation (ids may be abbreviated to a
+   * unique prefix by callers). Trusts: each message's content, sender,
+   * participants and conversation secret only once its ledger verified them
+   * (ConversationLedger); the participants of the view are the verified
+   * ones. Hints: the server's order, its participant listing (compared and
+   * reported, never used), and receivedAt (bounded by the clock-skew check).
+   */
   async read(conversationId: string): Promise<ConversationView> {
     const wire: MessageFieldsFragment[] = [];
-    let participants: readonly string[] = [];
+    let listed: readonly string[] = [];
     for (let after: string | null = null; ; ) {
       const { conversation }: { conversation: { participants: string[]; messages: { edges: { node: MessageFieldsFragment }[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } } } } =
         await this.client.call(ConversationMessagesDocument, { id: conversationId, first: PAGE, after }, true);
-      participants = conversation.participants;
+      listed = conversation.participants;
       wire.push(...conversation.messages.edges.map((e) => e.node));
       if (!conversation.messages.pageInfo.hasNextPage || !conversation.messages.pageInfo.endCursor) break;
       after = conversation.messages.pageInfo.endCursor;
@@ -147,7 +174,8 @@ export class Messaging {
     });
     const founded = ledger as ConversationLedger | null;
     if (founded) this.ledgers.set(conversationId, founded);
-    return { id: conversationId, participants, subject: founded?.subject ?? '', messages };
+    const verified = founded ? founded.participants : [];
+    return { id: conversationId, participants: verified, listingMismatch: founded ? listingMismatch(listed, verified) : null, subject: founded?.subject ?? '', messages };
   }
 
   /** Sends a read receipt for every genuine message of others we have not acknowledged yet. */
@@ -230,6 +258,13 @@ export class Messaging {
     }
     return { ok, bad };
   }
+}
+
+function listingMismatch(listed: readonly string[], verified: readonly string[]): ParticipantsListingMismatch | null {
+  const canonical = [...new Set(listed.map((p) => p.toLowerCase()))].sort();
+  const added = canonical.filter((p) => !verified.includes(p));
+  const missing = verified.filter((p) => !canonical.includes(p));
+  return added.length || missing.length ? { code: 'PARTICIPANTS_LISTING_MISMATCH', listed: [...listed], added, missing } : null;
 }
 
 function toEnvelope(m: MessageFieldsFragment): MessageEnvelope {

@@ -1,5 +1,5 @@
 /** send, reply, inbox, read, watch. */
-import type { PeerlockClient, ReadMessage, FileReference } from '@peerlock/sdk';
+import type { PeerlockClient, ReadMessage, FileReference, ParticipantsListingMismatch } from '@peerlock/sdk';
 import { UsageError } from '../cli-error.js';
 import { flag, str, strs, type Command } from '../command.js';
 import type { Context } from '../context.js';
@@ -44,6 +44,13 @@ function printMessage(ctx: Context, m: ReadMessage, me: string): void {
   if (m.rejectedReceipts.length) ctx.out.line(paint.red(`  forged receipts ignored: ${m.rejectedReceipts.join(', ')}`));
 }
 
+function printListingMismatch(ctx: Context, mismatch: ParticipantsListingMismatch, toStderr = false): void {
+  const what = [mismatch.added.length ? `added ${mismatch.added.join(', ')}` : '', mismatch.missing.length ? `left out ${mismatch.missing.join(', ')}` : ''].filter(Boolean).join('; ');
+  const text = ctx.out.paint.yellow(`⚠ the server's participant list is wrong (${what}) [${mismatch.code}]; using the participants of the verified messages`);
+  if (toStderr || ctx.out.json) process.stderr.write(`${text}\n`);
+  else ctx.out.line(text);
+}
+
 const messageJson = (m: ReadMessage) => ({ ...m, receipts: m.receipts.map((r) => ({ reader: r.reader, readAt: new Date(r.readAt).toISOString() })) });
 
 export const messageCommands: Command[] = [
@@ -77,7 +84,9 @@ export const messageCommands: Command[] = [
       const body = str(args, 'message');
       if (body === undefined) throw new UsageError('missing -m BODY');
       const id = await resolveConversation(client, prefix);
+      // The verified participants only: the server's listing is a hint (T11).
       const view = await client.messaging.read(id);
+      if (view.listingMismatch) printListingMismatch(ctx, view.listingMismatch, true);
       for (const u of view.participants) await client.sendableKey(u);
       const files = await attach(ctx, client, strs(args, 'attach'), view.participants);
       const sent = await client.messaging.reply(id, { body, files });
@@ -113,6 +122,7 @@ export const messageCommands: Command[] = [
       const receiptsSent = flag(args, 'no-receipts') ? 0 : await client.messaging.markRead(view);
       ctx.out.result({ ...view, messages: view.messages.map(messageJson), receiptsSent }, () => {
         ctx.out.line(`${ctx.out.paint.bold(view.subject || '(no subject)')}  ${ctx.out.paint.dim(view.participants.join(', '))}`);
+        if (view.listingMismatch) printListingMismatch(ctx, view.listingMismatch);
         for (const m of view.messages) printMessage(ctx, m, client.username);
       });
     },

@@ -25,6 +25,7 @@ export function conversationScreen(ctx: ViewContext, [id]: readonly string[]): H
   const { client } = ctx.session;
   const title = h('h1', { id: 'conversation-title', tabindex: -1 }, 'Conversation');
   const people = h('p', { class: 'participants' });
+  const listing = h('div');
   const banner = h('div');
   const list = h('ol', { class: 'messages', 'aria-label': 'Messages' });
   const status = statusLine();
@@ -44,7 +45,8 @@ export function conversationScreen(ctx: ViewContext, [id]: readonly string[]): H
       if (ctx.left()) return;
       participants = view.participants;
       title.textContent = view.subject || '(no subject)';
-      people.textContent = `With ${view.participants.filter((p) => p !== client.username).join(', ')}`;
+      people.textContent = view.participants.length ? `With ${view.participants.filter((p) => p !== client.username).join(', ')}` : 'No verified message yet: participants unknown.';
+      replaceChildren(listing, view.listingMismatch ? listingWarning(view.listingMismatch) : null);
       replaceChildren(list, view.messages.map((m) => messageItem(client, view, m, report)));
       const changed = await changedKeys(client, view.participants);
       if (ctx.left()) return;
@@ -89,7 +91,21 @@ export function conversationScreen(ctx: ViewContext, [id]: readonly string[]): H
     if (n.conversationId === id || n.kind === 'CONTACT_KEY_CHANGED') void load();
   });
   void load();
-  return h('section', { 'aria-labelledby': 'conversation-title' }, h('p', {}, h('a', { href: '#/inbox' }, '← Inbox')), title, people, banner, list, status.el, form);
+  return h('section', { 'aria-labelledby': 'conversation-title' }, h('p', {}, h('a', { href: '#/inbox' }, '← Inbox')), title, people, listing, banner, list, status.el, form);
+}
+
+/** The server listed other participants than the verified messages carry: say so; replies still go to the verified ones only. */
+function listingWarning(mismatch: NonNullable<ConversationView['listingMismatch']>): HTMLElement {
+  const parts = [
+    mismatch.added.length ? `it added ${mismatch.added.join(', ')}` : '',
+    mismatch.missing.length ? `it left out ${mismatch.missing.join(', ')}` : '',
+  ].filter(Boolean);
+  return h(
+    'p',
+    { class: 'listing-mismatch', role: 'alert', 'data-code': mismatch.code },
+    h('strong', {}, '⚠ The server’s participant list for this conversation is wrong'),
+    ` (${parts.join('; ')}). Peerlock uses only the participants inside the verified messages: replies and attachments go to them alone.`,
+  );
 }
 
 function messageItem(client: PeerlockClient, view: ConversationView, m: ReadMessage, report: (message: string, error?: boolean) => void): HTMLElement {
