@@ -22,6 +22,7 @@ import { ContactKeyError, NotLoggedInError, PeerlockApiError } from './errors.js
 import { executeOperation } from './graphql-transport.js';
 import { PinStore } from './pin-store.js';
 import { TokenPool } from './token-pool.js';
+import { MemoryMarkStore, NO_MARKS, raiseMarks, type DeviceMarks, type DeviceMarkStore } from './device-marks.js';
 import { openNotificationStream, type NotificationStream, type NotificationStreamOptions } from './notifications.js';
 import { Messaging } from './messaging.js';
 import { FileTransfers } from './file-transfers.js';
@@ -66,6 +67,12 @@ export interface PeerlockClientOptions {
   /** Supplies a TOTP code when the token pool must be refilled with two-factor on. */
   readonly totp?: () => Promise<string | undefined>;
   readonly now?: () => number;
+  /**
+   * Where this device keeps its rollback high-water marks (pin-set and
+   * file-index versions, key-log head) across logout and login. Defaults to
+   * this process's memory; the CLI and the web client keep them on disk.
+   */
+  readonly deviceMarks?: DeviceMarkStore;
 }
 
 /** What a caller may keep between runs. Contains secrets: seal it before storing. */
@@ -100,6 +107,7 @@ export class PeerlockClient {
   private pinStore: PinStore | null = null;
   private pendingTotp: string | undefined;
   private keyLog: KeyTransparency;
+  private readonly markStore: DeviceMarkStore;
   readonly messaging: Messaging;
   readonly files: FileTransfers;
 
@@ -107,6 +115,7 @@ export class PeerlockClient {
     this.url = options.url;
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.now = options.now ?? Date.now;
+    this.markStore = options.deviceMarks ?? new MemoryMarkStore();
     this.serverSigningKey = options.serverSigningKey ? base64ToBytes(options.serverSigningKey, 'serverSigningKey') : null;
     this.pool = new TokenPool({
       now: this.now,
@@ -142,6 +151,21 @@ export class PeerlockClient {
   /** @internal the identity secret for the messaging and file helpers. */
   secretKey(): Uint8Array {
     return this.identity().identity.secretKey;
+  }
+
+  /** @internal this device's high-water marks for the logged-in user (DESIGN T11). */
+  marks(): DeviceMarks {
+    return this.markStore.load(this.url, this.username) ?? NO_MARKS;
+  }
+
+  /** @internal records what this device has now seen; marks only ever go up. */
+  raiseMarks(seen: Partial<DeviceMarks>): DeviceMarks {
+    const before = this.marks();
+    const after = raiseMarks(before, seen);
+    if (after.pinSetVersion !== before.pinSetVersion || after.fileIndexVersion !== before.fileIndexVersion || after.treeHead !== before.treeHead) {
+      this.markStore.save(this.url, this.username, after);
+    }
+    return after;
   }
 
   // ---- accounts ----------------------------------------------------------
