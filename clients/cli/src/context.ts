@@ -6,6 +6,7 @@
 import { PeerlockClient, NotLoggedInError } from '@peerlock/sdk';
 import { clearSession, loadSession, saveSession, type CachedSession } from './session-cache.js';
 import type { Output } from './output.js';
+import { fileMarkStore } from './device-marks-file.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:4000/graphql';
 
@@ -50,7 +51,7 @@ export class Context {
 
   /** A client without a session (signup, login). */
   async fresh(): Promise<PeerlockClient> {
-    this.clientInstance = new PeerlockClient({ url: this.server, webSocketImpl: await webSocketImpl() });
+    this.clientInstance = new PeerlockClient({ url: this.server, webSocketImpl: await webSocketImpl(), deviceMarks: fileMarkStore });
     return this.clientInstance;
   }
 
@@ -60,7 +61,7 @@ export class Context {
     const asked = this.flags.server ?? process.env.PEERLOCK_SERVER;
     // A session belongs to one server: never spend its tokens or keys on another.
     if (!this.cached || (asked !== undefined && serverUrl(this.flags) !== this.cached.server)) throw new NotLoggedInError();
-    const client = new PeerlockClient({ url: this.cached.server, webSocketImpl: await webSocketImpl() });
+    const client = new PeerlockClient({ url: this.cached.server, webSocketImpl: await webSocketImpl(), deviceMarks: fileMarkStore });
     client.resume(this.cached.session);
     this.clientInstance = client;
     return client;

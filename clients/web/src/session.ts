@@ -1,11 +1,15 @@
 /**
  * What a logged-in page holds, in memory only: the SDK client (keys, tokens,
- * pins) and the live subscription. Nothing here is written to localStorage,
- * sessionStorage or IndexedDB; reloading the page logs out.
+ * pins) and the live subscription. Nothing secret is written to localStorage,
+ * sessionStorage or IndexedDB; reloading the page logs out. The one thing
+ * kept is this browser's rollback marks (device-marks-storage.ts).
  */
 import { PeerlockClient } from '@peerlock/sdk';
 import { askForCode } from './code-prompt.js';
 import { LiveUpdates } from './live-updates.js';
+import { browserMarkStore } from './device-marks-storage.js';
+
+const marks = browserMarkStore();
 
 export interface Session {
   readonly client: PeerlockClient;
@@ -19,6 +23,7 @@ export function newClient(): { client: PeerlockClient; twoFactor: { enabled: boo
   const twoFactor = { enabled: false };
   const client = new PeerlockClient({
     url: new URL('/graphql', window.location.origin).href,
+    deviceMarks: marks,
     totp: async () => (twoFactor.enabled ? askForCode('Your session needs fresh login tokens; with two-factor on that takes a code.') : undefined),
   });
   return { client, twoFactor };

@@ -352,9 +352,12 @@ export class PeerlockClient {
     const user = canonicalUsername(username);
     const { user: entry } = await this.call(UserDocument, { username: user }, true);
     if (!entry) throw new ContactKeyError(user, 'no-such-user');
-    // Key transparency (DESIGN §6): the key must be in the signed log, under a head consistent with every head seen before.
+    // Key transparency (DESIGN §6): the key must be in the signed log, under a head consistent with every head
+    // seen before: by this device in any session (its marks) and by the user's other devices (the sealed pin set).
+    await this.keyLog.reconcile(this.marks().treeHead);
     await this.keyLog.reconcile((await this.pins()).treeHead);
     await this.keyLog.verifyKey(user, entry.miniLockId);
+    this.raiseMarks(this.keyLog.head ? { treeHead: this.keyLog.head } : {});
     let observation: Observation = 'unchanged';
     const set = await this.pinsStore().update((s) => {
       const seen = observeKey(s, user, entry.miniLockId, this.now());
