@@ -1,0 +1,2 @@
+/** Test support for the clients' tests (`@peerlock/api/testing`): a malicious server on the wire. */
+export * from './hostile-proxy.js';
