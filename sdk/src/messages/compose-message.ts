@@ -1,8 +1,14 @@
 /**
- * Composing a message: build the plaintext of DESIGN.md §4 and
- * miniLock-encrypt it to every participant, the sender included (so the
+ * Composing a message: build the plaintext of DESIGN.md §4 (always version 2)
+ * and miniLock-encrypt it to every participant, the sender included (so the
  * sender's other devices can read and verify it too). Recipient keys must
  * come from the pin set (checkSend), never straight from the server.
+ *
+ * A reply takes from the ledger of the conversation it replies in (which the
+ * sender verified): the participants, the secret, its own next sequence and
+ * previous hash, and the causal links (T14): for every other participant,
+ * the latest of their messages the ledger accepted. A new conversation has
+ * no links.
  */
 import { bytesToBase64, randomBytes } from '../crypto/bytes.js';
 import { encryptFile } from '../minilock/encrypt-stream.js';
@@ -12,6 +18,7 @@ import {
   conversationIdOf,
   encodePlaintext,
   MalformedMessageError,
+  MESSAGE_VERSION,
   type FileReference,
   type MessagePlaintext,
 } from './message-plaintext.js';
@@ -50,13 +57,14 @@ export function composeMessage(input: ComposeInput): ComposedMessage {
     return id;
   });
   const plaintext: MessagePlaintext = {
-    v: 1,
+    v: MESSAGE_VERSION,
     conversationSecret,
     messageId: bytesToBase64(randomBytes(16)),
     sender,
     participants,
     sequence: chain ? chain.next : 1,
     previousHash: chain && chain.next > 1 ? chain.lastHash : null,
+    links: ledger ? ledger.linksFor(sender) : [],
     // The subject belongs to the conversation, so only its first message carries one.
     subject: ledger ? '' : (input.subject ?? ''),
     body: input.body,

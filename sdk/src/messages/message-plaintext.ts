@@ -3,22 +3,42 @@
  * a fixed key order, miniLock-encrypted to every participant including the
  * sender, so everything here is authenticated by the sender's key:
  *
- *   v                  1
+ *   v                  2 (composeMessage writes 2; version 1 still decodes, with no links)
  *   conversationSecret base64(32 random bytes chosen by the conversation's creator)
  *   messageId          base64(16 random bytes), also the server's id for the message
  *   sender             the sender's username (lowercase)
  *   participants       every participant's username, lowercase, sorted, unique, incl. the sender
  *   sequence           1, 2, 3 … per sender per conversation
  *   previousHash       base64(BLAKE2s-256(plaintext of the sender's previous message)), null for sequence 1
+ *   links              v2 only (T14, causal links): for each OTHER participant whose message the
+ *                      sender had accepted in this conversation, the latest one as
+ *                      { participant, sequence, hash }, hash = messageHash of its plaintext
+ *                      (as previousHash). An array sorted by participant, each at most once,
+ *                      only participants of the conversation, never the sender; [] when the
+ *                      sender had accepted nobody else's message (a conversation's first message).
  *   subject            first message only ('' otherwise)
  *   body               the text
  *   files              [{ fileId, header: base64(miniLock header re-wrapped for the participants) }]
  *   sentAt             milliseconds since the epoch, sender's clock
+ *
+ * Why an array and not an object keyed by username: JavaScript orders
+ * integer-like keys ("42" is a valid username) before all others whatever
+ * the insertion order, so a keyed object could not be written in sorted order.
+ *
+ * A v2 plaintext must be exactly its canonical bytes (the key order above, no
+ * whitespace, no other keys): encode(decode(bytes)) = bytes, so every reader
+ * and every link computes its hash over the one encoding of a message.
+ * Version 1 keeps its original, lenient reading (its hash is over the bytes
+ * as received, which is all a chain or a link needs).
  */
-import { base64ToBytes, bytesToBase64, bytesToUtf8, utf8ToBytes } from '../crypto/bytes.js';
+import { base64ToBytes, bytesToBase64, bytesToUtf8, equalBytes, utf8ToBytes } from '../crypto/bytes.js';
 import { blake2s } from '../crypto/blake2s.js';
 
-export const MESSAGE_VERSION = 1;
+/** The version composeMessage writes. */
+export const MESSAGE_VERSION = 2;
+/** Versions a receiver accepts: 1 (no causal links) and 2. */
+export const MESSAGE_VERSIONS = [1, 2] as const;
+export type MessageVersion = (typeof MESSAGE_VERSIONS)[number];
 export const MAX_PARTICIPANTS = 50;
 export const MAX_BODY_BYTES = 512 * 1024;
 export const MAX_SUBJECT_BYTES = 1024;
@@ -30,14 +50,24 @@ export interface FileReference {
   readonly header: string;
 }
 
+/** The sender's latest accepted message of another participant (T14). */
+export interface CausalLink {
+  readonly participant: string;
+  readonly sequence: number;
+  /** messageHash of that message's plaintext bytes. */
+  readonly hash: string;
+}
+
 export interface MessagePlaintext {
-  readonly v: 1;
+  readonly v: MessageVersion;
   readonly conversationSecret: string;
   readonly messageId: string;
   readonly sender: string;
   readonly participants: readonly string[];
   readonly sequence: number;
   readonly previousHash: string | null;
+  /** Always [] in version 1. */
+  readonly links: readonly CausalLink[];
   readonly subject: string;
   readonly body: string;
   readonly files: readonly FileReference[];
@@ -71,6 +101,38 @@ function isBase64Of(value: unknown, length: number): value is string {
 
 const byteLength = (s: string): number => utf8ToBytes(s).length;
 
+const LINK_KEYS = ['participant', 'sequence', 'hash'];
+
+/** Version 1 has no links: the key must be absent, and the message carries []. */
+function validateNoLinks(m: Record<string, unknown>): CausalLink[] {
+  if ('links' in m) throw new MalformedMessageError('links');
+  return [];
+}
+
+/**
+ * Version 2 links: an array, each entry exactly { participant, sequence, hash },
+ * participant a participant other than the sender, in strictly increasing
+ * order (sorted, no repeats), sequence ≥ 1, hash base64 of 32 bytes.
+ */
+function validateLinks(value: unknown, participants: readonly string[], sender: string): CausalLink[] {
+  if (!Array.isArray(value) || value.length > participants.length - 1) throw new MalformedMessageError('links');
+  const out: CausalLink[] = [];
+  for (const entry of value as unknown[]) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new MalformedMessageError('links');
+    const link = entry as Record<string, unknown>;
+    const keys = Object.keys(link);
+    if (keys.length !== LINK_KEYS.length || !LINK_KEYS.every((k) => keys.includes(k))) throw new MalformedMessageError('links');
+    const { participant, sequence, hash } = link;
+    if (typeof participant !== 'string' || participant === sender || !participants.includes(participant)) throw new MalformedMessageError('links.participant');
+    const previous = out[out.length - 1];
+    if (previous && !(previous.participant < participant)) throw new MalformedMessageError('links.participant');
+    if (!Number.isSafeInteger(sequence) || (sequence as number) < 1) throw new MalformedMessageError('links.sequence');
+    if (!isBase64Of(hash, 32)) throw new MalformedMessageError('links.hash');
+    out.push({ participant, sequence: sequence as number, hash: hash as string });
+  }
+  return out;
+}
+
 /** Validates every field; throws MalformedMessageError naming the first bad one. */
 export function validatePlaintext(value: unknown): MessagePlaintext {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MalformedMessageError('root');
@@ -78,7 +140,8 @@ export function validatePlaintext(value: unknown): MessagePlaintext {
   const check = (ok: boolean, field: string) => {
     if (!ok) throw new MalformedMessageError(field);
   };
-  check(m.v === MESSAGE_VERSION, 'v');
+  check(m.v === 1 || m.v === 2, 'v');
+  const v = m.v as MessageVersion;
   check(isBase64Of(m.conversationSecret, 32), 'conversationSecret');
   check(isBase64Of(m.messageId, 16), 'messageId');
   check(typeof m.sender === 'string' && USERNAME.test(m.sender), 'sender');
@@ -88,6 +151,7 @@ export function validatePlaintext(value: unknown): MessagePlaintext {
   check(participants.includes(m.sender as string), 'participants');
   check(Number.isSafeInteger(m.sequence) && (m.sequence as number) >= 1, 'sequence');
   check(m.sequence === 1 ? m.previousHash === null : isBase64Of(m.previousHash, 32), 'previousHash');
+  const links = v === 1 ? validateNoLinks(m) : validateLinks(m.links, participants, m.sender as string);
   check(typeof m.subject === 'string' && byteLength(m.subject) <= MAX_SUBJECT_BYTES, 'subject');
   check(typeof m.body === 'string' && byteLength(m.body) <= MAX_BODY_BYTES, 'body');
   check(Array.isArray(m.files) && m.files.length <= MAX_FILES, 'files');
@@ -98,13 +162,14 @@ export function validatePlaintext(value: unknown): MessagePlaintext {
   }
   check(Number.isSafeInteger(m.sentAt) && (m.sentAt as number) > 0, 'sentAt');
   return {
-    v: MESSAGE_VERSION,
+    v,
     conversationSecret: m.conversationSecret as string,
     messageId: m.messageId as string,
     sender: m.sender as string,
     participants: [...participants],
     sequence: m.sequence as number,
     previousHash: m.previousHash as string | null,
+    links,
     subject: m.subject as string,
     body: m.body as string,
     files: (m.files as FileReference[]).map((f) => ({ fileId: f.fileId, header: f.header })),
@@ -112,9 +177,12 @@ export function validatePlaintext(value: unknown): MessagePlaintext {
   };
 }
 
-/** Canonical bytes: fixed key order, no whitespace. */
+/** Canonical bytes: fixed key order, no whitespace; `links` only in version 2. */
 export function encodePlaintext(m: MessagePlaintext): Uint8Array {
-  const valid = validatePlaintext(m);
+  return canonicalBytes(validatePlaintext(m.v === 1 ? withoutLinks(m) : m));
+}
+
+function canonicalBytes(valid: MessagePlaintext): Uint8Array {
   return utf8ToBytes(
     JSON.stringify({
       v: valid.v,
@@ -124,6 +192,7 @@ export function encodePlaintext(m: MessagePlaintext): Uint8Array {
       participants: valid.participants,
       sequence: valid.sequence,
       previousHash: valid.previousHash,
+      ...(valid.v === 1 ? {} : { links: valid.links.map((l) => ({ participant: l.participant, sequence: l.sequence, hash: l.hash })) }),
       subject: valid.subject,
       body: valid.body,
       files: valid.files.map((f) => ({ fileId: f.fileId, header: f.header })),
@@ -132,6 +201,14 @@ export function encodePlaintext(m: MessagePlaintext): Uint8Array {
   );
 }
 
+/** A version-1 plaintext has no `links` key; the in-memory form carries [] (which must be empty). */
+function withoutLinks(m: MessagePlaintext): Omit<MessagePlaintext, 'links'> {
+  if (m.links !== undefined && m.links.length > 0) throw new MalformedMessageError('links');
+  const { links: _none, ...rest } = m;
+  return rest;
+}
+
+/** Parses and validates; a version-2 plaintext must also be byte-for-byte canonical. */
 export function decodePlaintext(bytes: Uint8Array): MessagePlaintext {
   let parsed: unknown;
   try {
@@ -139,7 +216,9 @@ export function decodePlaintext(bytes: Uint8Array): MessagePlaintext {
   } catch {
     throw new MalformedMessageError('json');
   }
-  return validatePlaintext(parsed);
+  const message = validatePlaintext(parsed);
+  if (message.v === 2 && !equalBytes(canonicalBytes(message), bytes)) throw new MalformedMessageError('canonical');
+  return message;
 }
 
 /** The chain link: BLAKE2s-256 over the canonical plaintext bytes. */
