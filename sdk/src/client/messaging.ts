@@ -1,21 +1,35 @@
 /**
  * Conversations, messages and receipts with every DESIGN §4 check: each
- * conversation is read in server order through a ConversationLedger, keys
- * come from the pins (pinned on first sight, a change blocks), receipts on
- * our own messages are verified with the reader's pinned key. Nothing that
- * fails a check is returned as genuine: it comes back with its reason.
+ * conversation is verified in server order through a ConversationLedger and
+ * shown in causal order (T14), keys come from the pins (pinned on first
+ * sight, a change blocks), receipts on our own messages are verified with
+ * the reader's pinned key. Nothing that fails a check is returned as
+ * genuine: it comes back with its reason. Replies carry causal links taken
+ * from the ledger of what we verified.
  */
 import { base64ToBytes, bytesToBase64 } from '../crypto/bytes.js';
+import { InvalidEncodingError } from '../crypto/errors.js';
 import { decodeMiniLockId } from '../keys/minilock-id.js';
 import { composeMessage } from '../messages/compose-message.js';
-import { ConversationLedger, type RejectionReason, type ReceiverContext } from '../messages/conversation-ledger.js';
+import {
+  causalOrder,
+  ConversationLedger,
+  type ConversationAnomaly,
+  type RejectionReason,
+  type ReceiverContext,
+  type VerifiedMessage,
+  type WithheldMessages,
+} from '../messages/conversation-ledger.js';
+import { decodeKeyLogLeaf, MalformedLeafError } from '../keylog/leaf.js';
 import type { FileReference } from '../messages/message-plaintext.js';
 import type { MessageEnvelope } from '../messages/message-envelope.js';
 import { createReadReceipt, verifyReadReceiptWithPins, ReceiptRejectedError } from '../receipts/read-receipt.js';
 import { keysValidAt, type PinSet } from '../contacts/key-pins.js';
+import { PeerlockApiError } from './errors.js';
 import {
   ConversationMessagesDocument,
   ConversationsDocument,
+  KeyLogKeyProofDocument,
   PostReadReceiptDocument,
   RemoveConversationDocument,
   SendMessageDocument,
@@ -36,6 +50,13 @@ export interface VerifiedReceipt {
   readonly readAt: number;
 }
 
+/**
+ * Why a message is not shown: a ledger verdict, or SealedToFormerKey, an
+ * undecryptable message the server received before our current key
+ * replaced a former one (readable only with the old passphrase).
+ */
+export type ReadRejection = RejectionReason | 'SealedToFormerKey';
+
 export interface ReadMessage {
   readonly conversationId: string;
   readonly messageId: string;
@@ -44,13 +65,17 @@ export interface ReadMessage {
   readonly sender: string;
   readonly receivedAt: number;
   /** null: the message passed every check. Otherwise why it is not to be shown as genuine. */
-  readonly rejected: RejectionReason | null;
+  readonly rejected: ReadRejection | null;
   /** The plaintext when it decrypted and authenticated (also for a SequenceGap, shown under a "withheld" marker). */
   readonly subject?: string;
   readonly body?: string;
   readonly files?: readonly FileReference[];
   readonly sentAt?: number;
+  /** Arrived after it had been reported withheld (a later message of its sender, or a link, showed it first). */
   readonly late?: boolean;
+  /** The server delivered it before a message it depends on (its sender's previous one, or one it links to); shown in causal order. */
+  readonly reordered?: boolean;
+  /** SequenceGap: the sequences of this sender missing right before this message, when it was read. */
   readonly withheld?: { readonly from: number; readonly to: number };
   /** Our own messages: receipts that verified. */
   readonly receipts: readonly VerifiedReceipt[];
@@ -82,7 +107,16 @@ export interface ConversationView {
   /** Set when the server's listing disagrees with `participants`. */
   readonly listingMismatch: ParticipantsListingMismatch | null;
   readonly subject: string;
+  /** In causal order (T14): each after its sender's previous message and what it links to, otherwise the server's order. */
   readonly messages: readonly ReadMessage[];
+  /**
+   * Per sender, the sequences still missing after reading the whole
+   * conversation: revealed by the sender's own later message or by anyone's
+   * causal link, and not delivered since (T14).
+   */
+  readonly withheld: readonly WithheldMessages[];
+  /** Conflicting statements about one message (a sender showed different messages to different people). */
+  readonly anomalies: readonly ConversationAnomaly[];
 }
 
 export interface SendInput {
@@ -95,6 +129,8 @@ const PAGE = 100;
 
 export class Messaging {
   private readonly ledgers = new Map<string, ConversationLedger>();
+  /** When our current key replaced a former one (a hint, see formerKeyUntil), per key. */
+  private ownKeySince: { readonly miniLockId: string; readonly since: number | null } | null = null;
 
   constructor(private readonly client: PeerlockClient) {}
 
@@ -122,8 +158,11 @@ export class Messaging {
    * unique prefix by callers). Trusts: each message's content, sender,
    * participants and conversation secret only once its ledger verified them
    * (ConversationLedger); the participants of the view are the verified
-   * ones. Hints: the server's order, its participant listing (compared and
-   * reported, never used), and receivedAt (bounded by the clock-skew check).
+   * ones; the causal order and what is withheld from the hashes and links
+   * inside verified messages. Hints: the server's order (ties in the causal
+   * order), its participant listing (compared and reported, never used),
+   * receivedAt (bounded by the clock-skew check), and the time of our own
+   * latest key change (only to tell SealedToFormerKey from Undecryptable).
    */
   async read(conversationId: string): Promise<ConversationView> {
     const wire: MessageFieldsFragment[] = [];
@@ -145,7 +184,8 @@ export class Messaging {
     };
     // A fresh ledger each time: the server's order is replayed from the start, so nothing stale is trusted.
     let ledger: ConversationLedger | null = null;
-    const messages = wire.map((m) => {
+    const verified: (VerifiedMessage | null)[] = [];
+    const rows = wire.map((m) => {
       const envelope = toEnvelope(m);
       let verification;
       if (ledger) verification = ledger.accept(envelope, context);
@@ -155,6 +195,7 @@ export class Messaging {
         verification = founded.verification;
       }
       const plain = verification.ok ? verification.message : verification.message;
+      verified.push(plain ?? null);
       const receipts = m.sender === this.client.username ? this.checkReceipts(m, pins) : { ok: [], bad: [] };
       return {
         conversationId: m.conversationId,
@@ -174,8 +215,56 @@ export class Messaging {
     });
     const founded = ledger as ConversationLedger | null;
     if (founded) this.ledgers.set(conversationId, founded);
-    const verified = founded ? founded.participants : [];
-    return { id: conversationId, participants: verified, listingMismatch: founded ? listingMismatch(listed, verified) : null, subject: founded?.subject ?? '', messages };
+    const participants = founded ? founded.participants : [];
+    const sealedBefore = rows.some((r) => r.rejected === 'Undecryptable') ? await this.formerKeyUntil() : null;
+    const { order, reordered } = causalOrder(verified);
+    const messages = order.map((i): ReadMessage => {
+      const row = rows[i]!;
+      if (sealedBefore !== null && row.rejected === 'Undecryptable' && row.receivedAt < sealedBefore) return { ...row, rejected: 'SealedToFormerKey' };
+      return verified[i] ? { ...row, reordered: reordered[i]! } : row;
+    });
+    return {
+      id: conversationId,
+      participants,
+      listingMismatch: founded ? listingMismatch(listed, participants) : null,
+      subject: founded?.subject ?? '',
+      messages,
+      withheld: founded ? founded.withheld() : [],
+      anomalies: founded ? founded.anomalies() : [],
+    };
+  }
+
+  /**
+   * Until when a message may have been sealed to a former key of ours: the
+   * time our current key replaced it, read from our current key's leaf in
+   * the key log; null when the leaf is our signup key (no former key) or
+   * does not name our current key (yet).
+   *
+   * A HINT, not a verified fact: the SDK keeps no trustworthy local record
+   * of our own rotations (rotateKeys carries the pins over and wipes the old
+   * secret, but records nothing about our own key, and a miniLock header
+   * does not show which key a message was sealed to), and the leaf's proof
+   * is not checked here. That is enough for what it decides: only which
+   * label (SealedToFormerKey or Undecryptable) a message that did not
+   * decrypt gets. Such a message is never shown either way, so a lying
+   * server can at most relabel one failure as the other.
+   */
+  private async formerKeyUntil(): Promise<number | null> {
+    const me = this.client.username;
+    const current = this.client.miniLockId;
+    if (this.ownKeySince?.miniLockId === current) return this.ownKeySince.since;
+    try {
+      const { keyLogKeyProof } = await this.client.call(KeyLogKeyProofDocument, { username: me, knownTreeSize: null });
+      const leaf = decodeKeyLogLeaf(base64ToBytes(keyLogKeyProof.inclusion.leaf, 'leaf'));
+      // A leaf for an older key: the log has not caught up with our rotation; ask again next time.
+      if (leaf.username !== me || leaf.miniLockId !== current) return null;
+      const since = leaf.kind === 'rotated' ? leaf.timestamp : null;
+      this.ownKeySince = { miniLockId: current, since };
+      return since;
+    } catch (error) {
+      if (error instanceof PeerlockApiError || error instanceof MalformedLeafError || error instanceof InvalidEncodingError) return null;
+      throw error;
+    }
   }
 
   /** Sends a read receipt for every genuine message of others we have not acknowledged yet. */

@@ -32,6 +32,11 @@ function printMessage(ctx: Context, m: ReadMessage, me: string): void {
   const { paint } = ctx.out;
   const when = new Date(m.sentAt ?? m.receivedAt).toISOString().replace('T', ' ').slice(0, 19);
   if (m.withheld) ctx.out.line(paint.yellow(`⋯ messages ${m.withheld.from}–${m.withheld.to} from ${m.sender} were withheld by the server`));
+  if (m.rejected === 'SealedToFormerKey') {
+    // Not an attack: it was sealed to the key this account had before its last key change.
+    ctx.out.line(paint.dim(`✘ #${m.index} from ${m.sender}: sealed to your former key: readable only with your old passphrase`));
+    return;
+  }
   if (m.rejected !== null && m.rejected !== 'SequenceGap') {
     ctx.out.line(paint.red(`✘ #${m.index} from ${m.sender}: REJECTED (${m.rejected}) — not shown`));
     return;
@@ -124,6 +129,8 @@ export const messageCommands: Command[] = [
         ctx.out.line(`${ctx.out.paint.bold(view.subject || '(no subject)')}  ${ctx.out.paint.dim(view.participants.join(', '))}`);
         if (view.listingMismatch) printListingMismatch(ctx, view.listingMismatch);
         for (const m of view.messages) printMessage(ctx, m, client.username);
+        // Still missing after the whole conversation was read, whoever revealed them (T14).
+        for (const w of view.withheld) ctx.out.line(ctx.out.paint.yellow(`⋯ ${w.count} message(s) from ${w.sender} were withheld by the server (#${w.sequences.join(', #')}${w.count > w.sequences.length ? ', …' : ''})`));
       });
     },
   },

@@ -19,6 +19,7 @@ const REASONS: Readonly<Record<string, string>> = {
   WrongConversation: 'it belongs to another conversation',
   Replay: 'it is a replay of an earlier message',
   ClockSkew: 'its time is far from the server’s',
+  SealedToFormerKey: 'it was sealed to your former key: readable only with your old passphrase',
 };
 
 export function conversationScreen(ctx: ViewContext, [id]: readonly string[]): HTMLElement {
@@ -28,6 +29,7 @@ export function conversationScreen(ctx: ViewContext, [id]: readonly string[]): H
   const listing = h('div');
   const banner = h('div');
   const list = h('ol', { class: 'messages', 'aria-label': 'Messages' });
+  const withheld = h('div');
   const status = statusLine();
   const report = (message: string, error = false) => (error ? status.error(message) : status.info(message));
   let participants: readonly string[] = [];
@@ -48,6 +50,11 @@ export function conversationScreen(ctx: ViewContext, [id]: readonly string[]): H
       people.textContent = view.participants.length ? `With ${view.participants.filter((p) => p !== client.username).join(', ')}` : 'No verified message yet: participants unknown.';
       replaceChildren(listing, view.listingMismatch ? listingWarning(view.listingMismatch) : null);
       replaceChildren(list, view.messages.map((m) => messageItem(client, view, m, report)));
+      // Still missing after the whole conversation was read, whoever revealed them (T14).
+      replaceChildren(
+        withheld,
+        view.withheld.map((w) => h('p', { class: 'withheld', role: 'note', 'data-sender': w.sender }, `⋯ ${w.count} message(s) from ${w.sender} were withheld by the server.`)),
+      );
       const changed = await changedKeys(client, view.participants);
       if (ctx.left()) return;
       replaceChildren(banner, changed.length ? keyChangeBanner(changed) : null);
@@ -91,7 +98,7 @@ export function conversationScreen(ctx: ViewContext, [id]: readonly string[]): H
     if (n.conversationId === id || n.kind === 'CONTACT_KEY_CHANGED') void load();
   });
   void load();
-  return h('section', { 'aria-labelledby': 'conversation-title' }, h('p', {}, h('a', { href: '#/inbox' }, '← Inbox')), title, people, listing, banner, list, status.el, form);
+  return h('section', { 'aria-labelledby': 'conversation-title' }, h('p', {}, h('a', { href: '#/inbox' }, '← Inbox')), title, people, listing, banner, list, withheld, status.el, form);
 }
 
 /** The server listed other participants than the verified messages carry: say so; replies still go to the verified ones only. */
