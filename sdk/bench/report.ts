@@ -61,19 +61,19 @@ export function renderReport(sizeMiB: number, results: BackendResult[], derivati
   return lines.join('\n');
 }
 
-/** Replaces our section of BENCHMARKS.md (or adds it), leaving other sections alone. */
-export async function writeSection(path: string, section: string): Promise<void> {
+/** Replaces one section of BENCHMARKS.md, ours by default (or adds it), leaving other sections alone. */
+export async function writeSection(path: string, section: string, heading = HEADING): Promise<void> {
   let text = '';
   try {
     text = await readFile(path, 'utf8');
   } catch {
     text = '# Benchmarks\n\n';
   }
-  const start = text.indexOf(`${HEADING}\n`);
+  const start = text.indexOf(`${heading}\n`);
   if (start < 0) {
     text = `${text.trimEnd()}\n\n${section}`;
   } else {
-    const next = text.indexOf('\n## ', start + HEADING.length);
+    const next = text.indexOf('\n## ', start + heading.length);
     text = text.slice(0, start) + section + (next < 0 ? '' : `\n${text.slice(next + 1)}`);
   }
   await writeFile(path, `${text.trimEnd()}\n`);
