@@ -46,6 +46,7 @@ import { ContactCommands } from './contacts/contact-commands.js';
 import { ConversationCommands } from './conversations/conversation-commands.js';
 import { ConversationQueries } from './conversations/conversation-queries.js';
 import { PinSets } from './pins/pin-sets.js';
+import { FileIndexes } from './files/file-indexes.js';
 import { NotificationHub } from './notifications/notification-hub.js';
 import { KeyLogQueries } from './keylog/key-log-queries.js';
 import { SharedLogFeed } from './eventstore/shared-log-feed.js';
@@ -150,6 +151,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       conversations: new ConversationCommands(stores.events, stores.ciphertexts, contacts, messagingReads),
       conversationQueries: new ConversationQueries(stores.readModels),
       pinSets: new PinSets(stores.events),
+      fileIndexes: new FileIndexes(stores.events),
       notifications: hub,
       blobs,
       files: new FileCommands(stores.events, stores.readModels, blobs, contacts, filesReads, config.files),

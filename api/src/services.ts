@@ -19,6 +19,7 @@ import type { ContactCommands } from './contacts/contact-commands.js';
 import type { ConversationCommands } from './conversations/conversation-commands.js';
 import type { ConversationQueries } from './conversations/conversation-queries.js';
 import type { PinSets } from './pins/pin-sets.js';
+import type { FileIndexes } from './files/file-indexes.js';
 import type { NotificationHub } from './notifications/notification-hub.js';
 import type { FileCommands } from './files/file-commands.js';
 import type { BlobStore } from './blobstore/blob-store.js';
@@ -42,6 +43,7 @@ export interface Services {
   readonly conversations: ConversationCommands;
   readonly conversationQueries: ConversationQueries;
   readonly pinSets: PinSets;
+  readonly fileIndexes: FileIndexes;
   readonly notifications: NotificationHub;
   readonly blobs: BlobStore;
   readonly files: FileCommands;

@@ -24,6 +24,7 @@ import './types/conversation.js';
 import './types/pin-set.js';
 import './types/notification.js';
 import './types/file.js';
+import './types/file-index.js';
 
 let schema: GraphQLSchema | undefined;
 
