@@ -3,3 +3,18 @@ export { FileTransferError } from './file-errors.js';
 export { uploadFile, resumeUpload, receivedChunks, ciphertextLayout, type UploadOptions, type UploadProgress, type UploadedFile } from './upload-file.js';
 export { openDownload, downloadToSink, fetchEncryptedFile, type DownloadOptions, type DownloadProgress } from './download-file.js';
 export { shareFile, type ShareOptions } from './share-file.js';
+export {
+  emptyFileIndex,
+  fileIndexEntry,
+  fileKeyCommitment,
+  matchesEntry,
+  openFileIndex,
+  sealFileIndex,
+  withFileEntry,
+  withoutFileEntry,
+  FileIndexRejectedError,
+  type FileIndex,
+  type FileIndexEntry,
+  type FileIndexRejection,
+  type FileOrigin,
+} from './file-index.js';
