@@ -20,7 +20,8 @@ import { KeyTransparency } from './key-transparency.js';
 import { safetyNumber, type SafetyNumber } from '../contacts/safety-number.js';
 import { ContactKeyError, NotLoggedInError, PeerlockApiError } from './errors.js';
 import { executeOperation } from './graphql-transport.js';
-import { PinStore } from './pin-store.js';
+import { fileIndexKind, pinSetKind, SealedDocumentStore, type Execute } from './sealed-document-store.js';
+import type { FileIndex } from '../files/file-index.js';
 import { TokenPool } from './token-pool.js';
 import { MemoryMarkStore, NO_MARKS, raiseMarks, type DeviceMarks, type DeviceMarkStore } from './device-marks.js';
 import { openNotificationStream, type NotificationStream, type NotificationStreamOptions } from './notifications.js';
@@ -104,7 +105,8 @@ export class PeerlockClient {
   private serverSigningKey: Uint8Array | null;
   private me: Identity | null = null;
   private readonly pool: TokenPool;
-  private pinStore: PinStore | null = null;
+  private pinStore: SealedDocumentStore<PinSet> | null = null;
+  private indexStore: SealedDocumentStore<FileIndex> | null = null;
   private pendingTotp: string | undefined;
   private keyLog: KeyTransparency;
   private readonly markStore: DeviceMarkStore;
@@ -205,7 +207,7 @@ export class PeerlockClient {
     this.me = { username: canonicalUsername(session.username), identity, auth: deriveAuthKeyPair(identity.secretKey) };
     this.pool.clear();
     this.pool.add(session.tokens.map((t) => base64ToBytes(t, 'token')), session.tokensExpireAt);
-    this.pinStore = new PinStore((d, v) => this.call(d, v, true), () => this.secretKey(), session.pinVersion);
+    this.openStores(session.pinVersion);
   }
 
   exportSession(): ClientSession {
@@ -227,6 +229,7 @@ export class PeerlockClient {
     if (this.me) wipe(this.me.identity.secretKey, this.me.auth.secretKey);
     this.me = null;
     this.pinStore = null;
+    this.indexStore = null;
     this.keyLog = this.newKeyLog();
     this.pool.clear();
   }
@@ -269,8 +272,9 @@ export class PeerlockClient {
     if (!input.identity) assertStrongPassphrase(requirePassphrase(input.newPassphrase), me.username);
     const identity = input.identity ?? (await PeerlockClient.deriveIdentity(me.username, requirePassphrase(input.newPassphrase)));
     const auth = deriveAuthKeyPair(identity.secretKey);
-    // Read the pins now: the rotation revokes every token and the set is sealed to the old key.
+    // Read the pins and the file index now: the rotation revokes every token and both are sealed to the old key.
     const pins = await this.pins();
+    const files = await this.fileIndex().current();
     const { keyRotationChallenge } = await this.call(KeyRotationChallengeDocument, {
       input: { username: me.username, miniLockId: miniLockIdOf(identity), authPublicKey: bytesToBase64(auth.publicKey) },
     });
@@ -285,11 +289,12 @@ export class PeerlockClient {
     wipe(me.identity.secretKey, me.auth.secretKey);
     const own = keyPairFromSecretKey(identity.secretKey.slice());
     this.me = { username: me.username, identity: own, auth: deriveAuthKeyPair(own.secretKey) };
-    // The sealed pin set is keyed by the identity secret: carry the pins over to the new key.
+    // The sealed pin set and file index are keyed by the identity secret: carry them over to the new key.
     this.pendingTotp = input.loginTotpCode;
     await this.pool.refill();
-    this.pinStore = new PinStore((d, v) => this.call(d, v, true), () => this.secretKey(), 0);
-    await this.pinStore.overwrite({ version: pins.version + 1, pins: pins.pins });
+    this.openStores();
+    await this.pinsStore().overwrite({ version: pins.version + 1, pins: pins.pins });
+    await this.fileIndex().overwrite({ version: files.version + 1, entries: files.entries });
     return { recoveryCode: rotateKeys.recoveryCode ?? null };
   }
 
@@ -463,10 +468,29 @@ export class PeerlockClient {
     return this.me;
   }
 
-  private pinsStore(): PinStore {
+  private pinsStore(): SealedDocumentStore<PinSet> {
+    if (!this.pinStore) this.openStores();
+    return this.pinStore!;
+  }
+
+  /** @internal the sealed file index (DESIGN §5), loaded once and cached; for the file flows. */
+  fileIndex(): SealedDocumentStore<FileIndex> {
+    if (!this.indexStore) this.openStores();
+    return this.indexStore!;
+  }
+
+  /**
+   * The stores of the sealed pin set and file index for the logged-in user,
+   * each starting from this device's high-water mark (never 0 after a
+   * re-login) and raising it whenever they open or store a newer version.
+   */
+  private openStores(sessionPinVersion = 0): void {
     this.identity();
-    this.pinStore ??= new PinStore((d, v) => this.call(d, v, true), () => this.secretKey(), 0);
-    return this.pinStore;
+    const marks = this.marks();
+    const execute: Execute = (d, v) => this.call(d, v, true);
+    const secret = () => this.secretKey();
+    this.pinStore = new SealedDocumentStore(pinSetKind, execute, secret, Math.max(marks.pinSetVersion, sessionPinVersion), (v) => this.raiseMarks({ pinSetVersion: v }));
+    this.indexStore = new SealedDocumentStore(fileIndexKind, execute, secret, marks.fileIndexVersion, (v) => this.raiseMarks({ fileIndexVersion: v }));
   }
 
   private async adopt(identity: Identity, totpCode?: string): Promise<void> {
@@ -481,7 +505,7 @@ export class PeerlockClient {
       this.me = null;
       throw error;
     }
-    this.pinStore = new PinStore((d, v) => this.call(d, v, true), () => this.secretKey(), 0);
+    this.openStores();
   }
 
   private async fetchTokens(totpCode?: string): Promise<{ tokens: Uint8Array[]; expiresAt: number }> {
