@@ -116,7 +116,8 @@ describe('hostile proxy', () => {
       expect(proxied.length).toBe(direct.length);
       expect(Buffer.compare(proxied.body, direct.body)).toBe(0);
 
-      const stream = await bob.files.stream(fileId);
+      // Shared outside any message: bob downloads it by id only once he accepts alice as its sender (DESIGN §5, T11).
+      const stream = await bob.files.stream(fileId, { acceptSender: alice.miniLockId });
       expect(stream.fileName).toBe('proxied.txt');
       expect(bytesToUtf8(await readAll(stream.plaintext))).toBe(bytesToUtf8(content));
 
@@ -263,7 +264,7 @@ describe('hostile proxy', () => {
         out[out.length - 100]! ^= 1;
         return out;
       }));
-      await expect(bob.files.stream(fileId).then((s) => readAll(s.plaintext))).rejects.toThrow();
+      await expect(bob.files.stream(fileId, { acceptSender: alice.miniLockId }).then((s) => readAll(s.plaintext))).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
       expect(flip.count).toBeGreaterThan(0);
       flip.remove();
     });

@@ -15,6 +15,8 @@ export interface Command {
   readonly usage: string;
   readonly summary: string;
   readonly options?: Options;
+  /** One line per option for `--help`, by option name. */
+  readonly optionHelp?: Readonly<Record<string, string>>;
   /** Whether the command needs the session's client (it is saved afterwards). */
   run(ctx: Context, args: ParsedArgs): Promise<void>;
 }

@@ -53,7 +53,11 @@ function overview(prefix = ''): string {
 }
 
 function commandHelp(c: Command): string {
-  const options = Object.entries(c.options ?? {}).map(([name, o]) => `  ${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ' VALUE' : ''}`);
+  const options = Object.entries(c.options ?? {}).map(([name, o]) => {
+    const flagText = `  ${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ' VALUE' : ''}`;
+    const help = c.optionHelp?.[name];
+    return help ? `${flagText.padEnd(28)}  ${help}` : flagText;
+  });
   return [`Usage: ${c.usage}`, '', c.summary, ...(options.length ? ['', 'Options:', ...options] : []), '', 'Global options: --server, --json, --passphrase-file, --no-color (see peerlock --help)'].join('\n');
 }
 
@@ -99,9 +103,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const { code, message, exit } = describeError(error);
+    const { code, message, exit, details } = describeError(error);
     const json = process.argv.includes('--json');
-    if (json) process.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
+    if (json) process.stderr.write(`${JSON.stringify({ error: { code, message, ...details } })}\n`);
     else {
       const red = process.stderr.isTTY && !process.env.NO_COLOR ? (s: string) => `\u001b[31m${s}\u001b[39m` : (s: string) => s;
       process.stderr.write(`${red('peerlock:')} ${message} [${code}]\n`);

@@ -88,7 +88,13 @@ describe('peerlock CLI against a real server', () => {
     await alice.ok(['files', 'share', fileId, 'bob']);
     const held = (await bob.ok(['files', 'list', '--json'])).json<{ id: string; owner: string }[]>();
     expect(held).toContainEqual(expect.objectContaining({ id: fileId, owner: 'alice' }));
-    const saved = (await bob.ok(['files', 'download', fileId, '--json'])).json<{ path: string }>();
+    // Shared outside any message, so not vouched for: refused, showing who made it, until bob accepts that sender (T11).
+    const { miniLockId: aliceId } = (await alice.ok(['whoami', '--json'])).json<{ miniLockId: string }>();
+    const refused = await bob.run(['files', 'download', fileId]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`--accept-sender ${aliceId}`);
+    expect(refused.stderr).toMatch(/\[FILE_REJECTED\]/);
+    const saved = (await bob.ok(['files', 'download', fileId, '--accept-sender', aliceId, '--json'])).json<{ path: string }>();
     expect(saved.path).toBe(join(bob.home, 'notes.txt'));
     expect(readFileSync(saved.path, 'utf8')).toBe('meeting notes');
     expect((await alice.ok(['files', 'rm', fileId, '--destroy', '--json'])).json()).toEqual({ fileId, deleted: true });

@@ -86,6 +86,18 @@ describe.each(stores)('SDK scenario against the server on %s', (store) => {
     const view = await bob.messaging.read(conversationId);
     expect(view.subject).toBe('Report');
     expect(view.messages).toEqual([expect.objectContaining({ sender: 'alice', body: 'Attached.', rejected: null, files: [ref] })]);
+    // By id alone the file is unvouched (anyone can encrypt to bob): refused, naming who made it (T11).
+    await expect(bob.files.stream(ref.fileId)).rejects.toMatchObject({ code: 'FILE_REJECTED', reason: 'unvouched', senderID: alice.miniLockId, senderUsername: 'alice' });
+
+    // Through the header the message carried: it must come from the sender, and pins every chunk.
+    const message = view.messages[0]!;
+    const viaMessage = await bob.files.openAttachment(message.files![0]!, message);
+    const again: Uint8Array[] = [];
+    for await (const piece of viaMessage.plaintext) again.push(piece.slice());
+    expect(bytesToUtf8(concatBytes(...again))).toBe(bytesToUtf8(attachment));
+    await expect(bob.files.openAttachment(ref, { ...message, sender: 'bob' })).rejects.toMatchObject({ code: 'ATTACHMENT_REJECTED', reason: 'sender-mismatch' });
+
+    // The verified attachment is now in bob's file index: a download by id checks the served header against it.
     const downloads: number[] = [];
     const stream = await bob.files.stream(ref.fileId, (p) => downloads.push(p.bytesReceived));
     expect(stream.fileName).toBe('report.txt');
@@ -93,13 +105,6 @@ describe.each(stores)('SDK scenario against the server on %s', (store) => {
     for await (const piece of stream.plaintext) pieces.push(piece.slice());
     expect(bytesToUtf8(concatBytes(...pieces))).toBe(bytesToUtf8(attachment));
     expect(downloads.length).toBeGreaterThan(0);
-
-    // Through the header the message carried: it must come from the sender, and pins every chunk.
-    const viaMessage = await bob.files.openAttachment(view.messages[0]!.files![0]!, 'alice');
-    const again: Uint8Array[] = [];
-    for await (const piece of viaMessage.plaintext) again.push(piece.slice());
-    expect(bytesToUtf8(concatBytes(...again))).toBe(bytesToUtf8(attachment));
-    await expect(bob.files.openAttachment(ref, 'bob')).rejects.toMatchObject({ code: 'ATTACHMENT_REJECTED', reason: 'sender-mismatch' });
     expect(await bob.messaging.markRead(view)).toBe(1);
     expect(await bob.messaging.markRead(await bob.messaging.read(conversationId))).toBe(0);
 

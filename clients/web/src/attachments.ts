@@ -4,7 +4,7 @@
  * re-wrapped). Downloading: decrypted with the header the message carried,
  * checked against its sender, and saved under the name inside the file.
  */
-import type { FileReference, PeerlockClient } from '@peerlock/sdk';
+import type { FileReference, PeerlockClient, ReadMessage } from '@peerlock/sdk';
 import { describeError } from './describe-error.js';
 import { h } from './dom.js';
 import { progressBar } from './progress-bar.js';
@@ -28,7 +28,7 @@ export async function uploadAndShare(client: PeerlockClient, files: readonly Fil
   return refs;
 }
 
-export function attachmentButton(client: PeerlockClient, ref: FileReference, sender: string, index: number, report: (message: string, error?: boolean) => void): HTMLElement {
+export function attachmentButton(client: PeerlockClient, ref: FileReference, message: ReadMessage, index: number, report: (message: string, error?: boolean) => void): HTMLElement {
   const bar = progressBar('Downloading');
   const button = h('button', { type: 'button', class: 'attachment', 'data-file': ref.fileId }, `Download attachment ${index + 1}`);
   button.addEventListener('click', () => {
@@ -37,7 +37,7 @@ export function attachmentButton(client: PeerlockClient, ref: FileReference, sen
       const sink = memorySink();
       try {
         bar.set(0, 'Downloading and decrypting');
-        const { fileName } = await client.files.downloadAttachment(ref, sender, sink, (p) => bar.set(p.totalBytes ? p.bytesReceived / p.totalBytes : 0, 'Downloading and decrypting'));
+        const { fileName } = await client.files.downloadAttachment(ref, message, sink, (p) => bar.set(p.totalBytes ? p.bytesReceived / p.totalBytes : 0, 'Downloading and decrypting'));
         bar.set(1, 'Verified');
         saveBlob(sink.blob(), fileName);
         button.textContent = `Download ${fileName} again`;

@@ -82,3 +82,26 @@ export class AttachmentRejectedError extends Error {
     super(`attachment ${fileId} refused: ${reason}`);
   }
 }
+
+/**
+ * Why a file was not acted on (DESIGN §5 "What a client may act on", T11):
+ * - `not-in-index`: a re-share by id of a file the sealed file index does not hold (and no verified attachment was given);
+ * - `header-mismatch`: the header served (or carried) does not have the file hash and key the index recorded for that id;
+ * - `unvouched`: a download by id of a file neither in the index nor accepted; `senderID` (and `senderUsername`, when pinned) say who made it.
+ */
+export type FileRefusal = 'not-in-index' | 'header-mismatch' | 'unvouched';
+
+export class FileRejectedError extends Error {
+  override readonly name = 'FileRejectedError';
+  readonly code = 'FILE_REJECTED' as const;
+  constructor(
+    readonly fileId: string,
+    readonly reason: FileRefusal,
+    /** For `unvouched`: the miniLock ID that made the header served. */
+    readonly senderID: string | null = null,
+    /** For `unvouched`: the user pinned (now or before a key change) with that ID, if any. */
+    readonly senderUsername: string | null = null,
+  ) {
+    super(`file ${fileId} refused: ${reason}${senderID ? ` (sender ${senderUsername ?? 'unknown'} ${senderID})` : ''}`);
+  }
+}

@@ -1,10 +1,9 @@
 /** files upload | download | list | share | rm. */
-import { renameSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { AttachmentRejectedError } from '@peerlock/sdk';
+import { basename, dirname, join, resolve } from 'node:path';
+import { AttachmentRejectedError, isMiniLockId, type FileReference, type ReadMessage } from '@peerlock/sdk';
 import { UsageError } from '../cli-error.js';
 import { flag, str, type Command } from '../command.js';
-import { fileSink, readSource } from '../file-io.js';
+import { downloadTarget, readSource, statOrNull } from '../file-io.js';
 import { resolveConversation } from './messages.js';
 
 const need = (v: string | undefined, what: string) => {
@@ -28,32 +27,49 @@ export const fileCommands: Command[] = [
   },
   {
     name: 'files download',
-    usage: 'peerlock files download <fileId> [-o PATH] [--conversation ID]',
-    summary: 'Download, verify and decrypt (written only once it verified); --conversation checks it against the message that attached it',
-    options: { output: { type: 'string', short: 'o' }, conversation: { type: 'string' } },
+    usage: 'peerlock files download <fileId> [-o PATH] [--conversation ID | --accept-sender MINILOCK_ID] [--force]',
+    summary: 'Download, verify and decrypt a file you uploaded, accepted or were sent (written only once it verified, never over an existing file)',
+    options: { output: { type: 'string', short: 'o' }, conversation: { type: 'string' }, 'accept-sender': { type: 'string' }, force: { type: 'boolean' } },
+    optionHelp: {
+      output: 'where to save it (a directory: under the name inside the file); default: the name inside the file, here',
+      conversation: 'a file attached to a message: checked against the header that message carried, made by its sender',
+      'accept-sender': 'a file from no message and not yet in your file index: accept it from this sender (the miniLock ID a refusal showed you)',
+      force: 'replace an existing file of that name (otherwise the first free name, "name (1).ext", … is used, and said)',
+    },
     async run(ctx, args) {
       const client = await ctx.client();
       const fileId = need(args.positionals[0], 'fileId');
+      const conversation = str(args, 'conversation');
+      const acceptSender = str(args, 'accept-sender');
+      if (conversation && acceptSender) throw new UsageError('--accept-sender is for a file that came in no message: leave out --conversation or --accept-sender');
+      if (acceptSender !== undefined && !isMiniLockId(acceptSender)) throw new UsageError('--accept-sender: expected a miniLock ID');
+      const chosen = str(args, 'output') === undefined ? undefined : resolve(str(args, 'output')!);
+      const intoDirectory = chosen !== undefined && statOrNull(chosen)?.isDirectory() === true;
+      const directory = chosen === undefined ? resolve('.') : intoDirectory ? chosen : dirname(chosen);
       const bar = ctx.out.progress('downloading');
       const onProgress = (p: { bytesReceived: number; totalBytes: number | null }) => bar.update(p.bytesReceived, p.totalBytes);
-      const chosen = str(args, 'output');
-      // Without -o the name comes from inside the file: write under a temporary name, rename once it verified.
-      const writeTo = resolve(chosen ?? `.${fileId}.download`);
-      const conversation = str(args, 'conversation');
-      let result: { fileName: string; senderID: string };
-      if (conversation) {
-        const view = await client.messaging.read(await resolveConversation(client, conversation));
-        const message = view.messages.find((m) => m.rejected === null && m.files?.some((f) => f.fileId === fileId));
-        if (!message) throw new AttachmentRejectedError(fileId, 'not-in-message');
-        const ref = message.files!.find((f) => f.fileId === fileId)!;
-        result = await client.files.downloadAttachment(ref, message.sender, fileSink(writeTo), onProgress);
-      } else {
-        result = await client.files.download(fileId, fileSink(writeTo), onProgress);
+      // Written under a temporary name in the target's directory; it gets its name only once it verified.
+      const target = downloadTarget(directory);
+      try {
+        let result: { fileName: string; senderID: string };
+        if (conversation) {
+          const view = await client.messaging.read(await resolveConversation(client, conversation));
+          const message = view.messages.find((m) => m.rejected === null && m.files?.some((f) => f.fileId === fileId));
+          if (!message) throw new AttachmentRejectedError(fileId, 'not-in-message');
+          const ref = message.files!.find((f) => f.fileId === fileId)!;
+          result = await client.files.downloadAttachment(ref, message, target, onProgress);
+        } else {
+          result = await client.files.download(fileId, target, { onProgress, ...(acceptSender ? { acceptSender } : {}) });
+        }
+        bar.finish();
+        const wanted = chosen !== undefined && !intoDirectory ? chosen : join(directory, safeName(result.fileName, fileId));
+        const path = target.place(wanted, { force: flag(args, 'force') });
+        ctx.out.result({ fileId, path, senderID: result.senderID, ...(path !== wanted ? { requested: wanted } : {}) }, () =>
+          ctx.out.line(`${ctx.out.paint.green('✔')} saved ${path}${path !== wanted ? ctx.out.paint.yellow(` (${basename(wanted)} exists; not replaced, use --force to replace it)`) : ''}`),
+        );
+      } finally {
+        target.discard();
       }
-      const target = chosen ? writeTo : resolve(safeName(result.fileName, fileId));
-      if (target !== writeTo) renameSync(writeTo, target);
-      bar.finish();
-      ctx.out.result({ fileId, path: target, senderID: result.senderID }, () => ctx.out.line(`${ctx.out.paint.green('✔')} saved ${target}`));
     },
   },
   {
@@ -71,17 +87,26 @@ export const fileCommands: Command[] = [
   },
   {
     name: 'files share',
-    usage: 'peerlock files share <fileId> <user...>',
-    summary: 'Give contacts access (re-wraps the header only; no re-upload)',
+    usage: 'peerlock files share <fileId> <user...> [--conversation ID]',
+    summary: 'Give contacts access to a file you uploaded or accepted (re-wraps the header only; no re-upload)',
+    options: { conversation: { type: 'string' } },
+    optionHelp: {
+      conversation: 'a file attached to a message: re-share it with the header that message carried (no download needed)',
+    },
     async run(ctx, args) {
       const client = await ctx.client();
       const [fileId, ...users] = args.positionals;
       if (!fileId || users.length === 0) throw new UsageError('usage: peerlock files share <fileId> <user...>');
-      // Our own header (the start of the download) opens to the file's keys, which we re-wrap.
-      const stream = await client.files.stream(fileId);
-      const { fileInfo } = stream;
-      await stream.plaintext[Symbol.asyncIterator]().return?.();
-      const ref = await client.files.share(fileId, fileInfo, users);
+      const conversation = str(args, 'conversation');
+      let attachment: { ref: FileReference; message: ReadMessage } | undefined;
+      if (conversation) {
+        const view = await client.messaging.read(await resolveConversation(client, conversation));
+        const message = view.messages.find((m) => m.rejected === null && m.files?.some((f) => f.fileId === fileId));
+        if (!message) throw new AttachmentRejectedError(fileId, 'not-in-message');
+        attachment = { ref: message.files!.find((f) => f.fileId === fileId)!, message };
+      }
+      // Only a header that matches the file index (or the message) is re-wrapped: never whatever the server serves.
+      const ref = await client.files.shareById(fileId, users, attachment ? { attachment } : {});
       ctx.out.result({ fileId: ref.fileId, sharedWith: users }, () => ctx.out.line(`${ctx.out.paint.green('✔')} shared ${fileId} with ${users.join(', ')}`));
     },
   },

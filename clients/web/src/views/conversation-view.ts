@@ -136,7 +136,7 @@ function messageItem(client: PeerlockClient, view: ConversationView, m: ReadMess
     h('p', { class: 'from' }, h('strong', {}, m.sender), ' ', h('time', { datetime: new Date(m.sentAt ?? m.receivedAt).toISOString() }, formatTime(m.sentAt ?? m.receivedAt)), m.late ? ' (arrived late)' : '', ' ', h('span', { class: 'verified', title: 'Decrypted and verified in this page' }, '✔ verified')),
     m.subject ? h('p', { class: 'subject' }, m.subject) : null,
     h('p', { class: 'body' }, m.body ?? ''),
-    m.files?.length ? h('div', { class: 'attachments' }, m.files.map((ref, i) => attachmentButton(client, ref, m.sender, i, report))) : null,
+    m.files?.length ? h('div', { class: 'attachments' }, m.files.map((ref, i) => attachmentButton(client, ref, m, i, report))) : null,
     mine
       ? h(
           'ul',
