@@ -1,6 +1,6 @@
 /**
  * The shell: hash routes (#/inbox, #/c/<id>, #/compose, #/contacts,
- * #/contacts/<user>, #/settings), the navigation with live badges, and the
+ * #/contacts/<user>, #/files, #/settings), the navigation with live badges, and the
  * switch between the logged-out and logged-in screens. Focus moves to each
  * new screen's heading so keyboard and screen-reader users follow along.
  */
@@ -15,6 +15,7 @@ import { composeScreen } from './views/compose-view.js';
 import { contactsScreen } from './views/contacts-view.js';
 import { safetyNumberScreen } from './views/safety-number-view.js';
 import { settingsScreen } from './views/settings-view.js';
+import { filesScreen } from './views/files-view.js';
 
 const ROUTES: readonly [RegExp, Screen][] = [
   [/^#\/inbox$/, inboxScreen],
@@ -22,6 +23,7 @@ const ROUTES: readonly [RegExp, Screen][] = [
   [/^#\/compose(?:\?to=([A-Za-z0-9_]+))?$/, composeScreen],
   [/^#\/contacts$/, contactsScreen],
   [/^#\/contacts\/([A-Za-z0-9_]+)$/, safetyNumberScreen],
+  [/^#\/files$/, filesScreen],
   [/^#\/settings$/, settingsScreen],
 ];
 
@@ -105,6 +107,7 @@ export class App {
           h('a', { href: '#/inbox' }, 'Inbox ', this.unreadBadge),
           h('a', { href: '#/compose' }, 'New message'),
           h('a', { href: '#/contacts' }, 'Contacts ', this.requestBadge),
+          h('a', { href: '#/files' }, 'Files'),
           h('a', { href: '#/settings' }, 'Settings'),
         ),
         h('span', { class: 'whoami' }, this.liveDot, ' ', h('strong', { 'data-testid': 'me' }, me)),

@@ -2,7 +2,7 @@
  * Every failure the user sees is one plain line chosen by its code, never a
  * stack trace or a raw server message.
  */
-import { AttachmentRejectedError, ContactKeyError, FileTransferError, NotLoggedInError, PeerlockApiError, PeerlockNetworkError, PinRejectedError, WeakPassphraseError } from '@peerlock/sdk';
+import { AttachmentRejectedError, ContactKeyError, FileIndexRejectedError, FileRejectedError, FileTransferError, NotLoggedInError, PeerlockApiError, PeerlockNetworkError, PinRejectedError, WeakPassphraseError } from '@peerlock/sdk';
 
 const SERVER_WORDS: Readonly<Record<string, string>> = {
   TOKEN_INVALID: 'Your session expired. Log in again.',
@@ -28,6 +28,12 @@ export function describeError(error: unknown): string {
     return `${error.username}'s key is not pinned yet.`;
   }
   if (error instanceof AttachmentRejectedError) return 'This attachment failed its checks and was not saved.';
+  if (error instanceof FileRejectedError) {
+    if (error.reason === 'header-mismatch') return 'The server served a different file under this id: refused, nothing was saved or shared.';
+    if (error.reason === 'not-in-index') return 'This file is not one you uploaded or accepted: refused.';
+    return `Nobody you trust vouched for this file (made by ${error.senderUsername ?? 'an unknown key'}): refused.`;
+  }
+  if (error instanceof FileIndexRejectedError) return `Your stored file list was refused (${error.reason}): the server may be serving an old or altered copy.`;
   if (error instanceof NotLoggedInError) return 'Not logged in.';
   if (error instanceof PeerlockApiError) {
     const words = SERVER_WORDS[error.code] ?? 'The server refused the request.';

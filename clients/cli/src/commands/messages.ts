@@ -41,7 +41,7 @@ function printMessage(ctx: Context, m: ReadMessage, me: string): void {
     ctx.out.line(paint.red(`✘ #${m.index} from ${m.sender}: REJECTED (${m.rejected}) — not shown`));
     return;
   }
-  ctx.out.line(`${paint.bold(m.sender)} ${paint.dim(when)}${m.late ? paint.yellow(' (late)') : ''}`);
+  ctx.out.line(`${paint.bold(m.sender)} ${paint.dim(when)}${m.late ? paint.yellow(' (late)') : ''}${m.reordered ? paint.yellow(' (the server delivered it before what it answers; shown in order)') : ''}`);
   if (m.subject) ctx.out.line(`  ${paint.bold(m.subject)}`);
   for (const line of (m.body ?? '').split('\n')) ctx.out.line(`  ${line}`);
   for (const f of m.files ?? []) ctx.out.line(`  📎 file ${f.fileId}  (peerlock files download ${f.fileId} --conversation ${m.conversationId.slice(0, SHORT)})`);
@@ -131,6 +131,7 @@ export const messageCommands: Command[] = [
         for (const m of view.messages) printMessage(ctx, m, client.username);
         // Still missing after the whole conversation was read, whoever revealed them (T14).
         for (const w of view.withheld) ctx.out.line(ctx.out.paint.yellow(`⋯ ${w.count} message(s) from ${w.sender} were withheld by the server (#${w.sequences.join(', #')}${w.count > w.sequences.length ? ', …' : ''})`));
+        for (const a of view.anomalies) ctx.out.line(ctx.out.paint.red(`⚠ ${a.sender} showed different people different versions of their message #${a.sequence} (${a.kind})`));
       });
     },
   },

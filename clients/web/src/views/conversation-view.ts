@@ -54,6 +54,7 @@ export function conversationScreen(ctx: ViewContext, [id]: readonly string[]): H
       replaceChildren(
         withheld,
         view.withheld.map((w) => h('p', { class: 'withheld', role: 'note', 'data-sender': w.sender }, `⋯ ${w.count} message(s) from ${w.sender} were withheld by the server.`)),
+        view.anomalies.map((a) => h('p', { class: 'withheld', role: 'alert', 'data-anomaly': a.kind }, `⚠ ${a.sender} showed different people different versions of their message #${a.sequence}.`)),
       );
       const changed = await changedKeys(client, view.participants);
       if (ctx.left()) return;
@@ -119,6 +120,15 @@ function messageItem(client: PeerlockClient, view: ConversationView, m: ReadMess
   const withheld = m.withheld
     ? h('p', { class: 'withheld', role: 'note' }, `⋯ ${m.withheld.to - m.withheld.from + 1} message(s) from ${m.sender} (#${m.withheld.from}–${m.withheld.to}) were withheld by the server.`)
     : null;
+  if (m.rejected === 'SealedToFormerKey') {
+    // Not an attack: the message was sealed to the key this account had before its latest key change.
+    return h(
+      'li',
+      { class: 'message former-key', 'data-state': 'former-key', 'data-reason': m.rejected },
+      withheld,
+      h('p', {}, h('strong', {}, `🔒 Message from ${m.sender}`), ' — sealed to your former key: readable only with your old passphrase. Its content is not shown here.'),
+    );
+  }
   if (m.rejected !== null && m.rejected !== 'SequenceGap') {
     return h(
       'li',
@@ -133,7 +143,7 @@ function messageItem(client: PeerlockClient, view: ConversationView, m: ReadMess
     'li',
     { class: mine ? 'message mine' : 'message', 'data-state': 'genuine', 'data-message': m.messageId },
     withheld,
-    h('p', { class: 'from' }, h('strong', {}, m.sender), ' ', h('time', { datetime: new Date(m.sentAt ?? m.receivedAt).toISOString() }, formatTime(m.sentAt ?? m.receivedAt)), m.late ? ' (arrived late)' : '', ' ', h('span', { class: 'verified', title: 'Decrypted and verified in this page' }, '✔ verified')),
+    h('p', { class: 'from' }, h('strong', {}, m.sender), ' ', h('time', { datetime: new Date(m.sentAt ?? m.receivedAt).toISOString() }, formatTime(m.sentAt ?? m.receivedAt)), m.late ? ' (arrived late)' : '', m.reordered ? ' (delivered out of order; shown where it belongs)' : '', ' ', h('span', { class: 'verified', title: 'Decrypted and verified in this page' }, '✔ verified')),
     m.subject ? h('p', { class: 'subject' }, m.subject) : null,
     h('p', { class: 'body' }, m.body ?? ''),
     m.files?.length ? h('div', { class: 'attachments' }, m.files.map((ref, i) => attachmentButton(client, ref, m, i, report))) : null,
