@@ -1,0 +1,177 @@
+/**
+ * The web client in Chromium against a hostile server (DESIGN T11): the
+ * page is loaded from an intercepting proxy (@peerlock/api/testing) in front
+ * of the real server process, so everything the page fetches (GraphQL,
+ * files, the live socket) passes through code that rewrites what the server
+ * answers. The page must act only on what it verified, and say so visibly:
+ *
+ *   1. a participant the server adds to a conversation's listing is shown as
+ *      a warning and gets neither the reply nor its attachment;
+ *   3. a file nobody vouched for is refused with the miniLock ID that made
+ *      it, and downloaded only once the user trusts that sender; a made-up
+ *      file served under the id of the user's own upload is refused outright.
+ *
+ * The other users are SDK clients talking to the server directly (random key
+ * pairs, no scrypt); only bob derives his key in the page.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { encryptFile, generatePassphrase, keyPairFromSecretKey, miniLockIdOf, PeerlockClient, randomBytes, utf8ToBytes, type KeyPair } from '@peerlock/sdk';
+import { startHostileProxy, type HostileProxy } from '@peerlock/api/testing';
+import { findChromium, launchChromium } from './support/browser.js';
+import { startServer, webRoot, type ServerProcess } from './support/server-process.js';
+
+const chromiumPath = findChromium();
+const built = existsSync(join(webRoot, 'index.html'));
+// CI installs Chromium and builds the page first (.ci/run, turbo): there a missing one is a failure, not a skip.
+const mustRun = process.env.CI === 'true' || process.env.CI === '1';
+const SLOW = 90_000;
+const LIVE = 20_000;
+
+describe.skipIf(!mustRun && (!chromiumPath || !built))(
+  chromiumPath && built ? 'web client in Chromium against a hostile server' : 'web client against a hostile server (skipped: needs Chromium at /usr/bin/chromium and a built clients/web/dist)',
+  () => {
+    let server: ServerProcess;
+    let proxy: HostileProxy;
+    let browser: Browser;
+    let context: BrowserContext;
+    let page: Page;
+    let alice: PeerlockClient;
+    let mallory: PeerlockClient;
+    // Usernames with a digit: no generated passphrase word can contain them (the strength check refuses that).
+    const bobName = 'bob1';
+    const bobPassphrase = generatePassphrase(7).passphrase;
+    let conversationId = '';
+    const problems: string[] = [];
+
+    const sdkUser = async (username: string, identity: KeyPair = keyPairFromSecretKey(randomBytes(32))) => {
+      const client = new PeerlockClient({ url: `${server.origin}/graphql`, webSocketImpl: WebSocket });
+      await client.signup({ username, passphrase: '', identity });
+      return client;
+    };
+
+    beforeAll(async () => {
+      if (!chromiumPath) throw new Error('CI must have Chromium at /usr/bin/chromium (.ci/run installs it)');
+      if (!built) throw new Error('clients/web/dist is not built (npm run build -w clients/web)');
+      server = await startServer();
+      proxy = await startHostileProxy({ target: server.origin });
+      browser = await launchChromium(chromiumPath);
+      // Bob's account is made by the SDK with his passphrase; the page derives the same key at login.
+      const bob = new PeerlockClient({ url: `${server.origin}/graphql` });
+      await bob.signup({ username: bobName, passphrase: bobPassphrase });
+      alice = await sdkUser('alice');
+      mallory = await sdkUser('mallory');
+      await alice.requestContact(bobName);
+      await mallory.requestContact(bobName);
+      await bob.acceptContact('alice');
+      await bob.acceptContact('mallory');
+      bob.logout();
+      conversationId = (await alice.messaging.send([bobName], { subject: 'plan', body: 'just the two of us' })).conversationId;
+
+      context = await browser.newContext({ viewport: { width: 1024, height: 760 }, acceptDownloads: true, serviceWorkers: 'block' });
+      page = await context.newPage();
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      await page.goto(`${proxy.url}/#/login`);
+      await page.getByLabel('Username').fill(bobName);
+      await page.getByLabel('Passphrase').fill(bobPassphrase);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByRole('heading', { name: 'Inbox' }).waitFor({ timeout: SLOW });
+    }, SLOW * 2);
+
+    afterAll(async () => {
+      await context?.close().catch(() => undefined);
+      await browser?.close();
+      await proxy?.close();
+      await server?.stop();
+    });
+
+    it('1. a participant added by the server is shown as a warning and gets neither the reply nor its attachment', async () => {
+      const listing = proxy.onGraphql('ConversationMessages', (data) =>
+        data.conversation ? { ...data, conversation: { ...data.conversation, participants: [...data.conversation.participants, 'mallory'].sort() } } : data,
+      );
+      const shares: string[][] = [];
+      const shareSpy = proxy.onGraphql('shareFile', (data, { variables }) => {
+        shares.push(variables.recipients as string[]);
+        return undefined;
+      });
+      try {
+        await page.goto(`${proxy.url}/#/c/${conversationId}`);
+        const warning = page.locator('.listing-mismatch');
+        await warning.waitFor({ timeout: LIVE });
+        expect(listing.count).toBeGreaterThan(0);
+        expect(await warning.getAttribute('data-code')).toBe('PARTICIPANTS_LISTING_MISMATCH');
+        expect(await warning.textContent()).toContain('added mallory');
+        expect(await page.locator('.participants').textContent()).toBe('With alice');
+
+        await page.getByRole('textbox', { name: 'Message' }).fill('minutes attached');
+        await page.getByLabel('Attach files').setInputFiles({ name: 'minutes.txt', mimeType: 'text/plain', buffer: Buffer.from('only for alice\n') });
+        await page.getByRole('button', { name: 'Send reply' }).click();
+        await page.locator('.message .body', { hasText: 'minutes attached' }).waitFor({ timeout: LIVE });
+        expect(shares).toEqual([['alice']]);
+      } finally {
+        listing.remove();
+        shareSpy.remove();
+      }
+      const seenByAlice = await alice.messaging.read(conversationId);
+      expect(seenByAlice.messages.at(-1)).toEqual(expect.objectContaining({ sender: bobName, rejected: null, body: 'minutes attached' }));
+      expect(seenByAlice.participants).toEqual(['alice', bobName]);
+      expect(await mallory.files.list()).toEqual([]);
+    });
+
+    it('3. a file nobody vouched for is refused with its sender shown, and saved only once bob trusts that sender', async () => {
+      // Mallory shares a file with bob outside any message: the server lists it, nobody vouches for it.
+      const content = utf8ToBytes('invoice: pay mallory\n');
+      const uploaded = await mallory.files.upload({ source: [content], size: content.length, name: 'invoice.txt' });
+      await mallory.files.share(uploaded.fileId, uploaded.fileInfo, [bobName]);
+      // The server goes further and serves, under that id, a file made up by a key nobody knows.
+      const bobKey = (await alice.pin(bobName))!.miniLockId;
+      const eve = keyPairFromSecretKey(randomBytes(32));
+      const madeUp = encryptFile(utf8ToBytes('made up\n'), { senderSecretKey: eve.secretKey, recipients: [bobKey], fileName: 'invoice.txt' });
+      const forged = proxy.onFileDownload(uploaded.fileId, () => madeUp);
+
+      await page.goto(`${proxy.url}/#/files`);
+      const row = page.locator(`li.file[data-file="${uploaded.fileId}"]`);
+      await row.waitFor({ timeout: LIVE });
+      await row.getByRole('button', { name: 'Download', exact: true }).click();
+      const prompt = row.locator('.unvouched');
+      await prompt.waitFor({ timeout: LIVE });
+      expect(forged.count).toBeGreaterThan(0);
+      expect(await prompt.getAttribute('data-reason')).toBe('unvouched');
+      expect(await prompt.getByTestId('unvouched-sender').textContent()).toBe(miniLockIdOf(eve));
+      expect(await prompt.textContent()).toContain('nobody you have a key pinned for');
+      forged.remove();
+
+      // The honest bytes: mallory's own file, shown as hers; saved only after bob trusts her key.
+      await row.getByRole('button', { name: 'Download', exact: true }).click();
+      await expect.poll(async () => prompt.getByTestId('unvouched-sender').textContent(), { timeout: LIVE }).toBe(mallory.miniLockId);
+      expect(await prompt.textContent()).toContain('mallory');
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: LIVE }), prompt.getByRole('button', { name: 'Trust this sender and download' }).click()]);
+      expect(download.suggestedFilename()).toBe('invoice.txt');
+      expect(readFileSync((await download.path())!, 'utf8')).toBe('invoice: pay mallory\n');
+    });
+
+    it('3. a made-up file served under the id of bob’s own upload is refused outright (it does not match his file index)', async () => {
+      const mine = (await page.evaluate(() => [...document.querySelectorAll('li.file')].map((li) => li.getAttribute('data-file'))))!;
+      const files = await alice.messaging.read(conversationId);
+      const ownUpload = files.messages.at(-1)!.files![0]!.fileId;
+      expect(mine).toContain(ownUpload);
+      const bobKey = (await alice.pin(bobName))!.miniLockId;
+      const eve = keyPairFromSecretKey(randomBytes(32));
+      const forged = proxy.onFileDownload(ownUpload, () => encryptFile(utf8ToBytes('made up\n'), { senderSecretKey: eve.secretKey, recipients: [bobKey], fileName: 'minutes.txt' }));
+      try {
+        const row = page.locator(`li.file[data-file="${ownUpload}"]`);
+        await row.getByRole('button', { name: 'Download', exact: true }).click();
+        const alert = page.getByRole('alert').filter({ hasText: 'different file' });
+        await alert.waitFor({ timeout: LIVE });
+        expect(forged.count).toBeGreaterThan(0);
+        expect(await row.locator('.unvouched').count()).toBe(0);
+      } finally {
+        forged.remove();
+      }
+      expect(problems).toEqual([]);
+    });
+  },
+);
