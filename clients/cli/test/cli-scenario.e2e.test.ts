@@ -23,8 +23,8 @@ const attachment = 'quarterly numbers\n'.repeat(5000);
 
 beforeAll(async () => {
   server = await startServer('sqlite');
-  alice = new CliUser('alice', server.url, generatePassphrase(7).passphrase);
-  bob = new CliUser('bob', server.url, generatePassphrase(7).passphrase);
+  alice = new CliUser('alice', server.url, generatePassphrase(7, 'alice').passphrase);
+  bob = new CliUser('bob', server.url, generatePassphrase(7, 'bob').passphrase);
 });
 
 afterAll(async () => {
@@ -152,7 +152,7 @@ describe('peerlock CLI against a real server', () => {
   const backupCodes: string[] = [];
 
   it("alice rotates her key; bob's CLI refuses to send until he accepts it (verified: only with --verified)", async () => {
-    const newPassphrase = generatePassphrase(7).passphrase;
+    const newPassphrase = generatePassphrase(7, 'alice').passphrase;
     const code = device.next() ?? backupCodes.shift()!;
     await alice.ok(['rekey', '--code', code, '--login-code', backupCodes.shift()!], { PEERLOCK_NEW_PASSPHRASE: newPassphrase });
     alice.passphrase = newPassphrase;

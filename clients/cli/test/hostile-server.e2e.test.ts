@@ -37,7 +37,7 @@ beforeAll(async () => {
   server = await startServer('sqlite');
   proxy = await startHostileProxy({ target: server.url });
   // Bob's every command goes through the hostile proxy; alice and mallory talk to the server directly.
-  bob = new CliUser('bob', proxy.url, generatePassphrase(7).passphrase);
+  bob = new CliUser('bob', proxy.url, generatePassphrase(7, 'bob').passphrase);
   await bob.ok(['signup', 'bob']);
   alice = await sdkUser('alice');
   mallory = await sdkUser('mallory');

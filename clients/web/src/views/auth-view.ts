@@ -4,7 +4,7 @@
  * show it was saved. A login that needs a second factor asks for the code
  * and reuses the keys already derived.
  */
-import { PeerlockApiError, canonicalUsername, generatePassphrase, type KeyPair } from '@peerlock/sdk';
+import { PeerlockApiError, canonicalUsername, checkPassphraseStrength, generatePassphrase, type KeyPair } from '@peerlock/sdk';
 import { deriveIdentityInWorker } from '../derive-keys.js';
 import { describeError } from '../describe-error.js';
 import { field, h, replaceChildren, statusLine } from '../dom.js';
@@ -81,11 +81,18 @@ function signupForm(onSession: (session: Session) => void): HTMLElement {
   const status = statusLine();
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Create account');
   const regenerate = () => {
-    generated.value = generatePassphrase().passphrase;
+    // The username salts the key, and the strength check refuses a passphrase that contains it.
+    generated.value = generatePassphrase(undefined, username.value.trim().toLowerCase() || undefined).passphrase;
     retype.value = '';
     saved.checked = false;
   };
   another.addEventListener('click', regenerate);
+  // A generated word that happens to contain the username typed afterwards ("bobsled" for bob) is replaced
+  // while the user is still typing it, before they write the passphrase down.
+  username.addEventListener('input', () => {
+    const name = username.value.trim().toLowerCase();
+    if (name.length > 0 && !checkPassphraseStrength(generated.value, name).ok) regenerate();
+  });
   regenerate();
 
   const form = h(

@@ -115,7 +115,7 @@ function rotationSection(ctx: ViewContext, account: Account): HTMLElement {
   const code = account.twoFactorEnabled ? codeInput('rotateCode') : null;
   const loginCode = account.twoFactorEnabled ? codeInput('rotateLoginCode') : null;
   const submit = h('button', { type: 'submit', class: 'danger' }, 'Change my key');
-  generated.value = generatePassphrase().passphrase;
+  generated.value = generatePassphrase(undefined, client.username).passphrase;
   const form = h(
     'form',
     {},
