@@ -22,7 +22,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { encryptFile, generatePassphrase, keyPairFromSecretKey, miniLockIdOf, PeerlockClient, randomBytes, utf8ToBytes, type KeyPair } from '@peerlock/sdk';
 import { startHostileProxy, type HostileProxy } from '@peerlock/api/testing';
 import { findChromium, launchChromium } from './support/browser.js';
-import { startServer, webRoot, type ServerProcess } from './support/server-process.js';
+import { repoRoot, startServer, webRoot, type ServerProcess } from './support/server-process.js';
+
+/** With UPDATE_SCREENSHOTS=1 the refusals are photographed for docs/screenshots. */
+async function shot(page: Page, name: string): Promise<void> {
+  if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(repoRoot, 'docs/screenshots', `${name}.png`), fullPage: true });
+}
 
 const chromiumPath = findChromium();
 const built = existsSync(join(webRoot, 'index.html'));
@@ -105,6 +110,7 @@ describe.skipIf(!mustRun && (!chromiumPath || !built))(
         expect(await warning.getAttribute('data-code')).toBe('PARTICIPANTS_LISTING_MISMATCH');
         expect(await warning.textContent()).toContain('added mallory');
         expect(await page.locator('.participants').textContent()).toBe('With alice');
+        await shot(page, 'web-listing-mismatch');
 
         await page.getByRole('textbox', { name: 'Message' }).fill('minutes attached');
         await page.getByLabel('Attach files').setInputFiles({ name: 'minutes.txt', mimeType: 'text/plain', buffer: Buffer.from('only for alice\n') });
@@ -142,6 +148,7 @@ describe.skipIf(!mustRun && (!chromiumPath || !built))(
       expect(await prompt.getAttribute('data-reason')).toBe('unvouched');
       expect(await prompt.getByTestId('unvouched-sender').textContent()).toBe(miniLockIdOf(eve));
       expect(await prompt.textContent()).toContain('nobody you have a key pinned for');
+      await shot(page, 'web-unvouched-file');
       forged.remove();
 
       // The honest bytes: mallory's own file, shown as hers; saved only after bob trusts her key.
