@@ -4,7 +4,7 @@ import { projectionSpec } from '../src/testing/index.js';
 import { defineProjection } from '../src/projection.js';
 import { AccountRegistered } from '@peerlock/schema';
 
-// miniLock IDs of Alice and Bob from ../shared/vectors/identities.json; the auth keys are arbitrary 32-byte values.
+// miniLock IDs of Alice and Bob from sdk/test/vectors/identities.json; the auth keys are arbitrary 32-byte values.
 const ALICE_ID = '3YTtcFtiWfbAbcb5bfa9MwFVUcbSuiVF7YTarUzy3HVNi';
 const ALICE_NEW_ID = '8fZ6HAva1DpZyY2Hzqcr1RhPg2giMq6wm9egvBr1qjTFV';
 const BOB_ID = 'mkLCsZTqvpc5TzRUMQCgAodEShkDWs5uWUxrLpfR8hB3R';

@@ -11,7 +11,7 @@ import {
   TwoFactorEnabled,
 } from '../src/index.js';
 
-// Alice's and Bob's miniLock IDs from ../shared/vectors/identities.json (miniLock reference, commit ffea0ecb).
+// Alice's and Bob's miniLock IDs from sdk/test/vectors/identities.json (miniLock reference, commit ffea0ecb).
 const ALICE_ID = '3YTtcFtiWfbAbcb5bfa9MwFVUcbSuiVF7YTarUzy3HVNi';
 const BOB_ID = 'mkLCsZTqvpc5TzRUMQCgAodEShkDWs5uWUxrLpfR8hB3R';
 const AUTH_KEY = 'CI8JbrMVXDiBED7vxS7A48hjb0JU+Weje/ohdddaiFc=';

@@ -1,6 +1,6 @@
 /**
  * Keys, miniLock IDs and passphrases against the reference's own data
- * (../shared/vectors: identities.json and reference-kats.json, made by the
+ * (sdk/test/vectors: identities.json and reference-kats.json, made by the
  * miniLock reference at commit ffea0ecb). Real scrypt runs are slow (~0.6 s
  * native, ~3 s scrypt-js), so only a few identities go through it; the rest
  * check each step of the derivation separately.
@@ -30,7 +30,7 @@ import {
   utf8ToBytes,
 } from '../src/index.js';
 
-const vectorsDir = fileURLToPath(new URL('../../../shared/vectors/', import.meta.url));
+const vectorsDir = fileURLToPath(new URL('./vectors/', import.meta.url));
 const identities = JSON.parse(readFileSync(vectorsDir + 'identities.json', 'utf8')).identities as Record<string, Identity>;
 const kats = JSON.parse(readFileSync(vectorsDir + 'reference-kats.json', 'utf8'));
 

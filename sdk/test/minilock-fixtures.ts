@@ -1,13 +1,13 @@
 /**
  * Shared fixtures for the miniLock tests: the reference vectors in
- * ../shared/vectors (made by kaepora/miniLock, see its README) and fixed
+ * sdk/test/vectors (made by kaepora/miniLock, see its README) and fixed
  * secret keys, so no test pays for scrypt.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { hexToBytes } from '../src/index.js';
 
-export const vectorsDir = fileURLToPath(new URL('../../../shared/vectors/', import.meta.url));
+export const vectorsDir = fileURLToPath(new URL('./vectors/', import.meta.url));
 
 export interface Identity {
   readonly email: string;

@@ -26,7 +26,7 @@ import {
 const started = performance.now();
 const alice = await deriveKeyPair('Nine ultramarine pelicans recite sonnets beneath copper lighthouses', 'alice@example.com');
 const derivedMs = performance.now() - started;
-// Bob's demo secret key (the one his passphrase derives in ../shared/vectors/identities.json).
+// Bob's demo secret key (the one his passphrase derives in sdk/test/vectors/identities.json).
 const bob = keyPairFromSecretKey(hexToBytes('727f788f658264366c2290b9c9f7aba408416cba80ad8832f9f6db391f3439d0'));
 const aliceId = encodeMiniLockId(alice.publicKey);
 const bobId = encodeMiniLockId(bob.publicKey);
