@@ -195,7 +195,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       plugins: [
         useRequestId(),
         useProductionHardening({ production, https: config.tls !== null || config.trustProxy }),
-        useOperationLimits(config.limits),
+        useOperationLimits(config.limits, { exemptIntrospection: !production }),
         useErrorCodes({ production }),
         useTokenAuth(svc.tokens, now),
       ],

@@ -4,7 +4,14 @@
  * Content-Length before the body is read; Node's HTTP parser then refuses a
  * body longer than announced), the selection depth, and a cost that counts
  * every field after fragment expansion (so aliases and fragment fan-out count
- * in full). Refusals are BAD_INPUT.
+ * in full). Refusals are BAD_INPUT and name the limit, the value measured and
+ * the variable that sets it.
+ *
+ * In dev mode (`exemptIntrospection`) an operation that asks only for
+ * introspection (`__schema`, `__type`, `__typename` at its root) is not
+ * limited, so GraphiQL's own schema query (depth 13, cost ~100) works: its
+ * cost is bounded by the schema and the body-size limit, and production
+ * serves no introspection at all.
  */
 import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -17,9 +24,16 @@ function refusal(status: number, message: string): Response {
   });
 }
 
-export function useOperationLimits(limits: LimitsConfig): Plugin {
+const INTROSPECTION_ROOTS: ReadonlySet<string> = new Set(['__schema', '__type', '__typename']);
+
+function onlyIntrospection(set: SelectionSetNode): boolean {
+  return set.selections.every((s) => s.kind === Kind.FIELD && INTROSPECTION_ROOTS.has(s.name.value));
+}
+
+export function useOperationLimits(limits: LimitsConfig, options: { exemptIntrospection?: boolean } = {}): Plugin {
   const rule = (context: ValidationContext): ASTVisitor => ({
     OperationDefinition(operation) {
+      if (options.exemptIntrospection && onlyIntrospection(operation.selectionSet)) return;
       const fragments = new Map<string, FragmentDefinitionNode>();
       for (const d of context.getDocument().definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
       let cost = 0;
@@ -43,8 +57,20 @@ export function useOperationLimits(limits: LimitsConfig): Plugin {
         }
       };
       walk(operation.selectionSet, 1, new Set());
-      if (deepest > limits.maxDepth || cost > limits.maxCost) {
-        context.reportError(new GraphQLError('Query too deep or too costly', { nodes: [operation], extensions: { code: 'BAD_INPUT' } }));
+      // Measuring stops once a limit is passed, so the value reported is "at least".
+      const refused =
+        deepest > limits.maxDepth
+          ? { what: 'deep', measure: 'depth', measured: deepest, limit: limits.maxDepth, variable: 'PEERLOCK_MAX_QUERY_DEPTH' }
+          : cost > limits.maxCost
+            ? { what: 'costly', measure: 'cost', measured: cost, limit: limits.maxCost, variable: 'PEERLOCK_MAX_QUERY_COST' }
+            : null;
+      if (refused) {
+        context.reportError(
+          new GraphQLError(`Query too ${refused.what}: ${refused.measure} at least ${refused.measured}, over the limit of ${refused.limit} (${refused.variable})`, {
+            nodes: [operation],
+            extensions: { code: 'BAD_INPUT', limit: refused.limit, measured: refused.measured, variable: refused.variable },
+          }),
+        );
       }
     },
   });
