@@ -14,8 +14,9 @@ import { twoFactorCommands } from './commands/two-factor.js';
 import { contactCommands } from './commands/contacts.js';
 import { messageCommands } from './commands/messages.js';
 import { fileCommands } from './commands/files.js';
+import { devCommands } from './commands/dev.js';
 
-const COMMANDS: Command[] = [...accountCommands, ...twoFactorCommands, ...contactCommands, ...messageCommands, ...fileCommands];
+const COMMANDS: Command[] = [...accountCommands, ...twoFactorCommands, ...contactCommands, ...messageCommands, ...fileCommands, ...devCommands];
 
 const GLOBAL: Options = {
   server: { type: 'string' },
