@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RecordedEvent } from '@peerlock/schema';
@@ -22,7 +22,7 @@ import { logSubscription, type Wakeups } from './log-subscription.js';
 export const DEFAULT_SQLITE_PATH = './data/peerlock.db';
 
 export interface SqliteEventStoreOptions {
-  /** The database file, created with its directory if missing. Default `./data/peerlock.db`. */
+  /** The database file, created owner-only (0600) with its directory (0700) if missing. Default `./data/peerlock.db`. */
   readonly path?: string;
   /**
    * `NORMAL` (default) with WAL: a commit is durable against a crash of the process
@@ -97,7 +97,11 @@ export class SqliteEventStore implements EventStore {
 
   constructor(options: SqliteEventStoreOptions = {}) {
     this.path = resolve(options.path ?? DEFAULT_SQLITE_PATH);
-    mkdirSync(dirname(this.path), { recursive: true });
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    // Every event is here: owner-only from the first byte, as the auth and ciphertext stores are (SQLite
+    // gives -wal and -shm the mode of the database file). An existing file from before is tightened too.
+    closeSync(openSync(this.path, 'a', 0o600));
+    chmodSync(this.path, 0o600);
     this.db = new Database(this.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
