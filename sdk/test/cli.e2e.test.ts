@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bytesToBase58, bytesToBase64, randomBytes } from '../src/index.js';
+import { bytesToBase58, bytesToBase64, deriveKeyPair, encodeMiniLockId, randomBytes } from '../src/index.js';
 import { identities, loadVector, sameBytes } from './minilock-fixtures.js';
 
 const cli = fileURLToPath(new URL('../src/bin/peerlock-minilock.ts', import.meta.url));
@@ -107,6 +107,51 @@ describe('peerlock-minilock', () => {
       const results = await Promise.all(batch.map(([args, stdin]) => run(args, stdin)));
       results.forEach((r, j) => expectOneLineError(r, batch[j]![2]));
     }
+  });
+
+  describe('the passphrase strength rule peerlock uses', () => {
+    const email = 'old@example.com';
+    const weak = keyFile('weak.pass', 'password\n');
+
+    it('refuses a weak passphrase (salted with the email) before deriving anything, for every command', async () => {
+      const withEmail = keyFile('email.pass', `correct horse battery staple ${email} and more words\n`);
+      for (const [args, reasons] of [
+        [['id', '--email', email, '--passphrase-file', weak], /too-short, low-entropy/],
+        [['encrypt', '--email', email, '--passphrase-file', weak, '--to', bob.id], /too-short, low-entropy/],
+        [['decrypt', '--email', email, '--passphrase-file', weak], /too-short, low-entropy/],
+        [['id', '--email', email, '--passphrase-file', withEmail], /contains-salt/],
+      ] as const) {
+        const r = await run([...args], v.minilock);
+        expectOneLineError(r, 2);
+        expect(r.stderr).toMatch(reasons);
+        expect(r.stdout.length).toBe(0);
+      }
+      const decrypt = await run(['decrypt', '--email', email, '--passphrase-file', weak], v.minilock);
+      expect(decrypt.stderr).toContain('add --weak-passphrase');
+    });
+
+    it('--weak-passphrase is for decrypt only, and not with a secret key file', async () => {
+      for (const args of [
+        ['id', '--email', email, '--passphrase-file', weak, '--weak-passphrase'],
+        ['encrypt', '--email', email, '--passphrase-file', weak, '--weak-passphrase', '--to', bob.id],
+        ['decrypt', '--secret-key-file', bobKey, '--weak-passphrase'],
+      ]) {
+        const r = await run(args, v.minilock);
+        expectOneLineError(r, 2);
+        expect(r.stderr).toContain('--weak-passphrase');
+      }
+    });
+
+    it('decrypts a file made for an old weak key with --weak-passphrase, warning first (one real scrypt run each side)', async () => {
+      const old = await deriveKeyPair('password', email);
+      const plain = new TextEncoder().encode('from the old days');
+      const enc = await run(['encrypt', '--secret-key-file', aliceKey, '--to', encodeMiniLockId(old.publicKey), '--name', 'old.txt'], plain);
+      expect(enc.code).toBe(0);
+      const dec = await run(['decrypt', '--email', email, '--passphrase-file', weak, '--weak-passphrase'], enc.stdout);
+      expect(dec.code).toBe(0);
+      expect(sameBytes(dec.stdout, plain)).toBe('equal');
+      expect(dec.stderr).toBe(`peerlock-minilock: warning: weak passphrase (too-short, low-entropy): anyone who guesses it can read what is sent to this key and sign as it; move to a strong one\nsender: ${alice.id}\nfile name: old.txt\n`);
+    });
   });
 
   it('explains itself with --help, including the partial-output caveat', async () => {

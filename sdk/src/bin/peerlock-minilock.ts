@@ -13,6 +13,7 @@ import {
   base58ToBytes,
   base64ToBytes,
   bytesToUtf8,
+  checkPassphraseStrength,
   decodeMiniLockId,
   decryptStream,
   deriveKeyPair,
@@ -32,6 +33,12 @@ KEY is either
                                          newline of FILE is ignored
   --secret-key-file FILE                 the 32-byte secret key: raw, or base58 / base64 text
 
+The passphrase must be strong, by the rule miniLock and peerlock share: at least 32
+characters, not containing the email, and over 100 bits by zxcvbn's estimate
+(\`peerlock passphrase\` generates one). A weak passphrase makes a key anyone can
+guess. To read a file made for an old key with a weak passphrase, decrypt takes
+  --weak-passphrase                      use it anyway, with a warning (decrypt only)
+
 encrypt   encrypts stdin for each --to miniLock ID (and yourself with --include-self).
           --name sets the file name stored inside (default: empty). The encrypted
           chunks are spooled to a temporary file (ciphertext only), because the
@@ -45,12 +52,14 @@ decrypt   writes the plaintext to stdout and the verified sender's miniLock ID a
           must be discarded. Only exit status 0 means the whole file verified.
 id        prints your miniLock ID.
 
-Exit status: 0 ok; 1 other error (unreadable key file, I/O); 2 usage;
+Exit status: 0 ok; 1 other error (unreadable key file, I/O); 2 usage or weak passphrase;
   3 not a recipient; 4 decryption failed (tampered or corrupted);
   5 not a valid or a truncated miniLock file; 6 invalid miniLock ID.`;
 
 class UsageError extends Error {}
 class KeyFileError extends Error {}
+/** Told like a usage error (exit 2): the fix is a better passphrase or, for decrypt, --weak-passphrase. */
+class WeakPassphraseUsage extends Error {}
 
 const EXIT: Record<string, number> = { NOT_A_RECIPIENT: 3, DECRYPTION_FAILED: 4, MALFORMED_FILE: 5, INVALID_MINILOCK_ID: 6 };
 
@@ -64,6 +73,7 @@ interface Args {
   includeSelf: boolean;
   json: boolean;
   help: boolean;
+  weakPassphrase: boolean;
 }
 
 function parse(argv: string[]): Args {
@@ -82,6 +92,7 @@ function parse(argv: string[]): Args {
         'include-self': { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        'weak-passphrase': { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -99,12 +110,14 @@ function parse(argv: string[]): Args {
     includeSelf: values['include-self'] ?? false,
     json: values.json ?? false,
     help: values.help ?? false,
+    weakPassphrase: values['weak-passphrase'] ?? false,
   };
 }
 
 async function loadKey(args: Args): Promise<KeyPair> {
   if (args.secretKeyFile !== undefined) {
     if (args.email !== undefined || args.passphraseFile !== undefined) throw new UsageError('use either --secret-key-file or --email with --passphrase-file');
+    if (args.weakPassphrase) throw new UsageError('--weak-passphrase goes with --email and --passphrase-file, not with a secret key file');
     return keyPairFromSecretKey(await readSecretKeyFile(args.secretKeyFile));
   }
   if (args.email === undefined || args.passphraseFile === undefined) throw new UsageError('a key is needed: --email and --passphrase-file, or --secret-key-file');
@@ -116,7 +129,28 @@ async function loadKey(args: Args): Promise<KeyPair> {
   }
   const passphrase = text.replace(/\r?\n$/, '');
   if (passphrase.length === 0) throw new KeyFileError('the passphrase file is empty');
+  checkStrength(passphrase, args);
   return deriveKeyPair(passphrase, args.email);
+}
+
+/**
+ * The strength rule of peerlock (and of miniLock itself), salted with the
+ * email: a weak passphrase is refused, except for decrypt with an explicit
+ * --weak-passphrase, so files made for an old weak key stay readable; never
+ * to make new files or hand out the ID of such a key.
+ */
+function checkStrength(passphrase: string, args: Args): void {
+  const strength = checkPassphraseStrength(passphrase, args.email);
+  if (strength.ok) return;
+  const why = strength.reasons.join(', ');
+  if (!args.weakPassphrase) {
+    throw new WeakPassphraseUsage(
+      `passphrase too weak (${why}): it needs 32+ characters, not the email, and over 100 bits (\`peerlock passphrase\` makes one). ` +
+        (args.command === 'decrypt' ? 'To read a file made for an old key with this passphrase, add --weak-passphrase' : 'Only decrypt accepts a weak passphrase (--weak-passphrase), to read old files'),
+    );
+  }
+  if (args.command !== 'decrypt') throw new UsageError(`--weak-passphrase is only for decrypt (reading old files); ${args.command} needs a strong passphrase`);
+  process.stderr.write(`peerlock-minilock: warning: weak passphrase (${why}): anyone who guesses it can read what is sent to this key and sign as it; move to a strong one\n`);
 }
 
 async function readSecretKeyFile(path: string): Promise<Uint8Array> {
@@ -190,6 +224,7 @@ async function decrypt(args: Args, key: KeyPair): Promise<void> {
 
 function describe(error: unknown): [string, number] {
   if (error instanceof UsageError) return [`${error.message} (see --help)`, 2];
+  if (error instanceof WeakPassphraseUsage) return [error.message, 2];
   if (error instanceof KeyFileError) return [error.message, 1];
   const e = error as { code?: unknown; reason?: unknown; message?: unknown };
   switch (e.code) {
