@@ -7,7 +7,8 @@
  * then the server's storage is tampered with and a third context (bob
  * logging in afresh) sees the message REJECTED, not shown as genuine;
  * alice rotates her key and bob's page blocks the composer; alice turns
- * on two-factor and a new login asks for a code.
+ * on two-factor and a new login takes a code up front, or asks for one
+ * without deriving the keys again.
  *
  * Screenshots of the main screens are taken on every run; with
  * UPDATE_SCREENSHOTS=1 they are copied to docs/screenshots/.
@@ -110,7 +111,7 @@ describe.skipIf(!chromiumPath || !built)(title, () => {
     if (process.env.UPDATE_SCREENSHOTS === '1') {
       const target = join(repoRoot, 'docs/screenshots');
       mkdirSync(target, { recursive: true });
-      for (const name of ['web-signup', 'web-contacts', 'web-safety-number', 'web-inbox', 'web-conversation', 'web-rejected', 'web-key-changed', 'web-settings'])
+      for (const name of ['web-signup', 'web-login', 'web-contacts', 'web-safety-number', 'web-inbox', 'web-conversation', 'web-rejected', 'web-key-changed', 'web-settings'])
         if (existsSync(join(shots, `${name}.png`))) copyFileSync(join(shots, `${name}.png`), join(target, `${name}.png`));
     }
     rmSync(shots, { recursive: true, force: true });
@@ -204,6 +205,31 @@ describe.skipIf(!chromiumPath || !built)(title, () => {
     await shot(alice, 'web-conversation');
   });
 
+  it('a login tells an unknown username at once, before any key derivation, and a wrong passphrase plainly', async () => {
+    const page = await newPage();
+    let workers = 0;
+    page.on('worker', () => workers++);
+    await page.goto(`${server.origin}/#/login`);
+    // Everything is asked up front, the second factor included.
+    await page.getByLabel('Two-factor code (if you turned it on)').waitFor();
+    await page.getByLabel('Username').fill('nobody_here');
+    await page.getByLabel('Passphrase').fill('any words at all will do here');
+    const started = Date.now();
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: LIVE }).toBe('There is no account called nobody_here here. Check the spelling, or create an account.');
+    const toldAfter = Date.now() - started;
+    expect(workers).toBe(0);
+    expect(await page.locator('progress').isVisible()).toBe(false);
+    // One lookup, no scrypt: well under the half second a derivation takes here.
+    expect(toldAfter).toBeLessThan(3_000);
+
+    await page.getByLabel('Username').fill('bob');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: SLOW }).toBe('Wrong passphrase for bob.');
+    expect(workers).toBe(1);
+    await shot(page, 'web-login');
+  });
+
   it('a third context sees a message whose stored ciphertext was altered as REJECTED, never as genuine', async () => {
     const last = alice.locator('.message[data-state="genuine"]').last();
     expect(await last.locator('.body').textContent()).toBe('See you then.');
@@ -244,7 +270,7 @@ describe.skipIf(!chromiumPath || !built)(title, () => {
     await shot(bob, 'web-key-changed');
   });
 
-  it('alice turns on two-factor (QR code); logging in again asks for a code and takes a backup code', async () => {
+  it('alice turns on two-factor (QR code); a login takes a code up front, or asks for one without deriving again', async () => {
     await alice.goto(`${server.origin}/#/settings`);
     await alice.getByRole('button', { name: 'Set up two-factor' }).click();
     await alice.getByTestId('tfa-secret').waitFor();
@@ -254,18 +280,30 @@ describe.skipIf(!chromiumPath || !built)(title, () => {
     await alice.getByLabel('Code shown by the app').fill(totpCode(secret));
     await alice.getByRole('button', { name: 'Turn on two-factor' }).click();
     await alice.getByTestId('backup-codes').waitFor();
-    const backup = (await alice.getByTestId('backup-codes').locator('li').first().textContent())!.trim();
+    const backups = (await alice.getByTestId('backup-codes').locator('li').allTextContents()).map((c) => c.trim());
 
-    // A fresh context with the NEW passphrase: the login form asks for the second factor.
+    // A fresh context with the NEW passphrase and no code: the page asks for one and does not derive again.
     const fourth = await newPage();
+    let workers = 0;
+    fourth.on('worker', () => workers++);
     await fourth.goto(`${server.origin}/#/login`);
     await fourth.getByLabel('Username').fill('alice');
     await fourth.getByLabel('Passphrase').fill(passphrases.alice!);
     await fourth.getByRole('button', { name: 'Log in' }).click();
-    await fourth.getByLabel('Two-factor code').waitFor({ timeout: SLOW });
-    await fourth.getByLabel('Two-factor code').fill(backup);
+    await expect.poll(() => fourth.getByRole('status').filter({ hasText: 'Two-factor is on' }).count(), { timeout: SLOW }).toBe(1);
+    await fourth.getByLabel('Two-factor code (if you turned it on)').fill(backups[0]!);
     await fourth.getByRole('button', { name: 'Log in' }).click();
     await fourth.getByRole('heading', { name: 'Inbox' }).waitFor({ timeout: LIVE });
+    expect(workers).toBe(1);
+
+    // And with the code given up front: one submission.
+    const fifth = await newPage();
+    await fifth.goto(`${server.origin}/#/login`);
+    await fifth.getByLabel('Username').fill('alice');
+    await fifth.getByLabel('Passphrase').fill(passphrases.alice!);
+    await fifth.getByLabel('Two-factor code (if you turned it on)').fill(backups[1]!);
+    await fifth.getByRole('button', { name: 'Log in' }).click();
+    await fifth.getByRole('heading', { name: 'Inbox' }).waitFor({ timeout: SLOW });
   });
 
   it('bob deletes his account from the settings and is back at the login screen', async () => {

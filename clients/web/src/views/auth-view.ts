@@ -1,15 +1,17 @@
 /**
  * Sign up and log in. Keys are derived in a worker with a progress bar; the
  * passphrase is generated (7 EFF words) and the user must type it back to
- * show it was saved. A login that needs a second factor asks for the code
- * and reuses the keys already derived.
+ * show it was saved. Both forms look the username up before deriving
+ * (unknown for a login, taken for a signup); the login asks for a
+ * two-factor code up front and keeps the derived keys if one is missing.
  */
-import { PeerlockApiError, canonicalUsername, checkPassphraseStrength, generatePassphrase, type KeyPair } from '@peerlock/sdk';
+import { DecryptionError, PeerlockApiError, canonicalUsername, checkPassphraseStrength, generatePassphrase, type KeyPair } from '@peerlock/sdk';
 import { deriveIdentityInWorker } from '../derive-keys.js';
 import { describeError } from '../describe-error.js';
 import { field, h, replaceChildren, statusLine } from '../dom.js';
 import { progressBar } from '../progress-bar.js';
 import { newClient, openSession, type Session } from '../session.js';
+import { accountStatus } from '../user-directory.js';
 
 export function authScreen(mode: 'login' | 'signup', onSession: (session: Session) => void, notice?: string): HTMLElement {
   const body = mode === 'signup' ? signupForm(onSession) : loginForm(onSession);
@@ -24,41 +26,73 @@ export function authScreen(mode: 'login' | 'signup', onSession: (session: Sessio
   );
 }
 
+/**
+ * Everything is asked up front: username, passphrase and, for accounts with
+ * two-factor on, a code. The username is looked up first (a public lookup,
+ * user-directory.ts), so a typo is told at once rather than after the key
+ * derivation; the derived keys are kept while username and passphrase stay
+ * the same, so a missing or wrong code costs no second derivation.
+ */
 function loginForm(onSession: (session: Session) => void): HTMLElement {
   const username = h('input', { name: 'username', autocomplete: 'username', required: true, pattern: '\\w{1,16}', autocapitalize: 'off', spellcheck: 'false' });
   const passphrase = h('input', { name: 'passphrase', type: 'password', autocomplete: 'current-password', required: true });
-  const code = h('input', { name: 'totp', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9A-Za-z-]{6,20}' });
-  const codeField = h('div', { hidden: true }, field('Two-factor code', code, 'From your authenticator app, or one of your backup codes.'));
+  const code = h('input', { name: 'totp', autocomplete: 'one-time-code', pattern: '[0-9A-Za-z-]{6,20}', autocapitalize: 'off', spellcheck: 'false' });
   const progress = progressBar('Deriving your keys…');
   const status = statusLine();
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Log in');
   let derived: { username: string; passphrase: string; identity: KeyPair } | null = null;
 
-  const form = h('form', { class: 'card', novalidate: false }, field('Username', username), field('Passphrase', passphrase), codeField, progress.el, status.el, submit);
+  const form = h(
+    'form',
+    { class: 'card' },
+    field('Username', username),
+    field('Passphrase', passphrase),
+    field('Two-factor code (if you turned it on)', code, 'From your authenticator app, or one of your backup codes. Leave it empty if two-factor is off.'),
+    progress.el,
+    status.el,
+    submit,
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void (async () => {
       status.clear();
       submit.disabled = true;
+      const totpCode = code.value.trim() || undefined;
+      let user = '';
       try {
-        const user = canonicalUsername(username.value.trim());
+        user = canonicalUsername(username.value.trim());
+        const { client, twoFactor } = newClient();
         if (!derived || derived.username !== user || derived.passphrase !== passphrase.value) {
+          derived = null;
+          const account = await accountStatus(client, user);
+          if (account !== 'active') {
+            status.error(account === 'deleted' ? `The account ${user} was deleted.` : `There is no account called ${user} here. Check the spelling, or create an account.`);
+            username.focus();
+            return;
+          }
           derived = { username: user, passphrase: passphrase.value, identity: await deriveIdentityInWorker(user, passphrase.value, (f) => progress.set(f, 'Deriving your keys…')) };
         }
-        const { client, twoFactor } = newClient();
-        const totpCode = codeField.hidden ? undefined : code.value.trim();
         await client.login({ username: user, identity: derived.identity, ...(totpCode ? { totpCode } : {}) });
-        twoFactor.enabled = totpCode !== undefined;
+        // A code typed for an account without two-factor is ignored by the server; ask the account which it is.
+        twoFactor.enabled = totpCode !== undefined && (await client.account()).twoFactorEnabled;
         derived = null;
         passphrase.value = '';
+        code.value = '';
         onSession(openSession(client, twoFactor));
       } catch (error) {
         progress.hide();
         if (error instanceof PeerlockApiError && error.code === 'TWO_FACTOR_REQUIRED') {
-          codeField.hidden = false;
           code.required = true;
-          status.info('Two-factor is on for this account: enter a code.');
+          status.info(`Two-factor is on for ${user}: enter a code from your authenticator app (your keys are ready, this will be quick).`);
           code.focus();
+        } else if (error instanceof PeerlockApiError && error.code === 'TWO_FACTOR_INVALID') {
+          status.error(describeError(error));
+          code.focus();
+        } else if (error instanceof DecryptionError) {
+          // The account exists and its login tokens did not open with the key this passphrase gives.
+          derived = null;
+          status.error(`Wrong passphrase for ${user}.${totpCode ? ' The two-factor code was used up: wait for the next one.' : ''}`);
+          passphrase.focus();
         } else {
           status.error(describeError(error));
         }
@@ -125,9 +159,15 @@ function signupForm(onSession: (session: Session) => void): HTMLElement {
       submit.disabled = true;
       try {
         const user = canonicalUsername(username.value.trim());
+        const { client, twoFactor } = newClient();
+        // Taken (or retired by a deletion): said before the key derivation, not after it.
+        if ((await accountStatus(client, user)) !== 'unknown') {
+          status.error('That username is taken.');
+          submit.disabled = false;
+          return username.focus();
+        }
         const identity = await deriveIdentityInWorker(user, passphrase, (f) => progress.set(f, 'Deriving your keys…'));
         progress.set(1, 'Creating your account…');
-        const { client, twoFactor } = newClient();
         const name = displayName.value.trim();
         const { recoveryCode } = await client.signup({ username: user, passphrase, identity, ...(name ? { displayName: name } : {}) });
         replaceChildren(container, recoveryNotice(recoveryCode, () => onSession(openSession(client, twoFactor))));
