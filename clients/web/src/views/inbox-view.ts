@@ -13,13 +13,17 @@ const subjects = new Map<string, string>();
 export function inboxScreen(ctx: ViewContext): HTMLElement {
   const { client } = ctx.session;
   const list = h('ul', { class: 'inbox', 'aria-label': 'Conversations' });
+  const empty = h('div', { hidden: true });
   const status = statusLine();
   const refresh = async () => {
     try {
       const conversations = await client.messaging.conversations();
+      // Messages go only between contacts: a first step that leads anywhere needs to know whether there are any.
+      const { contacts } = conversations.length === 0 ? await client.contacts() : { contacts: [] };
       if (ctx.left()) return;
-      if (conversations.length === 0) replaceChildren(list, h('li', { class: 'empty' }, 'No conversations yet. ', h('a', { href: '#/compose' }, 'Write the first message'), '.'));
-      else replaceChildren(list, conversations.map((c) => row(c, client.username)));
+      replaceChildren(list, conversations.map((c) => row(c, client.username)));
+      empty.hidden = conversations.length > 0;
+      replaceChildren(empty, conversations.length === 0 ? emptyInbox(contacts.length > 0) : null);
       status.clear();
       for (const c of conversations) if (!subjects.has(c.id)) void loadSubject(c.id);
     } catch (error) {
@@ -38,6 +42,8 @@ export function inboxScreen(ctx: ViewContext): HTMLElement {
   };
   ctx.onNotification((n) => {
     if (n.kind === 'MESSAGE_RECEIVED' || n.kind === 'RECEIPT_RECEIVED') void refresh();
+    // A first contact changes what the empty inbox suggests.
+    else if (!empty.hidden && n.kind.startsWith('CONTACT_')) void refresh();
   });
   void refresh();
   return h(
@@ -45,8 +51,26 @@ export function inboxScreen(ctx: ViewContext): HTMLElement {
     { 'aria-labelledby': 'inbox-title' },
     h('div', { class: 'title-row' }, h('h1', { id: 'inbox-title', tabindex: -1 }, 'Inbox'), h('a', { href: '#/compose', class: 'button primary' }, 'New message')),
     status.el,
+    empty,
     list,
   );
+}
+
+/** The first thing to do: add a contact (messages go only between contacts), or write to one. */
+function emptyInbox(hasContacts: boolean): HTMLElement {
+  return hasContacts
+    ? h(
+        'div',
+        { class: 'card empty-state', 'data-testid': 'empty-inbox' },
+        h('p', {}, 'No conversations yet.'),
+        h('a', { href: '#/compose', class: 'button primary' }, 'Write the first message'),
+      )
+    : h(
+        'div',
+        { class: 'card empty-state', 'data-testid': 'empty-inbox' },
+        h('p', {}, 'No conversations yet. Messages go only between contacts: add someone by their username, and once they accept you can write to each other.'),
+        h('a', { href: '#/contacts', class: 'button primary' }, 'Add a contact'),
+      );
 }
 
 function row(c: ConversationSummary, me: string): HTMLElement {

@@ -10,6 +10,16 @@ import { h, replaceChildren, statusLine } from '../dom.js';
 import { qrCanvas } from '../qr-code.js';
 import type { ViewContext } from '../view-context.js';
 
+/**
+ * The QR code carries the same number (the SDK's qrPayload, as the CLI
+ * shows it) for an app that scans and compares; no Peerlock client does
+ * yet (and the page may not use the camera: Permissions-Policy camera=()),
+ * so the caption says what to do instead.
+ */
+function qrFigure(payload: string, label: string): HTMLElement {
+  return h('figure', { class: 'qr-figure' }, qrCanvas(payload, label), h('figcaption', { class: 'hint' }, 'The same number as a QR code, for an app that scans safety numbers. Peerlock does not scan them yet: compare the digits.'));
+}
+
 export function safetyNumberScreen(ctx: ViewContext, [username]: readonly string[]): HTMLElement {
   const { client } = ctx.session;
   const user = username!.toLowerCase();
@@ -42,7 +52,7 @@ export function safetyNumberScreen(ctx: ViewContext, [username]: readonly string
           content,
           h('div', { class: 'banner danger', role: 'alert', 'data-testid': 'key-changed' }, h('strong', {}, `⚠ ${user}'s key has CHANGED.`), ' Sending to them is blocked. Compare this NEW safety number with them in person or on a call before you accept it.'),
           digitsBlock(fresh.digits),
-          qrCanvas(fresh.qrPayload, `QR code of the new safety number with ${user}`),
+          qrFigure(fresh.qrPayload, `QR code of the new safety number with ${user}`),
           h('div', { class: 'actions' }, accept),
         );
         return;
@@ -61,9 +71,9 @@ export function safetyNumberScreen(ctx: ViewContext, [username]: readonly string
       });
       replaceChildren(
         content,
-        h('p', {}, `Compare these digits with ${user} in person or on a call, or scan each other's QR code. If they match, nobody is between you.`),
+        h('p', {}, `Compare these 60 digits with ${user}, in person or on a call: one of you reads them out, the other checks them on their own screen. If every group matches, nobody is between you.`),
         digitsBlock(number.digits),
-        qrCanvas(number.qrPayload, `QR code of your safety number with ${user}`),
+        qrFigure(number.qrPayload, `QR code of your safety number with ${user}`),
         h('p', { class: pin.verified ? 'tag ok' : 'tag', 'data-testid': 'verified-state' }, pin.verified ? `✔ ${user} is verified` : `${user} is not verified yet`),
         h('div', { class: 'actions' }, toggle),
       );
