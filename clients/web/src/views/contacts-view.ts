@@ -18,11 +18,12 @@ export function contactsScreen(ctx: ViewContext): HTMLElement {
   const username = h('input', { name: 'username', required: true, pattern: '\\w{1,16}', autocapitalize: 'off', spellcheck: 'false' });
   const add = h('form', { class: 'inline-form' }, field('Username', username), h('button', { type: 'submit', class: 'primary' }, 'Send contact request'));
 
-  const act = (work: () => Promise<unknown>, done: string) => async () => {
+  /** Runs an action and says what it did: `done`, or what the action itself returns. */
+  const act = (work: () => Promise<unknown>, done?: string) => async () => {
     status.clear();
     try {
-      await work();
-      status.info(done);
+      const said = await work();
+      status.info(done ?? String(said));
       await refresh();
       ctx.refreshBadges();
     } catch (error) {
@@ -30,10 +31,16 @@ export function contactsScreen(ctx: ViewContext): HTMLElement {
     }
   };
 
+  // The requests this screen last showed as waiting: one that became a contact was accepted meanwhile.
+  let waitingFor: ReadonlySet<string> | null = null;
   const refresh = async () => {
     try {
       const contacts: ContactList = await client.contacts();
       if (ctx.left()) return;
+      const accepted = waitingFor ? contacts.contacts.filter((u) => waitingFor!.has(u)) : [];
+      waitingFor = new Set(contacts.outgoing);
+      // Replaces a "Request sent to …" that is no longer true.
+      if (accepted.length) status.info(`${accepted.join(', ')} accepted your request: you are now contacts.`);
       renderRequests(contacts);
       const changed = await changedKeys(client, contacts.contacts);
       const fresh = await client.pins();
@@ -79,15 +86,13 @@ export function contactsScreen(ctx: ViewContext): HTMLElement {
           h(
             'li',
             { 'data-incoming': u },
-            h('strong', {}, u),
-            ' wants to be your contact ',
-            h('button', { type: 'button', class: 'primary', onclick: act(() => client.acceptContact(u), `${u} is now a contact.`) }, `Accept ${u}`),
-            ' ',
-            h('button', { type: 'button', onclick: act(() => client.declineContact(u), `Declined ${u}.`) }, 'Decline'),
+            h('span', {}, h('strong', {}, u), ' wants to be your contact'),
+            h('button', { type: 'button', class: 'primary', onclick: act(() => client.acceptContact(u), `Accepted ${u}'s request: you are now contacts.`) }, `Accept ${u}`),
+            h('button', { type: 'button', onclick: act(() => client.declineContact(u), `Declined ${u}'s request.`) }, 'Decline'),
           ),
         ),
         c.outgoing.map((u) =>
-          h('li', { 'data-outgoing': u }, 'Waiting for ', h('strong', {}, u), ' to accept ', h('button', { type: 'button', onclick: act(() => client.cancelContactRequest(u), `Cancelled the request to ${u}.`) }, 'Cancel')),
+          h('li', { 'data-outgoing': u }, h('span', {}, 'Waiting for ', h('strong', {}, u), ' to accept'), h('button', { type: 'button', onclick: act(() => client.cancelContactRequest(u), `Cancelled your request to ${u}.`) }, 'Cancel')),
         ),
       ),
     );
@@ -97,9 +102,11 @@ export function contactsScreen(ctx: ViewContext): HTMLElement {
     event.preventDefault();
     const user = username.value.trim();
     void act(async () => {
-      await client.requestContact(user);
+      const list = await client.requestContact(user);
       username.value = '';
-    }, `Request sent to ${user}.`)();
+      // When they had already asked us, asking back makes us contacts at once.
+      return list.contacts.includes(user.toLowerCase()) ? `${user} had asked you too: you are now contacts.` : `Request sent to ${user}.`;
+    })();
   });
   ctx.onNotification((n) => {
     if (n.kind.startsWith('CONTACT_')) void refresh();
