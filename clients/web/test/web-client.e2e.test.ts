@@ -2,8 +2,10 @@
  * The web client in a real browser against the real server (its own
  * process, SQLite in a temporary directory, serving clients/web/dist):
  * alice and bob sign up in two browser contexts, become contacts, verify
- * the safety number, exchange messages and a file (decrypted in the page,
- * saved under its real name), see the read receipt and the live updates;
+ * the safety number, exchange messages and a file (its name and size shown
+ * before any download, as far as the page can vouch for them; decrypted in
+ * the page, saved under its real name), see the read receipt and the live
+ * updates; a login names an unknown user or a wrong passphrase at once;
  * then the server's storage is tampered with and a third context (bob
  * logging in afresh) sees the message REJECTED, not shown as genuine;
  * alice rotates her key and bob's page blocks the composer; alice turns
@@ -176,6 +178,10 @@ describe.skipIf(!chromiumPath || !built)(title, () => {
     await alice.getByRole('heading', { name: 'Q3 numbers' }).waitFor({ timeout: LIVE });
     conversationUrl = alice.url();
     expect(await alice.evaluate(() => (window as unknown as { seenProgress: string[] }).seenProgress)).toContain('Uploaded numbers.csv 100%');
+    // The sender sees the name and size of what she attached (her sealed file index: her upload's entry).
+    const attachment = alice.locator('.attachment-item').first();
+    await expect.poll(() => attachment.getByTestId('attachment-name').textContent(), { timeout: LIVE }).toBe('numbers.csv');
+    expect(await attachment.getByTestId('attachment-size').textContent()).toBe('24 B');
 
     const row = bob.locator('li.conversation[data-unread="1"]');
     await row.waitFor({ timeout: LIVE });
@@ -187,10 +193,22 @@ describe.skipIf(!chromiumPath || !built)(title, () => {
     await bob.locator('li.conversation a').first().click();
     await bob.getByRole('heading', { name: 'Q3 numbers' }).waitFor();
     expect(await bob.locator('.message[data-state="genuine"] .body').first().textContent()).toBe('Numbers attached. Shall we meet Tuesday?');
-    const [download] = await Promise.all([bob.waitForEvent('download'), bob.getByRole('button', { name: 'Download attachment 1' }).click()]);
+    // Before any download: the name inside the file (chunk 0 only, under the key of the header the message
+    // carried); the size is in no header and no first chunk, so it comes with the verified download.
+    const attachment = bob.locator('.attachment-item').first();
+    await expect.poll(() => attachment.getByTestId('attachment-name').textContent(), { timeout: LIVE }).toBe('numbers.csv');
+    expect(await attachment.getByTestId('attachment-size').textContent()).toBe('size known once downloaded');
+    const [download] = await Promise.all([bob.waitForEvent('download'), bob.getByRole('button', { name: 'Download numbers.csv' }).click()]);
     expect(download.suggestedFilename()).toBe('numbers.csv');
     expect(readFileSync((await download.path())!, 'utf8')).toBe('quarter,revenue\nQ3,4200\n');
     await expect.poll(() => bob.getByRole('status').filter({ hasText: 'Saved numbers.csv' }).count()).toBe(1);
+    expect(await attachment.getByTestId('attachment-size').textContent()).toBe('24 B');
+
+    // The sender downloads her own attachment too (through her file index: the header the message
+    // carries is wrapped for the others only).
+    const [own] = await Promise.all([alice.waitForEvent('download'), alice.getByRole('button', { name: 'Download numbers.csv' }).click()]);
+    expect(own.suggestedFilename()).toBe('numbers.csv');
+    expect(readFileSync((await own.path())!, 'utf8')).toBe('quarter,revenue\nQ3,4200\n');
 
     // The read receipt reaches alice's open conversation without a reload.
     await alice.locator('[data-reader="bob"][data-read="yes"]').waitFor({ timeout: LIVE });

@@ -6,7 +6,7 @@
  * The reply box is blocked while a participant's key change is pending.
  */
 import type { ConversationView, PeerlockClient, ReadMessage } from '@peerlock/sdk';
-import { attachmentButton, uploadAndShare } from '../attachments.js';
+import { attachmentItem, uploadAndShare } from '../attachments.js';
 import { describeError } from '../describe-error.js';
 import { field, formatTime, h, replaceChildren, statusLine } from '../dom.js';
 import { changedKeys, keyChangeBanner } from '../key-change-banner.js';
@@ -146,7 +146,7 @@ function messageItem(client: PeerlockClient, view: ConversationView, m: ReadMess
     h('p', { class: 'from' }, h('strong', {}, m.sender), ' ', h('time', { datetime: new Date(m.sentAt ?? m.receivedAt).toISOString() }, formatTime(m.sentAt ?? m.receivedAt)), m.late ? ' (arrived late)' : '', m.reordered ? ' (delivered out of order; shown where it belongs)' : '', ' ', h('span', { class: 'verified', title: 'Decrypted and verified in this page' }, '✔ verified')),
     m.subject ? h('p', { class: 'subject' }, m.subject) : null,
     h('p', { class: 'body' }, m.body ?? ''),
-    m.files?.length ? h('div', { class: 'attachments' }, m.files.map((ref, i) => attachmentButton(client, ref, m, i, report))) : null,
+    m.files?.length ? h('ul', { class: 'attachments', 'aria-label': 'Attachments' }, m.files.map((ref, i) => attachmentItem(client, ref, m, i, report))) : null,
     mine
       ? h(
           'ul',
