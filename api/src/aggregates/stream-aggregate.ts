@@ -7,6 +7,10 @@
  * per process with their revision and only the tail is read on each load
  * (`fromRevision`): another node's appends are still always seen, because the
  * tail read goes to the shared store. The cache is bounded (least recently used out).
+ *
+ * A decider whose every event carries its whole state (`lastEventIsState`,
+ * e.g. a counter) is loaded from its stream's last event alone, so a cold
+ * load costs one event however long the stream is.
  */
 import { randomUUID } from 'node:crypto';
 import type { EventRegistry, AnyEventDefinition } from '@peerlock/schema';
@@ -44,12 +48,20 @@ export class StreamAggregate<Command, Event extends { readonly type: string; rea
     private readonly store: EventStore,
     private readonly registry: EventRegistry<AnyEventDefinition>,
     private readonly decider: Decider<Command, Event, State>,
-    private readonly options: { readonly cacheSize?: number; readonly afterAppend?: (position: bigint) => Promise<void> } = {},
+    private readonly options: {
+      readonly cacheSize?: number;
+      readonly afterAppend?: (position: bigint) => Promise<void>;
+      /** evolve(anyState, event) depends on the event only: the last event alone gives the state. */
+      readonly lastEventIsState?: boolean;
+    } = {},
   ) {}
 
   async load(streamName: string): Promise<Loaded<State>> {
     const cached = this.cache.get(streamName);
-    const recorded = await this.store.readStream(streamName, cached?.revision != null ? { fromRevision: cached.revision + 1n } : {});
+    const recorded = await this.store.readStream(
+      streamName,
+      cached?.revision != null ? { fromRevision: cached.revision + 1n } : this.options.lastEventIsState ? { direction: 'backwards', maxCount: 1 } : {},
+    );
     let state = cached?.state ?? this.decider.initialState();
     let revision = cached?.revision ?? null;
     for (const event of recorded) {
