@@ -9,7 +9,6 @@ export * from './events/account-profile-events.js';
 export * from './events/second-factor-events.js';
 export * from './messaging/contact-events.js';
 export * from './messaging/conversation-events.js';
-export * from './events/sealed-document-events.js';
 export * from './messaging/pin-set-events.js';
 export * from './events/file-events.js';
 export * from './events/file-index-events.js';

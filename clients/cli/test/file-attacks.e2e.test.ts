@@ -9,7 +9,8 @@
  *   (b) a file made up by anyone, served under a real id → FILE_REJECTED unvouched, naming its sender; written only once accepted
  *   (c) an attachment from before its sender's key rotation still downloads (key pinned at the message's time)
  *   (d) a download never replaces an existing file without --force
- *   (e) an older file index served after a re-login   → FILE_INDEX_REJECTED rollback (the device's mark)
+ *   (e) a file index with its newest records withheld after a re-login → FILE_INDEX_REJECTED rollback (the device's mark);
+ *       with a record taken out of the middle                           → FILE_INDEX_REJECTED gap
  */
 import { existsSync, readFileSync, readdirSync, statSync, chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -294,49 +295,62 @@ describe('(d) never overwrite without --force', () => {
   });
 });
 
-describe('(e) a stale file index after a re-login', () => {
-  /** Records the file index the server serves (unchanged) until removed. */
-  const snapshot = () => {
-    const seen: { version: number; blob: string | null }[] = [];
-    const rule = keep(proxy.onGraphql('FileIndex', (data: { fileIndex: { version: number; blob: string | null } }) => void seen.push(data.fileIndex)));
-    return { seen, rule };
-  };
+describe('(e) a file index log the server shortened or cut', () => {
+  interface Page {
+    fileIndexRecords: { records: { sequence: number; blob: string }[]; version: number };
+  }
+  /** Serves every page of the log without its last record, and a version to match: the newest record withheld. */
+  const withholdNewest = () =>
+    keep(proxy.onGraphql('FileIndexRecords', ({ fileIndexRecords: page }: Page) => (page.records.length ? { fileIndexRecords: { records: page.records.slice(0, -1), version: page.version - 1 } } : undefined)));
+  /** Serves the first page of the log without its second record (the rest shifts up). */
+  const cutSecond = () =>
+    keep(proxy.onGraphql('FileIndexRecords', ({ fileIndexRecords: page }: Page, { variables }) => (variables.after === 0 && page.records.length >= 3 ? { fileIndexRecords: { ...page, records: page.records.filter((_, i) => i !== 1) } } : undefined)));
 
-  it('SDK: the same device logging in again refuses an index older than it has seen (FileIndexRejectedError rollback)', async () => {
+  it('SDK: the same device logging in again refuses a log shorter than it has seen (rollback), and a log with a record cut out (gap)', async () => {
     const own = await upload(dave, 'kept.txt', 'kept');
+    await upload(dave, 'newer.txt', 'makes the index longer');
     dave.logout();
     await dave.login({ username: 'dave', identity: identities.get('dave')! });
-    const old = snapshot();
-    expect((await dave.files.download(own.fileId, memorySink())).fileName).toBe('kept.txt');
-    old.rule.remove();
-    const stale = old.seen.at(-1)!;
-    await upload(dave, 'newer.txt', 'makes the index newer');
 
-    dave.logout();
-    await dave.login({ username: 'dave', identity: identities.get('dave')! });
-    const replay = keep(proxy.onGraphql('FileIndex', () => ({ fileIndex: stale })));
-    const refused = dave.files.download(own.fileId, memorySink());
-    await expect(refused).rejects.toBeInstanceOf(FileIndexRejectedError);
-    await expect(refused).rejects.toMatchObject({ code: 'FILE_INDEX_REJECTED', reason: 'rollback' });
-    expect(replay.count).toBeGreaterThan(0);
+    const shorter = withholdNewest();
+    const rolledBack = dave.files.download(own.fileId, memorySink());
+    await expect(rolledBack).rejects.toBeInstanceOf(FileIndexRejectedError);
+    await expect(rolledBack).rejects.toMatchObject({ code: 'FILE_INDEX_REJECTED', reason: 'rollback' });
+    expect(shorter.count).toBeGreaterThan(0);
+    shorter.remove();
+
+    const cut = cutSecond();
+    await expect(dave.files.download(own.fileId, memorySink())).rejects.toMatchObject({ code: 'FILE_INDEX_REJECTED', reason: 'gap' });
+    expect(cut.count).toBeGreaterThan(0);
+    cut.remove();
+
+    // The whole log again: the refused copies were not kept.
+    expect((await dave.files.download(own.fileId, memorySink())).fileName).toBe('kept.txt');
   });
 
-  it('CLI: after `logout` and `login`, an older index is refused (exit 3, FILE_INDEX_REJECTED rollback): the mark outlives the session', async () => {
+  it('CLI: after `logout` and `login`, a log shorter than this device saw is refused (exit 3, FILE_INDEX_REJECTED rollback): the mark outlives the session; a cut log is refused (gap)', async () => {
     writeFileSync(join(bob.home, 'first.txt'), 'first');
     const { fileId } = (await bob.ok(['files', 'upload', 'first.txt', '--json'])).json<{ fileId: string }>();
-    const old = snapshot();
-    await bob.ok(['files', 'download', fileId, '-o', join(bob.home, 'first-copy.txt')]);
-    old.rule.remove();
-    const stale = old.seen.at(-1)!;
     writeFileSync(join(bob.home, 'second.txt'), 'second');
     await bob.ok(['files', 'upload', 'second.txt']);
 
     await bob.ok(['logout']);
     await bob.ok(['login', 'bob']);
-    const replay = keep(proxy.onGraphql('FileIndex', () => ({ fileIndex: stale })));
-    const refused = await bob.run(['files', 'download', fileId, '--json']);
-    expect(replay.count).toBeGreaterThan(0);
-    expect(refused.code).toBe(3);
-    expect(cliError(refused)).toMatchObject({ code: 'FILE_INDEX_REJECTED', reason: 'rollback' });
+    const shorter = withholdNewest();
+    const rolledBack = await bob.run(['files', 'download', fileId, '--json']);
+    expect(shorter.count).toBeGreaterThan(0);
+    expect(rolledBack.code).toBe(3);
+    expect(cliError(rolledBack)).toMatchObject({ code: 'FILE_INDEX_REJECTED', reason: 'rollback' });
+    shorter.remove();
+
+    const cut = cutSecond();
+    const gap = await bob.run(['files', 'download', fileId, '--json']);
+    expect(cut.count).toBeGreaterThan(0);
+    expect(gap.code).toBe(3);
+    expect(cliError(gap)).toMatchObject({ code: 'FILE_INDEX_REJECTED', reason: 'gap' });
+    cut.remove();
+
+    await bob.ok(['files', 'download', fileId, '-o', join(bob.home, 'first-copy.txt')]);
+    expect(readFileSync(join(bob.home, 'first-copy.txt'), 'utf8')).toBe('first');
   });
 });

@@ -17,7 +17,7 @@ import type { TreeHeadRecord } from '../keylog/tree-head.js';
 export interface DeviceMarks {
   /** The newest sealed pin-set version this device opened or stored. */
   readonly pinSetVersion: number;
-  /** The newest sealed file-index version this device opened or stored. */
+  /** The length of the longest sealed file-index log this device read or appended to (files/file-index.ts). */
   readonly fileIndexVersion: number;
   /** The largest key-log tree head this device verified. */
   readonly treeHead?: TreeHeadRecord;

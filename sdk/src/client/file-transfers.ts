@@ -23,7 +23,7 @@ import { MalformedFileError } from '../minilock/errors.js';
 import { base64ToBytes, concatBytes } from '../crypto/bytes.js';
 import { keysValidAt } from '../contacts/key-pins.js';
 import { fetchEncryptedFile } from '../files/download-file.js';
-import { fileIndexEntry, matchesEntry, withFileEntry, withoutFileEntry, type FileOrigin } from '../files/file-index.js';
+import { fileIndexEntry, matchesEntry, type FileIndexEntry, type FileOrigin } from '../files/file-index.js';
 import { AttachmentRejectedError, FileRejectedError } from './errors.js';
 import type { FileReference } from '../messages/message-plaintext.js';
 import { shareFile, uploadFile, type DownloadProgress, type FileEndpoint, type UploadedFile, type UploadProgress } from '../files/index.js';
@@ -106,7 +106,7 @@ export class FileTransfers {
       if (attachment.ref.fileId !== fileId) throw new AttachmentRejectedError(fileId, 'not-in-message');
       fileInfo = (await this.openCarriedHeader(attachment.ref, attachment.message)).fileInfo;
     } else {
-      const entry = (await this.client.fileIndex().current()).entries[fileId];
+      const entry = await this.indexEntry(fileId);
       if (!entry) throw new FileRejectedError(fileId, 'not-in-index');
       // Only the header is needed: stop the download right after it.
       const served = await this.fetchServed(fileId);
@@ -148,8 +148,8 @@ export class FileTransfers {
    */
   async stream(fileId: string, options: DownloadOptions | ((progress: DownloadProgress) => void) = {}): Promise<DecryptedStream> {
     const { onProgress, acceptSender } = typeof options === 'function' ? { onProgress: options, acceptSender: undefined } : options;
-    // The index (loaded once per client) and the file are fetched together: no round trip of its own.
-    const [index, served] = await settleBoth(this.client.fileIndex().current(), this.fetchServed(fileId, onProgress));
+    // The index (loaded once per client, then its tail) and the file are fetched together: no round trip of its own.
+    const [entry, served] = await settleBoth(this.indexEntry(fileId), this.fetchServed(fileId, onProgress));
     let opened: OpenedHeader;
     try {
       opened = openHeader(served.header, this.client.secretKey());
@@ -157,7 +157,6 @@ export class FileTransfers {
       await served.cancel();
       throw error;
     }
-    const entry = index.entries[fileId];
     const accepted = !entry && acceptSender !== undefined && acceptSender === opened.senderID;
     if (entry ? !matchesEntry(entry, opened.fileInfo) : !accepted) {
       await served.cancel();
@@ -219,7 +218,7 @@ export class FileTransfers {
     const result = options.destroy
       ? (await this.client.call(DestroyFileDocument, { fileId }, true)).destroyFile
       : (await this.client.call(RemoveFileDocument, { fileId }, true)).removeFile;
-    await this.client.fileIndex().update((index) => withoutFileEntry(index, fileId));
+    await this.client.fileIndex().remove(fileId);
     return result;
   }
 
@@ -245,15 +244,24 @@ export class FileTransfers {
     const who = message.sender.toLowerCase();
     const valid = who === this.client.username ? [this.client.miniLockId] : keysValidAt(await this.client.pins(), who, message.receivedAt);
     if (!valid.includes(opened.senderID)) throw new AttachmentRejectedError(ref.fileId, 'sender-mismatch');
-    const entry = (await this.client.fileIndex().current()).entries[ref.fileId];
+    const entry = await this.indexEntry(ref.fileId);
     if (entry && !matchesEntry(entry, opened.fileInfo)) throw new FileRejectedError(ref.fileId, 'header-mismatch');
     return opened;
   }
 
-  /** Adds the entry for a file vouched for now; stores the index only if the id is new to it. */
+  /** Adds the entry for a file vouched for now: one record appended, only if the id is new to the index. */
   private async record(fileId: string, fileInfo: FileInfo, fields: { name: string; size: number; origin: FileOrigin; sender: string }): Promise<void> {
-    const entry = fileIndexEntry({ fileId, fileInfo, ...fields });
-    await this.client.fileIndex().update((index) => withFileEntry(index, entry));
+    await this.client.fileIndex().add(fileIndexEntry({ fileId, fileInfo, ...fields }));
+  }
+
+  /**
+   * The index's entry for an id. An id this client does not hold may have
+   * been recorded by another device since: the records appended since are
+   * read (a page, usually empty) before answering that there is none.
+   */
+  private async indexEntry(fileId: string): Promise<FileIndexEntry | undefined> {
+    const index = this.client.fileIndex();
+    return (await index.current()).entries[fileId] ?? (await index.refresh()).entries[fileId];
   }
 
   /** The user pinned with this key, now or before an accepted key change (ourselves included); null if none. */

@@ -5,3 +5,4 @@ export type { FileTransfers, StoredFile, UploadInput } from './file-transfers.js
 export { openNotificationStream, type NotificationStream, type NotificationStreamOptions, type PeerlockNotification } from './notifications.js';
 export type * as Operations from './generated/graphql.js';
 export * from './device-marks.js';
+export { FILE_INDEX_PAGE, FILE_INDEX_RECORDS_PER_APPEND } from './file-index-store.js';

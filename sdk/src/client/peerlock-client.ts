@@ -20,8 +20,8 @@ import { KeyTransparency } from './key-transparency.js';
 import { safetyNumber, type SafetyNumber } from '../contacts/safety-number.js';
 import { ContactKeyError, NotLoggedInError, PeerlockApiError } from './errors.js';
 import { executeOperation } from './graphql-transport.js';
-import { fileIndexKind, pinSetKind, SealedDocumentStore, type Execute } from './sealed-document-store.js';
-import type { FileIndex } from '../files/file-index.js';
+import { pinSetKind, SealedDocumentStore, type Execute } from './sealed-document-store.js';
+import { FileIndexStore } from './file-index-store.js';
 import { TokenPool } from './token-pool.js';
 import { MemoryMarkStore, NO_MARKS, raiseMarks, type DeviceMarks, type DeviceMarkStore } from './device-marks.js';
 import { openNotificationStream, type NotificationStream, type NotificationStreamOptions } from './notifications.js';
@@ -106,7 +106,7 @@ export class PeerlockClient {
   private me: Identity | null = null;
   private readonly pool: TokenPool;
   private pinStore: SealedDocumentStore<PinSet> | null = null;
-  private indexStore: SealedDocumentStore<FileIndex> | null = null;
+  private indexStore: FileIndexStore | null = null;
   private pendingTotp: string | undefined;
   private keyLog: KeyTransparency;
   private readonly markStore: DeviceMarkStore;
@@ -294,7 +294,7 @@ export class PeerlockClient {
     await this.pool.refill();
     this.openStores();
     await this.pinsStore().overwrite({ version: pins.version + 1, pins: pins.pins });
-    await this.fileIndex().overwrite({ version: files.version + 1, entries: files.entries });
+    await this.fileIndex().restart(Object.values(files.entries), files.version);
     return { recoveryCode: rotateKeys.recoveryCode ?? null };
   }
 
@@ -474,7 +474,7 @@ export class PeerlockClient {
   }
 
   /** @internal the sealed file index (DESIGN §5), loaded once and cached; for the file flows. */
-  fileIndex(): SealedDocumentStore<FileIndex> {
+  fileIndex(): FileIndexStore {
     if (!this.indexStore) this.openStores();
     return this.indexStore!;
   }
@@ -490,7 +490,7 @@ export class PeerlockClient {
     const execute: Execute = (d, v) => this.call(d, v, true);
     const secret = () => this.secretKey();
     this.pinStore = new SealedDocumentStore(pinSetKind, execute, secret, Math.max(marks.pinSetVersion, sessionPinVersion), (v) => this.raiseMarks({ pinSetVersion: v }));
-    this.indexStore = new SealedDocumentStore(fileIndexKind, execute, secret, marks.fileIndexVersion, (v) => this.raiseMarks({ fileIndexVersion: v }));
+    this.indexStore = new FileIndexStore(execute, secret, marks.fileIndexVersion, (v) => this.raiseMarks({ fileIndexVersion: v }));
   }
 
   private async adopt(identity: Identity, totpCode?: string): Promise<void> {

@@ -1,7 +1,9 @@
 /**
- * A user's state kept on the server sealed to the user's own key, so every
- * device shares it: the key pins (DESIGN §6) and the file index (§5). One
- * store for both, parametrised by the document's operations and its seal.
+ * A user's state kept on the server as one document sealed to the user's own
+ * key, so every device shares it: the key pins (DESIGN §6). (The file index,
+ * §5, grows with every file, so it is a log of records instead:
+ * file-index-store.ts.) The store is parametrised by the document's
+ * operations and its seal.
  *
  * Changes are compare-and-set on the server's version: on CONFLICT another
  * device wrote first, so we reload its document and apply our change again
@@ -17,9 +19,8 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { base64ToBytes, bytesToBase64 } from '../crypto/bytes.js';
 import { emptyPinSet, PinRejectedError, type PinSet } from '../contacts/key-pins.js';
 import { openPinSet, sealPinSet } from '../contacts/pin-sync.js';
-import { emptyFileIndex, FileIndexRejectedError, openFileIndex, sealFileIndex, type FileIndex } from '../files/file-index.js';
 import { PeerlockApiError } from './errors.js';
-import { FileIndexDocument, PinSetDocument, StoreFileIndexDocument, StorePinSetDocument } from './generated/graphql.js';
+import { PinSetDocument, StorePinSetDocument } from './generated/graphql.js';
 
 export type Execute = <R, V>(document: TypedDocumentNode<R, V>, variables: V) => Promise<R>;
 
@@ -126,12 +127,3 @@ export const pinSetKind: SealedDocumentKind<PinSet> = {
   store: async (execute, blob, expectedVersion) => (await execute(StorePinSetDocument, { blob, expectedVersion })).storePinSet,
 };
 
-/** The file index (DESIGN §5): files/file-index.ts. */
-export const fileIndexKind: SealedDocumentKind<FileIndex> = {
-  empty: emptyFileIndex,
-  seal: sealFileIndex,
-  open: openFileIndex,
-  rollback: () => new FileIndexRejectedError('rollback'),
-  load: async (execute) => (await execute(FileIndexDocument, {})).fileIndex,
-  store: async (execute, blob, expectedVersion) => (await execute(StoreFileIndexDocument, { blob, expectedVersion })).storeFileIndex,
-};

@@ -2,17 +2,37 @@
  * The sealed file index (DESIGN §5 "What a client may act on", threat T11):
  * the files this user uploaded or accepted, each with what its header must
  * say, so a client re-wraps or downloads by id only a header it vouched for
- * before. It travels through the server sealed to the user's own key, like
- * the pin set (contacts/pin-sync.ts), so every device shares it and the
- * server can neither read nor alter it:
+ * before. It travels through the server sealed to the user's own key, so
+ * every device shares it and the server can neither read nor alter it.
  *
- *   indexKey      = BLAKE2s-256(key = identitySecret, message = utf8("peerlock/file-index/v1"))
- *   blob          = nonce(24) ‖ secretbox(utf8(JSON{ v: 1, version, entries: [entry, …] }), nonce, indexKey)
+ * It is an append-only log of small records, one per change, so adding a
+ * file costs one record whatever the index's size:
+ *
+ *   recordKey     = BLAKE2s-256(key = identitySecret, message = utf8("peerlock/file-index/v2"))
+ *   blob          = nonce(24) ‖ secretbox(utf8(JSON(record)), nonce, recordKey)      at most 2 048 bytes
+ *   record        = { v: 2, sequence, op: "put", entry }
+ *                 | { v: 2, sequence, op: "remove", fileId }
+ *                 | { v: 2, sequence, op: "restart" }
  *   entry         = { fileId, fileHash, keyCommitment, name, size, origin, sender }
  *   fileHash      = base64(decryptInfo.fileInfo.fileHash)       (miniLock: BLAKE2s-256 of the chunk stream)
  *   keyCommitment = base64(BLAKE2s-256(key = fileInfo.fileKey,
  *                                      message = utf8("peerlock/file-key-commitment/v1") ‖ fileInfo.fileNonce))
  *
+ * - The label is v2 because the format is not v1's (one sealed blob of the
+ *   whole index): a different key, so a blob of one format can never be
+ *   opened as the other, whatever its contents.
+ * - `sequence` is the record's place in the log, 1, 2, 3 …, inside the seal.
+ *   The server stores record n as the n-th event of the user's stream; a
+ *   reader requires record n to say n, so a record dropped, repeated, moved
+ *   or taken from elsewhere is refused (`gap`), as is one sealed with any
+ *   other key or altered (`undecryptable`), or one that opens but is not a
+ *   record (`malformed`). A log shorter than this device has seen is a
+ *   rollback (`rollback`).
+ * - `put` adds an entry unless its id has one (the first verified record of
+ *   a file stands); `remove` drops it; `restart` (written by a key rotation,
+ *   followed by a `put` for every entry) ends everything before it: the
+ *   reader starts over at the last restart it can open and ignores the
+ *   records before it, which are sealed to an earlier key.
  * - `fileHash` pins every chunk (the miniLock reader checks it at the end);
  *   `keyCommitment` binds the file key and nonce a header hands out without
  *   storing the key: a header for the same chunks with any other key or nonce
@@ -24,23 +44,29 @@
  *   ('uploaded' by this user, an 'attachment' of a verified message, or
  *   'accepted' from the `sender` shown to the user), `sender` the miniLock
  *   ID that made the header.
- * - The version is inside the authenticated plaintext; openFileIndex refuses
- *   an index older than the newest this device has seen (a rollback by the server).
  */
 import { assertBytes, base64ToBytes, bytesToBase64, bytesToUtf8, concatBytes, equalBytes, randomBytes, utf8ToBytes, wipe } from '../crypto/bytes.js';
 import { blake2s } from '../crypto/blake2s.js';
 import { PeerlockCryptoError } from '../crypto/errors.js';
-import { NONCE_BYTES, secretbox, secretboxOpen } from '../crypto/nacl.js';
+import { MAC_BYTES, NONCE_BYTES, secretbox, secretboxOpen } from '../crypto/nacl.js';
 import { isMiniLockId } from '../keys/minilock-id.js';
 import { assertFileInfo, type FileInfo } from '../minilock/file-info.js';
 import { FILE_HASH_BYTES, FILE_NAME_BYTES } from '../minilock/format.js';
 
-const INDEX_LABEL = utf8ToBytes('peerlock/file-index/v1');
+const RECORD_LABEL = utf8ToBytes('peerlock/file-index/v2');
 const COMMITMENT_LABEL = utf8ToBytes('peerlock/file-key-commitment/v1');
-const FORMAT = 1;
+const FORMAT = 2;
 const FILE_ID = /^[A-Za-z0-9_-]{22}$/;
 const ORIGINS: ReadonlySet<unknown> = new Set<FileOrigin>(['uploaded', 'attachment', 'accepted']);
 const ENTRY_KEYS = ['fileId', 'fileHash', 'keyCommitment', 'name', 'size', 'origin', 'sender'] as const;
+
+/**
+ * The largest sealed record, in bytes; the server's limit too
+ * (MAX_FILE_INDEX_RECORD_BYTES in @peerlock/schema). The largest record
+ * the format allows is a `put` whose name is 256 control characters, each
+ * escaped to six bytes of JSON: 1 901 bytes sealed.
+ */
+export const MAX_FILE_INDEX_RECORD_BYTES = 2048;
 
 export type FileOrigin = 'uploaded' | 'attachment' | 'accepted';
 
@@ -57,13 +83,21 @@ export interface FileIndexEntry {
   readonly sender: string;
 }
 
+/** One change to the index, at its place in the log (1, 2, 3 …). */
+export type FileIndexRecord =
+  | { readonly sequence: number; readonly op: 'put'; readonly entry: FileIndexEntry }
+  | { readonly sequence: number; readonly op: 'remove'; readonly fileId: string }
+  | { readonly sequence: number; readonly op: 'restart' };
+
+/** The index a log of records folds to. */
 export interface FileIndex {
+  /** Records in the log: the sequence of the last one, and this device's rollback mark. */
   readonly version: number;
-  /** By file id. */
+  /** The entries now, by file id. */
   readonly entries: Readonly<Record<string, FileIndexEntry>>;
 }
 
-export type FileIndexRejection = 'rollback' | 'undecryptable' | 'malformed';
+export type FileIndexRejection = 'rollback' | 'gap' | 'undecryptable' | 'malformed';
 
 export class FileIndexRejectedError extends PeerlockCryptoError {
   readonly code = 'FILE_INDEX_REJECTED' as const;
@@ -71,8 +105,6 @@ export class FileIndexRejectedError extends PeerlockCryptoError {
     super(`file index refused: ${reason}`);
   }
 }
-
-export const emptyFileIndex: FileIndex = Object.freeze({ version: 0, entries: Object.freeze({}) });
 
 /** BLAKE2s-256(key = fileKey, message = "peerlock/file-key-commitment/v1" ‖ fileNonce). */
 export function fileKeyCommitment(fileInfo: FileInfo): Uint8Array {
@@ -100,47 +132,34 @@ export function matchesEntry(entry: FileIndexEntry, fileInfo: FileInfo): boolean
   return hash && key;
 }
 
-/**
- * Adds an entry (version + 1). An id already in the index keeps its entry:
- * the first verified record of a file stands, so the index is unchanged.
- */
-export function withFileEntry(index: FileIndex, entry: FileIndexEntry): FileIndex {
-  if (Object.hasOwn(index.entries, entry.fileId)) return index;
-  return { version: index.version + 1, entries: { ...index.entries, [entry.fileId]: entry } };
-}
-
-export function withoutFileEntry(index: FileIndex, fileId: string): FileIndex {
-  if (!Object.hasOwn(index.entries, fileId)) return index;
-  const { [fileId]: _removed, ...entries } = index.entries;
-  return { version: index.version + 1, entries };
-}
-
-function indexKey(identitySecretKey: Uint8Array): Uint8Array {
+function recordKey(identitySecretKey: Uint8Array): Uint8Array {
   assertBytes(identitySecretKey, 'identitySecretKey', 32);
-  return blake2s(INDEX_LABEL, 32, identitySecretKey);
+  return blake2s(RECORD_LABEL, 32, identitySecretKey);
 }
 
-export function sealFileIndex(index: FileIndex, identitySecretKey: Uint8Array): Uint8Array {
-  if (typeof index !== 'object' || index === null || !Number.isSafeInteger(index.version) || index.version < 0) throw new TypeError('index: expected a FileIndex');
-  const key = indexKey(identitySecretKey);
+/** Seals one record (at most MAX_FILE_INDEX_RECORD_BYTES). */
+export function sealFileIndexRecord(record: FileIndexRecord, identitySecretKey: Uint8Array): Uint8Array {
+  const body = utf8ToBytes(JSON.stringify(recordBody(record)));
+  const key = recordKey(identitySecretKey);
   try {
     const nonce = randomBytes(NONCE_BYTES);
-    const entries = Object.values(index.entries).map((e) => Object.fromEntries(ENTRY_KEYS.map((k) => [k, e[k]])));
-    const body = utf8ToBytes(JSON.stringify({ v: FORMAT, version: index.version, entries }));
     return concatBytes(nonce, secretbox(body, nonce, key));
   } finally {
     wipe(key);
   }
 }
 
-/** Opens a file index from the server; `newestSeenVersion` is this device's high-water mark. */
-export function openFileIndex(blob: Uint8Array, identitySecretKey: Uint8Array, newestSeenVersion: number): FileIndex {
+/**
+ * Opens one record from the server. Throws FileIndexRejectedError:
+ * `undecryptable` (another key, any flipped bit) or `malformed`. Whether its
+ * sequence is the one expected is the log's to check (FileIndexLog).
+ */
+export function openFileIndexRecord(blob: Uint8Array, identitySecretKey: Uint8Array): FileIndexRecord {
   assertBytes(blob, 'blob');
-  if (!Number.isSafeInteger(newestSeenVersion) || newestSeenVersion < 0) throw new RangeError('newestSeenVersion: expected a non-negative integer');
-  const key = indexKey(identitySecretKey);
+  const key = recordKey(identitySecretKey);
   let body: Uint8Array | null;
   try {
-    body = blob.length < NONCE_BYTES + 16 ? null : secretboxOpen(blob.subarray(NONCE_BYTES), blob.subarray(0, NONCE_BYTES), key);
+    body = blob.length < NONCE_BYTES + MAC_BYTES ? null : secretboxOpen(blob.subarray(NONCE_BYTES), blob.subarray(0, NONCE_BYTES), key);
   } finally {
     wipe(key);
   }
@@ -151,26 +170,149 @@ export function openFileIndex(blob: Uint8Array, identitySecretKey: Uint8Array, n
   } catch {
     throw new FileIndexRejectedError('malformed');
   }
-  const { v, version, entries } = (parsed ?? {}) as Record<string, unknown>;
-  if (v !== FORMAT || !Number.isSafeInteger(version) || (version as number) < 0 || !Array.isArray(entries)) throw new FileIndexRejectedError('malformed');
-  if ((version as number) < newestSeenVersion) throw new FileIndexRejectedError('rollback');
-  const out: Record<string, FileIndexEntry> = {};
-  for (const value of entries) {
-    const entry = parseEntry(value);
-    if (Object.hasOwn(out, entry.fileId)) throw new FileIndexRejectedError('malformed');
-    out[entry.fileId] = entry;
-  }
-  return { version: version as number, entries: out };
+  const record = parseRecord(parsed);
+  if (!record) throw new FileIndexRejectedError('malformed');
+  return record;
 }
 
-function parseEntry(value: unknown): FileIndexEntry {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new FileIndexRejectedError('malformed');
-  const record = value as Record<string, unknown>;
-  if (Object.keys(record).length !== ENTRY_KEYS.length || !ENTRY_KEYS.every((k) => Object.hasOwn(record, k))) throw new FileIndexRejectedError('malformed');
-  const { fileId, fileHash, keyCommitment, name, size, origin, sender } = record;
-  if (typeof fileId !== 'string' || !FILE_ID.test(fileId) || !isHash(fileHash) || !isHash(keyCommitment) || !isName(name)) throw new FileIndexRejectedError('malformed');
-  if (!Number.isSafeInteger(size) || (size as number) < 0 || !ORIGINS.has(origin) || !isMiniLockId(sender)) throw new FileIndexRejectedError('malformed');
+/**
+ * A log of records read in order, folded as it goes: O(1) per record, so
+ * loading n records costs O(n) and each later record O(1).
+ *
+ * Reading checks each record at its place: it must open with our key, say
+ * that place as its sequence, and be a record. The first problem is kept,
+ * not thrown, because a later `restart` (a key rotation) ends everything
+ * before it, records sealed to the old key included; check() throws what is
+ * left, and refuses a log shorter than this device has seen.
+ */
+export class FileIndexLog implements FileIndex {
+  /** Changed in place (never copied): a put or remove is O(1). No prototype, so no id can name an inherited property. */
+  private byId: Record<string, FileIndexEntry> = Object.create(null) as Record<string, FileIndexEntry>;
+  private length = 0;
+  /** The first problem since the last restart. */
+  private problem: Exclude<FileIndexRejection, 'rollback'> | null = null;
+
+  get version(): number {
+    return this.length;
+  }
+
+  get entries(): Readonly<Record<string, FileIndexEntry>> {
+    return this.byId;
+  }
+
+  /** Reads the next record the server served: the one at place version + 1. */
+  read(blob: Uint8Array, identitySecretKey: Uint8Array): void {
+    const place = this.length + 1;
+    this.length = place;
+    let record: FileIndexRecord;
+    try {
+      record = openFileIndexRecord(blob, identitySecretKey);
+    } catch (error) {
+      if (!(error instanceof FileIndexRejectedError)) throw error;
+      this.problem ??= error.reason as Exclude<FileIndexRejection, 'rollback'>;
+      return;
+    }
+    if (record.sequence !== place) {
+      this.problem ??= 'gap';
+      return;
+    }
+    this.fold(record);
+  }
+
+  /**
+   * Counts `count` records this device will not open (sealed to the key a
+   * rotation replaced); only a restart after them makes the log acceptable.
+   */
+  skip(count: number): void {
+    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError('count: expected a non-negative integer');
+    if (count === 0) return;
+    this.length += count;
+    this.problem ??= 'undecryptable';
+  }
+
+  /** Folds a record this device sealed and the server took at place version + 1. */
+  wrote(record: FileIndexRecord): void {
+    recordBody(record);
+    if (record.sequence !== this.length + 1) throw new RangeError('record.sequence: expected version + 1');
+    this.length += 1;
+    this.fold(record);
+  }
+
+  /** Throws FileIndexRejectedError if the log read so far must be refused; `newestSeenVersion` is this device's mark. */
+  check(newestSeenVersion: number): void {
+    if (!Number.isSafeInteger(newestSeenVersion) || newestSeenVersion < 0) throw new RangeError('newestSeenVersion: expected a non-negative integer');
+    if (this.problem) throw new FileIndexRejectedError(this.problem);
+    if (this.length < newestSeenVersion) throw new FileIndexRejectedError('rollback');
+  }
+
+  private fold(record: FileIndexRecord): void {
+    switch (record.op) {
+      case 'put':
+        if (!Object.hasOwn(this.byId, record.entry.fileId)) this.byId[record.entry.fileId] = record.entry;
+        return;
+      case 'remove':
+        delete this.byId[record.fileId];
+        return;
+      case 'restart':
+        this.byId = Object.create(null) as Record<string, FileIndexEntry>;
+        this.problem = null;
+        return;
+      default:
+        return assertNever(record);
+    }
+  }
+}
+
+/** The JSON a record is sealed as, with its fields in the documented order; TypeError for anything not a record. */
+function recordBody(record: FileIndexRecord): Record<string, unknown> {
+  const r = (typeof record === 'object' && record !== null ? record : {}) as Partial<Record<string, unknown>>;
+  const base = { v: FORMAT, sequence: r.sequence, op: r.op };
+  const body =
+    r.op === 'put'
+      ? { ...base, entry: Object.fromEntries(ENTRY_KEYS.map((k) => [k, (r.entry as Record<string, unknown> | undefined)?.[k]])) }
+      : r.op === 'remove'
+        ? { ...base, fileId: r.fileId }
+        : base;
+  if (parseRecord(body) === null) throw new TypeError('record: expected a FileIndexRecord');
+  return body;
+}
+
+/** The record a parsed JSON value is, or null. */
+function parseRecord(value: unknown): FileIndexRecord | null {
+  if (!isPlainObject(value)) return null;
+  const { v, sequence, op } = value;
+  if (v !== FORMAT || !Number.isSafeInteger(sequence) || (sequence as number) < 1) return null;
+  const seq = sequence as number;
+  switch (op) {
+    case 'put': {
+      if (!hasExactly(value, ['v', 'sequence', 'op', 'entry'])) return null;
+      const entry = parseEntry(value.entry);
+      return entry && { sequence: seq, op, entry };
+    }
+    case 'remove':
+      if (!hasExactly(value, ['v', 'sequence', 'op', 'fileId']) || typeof value.fileId !== 'string' || !FILE_ID.test(value.fileId)) return null;
+      return { sequence: seq, op, fileId: value.fileId };
+    case 'restart':
+      return hasExactly(value, ['v', 'sequence', 'op']) ? { sequence: seq, op } : null;
+    default:
+      return null;
+  }
+}
+
+function parseEntry(value: unknown): FileIndexEntry | null {
+  if (!isPlainObject(value) || !hasExactly(value, ENTRY_KEYS)) return null;
+  const { fileId, fileHash, keyCommitment, name, size, origin, sender } = value;
+  if (typeof fileId !== 'string' || !FILE_ID.test(fileId) || !isHash(fileHash) || !isHash(keyCommitment) || !isName(name)) return null;
+  if (!Number.isSafeInteger(size) || (size as number) < 0 || !ORIGINS.has(origin) || !isMiniLockId(sender)) return null;
   return { fileId, fileHash, keyCommitment, name, size: size as number, origin: origin as FileOrigin, sender };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function hasExactly(value: Record<string, unknown>, keys: readonly string[]): boolean {
+  return Object.keys(value).length === keys.length && keys.every((k) => Object.hasOwn(value, k));
 }
 
 function isHash(value: unknown): value is string {
@@ -184,4 +326,8 @@ function isHash(value: unknown): value is string {
 
 function isName(value: unknown): value is string {
   return typeof value === 'string' && utf8ToBytes(value).length <= FILE_NAME_BYTES;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled record ${JSON.stringify(value)}`);
 }

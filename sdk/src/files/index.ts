@@ -4,17 +4,17 @@ export { uploadFile, resumeUpload, receivedChunks, ciphertextLayout, type Upload
 export { openDownload, downloadToSink, fetchEncryptedFile, type DownloadOptions, type DownloadProgress } from './download-file.js';
 export { shareFile, type ShareOptions } from './share-file.js';
 export {
-  emptyFileIndex,
   fileIndexEntry,
   fileKeyCommitment,
   matchesEntry,
-  openFileIndex,
-  sealFileIndex,
-  withFileEntry,
-  withoutFileEntry,
+  openFileIndexRecord,
+  sealFileIndexRecord,
+  FileIndexLog,
   FileIndexRejectedError,
+  MAX_FILE_INDEX_RECORD_BYTES,
   type FileIndex,
   type FileIndexEntry,
+  type FileIndexRecord,
   type FileIndexRejection,
   type FileOrigin,
 } from './file-index.js';

@@ -1,11 +1,43 @@
-import { sealedDocumentFields } from './sealed-document.js';
+import { MAX_FILE_INDEX_PAGE, MAX_FILE_INDEX_RECORD_BYTES, MAX_FILE_INDEX_RECORDS_PER_APPEND } from '@peerlock/schema';
+import { builder } from '../builder.js';
+import { viewerOf } from '../../auth/viewer.js';
+import type { FileIndexRecordPage } from '../../files/file-indexes.js';
 
-sealedDocumentFields({
-  typeName: 'FileIndex',
-  description:
-    'Your file index: the files you uploaded or accepted, with their file hash and key commitment, sealed by the SDK to your own key (DESIGN §5). Version 0 and a null blob: none stored yet.',
-  query: 'fileIndex',
-  mutation: 'storeFileIndex',
-  blobLimit: 'base64, at most 184 KiB',
-  documents: (ctx) => ctx.services.fileIndexes,
+const FileIndexRecordRef = builder.objectRef<FileIndexRecordPage['records'][number]>('FileIndexRecord').implement({
+  description: 'One record of your file index, sealed by the SDK to your own key; its sequence is also inside the seal.',
+  fields: (t) => ({
+    sequence: t.exposeInt('sequence'),
+    blob: t.exposeString('blob', { description: 'base64' }),
+  }),
 });
+
+const FileIndexRecordsRef = builder.objectRef<FileIndexRecordPage>('FileIndexRecords').implement({
+  description:
+    'Your file index (DESIGN §5): an append-only log of records, sealed by the SDK to your own key, for the files you uploaded or accepted (file hash and key commitment).',
+  fields: (t) => ({
+    records: t.field({ type: [FileIndexRecordRef], resolve: (page) => [...page.records] }),
+    version: t.exposeInt('version', { description: 'Records in the log (0: none yet); the expectedVersion of the next append.' }),
+  }),
+});
+
+builder.queryField('fileIndexRecords', (t) =>
+  t.field({
+    type: FileIndexRecordsRef,
+    description: `Requires a token. The records with a sequence above \`after\` (default 0), in order, at most \`first\` (default and at most ${MAX_FILE_INDEX_PAGE}).`,
+    args: { after: t.arg.int({ required: false }), first: t.arg.int({ required: false }) },
+    resolve: (_root, args, ctx) => ctx.services.fileIndexes.records(viewerOf(ctx), args.after, args.first),
+  }),
+);
+
+builder.mutationField('appendFileIndexRecords', (t) =>
+  t.field({
+    type: 'Int',
+    description:
+      'Requires a token. Appends records after the expectedVersion records you read, all or none; returns the new version. Compare-and-set: CONFLICT unless expectedVersion is the current version.',
+    args: {
+      expectedVersion: t.arg.int(),
+      blobs: t.arg.stringList({ description: `1 to ${MAX_FILE_INDEX_RECORDS_PER_APPEND} records, each base64 of at most ${MAX_FILE_INDEX_RECORD_BYTES} bytes` }),
+    },
+    resolve: (_root, args, ctx) => ctx.services.fileIndexes.append(args.expectedVersion, args.blobs, { actor: viewerOf(ctx), correlationId: ctx.requestId, now: ctx.services.now() }),
+  }),
+);

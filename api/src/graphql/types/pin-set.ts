@@ -1,10 +1,24 @@
-import { sealedDocumentFields } from './sealed-document.js';
+import { builder } from '../builder.js';
+import { viewerOf } from '../../auth/viewer.js';
+import type { PinSetState } from '../../pins/pin-set-decider.js';
 
-sealedDocumentFields({
-  typeName: 'PinSet',
+const PinSetRef = builder.objectRef<PinSetState>('PinSet').implement({
   description: 'Your key pins, sealed by the SDK to your own key (DESIGN §6). Version 0 and a null blob: none stored yet.',
-  query: 'pinSet',
-  mutation: 'storePinSet',
-  blobLimit: 'base64, at most 64 KiB',
-  documents: (ctx) => ctx.services.pinSets,
+  fields: (t) => ({
+    version: t.exposeInt('version'),
+    blob: t.exposeString('blob', { nullable: true, description: 'base64' }),
+  }),
 });
+
+builder.queryField('pinSet', (t) =>
+  t.field({ type: PinSetRef, description: 'Requires a token.', resolve: (_root, _args, ctx) => ctx.services.pinSets.get(viewerOf(ctx)) }),
+);
+
+builder.mutationField('storePinSet', (t) =>
+  t.field({
+    type: PinSetRef,
+    description: 'Requires a token. Compare-and-set: CONFLICT unless expectedVersion is the stored version (0 for the first).',
+    args: { expectedVersion: t.arg.int(), blob: t.arg.string({ description: 'base64, at most 64 KiB' }) },
+    resolve: (_root, args, ctx) => ctx.services.pinSets.store(args.expectedVersion, args.blob, { actor: viewerOf(ctx), correlationId: ctx.requestId, now: ctx.services.now() }),
+  }),
+);

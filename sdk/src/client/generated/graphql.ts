@@ -100,11 +100,19 @@ export type FileEdge = {
   node: File;
 };
 
-/** Your file index: the files you uploaded or accepted, with their file hash and key commitment, sealed by the SDK to your own key (DESIGN §5). Version 0 and a null blob: none stored yet. */
-export type FileIndex = {
-  __typename?: 'FileIndex';
+/** One record of your file index, sealed by the SDK to your own key; its sequence is also inside the seal. */
+export type FileIndexRecord = {
+  __typename?: 'FileIndexRecord';
   /** base64 */
-  blob?: Maybe<Scalars['String']['output']>;
+  blob: Scalars['String']['output'];
+  sequence: Scalars['Int']['output'];
+};
+
+/** Your file index (DESIGN §5): an append-only log of records, sealed by the SDK to your own key, for the files you uploaded or accepted (file hash and key commitment). */
+export type FileIndexRecords = {
+  __typename?: 'FileIndexRecords';
+  records: Array<FileIndexRecord>;
+  /** Records in the log (0: none yet); the expectedVersion of the next append. */
   version: Scalars['Int']['output'];
 };
 
@@ -248,6 +256,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Accept an incoming request. Requires a token; returns your contact list. */
   acceptContact: ContactList;
+  /** Requires a token. Appends records after the expectedVersion records you read, all or none; returns the new version. Compare-and-set: CONFLICT unless expectedVersion is the current version. */
+  appendFileIndexRecords: Scalars['Int']['output'];
   /** Login. With two-factor on, totpCode (a current TOTP code or a backup code) is required. */
   authChallenge: TokenBatch;
   /** Block a user: ends any contact or request, and they cannot ask again. Requires a token; returns your contact list. */
@@ -289,8 +299,6 @@ export type Mutation = {
   /** Requires a token. Reserves ciphertextBytes of your quota (QUOTA_EXCEEDED otherwise) until the upload is finalized or expires. */
   startFileUpload: FileUpload;
   /** Requires a token. Compare-and-set: CONFLICT unless expectedVersion is the stored version (0 for the first). */
-  storeFileIndex: FileIndex;
-  /** Requires a token. Compare-and-set: CONFLICT unless expectedVersion is the stored version (0 for the first). */
   storePinSet: PinSet;
   /** Lift your block. Requires a token; returns your contact list. */
   unblockContact: ContactList;
@@ -302,6 +310,13 @@ export type Mutation = {
 /** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
 export type MutationAcceptContactArgs = {
   username: Scalars['String']['input'];
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationAppendFileIndexRecordsArgs = {
+  blobs: Array<Scalars['String']['input']>;
+  expectedVersion: Scalars['Int']['input'];
 };
 
 
@@ -438,13 +453,6 @@ export type MutationStartFileUploadArgs = {
 
 
 /** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
-export type MutationStoreFileIndexArgs = {
-  blob: Scalars['String']['input'];
-  expectedVersion: Scalars['Int']['input'];
-};
-
-
-/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
 export type MutationStorePinSetArgs = {
   blob: Scalars['String']['input'];
   expectedVersion: Scalars['Int']['input'];
@@ -535,8 +543,8 @@ export type Query = {
   conversation: Conversation;
   /** Requires a token. Most recent first. */
   conversations: ConversationConnection;
-  /** Requires a token. */
-  fileIndex: FileIndex;
+  /** Requires a token. The records with a sequence above `after` (default 0), in order, at most `first` (default and at most 500). */
+  fileIndexRecords: FileIndexRecords;
   /** Requires a token. */
   fileQuota: FileQuota;
   /** Requires a token. Files you hold (yours and those shared with you), newest first. */
@@ -568,6 +576,13 @@ export type QueryConversationArgs = {
 /** Reads: the server keys and the user directory. */
 export type QueryConversationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Reads: the server keys and the user directory. */
+export type QueryFileIndexRecordsArgs = {
+  after?: InputMaybe<Scalars['Int']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -929,18 +944,21 @@ export type DestroyFileMutationVariables = Exact<{
 
 export type DestroyFileMutation = { __typename?: 'Mutation', destroyFile: { __typename?: 'FileRemoval', deleted: boolean } };
 
-export type FileIndexQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type FileIndexQuery = { __typename?: 'Query', fileIndex: { __typename?: 'FileIndex', version: number, blob?: string | null } };
-
-export type StoreFileIndexMutationVariables = Exact<{
-  expectedVersion: Scalars['Int']['input'];
-  blob: Scalars['String']['input'];
+export type FileIndexRecordsQueryVariables = Exact<{
+  after: Scalars['Int']['input'];
+  first: Scalars['Int']['input'];
 }>;
 
 
-export type StoreFileIndexMutation = { __typename?: 'Mutation', storeFileIndex: { __typename?: 'FileIndex', version: number } };
+export type FileIndexRecordsQuery = { __typename?: 'Query', fileIndexRecords: { __typename?: 'FileIndexRecords', version: number, records: Array<{ __typename?: 'FileIndexRecord', sequence: number, blob: string }> } };
+
+export type AppendFileIndexRecordsMutationVariables = Exact<{
+  expectedVersion: Scalars['Int']['input'];
+  blobs: Array<Scalars['String']['input']> | Scalars['String']['input'];
+}>;
+
+
+export type AppendFileIndexRecordsMutation = { __typename?: 'Mutation', appendFileIndexRecords: number };
 
 export type ServerKeyFieldsFragment = { __typename?: 'SignedServerKey', publicKey: string, validFrom: string, validUntil: string, signature: string };
 
@@ -1061,8 +1079,8 @@ export const FilesDocument = {"kind":"Document","definitions":[{"kind":"Operatio
 export const FileQuotaDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FileQuota"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fileQuota"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"usedBytes"}},{"kind":"Field","name":{"kind":"Name","value":"limitBytes"}}]}}]}}]} as unknown as DocumentNode<FileQuotaQuery, FileQuotaQueryVariables>;
 export const RemoveFileDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RemoveFile"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"fileId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeFile"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"fileId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"fileId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleted"}}]}}]}}]} as unknown as DocumentNode<RemoveFileMutation, RemoveFileMutationVariables>;
 export const DestroyFileDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DestroyFile"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"fileId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"destroyFile"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"fileId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"fileId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleted"}}]}}]}}]} as unknown as DocumentNode<DestroyFileMutation, DestroyFileMutationVariables>;
-export const FileIndexDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FileIndex"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fileIndex"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"blob"}}]}}]}}]} as unknown as DocumentNode<FileIndexQuery, FileIndexQueryVariables>;
-export const StoreFileIndexDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StoreFileIndex"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"expectedVersion"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"blob"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"storeFileIndex"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"expectedVersion"},"value":{"kind":"Variable","name":{"kind":"Name","value":"expectedVersion"}}},{"kind":"Argument","name":{"kind":"Name","value":"blob"},"value":{"kind":"Variable","name":{"kind":"Name","value":"blob"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]} as unknown as DocumentNode<StoreFileIndexMutation, StoreFileIndexMutationVariables>;
+export const FileIndexRecordsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FileIndexRecords"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fileIndexRecords"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"records"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sequence"}},{"kind":"Field","name":{"kind":"Name","value":"blob"}}]}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]} as unknown as DocumentNode<FileIndexRecordsQuery, FileIndexRecordsQueryVariables>;
+export const AppendFileIndexRecordsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AppendFileIndexRecords"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"expectedVersion"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"blobs"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"appendFileIndexRecords"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"expectedVersion"},"value":{"kind":"Variable","name":{"kind":"Name","value":"expectedVersion"}}},{"kind":"Argument","name":{"kind":"Name","value":"blobs"},"value":{"kind":"Variable","name":{"kind":"Name","value":"blobs"}}}]}]}}]} as unknown as DocumentNode<AppendFileIndexRecordsMutation, AppendFileIndexRecordsMutationVariables>;
 export const KeyLogTreeHeadDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"KeyLogTreeHead"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"keyLogTreeHead"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"KeyLogTreeHeadFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"KeyLogTreeHeadFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"KeyLogTreeHead"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"treeSize"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}},{"kind":"Field","name":{"kind":"Name","value":"rootHash"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}}]}}]} as unknown as DocumentNode<KeyLogTreeHeadQuery, KeyLogTreeHeadQueryVariables>;
 export const KeyLogKeyProofDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"KeyLogKeyProof"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"username"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"knownTreeSize"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"keyLogKeyProof"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"username"},"value":{"kind":"Variable","name":{"kind":"Name","value":"username"}}},{"kind":"Argument","name":{"kind":"Name","value":"knownTreeSize"},"value":{"kind":"Variable","name":{"kind":"Name","value":"knownTreeSize"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"treeHead"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"KeyLogTreeHeadFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"inclusion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"leafIndex"}},{"kind":"Field","name":{"kind":"Name","value":"treeSize"}},{"kind":"Field","name":{"kind":"Name","value":"leaf"}},{"kind":"Field","name":{"kind":"Name","value":"auditPath"}}]}},{"kind":"Field","name":{"kind":"Name","value":"consistency"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fromSize"}},{"kind":"Field","name":{"kind":"Name","value":"toSize"}},{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"KeyLogTreeHeadFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"KeyLogTreeHead"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"treeSize"}},{"kind":"Field","name":{"kind":"Name","value":"timestamp"}},{"kind":"Field","name":{"kind":"Name","value":"rootHash"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}}]}}]} as unknown as DocumentNode<KeyLogKeyProofQuery, KeyLogKeyProofQueryVariables>;
 export const KeyLogInclusionProofDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"KeyLogInclusionProof"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"leafIndex"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"treeSize"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"keyLogInclusionProof"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"leafIndex"},"value":{"kind":"Variable","name":{"kind":"Name","value":"leafIndex"}}},{"kind":"Argument","name":{"kind":"Name","value":"treeSize"},"value":{"kind":"Variable","name":{"kind":"Name","value":"treeSize"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"leafIndex"}},{"kind":"Field","name":{"kind":"Name","value":"treeSize"}},{"kind":"Field","name":{"kind":"Name","value":"leaf"}},{"kind":"Field","name":{"kind":"Name","value":"auditPath"}}]}}]}}]} as unknown as DocumentNode<KeyLogInclusionProofQuery, KeyLogInclusionProofQueryVariables>;
