@@ -11,7 +11,7 @@
  *   2. after `peerlock logout` and `login`, an older pin set (one bob's
  *      machine has already seen superseded) is refused: PIN_REJECTED rollback.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -92,6 +92,10 @@ describe('the CLI against a hostile server (on the wire)', () => {
     expect(seenByAlice.participants).toEqual(['alice', 'bob']);
     expect(await mallory.files.list()).toEqual([]);
     const fileId = last.files![0]!.fileId;
+    // The sender downloads her own attachment too (the carried header opens only for the others: her index vouches for it).
+    const back = join(bob.home, 'minutes-back.txt');
+    await bob.ok(['files', 'download', fileId, '--conversation', conversationId.slice(0, 10), '-o', back]);
+    expect(readFileSync(back, 'utf8')).toBe('only for alice\n');
     await expect(mallory.files.download(fileId, { write() {}, commit() {}, abort() {} })).rejects.toSatisfy((e: unknown) => e instanceof Error && ['NOT_FOUND', 'FORBIDDEN'].includes((e as PeerlockApiError).code));
   });
 

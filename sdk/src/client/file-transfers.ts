@@ -179,8 +179,13 @@ export class FileTransfers {
    * rotation still opens); it agrees with the index if the index holds the
    * id. Its file hash then pins every chunk the server sends (T10), and the
    * file is recorded ('attachment') once the whole file verified.
+   *
+   * Our own attachment: the header a message carries is re-wrapped for the
+   * other participants only, so we open the file through our index entry
+   * (recorded at upload), exactly as a download by id does.
    */
   async openAttachment(ref: FileReference, message: AttachmentMessage, onProgress?: (progress: DownloadProgress) => void): Promise<DecryptedStream> {
+    if (message.sender.toLowerCase() === this.client.username) return this.stream(ref.fileId, onProgress ? { onProgress } : {});
     const opened = await this.openCarriedHeader(ref, message);
     const served = await this.fetchServed(ref.fileId, onProgress);
     const file = await decryptStream(served.withHeader(base64ToBytes(ref.header)), this.client.secretKey());
