@@ -20,7 +20,46 @@ export class UsageError extends Error {
   readonly code = 'USAGE' as const;
 }
 
+/** A required argument is missing ("missing username"); main adds the command's usage line. */
+export class MissingArgumentError extends UsageError {
+  constructor(what: string) {
+    super(`missing ${what}`);
+  }
+}
+
+/**
+ * Something the CLI found out and refuses to go on with, by kind; the words,
+ * code and exit status are chosen below with everything else's.
+ */
+export type Refusal =
+  /** No conversation in the user's inbox has an id starting with `prefix`. */
+  | { readonly kind: 'no-conversation'; readonly prefix: string }
+  /** The user said the safety number they compared with `username` differs. */
+  | { readonly kind: 'safety-number-mismatch'; readonly username: string; readonly newKey: boolean }
+  /** accept-key without --verified for a contact the user had verified. */
+  | { readonly kind: 'accept-needs-verified'; readonly username: string }
+  /** While a compared key was being accepted, the server showed another one: the pin holds a key nobody compared. */
+  | { readonly kind: 'key-changed-again'; readonly username: string };
+
+export class CliRefusal extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.kind);
+  }
+}
+
 export const EXIT = { failure: 1, usage: 2, keyChanged: 3, auth: 4, network: 5 } as const;
+
+/**
+ * What to do about a contact's changed key, for the state the contact is in:
+ * compare the new safety number first, then the command that works (a
+ * verified contact needs --verified; without it accept-key refuses again).
+ */
+export function keyChangeAdvice(username: string, verified: boolean): string {
+  const compare = `compare the new safety number with ${username} in person or on a call (\`peerlock contacts verify ${username}\` shows it)`;
+  return verified
+    ? `You had verified ${username}: ${compare}; only if it matches, run \`peerlock contacts accept-key ${username} --verified\``
+    : `First ${compare}; if it matches, run \`peerlock contacts accept-key ${username}\``;
+}
 
 const SERVER_WORDS: Record<string, string> = {
   TOKEN_INVALID: 'session expired: run `peerlock login`',
@@ -40,16 +79,8 @@ const SERVER_WORDS: Record<string, string> = {
 /** `details`: structured fields a script may act on (with --json they are printed beside code and message). */
 export function describeError(error: unknown): { code: string; message: string; exit: number; details?: Record<string, unknown> } {
   if (error instanceof UsageError) return { code: 'USAGE', message: error.message, exit: EXIT.usage };
-  if (error instanceof ContactKeyError) {
-    const changed = error.reason === 'key-changed' || error.reason === 'verified-key-changed';
-    return {
-      code: changed ? 'KEY_CHANGED' : 'CONTACT_KEY',
-      message: changed
-        ? `${error.username}'s key has CHANGED; nothing was sent. Check the new safety number with them, then run \`peerlock contacts accept-key ${error.username}\``
-        : `${error.username}: ${error.reason}`,
-      exit: EXIT.keyChanged,
-    };
-  }
+  if (error instanceof CliRefusal) return describeRefusal(error.refusal);
+  if (error instanceof ContactKeyError) return describeKeyRefusal(error);
   if (error instanceof AttachmentRejectedError) return { code: error.code, message: `file ${error.fileId} refused: ${error.reason}`, exit: EXIT.failure };
   if (error instanceof FileRejectedError) {
     const { fileId, reason, senderID, senderUsername } = error;
@@ -68,10 +99,65 @@ export function describeError(error: unknown): { code: string; message: string; 
     const why = error.reason === 'rollback' ? 'the server served an older file index than this device has seen' : `the stored file index is ${error.reason}`;
     return { code: error.code, message: `file index refused (${error.reason}): ${why}; nothing was done`, exit: EXIT.keyChanged, details: { reason: error.reason } };
   }
-  if (error instanceof WeakPassphraseError) return { code: error.code, message: 'passphrase too weak: use `peerlock passphrase` to generate one', exit: EXIT.usage };
+  if (error instanceof WeakPassphraseError) return { code: error.code, message: `passphrase too weak (${error.reasons.join(', ')}): \`peerlock passphrase\` generates a strong one`, exit: EXIT.usage };
   if (error instanceof TypeError || error instanceof RangeError) return { code: 'USAGE', message: error.message, exit: EXIT.usage };
   const e = error as { code?: unknown; message?: unknown };
   return { code: typeof e?.code === 'string' ? e.code : 'ERROR', message: typeof e?.message === 'string' ? e.message : String(error), exit: EXIT.failure };
+}
+
+function describeRefusal(refusal: Refusal): { code: string; message: string; exit: number; details: Record<string, unknown> } {
+  switch (refusal.kind) {
+    case 'no-conversation':
+      return { code: 'NOT_FOUND', message: `no conversation matches ${refusal.prefix} (\`peerlock inbox\` lists yours)`, exit: EXIT.failure, details: { conversation: refusal.prefix } };
+    case 'accept-needs-verified': {
+      const u = refusal.username;
+      return {
+        code: 'KEY_CHANGED',
+        message: `you had verified ${u}, so their new key is accepted only with --verified: first compare the new safety number (above; \`peerlock contacts verify ${u}\` shows it too) with ${u} in person or on a call; only if it matches, run \`peerlock contacts accept-key ${u} --verified\`. Nothing was accepted`,
+        exit: EXIT.keyChanged,
+        details: { username: u, verified: true },
+      };
+    }
+    case 'key-changed-again': {
+      const u = refusal.username;
+      return {
+        code: 'KEY_CHANGED',
+        message: `${u}'s key changed again while it was being accepted: the key now pinned is not the one whose safety number you compared, so it is not verified. Compare again before sending anything sensitive: \`peerlock contacts verify ${u}\``,
+        exit: EXIT.keyChanged,
+        details: { username: u, verified: false },
+      };
+    }
+    case 'safety-number-mismatch': {
+      const u = refusal.username;
+      return {
+        code: 'SAFETY_NUMBER_MISMATCH',
+        message:
+          `the safety numbers differ: the key you have for ${u} is not the key ${u} has. Someone may be in the middle (the server or the network), or this is not the ${u} you think. ` +
+          `Do not send ${u} anything sensitive. Compare again in person or on a call (both run \`peerlock contacts verify\`); if it still differs, ` +
+          `${refusal.newKey ? 'do not accept the new key: ' : ''}remove the contact (\`peerlock contacts remove ${u}\`) and reach ${u} another way. ${refusal.newKey ? 'The new key was not accepted' : `${u} was not marked verified`}`,
+        exit: EXIT.keyChanged,
+        details: { username: u },
+      };
+    }
+  }
+}
+
+/** A contact's key that cannot be used: changed (compare, then accept), or no such user at all (not a key problem). */
+function describeKeyRefusal(error: ContactKeyError): { code: string; message: string; exit: number; details: Record<string, unknown> } {
+  const u = error.username;
+  switch (error.reason) {
+    case 'key-changed':
+    case 'verified-key-changed': {
+      const verified = error.reason === 'verified-key-changed';
+      return { code: 'KEY_CHANGED', message: `${u}'s key has CHANGED; nothing was sent. ${keyChangeAdvice(u, verified)}`, exit: EXIT.keyChanged, details: { username: u, verified } };
+    }
+    case 'no-such-user':
+      return { code: 'NO_SUCH_USER', message: `there is no user called ${u} (check the spelling)`, exit: EXIT.failure, details: { username: u } };
+    case 'deleted':
+      return { code: 'NO_SUCH_USER', message: `${u} deleted their account; nothing can be sent to them`, exit: EXIT.failure, details: { username: u } };
+    case 'unpinned':
+      return { code: 'CONTACT_KEY', message: `you have no key for ${u} yet: \`peerlock contacts add ${u}\` looks it up and pins it`, exit: EXIT.keyChanged, details: { username: u } };
+  }
 }
 
 /** What a refused file means for the user, and what they can do (DESIGN §5, T11). */

@@ -2,10 +2,58 @@
  * Everything the CLI prints goes through here: colours only on a TTY (and
  * never with NO_COLOR), JSON for scripts, progress bars only on a TTY's
  * stderr so piped output stays clean.
+ *
+ * A reader that goes away (`peerlock inbox | head -1`) is not an error: the
+ * first EPIPE stops all further output, long-running commands stop (watch
+ * listens to `closed`), the command still finishes what it was doing (a
+ * signup still saves its session), and the process exits 141 as a program
+ * killed by SIGPIPE would (the shell's convention; `set -o pipefail` then
+ * tells the output was cut short, which matters when it held a passphrase).
  */
+
+/** 128 + SIGPIPE (13). */
+export const CLOSED_PIPE_EXIT = 141;
+
+const stdoutGone = new AbortController();
+let stderrGone = false;
+/** Aborted once stdout has no reader any more (or cannot be written). */
+export const outputClosed: AbortSignal = stdoutGone.signal;
+/** Set when writing stdout failed for another reason than a reader that went away (a full disk behind a redirect). */
+export let outputFailed: string | null = null;
+
+const readerLeft = (error: NodeJS.ErrnoException) => error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED';
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (!readerLeft(error) && outputFailed === null) outputFailed = error.code ?? error.message;
+  stdoutGone.abort();
+});
+process.stderr.on('error', () => {
+  stderrGone = true;
+});
+
+export function writeStdout(text: string): void {
+  if (!stdoutGone.signal.aborted) process.stdout.write(text);
+}
+
+export function writeStderr(text: string): void {
+  if (!stderrGone) process.stderr.write(text);
+}
+
+/**
+ * Text that other people wrote (subjects, message bodies, file names), made
+ * safe to print on a terminal: control characters, escape sequences among
+ * them, and bidirectional overrides show as "�", so a message cannot move
+ * the cursor, recolour or retitle the terminal, or reorder what is shown.
+ * Tabs stay; callers split lines on "\n" first.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
+}
+
 export interface Output {
   readonly json: boolean;
   readonly color: boolean;
+  /** Aborted when nobody reads the output any more: a command that would run on (watch) stops. */
+  readonly closed: AbortSignal;
   /** A human line (suppressed in --json mode). */
   line(text?: string): void;
   /** The command's result: printed as JSON with --json, else by `human`. */
@@ -35,12 +83,13 @@ export function createOutput(options: { json: boolean; noColor: boolean }): Outp
   return {
     json: options.json,
     color,
+    closed: outputClosed,
     paint,
     line: (text = '') => {
-      if (!options.json) process.stdout.write(`${text}\n`);
+      if (!options.json) writeStdout(`${text}\n`);
     },
     result: (value, human) => {
-      if (options.json) process.stdout.write(`${JSON.stringify(value)}\n`);
+      if (options.json) writeStdout(`${JSON.stringify(value)}\n`);
       else human();
     },
     progress: (label) => progressBar(label, process.stderr.isTTY === true && !options.json),
@@ -57,10 +106,10 @@ function progressBar(label: string, enabled: boolean): Progress {
       const ratio = total ? Math.min(1, done / total) : 0;
       const filled = Math.round(ratio * width);
       const amount = `${(done / 1048576).toFixed(1)}${total ? `/${(total / 1048576).toFixed(1)}` : ''} MiB`;
-      process.stderr.write(`\r${label} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${total ? `${Math.floor(ratio * 100)}%` : ''} ${amount}\u001b[K`);
+      writeStderr(`\r${label} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${total ? `${Math.floor(ratio * 100)}%` : ''} ${amount}\u001b[K`);
     },
     finish() {
-      if (shown) process.stderr.write('\n');
+      if (shown) writeStderr('\n');
     },
   };
 }

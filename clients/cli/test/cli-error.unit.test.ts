@@ -1,0 +1,63 @@
+/**
+ * Codes, exit statuses and what the user is told to do (src/cli-error.ts),
+ * for the refusals a new user meets first.
+ */
+import { describe, expect, it } from 'vitest';
+import { ContactKeyError, PeerlockApiError, WeakPassphraseError } from '@peerlock/sdk';
+import { CliRefusal, describeError, EXIT, MissingArgumentError, UsageError } from '../src/cli-error.js';
+
+describe('describeError', () => {
+  it('a changed key of a verified contact: compare the new number first, then accept-key --verified (the command that works)', () => {
+    const d = describeError(new ContactKeyError('alice', 'verified-key-changed'));
+    expect([d.code, d.exit]).toEqual(['KEY_CHANGED', EXIT.keyChanged]);
+    expect(d.details).toEqual({ username: 'alice', verified: true });
+    expect(d.message).toContain('`peerlock contacts verify alice`');
+    expect(d.message).toContain('`peerlock contacts accept-key alice --verified`');
+    expect(d.message.indexOf('verify alice')).toBeLessThan(d.message.indexOf('accept-key'));
+  });
+
+  it('a changed key of an unverified contact: compare, then accept-key without --verified', () => {
+    const d = describeError(new ContactKeyError('carol', 'key-changed'));
+    expect([d.code, d.exit]).toEqual(['KEY_CHANGED', EXIT.keyChanged]);
+    expect(d.message).toContain('`peerlock contacts verify carol`');
+    expect(d.message).toContain('`peerlock contacts accept-key carol`');
+    expect(d.message).not.toContain('--verified');
+  });
+
+  it("accept-key's own refusal (a verified contact, no --verified) says what to compare and that nothing was accepted", () => {
+    const d = describeError(new CliRefusal({ kind: 'accept-needs-verified', username: 'alice' }));
+    expect([d.code, d.exit]).toEqual(['KEY_CHANGED', EXIT.keyChanged]);
+    expect(d.message).toContain('`peerlock contacts verify alice`');
+    expect(d.message).toContain('`peerlock contacts accept-key alice --verified`');
+    expect(d.message).toMatch(/Nothing was accepted$/);
+    expect(d.message).not.toContain('nothing was sent');
+  });
+
+  it('no such user is not a key problem: its own code, exit 1', () => {
+    const d = describeError(new ContactKeyError('nobody', 'no-such-user'));
+    expect(d).toEqual({ code: 'NO_SUCH_USER', message: 'there is no user called nobody (check the spelling)', exit: EXIT.failure, details: { username: 'nobody' } });
+  });
+
+  it('no conversation matches: NOT_FOUND, exit 1, naming what was typed', () => {
+    const d = describeError(new CliRefusal({ kind: 'no-conversation', prefix: 'zzzz' }));
+    expect([d.code, d.exit, d.details]).toEqual(['NOT_FOUND', EXIT.failure, { conversation: 'zzzz' }]);
+    expect(d.message).toMatch(/^no conversation matches zzzz/);
+  });
+
+  it('safety numbers that differ: what it means and what to do, exit 3', () => {
+    const d = describeError(new CliRefusal({ kind: 'safety-number-mismatch', username: 'bob', newKey: false }));
+    expect([d.code, d.exit]).toEqual(['SAFETY_NUMBER_MISMATCH', EXIT.keyChanged]);
+    for (const said of ['in the middle', 'not the bob you think', 'Do not send bob anything sensitive', 'in person or on a call', '`peerlock contacts remove bob`', 'another way']) expect(d.message).toContain(said);
+  });
+
+  it('usage problems exit 2; a weak passphrase says why', () => {
+    expect(describeError(new UsageError('x')).exit).toBe(EXIT.usage);
+    expect(describeError(new MissingArgumentError('username'))).toMatchObject({ code: 'USAGE', message: 'missing username', exit: EXIT.usage });
+    expect(describeError(new WeakPassphraseError(['too-short', 'low-entropy']))).toMatchObject({ code: 'WEAK_PASSPHRASE', exit: EXIT.usage, message: expect.stringContaining('too-short, low-entropy') });
+  });
+
+  it('server refusals keep their code; authentication ones exit 4', () => {
+    expect(describeError(new PeerlockApiError('TWO_FACTOR_REQUIRED', 401))).toMatchObject({ code: 'TWO_FACTOR_REQUIRED', exit: EXIT.auth });
+    expect(describeError(new PeerlockApiError('RATE_LIMITED', 429))).toMatchObject({ code: 'RATE_LIMITED', exit: EXIT.failure });
+  });
+});
