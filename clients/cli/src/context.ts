@@ -6,6 +6,7 @@
 import { PeerlockClient, NotLoggedInError } from '@peerlock/sdk';
 import { clearSession, loadSession, saveSession, type CachedSession } from './session-cache.js';
 import type { Output } from './output.js';
+import { UsageError } from './cli-error.js';
 import { fileMarkStore } from './device-marks-file.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:4000/graphql';
@@ -24,7 +25,14 @@ async function webSocketImpl(): Promise<unknown> {
 
 export function serverUrl(flags: GlobalFlags, cached?: CachedSession | null): string {
   const raw = flags.server ?? process.env.PEERLOCK_SERVER ?? cached?.server ?? DEFAULT_SERVER;
-  const url = new URL(raw);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    const from = flags.server !== undefined ? '--server' : process.env.PEERLOCK_SERVER !== undefined ? 'PEERLOCK_SERVER' : 'the cached session\'s server';
+    throw new UsageError(`${from} ${JSON.stringify(raw)} is not a URL (for example http://127.0.0.1:4000)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${JSON.stringify(raw)}: the server URL must start with http:// or https://`);
   // Accept the bare origin people type; the API lives at /graphql.
   if (url.pathname === '/' || url.pathname === '') url.pathname = '/graphql';
   return url.toString();
@@ -35,6 +43,8 @@ export class Context {
   private clientInstance: PeerlockClient | null = null;
   lastPosition: string | null;
   pendingTwoFactor: string | undefined;
+  /** Verified conversation subjects by id (see CachedSession.subjects); saved with the session. */
+  readonly subjects: Map<string, string>;
 
   constructor(
     readonly flags: GlobalFlags,
@@ -43,6 +53,7 @@ export class Context {
     this.cached = loadSession();
     this.lastPosition = this.cached?.lastPosition ?? null;
     this.pendingTwoFactor = this.cached?.pendingTwoFactor;
+    this.subjects = new Map(Object.entries(this.cached?.subjects ?? {}));
   }
 
   get server(): string {
@@ -51,6 +62,8 @@ export class Context {
 
   /** A client without a session (signup, login). */
   async fresh(): Promise<PeerlockClient> {
+    // Another login (perhaps another user): nothing verified for the session before carries over.
+    this.subjects.clear();
     this.clientInstance = new PeerlockClient({ url: this.server, webSocketImpl: await webSocketImpl(), deviceMarks: fileMarkStore });
     return this.clientInstance;
   }
@@ -76,6 +89,7 @@ export class Context {
       session: client.exportSession(),
       lastPosition: this.lastPosition,
       ...(this.pendingTwoFactor ? { pendingTwoFactor: this.pendingTwoFactor } : {}),
+      subjects: Object.fromEntries(this.subjects),
     });
   }
 

@@ -2,10 +2,11 @@
  * The session between commands. The config directory (XDG_CONFIG_HOME)
  * holds only what is safe to leak: server, username, the server's pinned
  * signing key, the pin-set high-water mark, the last notification position,
- * and the secrets (identity key, unspent tokens, a pending 2FA setup) sealed
- * with secretbox. The sealing key is random per login and lives in the
- * runtime directory (XDG_RUNTIME_DIR: memory-backed, per boot, private),
- * so a copied config directory or backup opens nothing. `logout` removes both.
+ * and the secrets (identity key, unspent tokens, a pending 2FA setup, the
+ * conversation subjects already verified) sealed with secretbox. The
+ * sealing key is random per login and lives in the runtime directory
+ * (XDG_RUNTIME_DIR: memory-backed, per boot, private), so a copied config
+ * directory or backup opens nothing. `logout` removes both.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ interface SealedPart {
   readonly tokens: readonly string[];
   readonly tokensExpireAt: number;
   readonly pendingTwoFactor?: string;
+  readonly subjects?: Readonly<Record<string, string>>;
 }
 
 export interface CachedSession {
@@ -24,6 +26,12 @@ export interface CachedSession {
   readonly session: ClientSession;
   readonly lastPosition: string | null;
   readonly pendingTwoFactor?: string;
+  /**
+   * Conversation id → its subject, as a full read verified it: a subject
+   * never changes once verified (the opening message's), so `inbox` need not
+   * spend tokens verifying it again. Message content: sealed like the key.
+   */
+  readonly subjects?: Readonly<Record<string, string>>;
 }
 
 interface FileShape {
@@ -62,6 +70,7 @@ export function loadSession(): CachedSession | null {
       server: file.server,
       lastPosition: file.lastPosition,
       ...(part.pendingTwoFactor ? { pendingTwoFactor: part.pendingTwoFactor } : {}),
+      ...(part.subjects ? { subjects: part.subjects } : {}),
       session: {
         username: file.username,
         serverSigningKey: file.serverSigningKey,
@@ -93,6 +102,7 @@ export function saveSession(cached: CachedSession): void {
     tokens: session.tokens,
     tokensExpireAt: session.tokensExpireAt,
     ...(cached.pendingTwoFactor ? { pendingTwoFactor: cached.pendingTwoFactor } : {}),
+    ...(cached.subjects && Object.keys(cached.subjects).length ? { subjects: cached.subjects } : {}),
   };
   const nonce = randomBytes(NONCE_BYTES);
   const sealed = concatBytes(nonce, secretbox(utf8ToBytes(JSON.stringify(part)), nonce, key));

@@ -48,6 +48,13 @@ describe('session cache', () => {
     for (const secret of [s.session.secretKey, ...s.session.tokens, s.pendingTwoFactor!]) expect(onDisk).not.toContain(secret);
   });
 
+  it('keeps verified conversation subjects sealed, never in clear', () => {
+    const s = { ...session(), subjects: { '7Kq2mWabc': 'Q3 numbers, confidential' } };
+    saveSession(s);
+    expect(loadSession()).toEqual(s);
+    expect(readFileSync(join(configDir(), 'session.json'), 'utf8')).not.toContain('Q3 numbers');
+  });
+
   it('opens nothing without the runtime key (a copied config directory, a reboot)', () => {
     saveSession(session());
     rmSync(join(home, 'run'), { recursive: true });

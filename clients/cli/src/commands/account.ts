@@ -1,13 +1,21 @@
 /** signup, login, logout, whoami, passphrase, rekey, account delete. */
 import { checkPassphraseStrength, generatePassphrase } from '@peerlock/sdk';
-import { UsageError } from '../cli-error.js';
+import { MissingArgumentError, UsageError } from '../cli-error.js';
 import { flag, str, type Command } from '../command.js';
 import { ask, readPassphrase } from '../secret-input.js';
 
 const need = (value: string | undefined, what: string): string => {
-  if (!value) throw new UsageError(`missing ${what}`);
+  if (!value) throw new MissingArgumentError(what);
   return value;
 };
+
+/** What the recovery code is for, said where it is shown (signup; rekey shows a new one). */
+const RECOVERY_CODE_EXPLAINED = [
+  'What it is for: giving this account a new key (a new passphrase) when you can no longer prove the old one,',
+  'for instance a lost passphrase: peerlock rekey --recovery-code CODE. Two-factor, if on, still asks for a code',
+  '(lost your device? a backup code stands in). Keep it offline (on paper), and apart from your passphrase:',
+  'whoever holds both can take the account over.',
+];
 
 export const accountCommands: Command[] = [
   {
@@ -15,8 +23,10 @@ export const accountCommands: Command[] = [
     usage: 'peerlock passphrase [--words N]',
     summary: 'Generate a strong passphrase (diceware, ≥ 77 bits)',
     options: { words: { type: 'string' } },
+    optionHelp: { words: 'how many words (6 to 64; default 7, about 90 bits)' },
     async run(ctx, args) {
       const words = Number(str(args, 'words') ?? 7);
+      if (!Number.isInteger(words)) throw new UsageError('--words: expected a whole number of words, 6 to 64');
       const generated = generatePassphrase(words);
       ctx.out.result({ passphrase: generated.passphrase, entropyBits: generated.entropyBits }, () => ctx.out.line(generated.passphrase));
     },
@@ -26,6 +36,10 @@ export const accountCommands: Command[] = [
     usage: 'peerlock signup <username> [--name NAME] [--email EMAIL]',
     summary: 'Create an account (passphrase from --passphrase-file, PEERLOCK_PASSPHRASE, or generated and shown once)',
     options: { name: { type: 'string' }, email: { type: 'string' } },
+    optionHelp: {
+      name: 'a display name shown with your username (the server keeps it encrypted at rest and erases it if you delete the account)',
+      email: 'an email address, optional (kept like the name; never part of your key, which is derived with your username)',
+    },
     async run(ctx, args) {
       const username = need(args.positionals[0], 'username');
       let passphrase = ctx.flags.passphraseFile || process.env.PEERLOCK_PASSPHRASE ? await readPassphrase({ file: ctx.flags.passphraseFile, prompt: '' }) : undefined;
@@ -43,7 +57,8 @@ export const accountCommands: Command[] = [
       ctx.out.result({ username: result.username, miniLockId: client.miniLockId, recoveryCode: result.recoveryCode, ...(generated ? { passphrase } : {}) }, () => {
         ctx.out.line(`${ctx.out.paint.green('✔')} signed up as ${ctx.out.paint.bold(result.username)} and logged in`);
         if (generated) ctx.out.line(`passphrase (write it down; it is your only key): ${ctx.out.paint.bold(passphrase!)}`);
-        ctx.out.line(`recovery code (store it offline, shown once): ${ctx.out.paint.bold(result.recoveryCode)}`);
+        ctx.out.line(`recovery code (shown once): ${ctx.out.paint.bold(result.recoveryCode)}`);
+        for (const line of RECOVERY_CODE_EXPLAINED) ctx.out.line(ctx.out.paint.dim(`  ${line}`));
       });
     },
   },
@@ -52,6 +67,7 @@ export const accountCommands: Command[] = [
     usage: 'peerlock login <username> [--code CODE]',
     summary: 'Log in (derives your key from the passphrase; --code for two-factor)',
     options: { code: { type: 'string' } },
+    optionHelp: { code: 'a code from your authenticator app (or one of your backup codes), when two-factor is on' },
     async run(ctx, args) {
       const username = need(args.positionals[0], 'username');
       const passphrase = await readPassphrase({ file: ctx.flags.passphraseFile, prompt: 'Passphrase: ' });
@@ -90,6 +106,12 @@ export const accountCommands: Command[] = [
     usage: 'peerlock rekey [--new-passphrase-file FILE] [--code CODE] [--login-code CODE] [--recovery-code CODE]',
     summary: 'Change your passphrase (a new key; contacts must accept it; old messages need the old passphrase)',
     options: { 'new-passphrase-file': { type: 'string' }, code: { type: 'string' }, 'login-code': { type: 'string' }, 'recovery-code': { type: 'string' } },
+    optionHelp: {
+      'new-passphrase-file': 'read the new passphrase from a file (or PEERLOCK_NEW_PASSPHRASE; else a hidden prompt)',
+      code: 'with two-factor on: a code from your authenticator (or a backup code) to allow the change',
+      'login-code': 'with two-factor on: a second, later code (or another backup code) to log in with the new key right after',
+      'recovery-code': 'the recovery code from signup or your last rekey: proves the account is yours instead of your current key (a new code is shown)',
+    },
     async run(ctx, args) {
       const client = await ctx.client();
       const file = str(args, 'new-passphrase-file');
@@ -101,7 +123,10 @@ export const accountCommands: Command[] = [
       ctx.out.result({ miniLockId: client.miniLockId, recoveryCode: result.recoveryCode }, () => {
         ctx.out.line(`${ctx.out.paint.green('✔')} new key ${client.miniLockId}`);
         ctx.out.line(ctx.out.paint.yellow('Messages from before stay readable only with the old passphrase. Your contacts must accept the new key.'));
-        if (result.recoveryCode) ctx.out.line(`new recovery code (shown once): ${result.recoveryCode}`);
+        if (result.recoveryCode) {
+          ctx.out.line(`new recovery code (shown once; the old one no longer works): ${ctx.out.paint.bold(result.recoveryCode)}`);
+          for (const line of RECOVERY_CODE_EXPLAINED) ctx.out.line(ctx.out.paint.dim(`  ${line}`));
+        }
       });
     },
   },
@@ -110,11 +135,15 @@ export const accountCommands: Command[] = [
     usage: 'peerlock account delete --yes [--code CODE]',
     summary: 'Delete your account for good (the username is retired forever)',
     options: { yes: { type: 'boolean' }, code: { type: 'string' } },
+    optionHelp: {
+      yes: 'do not ask for the username as confirmation (scripts)',
+      code: 'with two-factor on: a code from your authenticator (or a backup code)',
+    },
     async run(ctx, args) {
       const client = await ctx.client();
       if (!flag(args, 'yes')) {
         const answer = await ask(`Delete ${client.username} for good? Type the username to confirm: `);
-        if (answer.toLowerCase() !== client.username) throw new UsageError('not confirmed');
+        if (answer.toLowerCase() !== client.username) throw new UsageError('not confirmed: nothing was deleted');
       }
       await client.deleteAccount(str(args, 'code'));
       ctx.forget();

@@ -1,13 +1,14 @@
 /** files upload | download | list | share | rm. */
 import { basename, dirname, join, resolve } from 'node:path';
 import { AttachmentRejectedError, isMiniLockId, type FileReference, type ReadMessage } from '@peerlock/sdk';
-import { UsageError } from '../cli-error.js';
+import { MissingArgumentError, UsageError } from '../cli-error.js';
 import { flag, str, type Command } from '../command.js';
 import { downloadTarget, readSource, statOrNull } from '../file-io.js';
-import { resolveConversation } from './messages.js';
+import { printable } from '../output.js';
+import { openConversation } from './messages.js';
 
 const need = (v: string | undefined, what: string) => {
-  if (!v) throw new UsageError(`missing ${what}`);
+  if (!v) throw new MissingArgumentError(what);
   return v;
 };
 
@@ -53,7 +54,7 @@ export const fileCommands: Command[] = [
       try {
         let result: { fileName: string; senderID: string };
         if (conversation) {
-          const view = await client.messaging.read(await resolveConversation(client, conversation));
+          const view = await openConversation(client, conversation);
           const message = view.messages.find((m) => m.rejected === null && m.files?.some((f) => f.fileId === fileId));
           if (!message) throw new AttachmentRejectedError(fileId, 'not-in-message');
           const ref = message.files!.find((f) => f.fileId === fileId)!;
@@ -65,7 +66,7 @@ export const fileCommands: Command[] = [
         const wanted = chosen !== undefined && !intoDirectory ? chosen : join(directory, safeName(result.fileName, fileId));
         const path = target.place(wanted, { force: flag(args, 'force') });
         ctx.out.result({ fileId, path, senderID: result.senderID, ...(path !== wanted ? { requested: wanted } : {}) }, () =>
-          ctx.out.line(`${ctx.out.paint.green('✔')} saved ${path}${path !== wanted ? ctx.out.paint.yellow(` (${basename(wanted)} exists; not replaced, use --force to replace it)`) : ''}`),
+          ctx.out.line(`${ctx.out.paint.green('✔')} saved ${printable(path)}${path !== wanted ? ctx.out.paint.yellow(` (${printable(basename(wanted))} exists; not replaced, use --force to replace it)`) : ''}`),
         );
       } finally {
         target.discard();
@@ -96,11 +97,12 @@ export const fileCommands: Command[] = [
     async run(ctx, args) {
       const client = await ctx.client();
       const [fileId, ...users] = args.positionals;
-      if (!fileId || users.length === 0) throw new UsageError('usage: peerlock files share <fileId> <user...>');
+      if (!fileId) throw new MissingArgumentError('fileId');
+      if (users.length === 0) throw new MissingArgumentError('users to share with');
       const conversation = str(args, 'conversation');
       let attachment: { ref: FileReference; message: ReadMessage } | undefined;
       if (conversation) {
-        const view = await client.messaging.read(await resolveConversation(client, conversation));
+        const view = await openConversation(client, conversation);
         const message = view.messages.find((m) => m.rejected === null && m.files?.some((f) => f.fileId === fileId));
         if (!message) throw new AttachmentRejectedError(fileId, 'not-in-message');
         attachment = { ref: message.files!.find((f) => f.fileId === fileId)!, message };
@@ -115,6 +117,7 @@ export const fileCommands: Command[] = [
     usage: 'peerlock files rm <fileId> [--destroy]',
     summary: 'Drop your access; --destroy (owner) deletes it for everyone',
     options: { destroy: { type: 'boolean' } },
+    optionHelp: { destroy: 'a file you own: delete it for everyone it was shared with, not just drop your own access' },
     async run(ctx, args) {
       const client = await ctx.client();
       const fileId = need(args.positionals[0], 'fileId');

@@ -1,19 +1,47 @@
 /** send, reply, inbox, read, watch. */
-import type { PeerlockClient, ReadMessage, FileReference, ParticipantsListingMismatch } from '@peerlock/sdk';
-import { UsageError } from '../cli-error.js';
+import { PeerlockApiError, type ConversationSummary, type ConversationView, type PeerlockClient, type ReadMessage, type FileReference, type ParticipantsListingMismatch } from '@peerlock/sdk';
+import { CliRefusal, keyChangeAdvice, MissingArgumentError, UsageError } from '../cli-error.js';
 import { flag, str, strs, type Command } from '../command.js';
 import type { Context } from '../context.js';
 import { readSource } from '../file-io.js';
+import { formatLocalTime } from '../local-time.js';
+import { printable, writeStderr } from '../output.js';
 
 const SHORT = 10;
+/** The most conversations one request lists (the server's page limit). */
+const LISTED = 100;
 
-/** Conversation ids are long; people type a unique prefix, as with git commits. */
-export async function resolveConversation(client: PeerlockClient, id: string): Promise<string> {
-  const all = await client.messaging.conversations(100);
-  const matches = all.filter((c) => c.id.startsWith(id));
+/**
+ * Conversation ids are long; people type a unique prefix, as with git
+ * commits. Only the most recent LISTED conversations are searched; beyond
+ * them, the id is used as typed (a whole id), and a server refusal of it is
+ * the same "no conversation matches" (see openConversation).
+ */
+export async function resolveConversation(client: PeerlockClient, prefix: string): Promise<string> {
+  const all = await client.messaging.conversations(LISTED);
+  const matches = all.filter((c) => c.id.startsWith(prefix));
   if (matches.length === 1) return matches[0]!.id;
-  if (matches.length === 0) return id;
-  throw new UsageError(`ambiguous conversation id ${id}`);
+  if (matches.length > 1) throw new UsageError(`${prefix} matches ${matches.length} conversations (${matches.slice(0, 3).map((c) => `${c.id.slice(0, SHORT)}…`).join(', ')}${matches.length > 3 ? ', …' : ''}): type more of the id`);
+  if (all.length < LISTED) throw new CliRefusal({ kind: 'no-conversation', prefix });
+  return prefix;
+}
+
+/**
+ * A conversation by id or unique prefix, read and verified. The server
+ * answers the same for a conversation that does not exist and one that is
+ * not the viewer's (FORBIDDEN), and BAD_INPUT for what cannot be an id: to
+ * the user all three are "no conversation matches".
+ */
+export async function openConversation(client: PeerlockClient, prefix: string): Promise<ConversationView> {
+  const id = await resolveConversation(client, prefix);
+  try {
+    return await client.messaging.read(id);
+  } catch (error) {
+    if (error instanceof PeerlockApiError && (error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND' || (error.code === 'BAD_INPUT' && error.details.field === 'conversationId'))) {
+      throw new CliRefusal({ kind: 'no-conversation', prefix });
+    }
+    throw error;
+  }
 }
 
 async function attach(ctx: Context, client: PeerlockClient, paths: readonly string[], participants: readonly string[]): Promise<FileReference[]> {
@@ -30,7 +58,7 @@ async function attach(ctx: Context, client: PeerlockClient, paths: readonly stri
 
 function printMessage(ctx: Context, m: ReadMessage, me: string): void {
   const { paint } = ctx.out;
-  const when = new Date(m.sentAt ?? m.receivedAt).toISOString().replace('T', ' ').slice(0, 19);
+  const when = formatLocalTime(m.sentAt ?? m.receivedAt);
   if (m.withheld) ctx.out.line(paint.yellow(`⋯ messages ${m.withheld.from}–${m.withheld.to} from ${m.sender} were withheld by the server`));
   if (m.rejected === 'SealedToFormerKey') {
     // Not an attack: it was sealed to the key this account had before its last key change.
@@ -42,8 +70,8 @@ function printMessage(ctx: Context, m: ReadMessage, me: string): void {
     return;
   }
   ctx.out.line(`${paint.bold(m.sender)} ${paint.dim(when)}${m.late ? paint.yellow(' (late)') : ''}${m.reordered ? paint.yellow(' (the server delivered it before what it answers; shown in order)') : ''}`);
-  if (m.subject) ctx.out.line(`  ${paint.bold(m.subject)}`);
-  for (const line of (m.body ?? '').split('\n')) ctx.out.line(`  ${line}`);
+  if (m.subject) ctx.out.line(`  ${paint.bold(printable(m.subject))}`);
+  for (const line of (m.body ?? '').split('\n')) ctx.out.line(`  ${printable(line)}`);
   for (const f of m.files ?? []) ctx.out.line(`  📎 file ${f.fileId}  (peerlock files download ${f.fileId} --conversation ${m.conversationId.slice(0, SHORT)})`);
   if (m.sender === me && m.receipts.length) ctx.out.line(paint.green(`  ✔✔ read by ${m.receipts.map((r) => r.reader).join(', ')}`));
   if (m.rejectedReceipts.length) ctx.out.line(paint.red(`  forged receipts ignored: ${m.rejectedReceipts.join(', ')}`));
@@ -52,8 +80,55 @@ function printMessage(ctx: Context, m: ReadMessage, me: string): void {
 function printListingMismatch(ctx: Context, mismatch: ParticipantsListingMismatch, toStderr = false): void {
   const what = [mismatch.added.length ? `added ${mismatch.added.join(', ')}` : '', mismatch.missing.length ? `left out ${mismatch.missing.join(', ')}` : ''].filter(Boolean).join('; ');
   const text = ctx.out.paint.yellow(`⚠ the server's participant list is wrong (${what}) [${mismatch.code}]; using the participants of the verified messages`);
-  if (toStderr || ctx.out.json) process.stderr.write(`${text}\n`);
+  if (toStderr || ctx.out.json) writeStderr(`${text}\n`);
   else ctx.out.line(text);
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** At most this many conversations are read for their subjects in one `inbox` (the most recent; "…" for the others until a later one). */
+const SUBJECT_READS = 10;
+
+/**
+ * Each conversation's subject as `read` shows it: every message verified,
+ * the subject the verified opening message carries; no read receipts.
+ * Verifying costs a page of messages and a directory look-up per sender,
+ * each a single-use token (precious with two-factor on, where a new batch
+ * needs a code), so: a verified non-empty subject is kept in the sealed
+ * session and never read again (it cannot change), at most SUBJECT_READS
+ * conversations are read per inbox, and none longer than one page. What was
+ * not read, or could not be verified, is undefined (shown as "…").
+ */
+async function verifiedSubjects(ctx: Context, client: PeerlockClient, list: readonly ConversationSummary[]): Promise<(string | undefined)[]> {
+  let reads = 0;
+  const subjects: (string | undefined)[] = [];
+  for (const c of list) {
+    const known = ctx.subjects.get(c.id);
+    if (known !== undefined || reads >= SUBJECT_READS || c.messageCount > LISTED) {
+      subjects.push(known);
+      continue;
+    }
+    reads++;
+    try {
+      const view = await client.messaging.read(c.id);
+      subjects.push(view.participants.length ? view.subject : undefined);
+      rememberSubject(ctx, view);
+    } catch (error) {
+      // A conversation that cannot be read now still belongs in the list; `read` says why.
+      if (error instanceof PeerlockApiError) subjects.push(undefined);
+      else throw error;
+    }
+  }
+  // Only the conversations listed now are kept: the cache stays as small as the inbox.
+  const listed = new Set(list.map((c) => c.id));
+  for (const id of ctx.subjects.keys()) if (!listed.has(id)) ctx.subjects.delete(id);
+  return subjects;
+}
+
+/** A non-empty verified subject is final: the opening message's (an empty one may still be filled by an opening message delivered later). */
+function rememberSubject(ctx: Context, view: ConversationView): void {
+  if (view.participants.length && view.subject) ctx.subjects.set(view.id, view.subject);
 }
 
 const messageJson = (m: ReadMessage) => ({ ...m, receipts: m.receipts.map((r) => ({ reader: r.reader, readAt: new Date(r.readAt).toISOString() })) });
@@ -64,16 +139,24 @@ export const messageCommands: Command[] = [
     usage: 'peerlock send <user...> -s SUBJECT -m BODY [--attach FILE...]',
     summary: 'Start a conversation with contacts (refused while a contact key change is not accepted)',
     options: { subject: { type: 'string', short: 's' }, message: { type: 'string', short: 'm' }, attach: { type: 'string', multiple: true } },
+    optionHelp: {
+      subject: 'the conversation\'s subject (encrypted like the message; default: none)',
+      message: 'the message text (required)',
+      attach: 'a file to encrypt, upload and attach (repeat for several)',
+    },
     async run(ctx, args) {
       const client = await ctx.client();
       const to = args.positionals.map((u) => u.toLowerCase());
-      if (to.length === 0) throw new UsageError('missing recipients');
+      if (to.length === 0) throw new MissingArgumentError('recipients');
       const body = str(args, 'message');
-      if (body === undefined) throw new UsageError('missing -m BODY');
+      if (body === undefined) throw new MissingArgumentError('-m BODY');
       // Check every key before anything is uploaded: a changed key stops the whole send.
       for (const u of to) await client.sendableKey(u);
       const files = await attach(ctx, client, strs(args, 'attach'), to);
-      const sent = await client.messaging.send(to, { subject: str(args, 'subject') ?? '', body, files });
+      const subject = str(args, 'subject') ?? '';
+      const sent = await client.messaging.send(to, { subject, body, files });
+      // We wrote the opening message: its subject is the conversation's.
+      if (subject) ctx.subjects.set(sent.conversationId, subject);
       ctx.out.result(messageJson(sent), () => ctx.out.line(`${ctx.out.paint.green('✔')} sent; conversation ${sent.conversationId.slice(0, SHORT)}`));
     },
   },
@@ -82,15 +165,19 @@ export const messageCommands: Command[] = [
     usage: 'peerlock reply <conversation> -m BODY [--attach FILE...]',
     summary: 'Reply to everyone in a conversation',
     options: { message: { type: 'string', short: 'm' }, attach: { type: 'string', multiple: true } },
+    optionHelp: {
+      message: 'the message text (required)',
+      attach: 'a file to encrypt, upload and attach (repeat for several)',
+    },
     async run(ctx, args) {
       const client = await ctx.client();
       const prefix = args.positionals[0];
-      if (!prefix) throw new UsageError('missing conversation');
+      if (!prefix) throw new MissingArgumentError('conversation');
       const body = str(args, 'message');
-      if (body === undefined) throw new UsageError('missing -m BODY');
-      const id = await resolveConversation(client, prefix);
+      if (body === undefined) throw new MissingArgumentError('-m BODY');
       // The verified participants only: the server's listing is a hint (T11).
-      const view = await client.messaging.read(id);
+      const view = await openConversation(client, prefix);
+      const id = view.id;
       if (view.listingMismatch) printListingMismatch(ctx, view.listingMismatch, true);
       for (const u of view.participants) await client.sendableKey(u);
       const files = await attach(ctx, client, strs(args, 'attach'), view.participants);
@@ -101,17 +188,33 @@ export const messageCommands: Command[] = [
   {
     name: 'inbox',
     usage: 'peerlock inbox',
-    summary: 'Your conversations, most recent first',
+    summary: 'Your conversations, most recent first, with their subjects (verified; … where they could not be)',
     async run(ctx) {
       const client = await ctx.client();
       const list = await client.messaging.conversations();
-      ctx.out.result(list, () => {
-        if (list.length === 0) ctx.out.line(ctx.out.paint.dim('no conversations'));
-        for (const c of list) {
-          const unread = c.unreadCount ? ctx.out.paint.bold(` ${c.unreadCount} unread`) : '';
-          ctx.out.line(`${c.id.slice(0, SHORT)}  ${c.participants.filter((p) => p !== client.username).join(', ')}  ${c.messageCount} messages${unread}  ${ctx.out.paint.dim(c.lastMessageAt)}`);
-        }
-      });
+      const subjects = await verifiedSubjects(ctx, client, list);
+      ctx.out.result(
+        list.map((c, i) => ({ ...c, subject: subjects[i] ?? null })),
+        () => {
+          const { paint } = ctx.out;
+          if (list.length === 0) ctx.out.line(paint.dim('no conversations'));
+          // Columns padded on the plain text, painted after.
+          const rows = list.map((c, i) => ({
+            id: c.id.slice(0, SHORT),
+            subject: subjects[i] === undefined ? { text: '…', paint: paint.dim } : subjects[i] === '' ? { text: '(no subject)', paint: paint.dim } : { text: clip(printable(subjects[i]!), 40), paint: paint.bold },
+            others: c.participants.filter((p) => p !== client.username).join(', '),
+            count: `${plural(c.messageCount, 'message')}${c.unreadCount ? `, ${c.unreadCount} unread` : ''}`,
+            unread: c.unreadCount > 0,
+            when: formatLocalTime(c.lastMessageAt),
+          }));
+          const width = (pick: (r: (typeof rows)[number]) => string) => Math.max(...rows.map((r) => pick(r).length));
+          const [subjectWidth, othersWidth, countWidth] = [width((r) => r.subject.text), width((r) => r.others), width((r) => r.count)];
+          for (const r of rows) {
+            const count = r.count.padEnd(countWidth);
+            ctx.out.line(`${r.id}  ${r.subject.paint(r.subject.text.padEnd(subjectWidth))}  ${r.others.padEnd(othersWidth)}  ${r.unread ? paint.bold(count) : count}  ${paint.dim(r.when)}`);
+          }
+        },
+      );
     },
   },
   {
@@ -119,14 +222,16 @@ export const messageCommands: Command[] = [
     usage: 'peerlock read <conversation> [--no-receipts]',
     summary: 'Show a conversation (every message verified) and send read receipts',
     options: { 'no-receipts': { type: 'boolean' } },
+    optionHelp: { 'no-receipts': 'do not tell the senders you read their messages' },
     async run(ctx, args) {
       const client = await ctx.client();
       const prefix = args.positionals[0];
-      if (!prefix) throw new UsageError('missing conversation');
-      const view = await client.messaging.read(await resolveConversation(client, prefix));
+      if (!prefix) throw new MissingArgumentError('conversation');
+      const view = await openConversation(client, prefix);
+      rememberSubject(ctx, view);
       const receiptsSent = flag(args, 'no-receipts') ? 0 : await client.messaging.markRead(view);
       ctx.out.result({ ...view, messages: view.messages.map(messageJson), receiptsSent }, () => {
-        ctx.out.line(`${ctx.out.paint.bold(view.subject || '(no subject)')}  ${ctx.out.paint.dim(view.participants.join(', '))}`);
+        ctx.out.line(`${ctx.out.paint.bold(view.subject ? printable(view.subject) : '(no subject)')}  ${ctx.out.paint.dim(view.participants.join(', '))}`);
         if (view.listingMismatch) printListingMismatch(ctx, view.listingMismatch);
         for (const m of view.messages) printMessage(ctx, m, client.username);
         // Still missing after the whole conversation was read, whoever revealed them (T14).
@@ -140,34 +245,48 @@ export const messageCommands: Command[] = [
     usage: 'peerlock watch [--missed | --after POSITION] [--count N]',
     summary: 'Print notifications live (reconnects and catches up); --missed first shows what came since the last watch, --count stops after N',
     options: { count: { type: 'string' }, after: { type: 'string' }, missed: { type: 'boolean' } },
+    optionHelp: {
+      count: 'stop after N notifications',
+      after: 'replay from this position (a notification\'s "position" in --json output)',
+      missed: 'first replay what arrived since the last watch on this machine ended',
+    },
     async run(ctx, args) {
+      const count = str(args, 'count');
+      if (count !== undefined && !/^[1-9]\d*$/.test(count)) throw new UsageError(`--count ${count}: expected a positive whole number`);
+      if (flag(args, 'missed') && str(args, 'after') !== undefined) throw new UsageError('--missed replays from where the last watch ended, --after from a position you give: use one of them');
       const client = await ctx.client();
-      const limit = str(args, 'count') ? Number(str(args, 'count')) : Infinity;
+      const limit = count !== undefined ? Number(count) : Infinity;
       let seen = 0;
       let stream: ReturnType<PeerlockClient['notifications']> | null = null;
       await new Promise<void>((resolve) => {
-        const stop = () => void stream?.close().then(resolve, resolve);
+        const stop = () => void (stream ? stream.close().then(resolve, resolve) : resolve());
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
+        // Nobody reads any more (| head): stop as Ctrl-C would.
+        ctx.out.closed.addEventListener('abort', stop, { once: true });
         stream = client.notifications({
           // Live from now unless asked to replay; reconnects within this watch always catch up.
           after: str(args, 'after') ?? (flag(args, 'missed') ? ctx.lastPosition : null),
-          onConnected: () => process.stderr.write(ctx.out.paint.dim('watching… (Ctrl-C to stop)\n')),
+          onConnected: () => writeStderr(ctx.out.paint.dim('watching… (Ctrl-C to stop)\n')),
           onError: (error, attempt) => {
-            if (!ctx.out.json) process.stderr.write(ctx.out.paint.dim(`connection lost (${(error as { code?: string })?.code ?? 'network'}); reconnecting (${attempt})\n`));
+            if (!ctx.out.json) writeStderr(ctx.out.paint.dim(`connection lost (${(error as { code?: string })?.code ?? 'network'}); reconnecting (${attempt})\n`));
           },
           onNotification: async (n) => {
+            // Delivered after --count was reached, while the stream closes: not this watch's any more.
+            if (seen >= limit) return;
             let message: ReadMessage | undefined;
             if (n.kind === 'MESSAGE_RECEIVED' && n.conversationId) {
               const view = await client.messaging.read(n.conversationId);
               message = view.messages.find((m) => m.messageId === n.messageId);
             }
+            // What to do about a changed key depends on whether the contact was verified.
+            const wasVerified = n.kind === 'CONTACT_KEY_CHANGED' ? ((await client.pin(n.from))?.verified ?? false) : false;
             ctx.lastPosition = n.position;
             ctx.out.result({ ...n, ...(message ? { message: messageJson(message) } : {}) }, () => {
               const label = ctx.out.paint.bold(n.kind.toLowerCase().replace(/_/g, ' '));
-              ctx.out.line(`${ctx.out.paint.dim(n.occurredAt)} ${label} from ${n.from}${n.conversationId ? ` in ${n.conversationId.slice(0, SHORT)}` : ''}`);
+              ctx.out.line(`${ctx.out.paint.dim(formatLocalTime(n.occurredAt))} ${label} from ${n.from}${n.conversationId ? ` in ${n.conversationId.slice(0, SHORT)}` : ''}`);
               if (message) printMessage(ctx, message, client.username);
-              if (n.kind === 'CONTACT_KEY_CHANGED') process.stderr.write(ctx.out.paint.red(ctx.out.paint.bold(`!!! ${n.from}'s KEY HAS CHANGED: sending to them is blocked until you accept it\n`)));
+              if (n.kind === 'CONTACT_KEY_CHANGED') writeStderr(ctx.out.paint.red(ctx.out.paint.bold(`!!! ${n.from}'s KEY HAS CHANGED: sending to them is blocked. ${keyChangeAdvice(n.from, wasVerified)}\n`)));
             });
             if (++seen >= limit) stop();
           },

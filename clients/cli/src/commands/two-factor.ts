@@ -1,8 +1,9 @@
 /** 2fa enable | confirm | disable | status: TOTP with a QR code in the terminal. */
 import QRCode from 'qrcode';
-import { UsageError } from '../cli-error.js';
+import { MissingArgumentError, UsageError } from '../cli-error.js';
 import { str, type Command } from '../command.js';
 import type { Context } from '../context.js';
+import { formatLocalTime } from '../local-time.js';
 import { ask } from '../secret-input.js';
 
 async function confirm(ctx: Context, code: string): Promise<void> {
@@ -23,6 +24,7 @@ export const twoFactorCommands: Command[] = [
     usage: 'peerlock 2fa enable [--code CODE]',
     summary: 'Turn on two-factor: scan the QR code, then confirm with a code (here or with `2fa confirm`)',
     options: { code: { type: 'string' } },
+    optionHelp: { code: 'the code your authenticator shows once you scanned the QR code (otherwise asked for, or `2fa confirm` later)' },
     async run(ctx, args) {
       const client = await ctx.client();
       const setup = await client.setupTwoFactor();
@@ -38,7 +40,7 @@ export const twoFactorCommands: Command[] = [
       }
       if (code) return confirm(ctx, code);
       if (!process.stdin.isTTY) {
-        ctx.out.line(`then run: peerlock 2fa confirm <code>  (before ${setup.expiresAt})`);
+        ctx.out.line(`then run: peerlock 2fa confirm <code>  (before ${formatLocalTime(setup.expiresAt)})`);
         return;
       }
       return confirm(ctx, await ask('Code from your authenticator: '));
@@ -50,15 +52,16 @@ export const twoFactorCommands: Command[] = [
     summary: 'Finish `2fa enable` with a code from your authenticator',
     async run(ctx, args) {
       const code = args.positionals[0];
-      if (!code) throw new UsageError('missing code');
+      if (!code) throw new MissingArgumentError('code');
       await confirm(ctx, code);
     },
   },
   {
     name: '2fa disable',
-    usage: 'peerlock 2fa disable --code CODE',
+    usage: 'peerlock 2fa disable [--code CODE]',
     summary: 'Turn off two-factor (needs a fresh code)',
     options: { code: { type: 'string' } },
+    optionHelp: { code: 'a code from your authenticator (or a backup code); asked for when left out' },
     async run(ctx, args) {
       const client = await ctx.client();
       const code = str(args, 'code') ?? (await ask('Two-factor code: '));

@@ -1,0 +1,10 @@
+/** Every command, in the order `peerlock help` lists them. */
+import type { Command } from '../command.js';
+import { accountCommands } from './account.js';
+import { twoFactorCommands } from './two-factor.js';
+import { contactCommands } from './contacts.js';
+import { messageCommands } from './messages.js';
+import { fileCommands } from './files.js';
+import { devCommands } from './dev.js';
+
+export const COMMANDS: readonly Command[] = [...accountCommands, ...twoFactorCommands, ...contactCommands, ...messageCommands, ...fileCommands, ...devCommands];
