@@ -95,7 +95,8 @@ describe.each(stores)('SDK scenario against the server on %s', (store) => {
     const again: Uint8Array[] = [];
     for await (const piece of viaMessage.plaintext) again.push(piece.slice());
     expect(bytesToUtf8(concatBytes(...again))).toBe(bytesToUtf8(attachment));
-    await expect(bob.files.openAttachment(ref, { ...message, sender: 'bob' })).rejects.toMatchObject({ code: 'ATTACHMENT_REJECTED', reason: 'sender-mismatch' });
+    // A header made by alice is refused as anyone else's (the message's sender is what vouches for it).
+    await expect(bob.files.openAttachment(ref, { ...message, sender: 'carol' })).rejects.toMatchObject({ code: 'ATTACHMENT_REJECTED', reason: 'sender-mismatch' });
 
     // The verified attachment is now in bob's file index: a download by id checks the served header against it.
     const downloads: number[] = [];
