@@ -96,7 +96,12 @@ export function describeError(error: unknown): { code: string; message: string; 
   if (error instanceof PeerlockNetworkError) return { code: error.code, message: error.message, exit: EXIT.network };
   if (error instanceof PinRejectedError) return { code: error.code, message: `key pins refused: ${error.reason}`, exit: EXIT.keyChanged };
   if (error instanceof FileIndexRejectedError) {
-    const why = error.reason === 'rollback' ? 'the server served an older file index than this device has seen' : `the stored file index is ${error.reason}`;
+    const why = {
+      rollback: 'the server served an older file index than this device has seen',
+      gap: 'the server dropped, repeated or reordered records of your file index',
+      undecryptable: 'a record of your file index does not open with your key (altered, or not yours)',
+      malformed: 'a record of your file index opens but is not valid',
+    }[error.reason] ?? `the stored file index was refused (${error.reason})`;
     return { code: error.code, message: `file index refused (${error.reason}): ${why}; nothing was done`, exit: EXIT.keyChanged, details: { reason: error.reason } };
   }
   if (error instanceof WeakPassphraseError) return { code: error.code, message: `passphrase too weak (${error.reasons.join(', ')}): \`peerlock passphrase\` generates a strong one`, exit: EXIT.usage };
