@@ -18,6 +18,7 @@ import {
 import { resultOfEarlierAttempt } from './idempotent-retries.js';
 import { logSubscription, type Wakeups } from './log-subscription.js';
 import { migrate, NOTIFY_CHANNEL } from './postgres-event-store-schema.js';
+import { createPostgresPool, PostgresListener, type PostgresConnectionOptions } from '../storage/postgres-pool.js';
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -29,6 +30,8 @@ export interface PostgresEventStoreOptions {
   readonly poolSize?: number;
   /** Safety net for live subscriptions if a notification is lost (listener reconnecting). Default 1000 ms. */
   readonly pollIntervalMs?: number;
+  /** Where lines about lost and restored connections go. Default console.warn. */
+  readonly log?: (line: string) => void;
 }
 
 interface EventRow {
@@ -93,16 +96,16 @@ export class PostgresEventStore implements EventStore {
   private constructor(options: PostgresEventStoreOptions) {
     this.schema = options.schema ?? 'public';
     if (!SCHEMA_NAME.test(this.schema)) throw new RangeError(`invalid PostgreSQL schema name ${JSON.stringify(this.schema)}`);
-    const config: pg.ClientConfig = {
+    const connection = {
       connectionString: options.connectionString,
-      application_name: 'peerlock-event-store',
+      name: 'peerlock-event-store',
       // The append-lock protocol relies on READ COMMITTED's fresh snapshot per statement; never inherit a stricter default.
       options: '-c default_transaction_isolation=read\\ committed',
+      ...(options.log ? { log: options.log } : {}),
     };
-    this.pool = new pg.Pool({ ...config, max: options.poolSize ?? 10 });
-    // An idle client's error (server restart) must not crash the process; the next checkout reconnects.
-    this.pool.on('error', () => undefined);
-    this.listener = new NotificationListener(config, this.schema);
+    // Survives a database restart: broken connections are replaced on demand (storage/postgres-pool.ts).
+    this.pool = createPostgresPool({ ...connection, max: options.poolSize ?? 10 });
+    this.listener = new NotificationListener(connection, this.schema);
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.sql = statements(this.schema);
   }
@@ -358,61 +361,31 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
 
 /**
  * One LISTEN connection per store, opened when the first subscription starts.
- * If it drops, subscriptions fall back to polling until it is back, and every
- * subscriber is woken on reconnect to pick up whatever was missed meanwhile.
+ * While it is away (a database restart), subscriptions fall back to polling;
+ * every subscriber is woken when it is back, to pick up whatever was missed.
  */
 class NotificationListener implements Wakeups {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
-  private client: pg.Client | undefined;
-  private connecting: Promise<void> | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private closed = false;
+  private readonly connection: PostgresListener;
 
-  constructor(
-    private readonly config: pg.ClientConfig,
-    private readonly schema: string,
-  ) {}
+  constructor(options: PostgresConnectionOptions, schema: string) {
+    const wake = () => this.emitter.emit('wake');
+    this.connection = new PostgresListener(
+      { ...options, name: 'peerlock-event-store-listener', channel: NOTIFY_CHANNEL },
+      (payload) => {
+        if (payload === schema) wake();
+      },
+      wake,
+    );
+  }
 
   listen(listener: () => void): () => void {
     this.emitter.on('wake', listener);
-    this.connecting ??= this.connect();
+    this.connection.start();
     return () => this.emitter.off('wake', listener);
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.reconnectTimer);
-    await this.connecting;
-    await this.client?.end().catch(() => undefined);
-  }
-
-  private async connect(): Promise<void> {
-    const client = new pg.Client(this.config);
-    const lost = () => {
-      if (this.client !== client) return;
-      this.client = undefined;
-      this.connecting = undefined;
-      client.end().catch(() => undefined);
-      if (!this.closed) this.reconnectTimer = setTimeout(() => (this.connecting ??= this.connect()), 1000);
-    };
-    client.on('error', lost);
-    client.on('end', lost);
-    client.on('notification', (message) => {
-      if (message.payload === this.schema) this.emitter.emit('wake');
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
-      if (this.closed) {
-        await client.end();
-        return;
-      }
-      this.client = client;
-      this.emitter.emit('wake');
-    } catch {
-      client.end().catch(() => undefined);
-      this.connecting = undefined;
-      if (!this.closed) this.reconnectTimer = setTimeout(() => (this.connecting ??= this.connect()), 1000);
-    }
+  close(): Promise<void> {
+    return this.connection.close();
   }
 }

@@ -7,7 +7,6 @@
  */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import pg from 'pg';
 import { PostgresReadModelStore, SqliteReadModelStore, type ReadModelStore } from '@peerlock/projections';
 import type { AppConfig } from '../config.js';
 import { SqliteEventStore } from '../eventstore/sqlite-event-store.js';
@@ -20,6 +19,7 @@ import type { CiphertextStore } from './ciphertext-store.js';
 import { SqliteCiphertextStore } from './sqlite-ciphertext-store.js';
 import { PostgresCiphertextStore } from './postgres-ciphertext-store.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { createPostgresPool } from './postgres-pool.js';
 
 export interface Stores {
   readonly events: EventStore;
@@ -58,26 +58,37 @@ export async function openStores(config: AppConfig): Promise<Stores> {
     case 'kurrentdb': {
       const connectionString = config.databaseUrl!;
       const schema = config.databaseSchema;
-      const events: EventStore =
-        config.store === 'kurrentdb'
-          ? // The KurrentDB client (~35 MB with its gRPC stack) loads only when that store is chosen.
-            new (await import('../eventstore/kurrentdb-event-store.js')).KurrentDbEventStore({ connectionString: config.kurrentdbUrl! })
-          : await PostgresEventStore.open({ connectionString, schema });
-      const pool = new pg.Pool({ connectionString, max: 10 });
-      const readModels = new PostgresReadModelStore(pool, { schema });
-      const auth = await PostgresAuthStore.open(connectionString, schema);
-      const ciphertexts = await PostgresCiphertextStore.open(pool, schema);
-      return {
-        events,
-        readModels,
-        auth,
-        ciphertexts,
-        async close() {
-          await auth.close();
-          await events.close();
-          await pool.end();
-        },
-      };
+      // Opened one after the other; if one cannot be (the database went away meanwhile), those already open are closed.
+      const opened: { close(): Promise<void> }[] = [];
+      try {
+        const events: EventStore =
+          config.store === 'kurrentdb'
+            ? // The KurrentDB client (~35 MB with its gRPC stack) loads only when that store is chosen.
+              new (await import('../eventstore/kurrentdb-event-store.js')).KurrentDbEventStore({ connectionString: config.kurrentdbUrl! })
+            : await PostgresEventStore.open({ connectionString, schema });
+        opened.push(events);
+        // Read models and message ciphertext share one pool; like every pool here it survives a database restart.
+        const pool = createPostgresPool({ connectionString, name: 'peerlock-read-models', max: 10 });
+        opened.push({ close: () => pool.end() });
+        const readModels = new PostgresReadModelStore(pool, { schema });
+        const auth = await PostgresAuthStore.open(connectionString, schema);
+        opened.push(auth);
+        const ciphertexts = await PostgresCiphertextStore.open(pool, schema);
+        return {
+          events,
+          readModels,
+          auth,
+          ciphertexts,
+          async close() {
+            await auth.close();
+            await events.close();
+            await pool.end();
+          },
+        };
+      } catch (error) {
+        for (const store of opened.reverse()) await store.close().catch(() => undefined);
+        throw error;
+      }
     }
     default: {
       const unreachable: never = config.store;

@@ -5,9 +5,10 @@
  * a per-user transaction-scoped advisory lock so the outstanding-token cap
  * holds under concurrent logins.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { fulfilled, turnBatcher } from '@peerlock/projections';
 import type { AuthStore, IssuedTokens, RateLimitHit } from './auth-store.js';
+import { createPostgresPool } from './postgres-pool.js';
 
 const schemaSql = (s: string) => `
 CREATE SCHEMA IF NOT EXISTS ${s};
@@ -37,21 +38,33 @@ export class PostgresAuthStore implements AuthStore {
 
   static async open(connectionString: string, schema: string): Promise<PostgresAuthStore> {
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new RangeError('schema: expected a lowercase SQL identifier');
-    const pool = new pg.Pool({ connectionString, max: 10 });
-    const client = await pool.connect();
+    // Tokens and rate limits: like every pool here it survives a database restart (postgres-pool.ts).
+    const pool = createPostgresPool({ connectionString, name: 'peerlock-auth', max: 10 });
     try {
-      // Serialise concurrent first starts: CREATE … IF NOT EXISTS is not race-free in PostgreSQL.
-      await client.query('SELECT pg_advisory_lock(hashtext($1))', [`peerlock-auth-schema:${schema}`]);
-      await client.query(schemaSql(schema));
-      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`peerlock-auth-schema:${schema}`]);
-    } finally {
-      client.release();
+      const client = await pool.connect();
+      let failed: Error | undefined;
+      try {
+        // Serialise concurrent first starts: CREATE … IF NOT EXISTS is not race-free in PostgreSQL.
+        await client.query('SELECT pg_advisory_lock(hashtext($1))', [`peerlock-auth-schema:${schema}`]);
+        await client.query(schemaSql(schema));
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`peerlock-auth-schema:${schema}`]);
+      } catch (error) {
+        failed = error as Error;
+        throw error;
+      } finally {
+        // A failed connection is discarded, and with it the session lock it may still hold.
+        client.release(failed);
+      }
+    } catch (error) {
+      await pool.end();
+      throw error;
     }
     return new PostgresAuthStore(pool, schema);
   }
 
   async issueTokens(batch: IssuedTokens, now: number, cap: number): Promise<void> {
     const client = await this.pool.connect();
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`peerlock-tokens:${batch.username}`]);
@@ -67,10 +80,11 @@ export class PostgresAuthStore implements AuthStore {
       );
       await client.query('COMMIT');
     } catch (err) {
-      await client.query('ROLLBACK');
+      // A connection that cannot even roll back (the database went away) is discarded, not pooled.
+      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw err;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
