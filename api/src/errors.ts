@@ -5,6 +5,7 @@
  * Clients (SDK, CLI) switch on the code, never on the message.
  */
 import { GraphQLError } from 'graphql';
+import { noteStorageFault, storageFaultOf } from './storage/storage-faults.js';
 
 export const ERROR_CODES = [
   'BAD_INPUT',
@@ -19,6 +20,7 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'QUOTA_EXCEEDED',
   'CONFLICT',
+  'UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -36,6 +38,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   QUOTA_EXCEEDED: 413,
   CONFLICT: 409,
+  UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 
@@ -52,11 +55,12 @@ const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
   FORBIDDEN: 'Forbidden',
   QUOTA_EXCEEDED: 'Quota exceeded',
   CONFLICT: 'Conflict',
+  UNAVAILABLE: 'Temporarily unavailable, retry later',
   INTERNAL: 'Unexpected error',
 };
 
 export interface PeerlockErrorDetails {
-  /** RATE_LIMITED: whole seconds until a retry can succeed. */
+  /** RATE_LIMITED, UNAVAILABLE: whole seconds until a retry can succeed (also sent as Retry-After). */
   retryAfterSeconds?: number;
   /** BAD_INPUT: which argument, never its value. */
   field?: string;
@@ -94,6 +98,20 @@ export class PeerlockError extends Error {
 export const httpStatusOf = (code: ErrorCode): number => HTTP_STATUS[code];
 
 export const badInput = (field: string): PeerlockError => new PeerlockError('BAD_INPUT', { field });
+
+/**
+ * What a client is told about `error`: our refusals as they are; the
+ * storage's state (the database restarting or out of reach, a full disk, a
+ * read-only folder: storage/storage-faults.ts) as UNAVAILABLE with when to
+ * retry; null for anything else, a fault of ours, which is masked as INTERNAL.
+ */
+export function refusalOf(error: unknown): PeerlockError | null {
+  if (error instanceof PeerlockError) return error;
+  const fault = storageFaultOf(error);
+  if (!fault) return null;
+  noteStorageFault(fault);
+  return new PeerlockError('UNAVAILABLE', { retryAfterSeconds: fault.retryAfterSeconds });
+}
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);

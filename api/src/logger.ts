@@ -7,13 +7,16 @@
 import { GraphQLError } from 'graphql';
 import type { YogaLogger } from 'graphql-yoga';
 import { PeerlockError, isErrorCode } from './errors.js';
+import { storageFaultOf } from './storage/storage-faults.js';
 
 function isRefusal(value: unknown): boolean {
   if (value instanceof PeerlockError) return true;
+  // The database restarting, a full disk: UNAVAILABLE for the client; the pool already said so, once (storage/postgres-pool.ts).
+  if (storageFaultOf(value)) return true;
   // Duck-typed: Yoga and graphql-tools may hand us errors from another copy of graphql-js.
   if (value instanceof Error && value.name === 'GraphQLError') {
     const e = value as GraphQLError;
-    if (e.originalError instanceof PeerlockError || !e.originalError) return true;
+    if (e.originalError instanceof PeerlockError || !e.originalError || storageFaultOf(e.originalError)) return true;
     const status = (e.extensions?.http as { status?: unknown } | undefined)?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) return true;
     const code = e.extensions?.code;

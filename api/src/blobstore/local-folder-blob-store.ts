@@ -6,7 +6,8 @@
  * blob or the new one, never a partial one. Leftover temporary files from a
  * crash are swept at open.
  */
-import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { assertBlobKey, assertBlobPrefix, limited, type BlobBody, type BlobStore } from './blob-store.js';
@@ -26,7 +27,11 @@ export class LocalFolderBlobStore implements BlobStore {
   async put(key: string, body: BlobBody, options: { readonly maxBytes: number }): Promise<number> {
     assertBlobKey(key);
     const target = join(this.root, key);
-    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 }).catch(async (err: NodeJS.ErrnoException) => {
+      // On a read-only file system Node's recursive mkdir says ENOENT; ask the folder itself for the real cause (EROFS, EACCES).
+      if (err.code === 'ENOENT') await access(this.root, constants.W_OK);
+      throw err;
+    });
     const temp = `${target}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`;
     const handle = await open(temp, 'wx', 0o600);
     let written = 0;

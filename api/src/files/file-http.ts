@@ -12,7 +12,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_FILE_CHUNK_BYTES } from '@peerlock/schema';
-import { PeerlockError, httpStatusOf } from '../errors.js';
+import { PeerlockError, httpStatusOf, refusalOf } from '../errors.js';
 import { parseAuthorization } from '../auth/tokens.js';
 import type { TokenIssuer } from '../auth/token-issuer.js';
 import type { FileCommands } from './file-commands.js';
@@ -79,13 +79,18 @@ export async function handleFileRequest(req: IncomingMessage, res: ServerRespons
       }
     }
   } catch (err) {
-    const error = err instanceof PeerlockError ? err : new PeerlockError('INTERNAL');
-    if (!(err instanceof PeerlockError)) console.error('file request failed', err);
+    // The blob folder full or read-only, the database restarting: UNAVAILABLE with Retry-After, as in GraphQL.
+    const refusal = refusalOf(err);
+    const error = refusal ?? new PeerlockError('INTERNAL');
+    if (!refusal) console.error('file request failed', err);
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    const body = JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code, ...(error.details.field ? { field: error.details.field } : {}) } }] });
+    const retryAfter = error.details.retryAfterSeconds;
+    const body = JSON.stringify({
+      errors: [{ message: error.message, extensions: { code: error.code, ...(error.details.field ? { field: error.details.field } : {}), ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}) } }],
+    });
     // A refusal must reach the client whole. Answering while it is still
     // sending a body and then closing makes the kernel reset the connection
     // (unread bytes in our receive buffer), which can discard the answer at
@@ -96,7 +101,9 @@ export async function handleFileRequest(req: IncomingMessage, res: ServerRespons
     // was declared larger, is longer, or was already torn down mid-read.
     const drained = await drainBounded(req, MAX_FILE_CHUNK_BYTES);
     if (res.headersSent || res.destroyed) return;
-    res.writeHead(httpStatusOf(error.code), { 'content-type': 'application/json', ...(drained ? {} : { connection: 'close' }) }).end(body);
+    res
+      .writeHead(httpStatusOf(error.code), { 'content-type': 'application/json', ...(retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}), ...(drained ? {} : { connection: 'close' }) })
+      .end(body);
     if (!drained && !req.destroyed) req.resume();
   }
 }

@@ -13,6 +13,7 @@
 import type { RecordedEvent } from '@peerlock/schema';
 import { contactsProjection, type ContactListEntry, type ReadModelStore } from '@peerlock/projections';
 import type { EventStore } from '../eventstore/event-store.js';
+import { refusalOf } from '../errors.js';
 import { NotificationChannel } from './notification-channel.js';
 import { notificationsOf, NOTIFYING_TYPES, type Addressed, type Notification } from './notification.js';
 
@@ -99,7 +100,8 @@ export class NotificationHub {
         live = true;
         for (const n of held.splice(0)) listener(n);
       } catch (error) {
-        channel.fail(error);
+        // The database went away during the catch-up: the client is told UNAVAILABLE and resubscribes from its position.
+        channel.fail(refusalOf(error) ?? error);
       }
     })();
     return channel;

@@ -7,17 +7,19 @@
  */
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { PeerlockError, internalError, isErrorCode } from '../errors.js';
+import { internalError, isErrorCode, refusalOf } from '../errors.js';
 
 /**
- * Yoga's error masking hook. Our refusals keep their code; a GraphQLError
- * that wraps nothing was raised by graphql-js or Yoga about the request
- * itself (unparsable body, variable of the wrong type) and is BAD_INPUT;
- * anything else is a fault of ours, shown only as INTERNAL.
+ * Yoga's error masking hook. Our refusals keep their code; the storage's
+ * trouble (database restarting, disk full) is the retryable UNAVAILABLE; a
+ * GraphQLError that wraps nothing was raised by graphql-js or Yoga about the
+ * request itself (unparsable body, variable of the wrong type) and is
+ * BAD_INPUT; anything else is a fault of ours, shown only as INTERNAL.
  */
 export function maskError(error: unknown): Error {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-  if (original instanceof PeerlockError) return original.toGraphQLError();
+  const refusal = refusalOf(original);
+  if (refusal) return refusal.toGraphQLError();
   if (original instanceof GraphQLError) {
     if (isErrorCode(original.extensions?.code)) return original;
     const status = (original.extensions?.http as { status?: unknown } | undefined)?.status;
