@@ -8,8 +8,10 @@ import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { RecordedEvent } from '@peerlock/schema';
 import {
   ProjectionRunner,
+  type Projection,
   accountProfileProjection,
   contactsProjection,
   conversationInboxProjection,
@@ -40,6 +42,8 @@ import { RateLimiter } from './ratelimit/rate-limiter.js';
 import type { Services } from './services.js';
 import { createLogger } from './logger.js';
 import { openStores, type Stores } from './storage/open-stores.js';
+import { RECONNECT_BACKOFF } from './storage/postgres-pool.js';
+import { retryingLoopLogger, untilAvailable } from './storage/storage-faults.js';
 import { OneTimeCodes } from './twofactor/one-time-codes.js';
 import { ReadYourWrites } from './storage/read-your-writes.js';
 import { ContactCommands } from './contacts/contact-commands.js';
@@ -100,39 +104,42 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
   async function start(): Promise<void> {
     if (server) return;
     const secrets = loadServerSecrets(config);
-    stores = await openStores(config);
+    // A database that is down or restarting is waited for (one line per attempt), not a reason to exit.
+    stores = await untilAvailable('opening the stores', () => openStores(config));
+    const readModels = stores.readModels;
     const keys = new ServerKeys(secrets);
     const vault = new PersonalDataVault(stores.auth);
+    // The background loops retry by themselves while the database is away, quickly (RECONNECT_BACKOFF), logging one line per fault.
+    const retry = { retryDelayMs: RECONNECT_BACKOFF.initialMs, maxRetryDelayMs: RECONNECT_BACKOFF.maxMs };
     // One reader of the log for all of this process's consumers (see shared-log-feed.ts).
-    const source = new SharedLogFeed(stores.events, { onError: (error) => console.error('log feed', error) });
+    const source = new SharedLogFeed(stores.events, { ...retry, onError: retryingLoopLogger('log feed') });
     feed = source;
-    const messagingRunners = [
-      new ProjectionRunner({ source, store: stores.readModels, projection: contactsProjection }),
-      new ProjectionRunner({ source, store: stores.readModels, projection: conversationInboxProjection }),
-      new ProjectionRunner({ source, store: stores.readModels, projection: conversationMessagesProjection }),
-    ] as ProjectionRunner<unknown>[];
-    const filesRunner = new ProjectionRunner({ source, store: stores.readModels, projection: filesProjection }) as ProjectionRunner<unknown>;
-    runners = [
-      new ProjectionRunner({ source, store: stores.readModels, projection: userDirectoryProjection }),
-      new ProjectionRunner({ source, store: stores.readModels, projection: accountProfileProjection }),
-      ...messagingRunners,
-      filesRunner,
-    ] as ProjectionRunner<unknown>[];
+    const runner = <Doc, E extends RecordedEvent>(projection: Projection<Doc, E>) =>
+      new ProjectionRunner({ source, store: readModels, projection, ...retry, onError: retryingLoopLogger(`projection ${projection.name}`) }) as unknown as ProjectionRunner<unknown>;
+    const messagingRunners = [runner(contactsProjection), runner(conversationInboxProjection), runner(conversationMessagesProjection)];
+    const filesRunner = runner(filesProjection);
+    runners = [runner(userDirectoryProjection), runner(accountProfileProjection), ...messagingRunners, filesRunner];
     // Key transparency (DESIGN §6): part of `runners`, so signup and rotation catch it up before answering.
-    runners.push(new ProjectionRunner({ source, store: stores.readModels, projection: keyLogProjection }) as ProjectionRunner<unknown>);
+    runners.push(runner(keyLogProjection));
     blobs = await openBlobStore(config);
     const messagingReads = new ReadYourWrites(messagingRunners);
     const contacts = new ContactCommands(stores.events, stores.readModels, messagingReads);
     // A FILE_SHARED recipient downloads at once: the files read model must hold the share too.
     const filesReads = new ReadYourWrites([filesRunner]);
-    hub = new NotificationHub(source, stores.readModels, async (position) => {
-      await messagingReads.upTo(position);
-      await filesReads.upTo(position);
-    });
+    const notifications = new NotificationHub(
+      source,
+      stores.readModels,
+      async (position) => {
+        await messagingReads.upTo(position);
+        await filesReads.upTo(position);
+      },
+      retryingLoopLogger('notification hub'),
+    );
+    hub = notifications;
     const catchUp = async () => {
       for (const r of runners) await r.catchUp();
     };
-    services = {
+    const svc: Services = {
       config,
       now,
       keys,
@@ -152,30 +159,33 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       conversationQueries: new ConversationQueries(stores.readModels),
       pinSets: new PinSets(stores.events),
       fileIndexes: new FileIndexes(stores.events),
-      notifications: hub,
+      notifications,
       blobs,
       files: new FileCommands(stores.events, stores.readModels, blobs, contacts, filesReads, config.files),
     };
-    await catchUp();
-    const swept = await sweepErasedDataKeys(stores.readModels, stores.auth);
+    services = svc;
+    // Each step may be repeated: the database may go away again while we start.
+    await untilAvailable('catching up the read models', catchUp);
+    const auth = stores.auth;
+    const swept = await untilAvailable('sweeping erased data keys', () => sweepErasedDataKeys(readModels, auth));
     if (swept > 0) console.warn(`destroyed ${swept} data key(s) of deleted accounts left by an interrupted deletion`);
-    const ended = await services.contacts.sweepDeletedAccounts(now);
+    const ended = await untilAvailable('sweeping deleted accounts', () => svc.contacts.sweepDeletedAccounts(now));
     if (ended > 0) console.warn(`ended ${ended} contact(s) or request(s) of deleted accounts left by an interrupted deletion`);
-    const orphans = await services.files.sweepOrphans();
+    const orphans = await untilAvailable('sweeping orphaned files', () => svc.files.sweepOrphans());
     if (orphans > 0) console.warn(`deleted the blobs of ${orphans} file(s) left by an interrupted deletion or upload`);
-    await source.start();
+    await untilAvailable('following the log', () => source.start());
     for (const r of runners) r.start();
-    await hub.start();
-    const files = services.files;
+    await untilAvailable('starting notifications', () => notifications.start());
+    const files = svc.files;
     // Every node sweeps; the decider makes a second expiry of the same upload a no-op.
     const sweepEvery = Math.min(60_000, (config.files.uploadTimeoutSeconds * 1000) / 4);
-    expiryTimer = setInterval(() => void files.expireDue(now()).catch((err) => console.error('upload expiry sweep failed', err)), sweepEvery);
+    const sweepFailed = retryingLoopLogger('upload expiry sweep');
+    expiryTimer = setInterval(() => void files.expireDue(now()).catch(sweepFailed), sweepEvery);
     expiryTimer.unref();
 
     const production = config.mode === 'production';
     // GraphiQL's bundle costs ~50 MB of memory: load it only where it is served.
     const renderGraphiQL = production ? undefined : (await import('@graphql-yoga/render-graphiql')).renderGraphiQL;
-    const svc = services;
     const yoga: YogaServerInstance<ServerContext, GraphQLContext> = createYoga<ServerContext, GraphQLContext>({
       schema: buildSchema(),
       graphqlEndpoint: '/graphql',

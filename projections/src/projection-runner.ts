@@ -22,9 +22,12 @@ export interface ProjectionRunnerOptions<Doc, Event extends RecordedEvent> {
   readonly projection: Projection<Doc, Event>;
   /** Events per transaction. Larger batches replay faster; smaller ones hold row locks for less time. */
   readonly batchSize?: number;
-  /** Called when the live loop fails; it retries after `retryDelayMs` (doubling up to 30 s). */
+  /** Called when the live loop fails (the database went away); it retries after `retryDelayMs`, doubling up to `maxRetryDelayMs`. */
   readonly onError?: (error: unknown) => void;
+  /** Default 1000 ms. */
   readonly retryDelayMs?: number;
+  /** Default 30 s. */
+  readonly maxRetryDelayMs?: number;
 }
 
 /**
@@ -123,16 +126,19 @@ export class ProjectionRunner<Doc, Event extends RecordedEvent = RecordedEvent> 
 
   private async follow(signal: AbortSignal): Promise<void> {
     const initialDelay = this.options.retryDelayMs ?? 1000;
+    const maxDelay = this.options.maxRetryDelayMs ?? 30_000;
     let delay = initialDelay;
+    // Back to the short delay once the read-model store answers again: the next outage starts the doubling afresh.
+    const progressed = () => (delay = initialDelay);
     while (!signal.aborted) {
       try {
-        await this.followOnce(signal);
+        await this.followOnce(signal, progressed);
         delay = initialDelay;
       } catch (error) {
         if (signal.aborted) return;
         this.options.onError?.(error);
         await sleep(delay, signal);
-        delay = Math.min(delay * 2, 30_000);
+        delay = Math.min(delay * 2, maxDelay);
       }
     }
   }
@@ -147,8 +153,9 @@ export class ProjectionRunner<Doc, Event extends RecordedEvent = RecordedEvent> 
    * next commit, or when the run grows long or old, or at stop. A restart
    * re-reads at most that run, and ignores it again.
    */
-  private async followOnce(signal: AbortSignal): Promise<void> {
+  private async followOnce(signal: AbortSignal, progressed: () => void): Promise<void> {
     let checkpoint = (await this.store.prepare(this.projection)).position;
+    progressed();
     this.advanceKnown(checkpoint);
     let skipped = null as { to: bigint; count: number; since: number } | null;
     const flush = async (): Promise<boolean> => {

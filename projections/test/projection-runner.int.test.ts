@@ -119,6 +119,35 @@ function runnerSuite(name: string, open: () => Promise<{ store: () => ReadModelS
       }
     });
 
+    it('keeps retrying while its read-model store is away (a database restart) and catches up by itself once it is back', async () => {
+      const source = new ArrayEventSource();
+      fillLog(source, 100, 13);
+      const real = env.store();
+      let down = false;
+      // Every call fails while "down", as every query does while PostgreSQL restarts.
+      const store = new Proxy(real, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver) as unknown;
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => (down ? Promise.reject(new Error('Connection terminated unexpectedly')) : (value as (...a: unknown[]) => unknown).apply(target, args));
+        },
+      });
+      const errors: unknown[] = [];
+      const runner = new ProjectionRunner({ source, store, projection: ledgerProjection({ name: 'ledger_outage' }), batchSize: 30, retryDelayMs: 5, maxRetryDelayMs: 20, onError: (e) => errors.push(e) });
+      runner.start();
+      try {
+        await until(async () => (await runner.lag()).behind === 0n);
+        down = true;
+        fillLog(source, 100, 17);
+        await until(async () => errors.length >= 3);
+        down = false;
+        await until(async () => (await runner.lag()).behind === 0n);
+        expect(await real.list('ledger_outage')).toEqual(expectedLedger(source));
+      } finally {
+        await runner.stop();
+      }
+    });
+
     it('does not commit runs of events it does not handle, yet reports them reached and stores them by stop', async () => {
       const source = new ArrayEventSource();
       source.append('acct-1', 'Deposited', { account: 'acct-1', amount: 5 });

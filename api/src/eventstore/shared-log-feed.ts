@@ -23,8 +23,12 @@ export interface SharedLogFeedOptions {
   readonly capacity?: number;
   /** Upper bound on the events per batch given to a consumer. */
   readonly maxBatchSize?: number;
+  /** Called when following the log fails (the database went away); it retries after `retryDelayMs`, doubling up to `maxRetryDelayMs`. */
   readonly onError?: (error: unknown) => void;
+  /** Default 500 ms. */
   readonly retryDelayMs?: number;
+  /** Default 30 s. */
+  readonly maxRetryDelayMs?: number;
 }
 
 type LogReader = Pick<EventStore, 'readAll' | 'subscribe' | 'headPosition'>;
@@ -158,8 +162,17 @@ export class SharedLogFeed {
       } catch (error) {
         if (signal.aborted) return;
         this.options.onError?.(error);
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, 30_000);
+        await new Promise<void>((resolve) => {
+          // stop() does not wait out the delay.
+          const timer = setTimeout(done, delay);
+          signal.addEventListener('abort', done, { once: true });
+          function done() {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+          }
+        });
+        delay = Math.min(delay * 2, this.options.maxRetryDelayMs ?? 30_000);
       }
     }
   }

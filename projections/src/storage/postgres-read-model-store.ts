@@ -20,6 +20,11 @@ interface CheckpointRow {
  * projection's checkpoint row (`FOR UPDATE`), so runners of the same projection
  * on several server processes take turns, and a runner whose batch was read
  * after an older checkpoint finds out (`stale`) instead of applying it twice.
+ *
+ * The pool is the caller's: the API gives one that survives a database
+ * restart (api/src/storage/postgres-pool.ts). A transaction cut by a restart
+ * rolls back whole and its connection is discarded, never pooled again; the
+ * runner retries the batch from the stored checkpoint.
  */
 export class PostgresReadModelStore implements ReadModelStore {
   /** One batcher per read model: the lookups of one turn are one query per model. */
