@@ -6,8 +6,9 @@
  *
  * sendMessage claims the message id in the ciphertext store first (the
  * primary key makes ids unique across conversations and nodes), then lets the
- * conversation decide; a refusal gives the claim back. A crash in between
- * leaves an unreferenced row that no query can reach.
+ * conversation decide; a refusal gives the claim back. A crash in between, or
+ * an append whose outcome is unknown (the database went away), leaves the row:
+ * unreferenced if the append did not commit, and then no query can reach it.
  */
 import { createHash } from 'node:crypto';
 import { MAX_CONVERSATION_PARTICIPANTS, MAX_MESSAGE_CIPHERTEXT_BYTES, MAX_RECEIPT_BYTES, conversationEvents, conversationStreamName } from '@peerlock/schema';
@@ -57,8 +58,9 @@ export class ConversationCommands {
 
     const claim = await this.ciphertexts.put({ messageId, conversationId, sender: actor, sha256, ciphertext });
     if (claim === 'taken') throw new PeerlockError('CONFLICT');
+    let result;
     try {
-      const result = await this.conversations.execute(
+      result = await this.conversations.execute(
         conversationStreamName(conversationId),
         async (): Promise<ConversationCommand> => ({
           type: 'PostMessage',
@@ -72,31 +74,33 @@ export class ConversationCommands {
         }),
         context,
       );
-      if (result.position !== null) await this.sync.upTo(result.position);
-      const state = result.after;
-      const index = state.status === 'absent' ? 0 : (state.messages.get(messageId)?.index ?? 0);
-      const event = result.events.find((e) => e.type === 'MessagePosted');
-      // MessagePosted is the last event of its append, so the append's position is its own.
-      const posted: ConversationMessage | null =
-        event && event.type === 'MessagePosted' && result.position !== null
-          ? {
-              conversationId,
-              messageId,
-              index: event.data.index,
-              sender: event.data.sender,
-              participants: event.data.participants,
-              receivedAt: new Date(context.now).toISOString(),
-              position: result.position.toString(),
-              ciphertextBytes: event.data.ciphertextBytes,
-              receipts: {},
-            }
-          : null;
-      return { conversationId, index, posted };
     } catch (err) {
-      // A retry of a stored message that lost the race gets CONFLICT from the decider: the first attempt stands.
-      if (claim === 'stored') await this.ciphertexts.release(messageId, actor);
+      // Only a refusal gives the claim back (a retry of a stored message that lost the race gets CONFLICT from the
+      // decider: the first attempt stands). Any other failure, such as the database going away mid-append, leaves the
+      // outcome unknown: the append may have committed, and its message must keep its ciphertext.
+      if (claim === 'stored' && err instanceof PeerlockError) await this.ciphertexts.release(messageId, actor);
       throw err;
     }
+    if (result.position !== null) await this.sync.upTo(result.position);
+    const state = result.after;
+    const index = state.status === 'absent' ? 0 : (state.messages.get(messageId)?.index ?? 0);
+    const event = result.events.find((e) => e.type === 'MessagePosted');
+    // MessagePosted is the last event of its append, so the append's position is its own.
+    const posted: ConversationMessage | null =
+      event && event.type === 'MessagePosted' && result.position !== null
+        ? {
+            conversationId,
+            messageId,
+            index: event.data.index,
+            sender: event.data.sender,
+            participants: event.data.participants,
+            receivedAt: new Date(context.now).toISOString(),
+            position: result.position.toString(),
+            ciphertextBytes: event.data.ciphertextBytes,
+            receipts: {},
+          }
+        : null;
+    return { conversationId, index, posted };
   }
 
   async postReceipt(input: { conversationId: unknown; messageId: unknown; receipt: unknown }, context: RequestContext): Promise<{ conversationId: string; messageIndex: number | null }> {
