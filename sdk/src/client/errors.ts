@@ -18,11 +18,13 @@ export type ServerErrorCode =
   | 'FORBIDDEN'
   | 'QUOTA_EXCEEDED'
   | 'CONFLICT'
+  /** The server's storage is restarting, out of reach, full or read-only: retry after `retryAfterSeconds` (HTTP 503). */
+  | 'UNAVAILABLE'
   | 'INTERNAL';
 
 const SERVER_CODES: ReadonlySet<string> = new Set<ServerErrorCode>([
   'BAD_INPUT', 'UNAUTHENTICATED', 'TOKEN_INVALID', 'CHALLENGE_INVALID', 'TWO_FACTOR_REQUIRED', 'TWO_FACTOR_INVALID',
-  'RATE_LIMITED', 'USERNAME_TAKEN', 'NOT_FOUND', 'FORBIDDEN', 'QUOTA_EXCEEDED', 'CONFLICT', 'INTERNAL',
+  'RATE_LIMITED', 'USERNAME_TAKEN', 'NOT_FOUND', 'FORBIDDEN', 'QUOTA_EXCEEDED', 'CONFLICT', 'UNAVAILABLE', 'INTERNAL',
 ]);
 
 export function serverCodeOf(value: unknown): ServerErrorCode {

@@ -98,7 +98,8 @@ export function openNotificationStream(options: NotificationStreamOptions): Noti
           attempt = 0;
           continue;
         }
-        if (error instanceof PeerlockApiError && error.code === 'RATE_LIMITED') retryAfterMs = (error.details.retryAfterSeconds ?? 1) * 1000;
+        // Refused for now (too many replays, the server's database restarting): not before the server says.
+        if (error instanceof PeerlockApiError && (error.code === 'RATE_LIMITED' || error.code === 'UNAVAILABLE')) retryAfterMs = (error.details.retryAfterSeconds ?? 1) * 1000;
         if (options.onError?.(error, attempt) === false) break;
       } finally {
         const c: Client | null = client;

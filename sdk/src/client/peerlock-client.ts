@@ -8,6 +8,7 @@
  * caller that seals them (the CLI does).
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { DocumentNode } from 'graphql';
 import { base64ToBytes, bytesToBase64, wipe } from '../crypto/bytes.js';
 import { deriveAuthKeyPair, deriveKeyPair, keyPairFromSecretKey, miniLockIdOf, type KeyPair } from '../keys/derive.js';
 import { decodeMiniLockId } from '../keys/minilock-id.js';
@@ -436,9 +437,23 @@ export class PeerlockClient {
   /**
    * Runs a typed operation. Authenticated calls spend one token and, when
    * the server says TOKEN_INVALID (expired, or spent by a racing device),
-   * retry once with a fresh batch.
+   * retry once with a fresh batch. A query (a read: sending it twice changes
+   * nothing) that meets UNAVAILABLE (the server's database restarting) is
+   * sent once more after the Retry-After the server gave, if that is short;
+   * a mutation's UNAVAILABLE, or a second one, is the caller's to handle.
    */
   async call<R, V>(document: TypedDocumentNode<R, V>, variables: V, authenticated = false): Promise<R> {
+    try {
+      return await this.callOnce(document, variables, authenticated);
+    } catch (error) {
+      const waitSeconds = error instanceof PeerlockApiError && error.code === 'UNAVAILABLE' ? (error.details.retryAfterSeconds ?? 1) : Infinity;
+      if (waitSeconds > MAX_UNAVAILABLE_WAIT_SECONDS || operationOf(document) !== 'query') throw error;
+      await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000));
+      return this.callOnce(document, variables, authenticated);
+    }
+  }
+
+  private async callOnce<R, V>(document: TypedDocumentNode<R, V>, variables: V, authenticated: boolean): Promise<R> {
     if (!authenticated) return executeOperation(this.fetchImpl, this.url, document, variables);
     try {
       return await executeOperation(this.fetchImpl, this.url, document, variables, await this.authorization());
@@ -533,6 +548,14 @@ export class PeerlockClient {
       authAnswer: bytesToBase64(openAuthChallenge(box(challenge.authChallenge), server, auth.secretKey)),
     };
   }
+}
+
+/** The longest Retry-After a read waits out by itself; longer (a full disk) goes to the caller at once. */
+const MAX_UNAVAILABLE_WAIT_SECONDS = 5;
+
+function operationOf(document: DocumentNode): 'query' | 'mutation' | 'subscription' | undefined {
+  for (const definition of document.definitions) if (definition.kind === 'OperationDefinition') return definition.operation;
+  return undefined;
 }
 
 export function canonicalUsername(username: string): string {
