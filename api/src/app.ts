@@ -58,6 +58,7 @@ import type { BlobStore } from './blobstore/blob-store.js';
 import { openBlobStore } from './blobstore/open-blob-store.js';
 import { FileCommands } from './files/file-commands.js';
 import { handleFileRequest, isFileRequest } from './files/file-http.js';
+import { clientAddressOf, clientAddressOfRequest } from './ratelimit/client-address.js';
 import { createStaticWebApp, isApiPath } from './web/static-web-app.js';
 
 export interface BuildOptions {
@@ -91,15 +92,8 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
   let blobs: BlobStore | undefined;
   let expiryTimer: NodeJS.Timeout | undefined;
 
-  const clientAddress = (request: Request, req: IncomingMessage | undefined): string => {
-    if (config.trustProxy) {
-      // The proxy appends the address it saw: the last entry is the only one we can trust.
-      const forwarded = request.headers.get('x-forwarded-for')?.split(',').map((s) => s.trim()).filter(Boolean);
-      const last = forwarded?.[forwarded.length - 1];
-      if (last) return last;
-    }
-    return req?.socket.remoteAddress ?? 'unknown';
-  };
+  const clientAddress = (request: Request, req: IncomingMessage | undefined): string =>
+    clientAddressOf(config.trustProxy, request.headers.get('x-forwarded-for'), req?.socket.remoteAddress);
 
   async function start(): Promise<void> {
     if (server) return;
@@ -223,7 +217,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     // Slow-loris bounds: a client must send its headers and body promptly.
     server.headersTimeout = 10_000;
     server.requestTimeout = 30_000;
-    stopWebSocket = serveGraphQLOverWebSocket(server, yoga, svc.tokens, now, config.limits.maxBodyBytes);
+    stopWebSocket = serveGraphQLOverWebSocket(server, yoga, svc.tokens, now, config.limits.maxBodyBytes, (req) => clientAddressOfRequest(config.trustProxy, req));
     const s = server;
     await new Promise<void>((resolve, reject) => {
       s.once('error', reject);

@@ -8,7 +8,7 @@
  * <username> <base64 token>" }`); a missing, malformed, spent, expired or
  * foreign one closes the socket with 4403 Forbidden before anything runs.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import type { YogaServerInstance } from 'graphql-yoga';
@@ -34,6 +34,8 @@ export function serveGraphQLOverWebSocket(
   tokens: TokenIssuer,
   now: () => number,
   maxPayloadBytes: number,
+  /** The same lookup as HTTP's, proxy-aware (see ratelimit/client-address.ts). */
+  clientAddress: (req: IncomingMessage) => string,
 ): () => Promise<void> {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: maxPayloadBytes });
   const handle = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
@@ -53,7 +55,7 @@ export function serveGraphQLOverWebSocket(
         const ws: WebSocketViewer = {
           viewer: ctx.extra.viewer!,
           requestId: randomUUID(),
-          clientAddress: ctx.extra.request.socket.remoteAddress ?? 'unknown',
+          clientAddress: clientAddress(ctx.extra.request),
         };
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ws, params: payload });
         let document;

@@ -105,6 +105,48 @@ describe.each(BACKENDS)('notifications (%s)', (backend) => {
   });
 });
 
+describe('behind a trusted proxy, WebSocket rate limits count per forwarded address, as HTTP does (sqlite)', () => {
+  let server: TestServer;
+  let alice: MessagingClient;
+  let bob: MessagingClient;
+  const head = async () => await server.app.services.eventStore.headPosition();
+  const codeOf = (errors: unknown[]) => ((errors[0] as { extensions?: { code?: string } }[] | undefined)?.[0]?.extensions ?? {});
+
+  beforeAll(async () => {
+    server = await startTestServer('sqlite', {
+      PEERLOCK_TRUST_PROXY: 'true',
+      PEERLOCK_RATE_LIMIT_REPLAY_PER_ADDRESS: '1',
+      PEERLOCK_RATE_LIMIT_REPLAY_PER_USERNAME: '100',
+    });
+    alice = new MessagingClient(server.url, 'alice', server.clock);
+    bob = new MessagingClient(server.url, 'bob', server.clock);
+    for (const c of [alice, bob]) {
+      await c.signup();
+      await c.login();
+    }
+    expectOk(await alice.contact('requestContact', 'bob'));
+    expectOk(await bob.contact('acceptContact', 'alice'));
+  });
+  afterAll(async () => {
+    for (const c of [alice, bob]) await c?.closeSockets();
+    await server?.close();
+  });
+
+  it('two clients behind the proxy each have their own replay budget; one client past its own is refused', async () => {
+    // All sockets come from 127.0.0.1 (the "proxy"); only X-Forwarded-For tells the clients apart.
+    const replay = async (forwardedFor: string) => collect(await bob.socket(undefined, { 'x-forwarded-for': `203.0.113.9, ${forwardedFor}` }), String((await head()) - 1n));
+    const first = await replay('198.51.100.1');
+    const again = await replay('198.51.100.1');
+    const other = await replay('198.51.100.2');
+    await alice.send(['alice', 'bob'], 'ping');
+    await Promise.all([first.until(1), again.until(1), other.until(1)]);
+    expect(first.errors).toEqual([]);
+    expect(codeOf(again.errors)).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(other.errors).toEqual([]);
+    for (const c of [first, again, other]) c.dispose();
+  });
+});
+
 describe('notification replays are bounded and rate-limited (sqlite)', () => {
   let server: TestServer;
   let alice: MessagingClient;

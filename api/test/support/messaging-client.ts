@@ -155,12 +155,12 @@ export class MessagingClient extends HonestClient {
     return verifyReadReceipt(base64ToBytes(receipt), { messageId: message.messageId, conversationId: message.conversationId, sender: this.username, reader }, this.identity.secretKey, readerKey);
   }
 
-  /** A graphql-ws connection that spends one token in connection_init. */
-  async socket(authorization?: string): Promise<Client> {
+  /** A graphql-ws connection that spends one token in connection_init; `headers` go on the upgrade request (as a proxy would add them). */
+  async socket(authorization?: string, headers?: Record<string, string>): Promise<Client> {
     if (authorization === undefined && this.tokens.length < 2) await this.login();
     const client = createClient({
       url: this.url.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
+      webSocketImpl: headers ? withHeaders(headers) : WebSocket,
       connectionParams: { authorization: authorization ?? this.takeHeader() },
       retryAttempts: 0,
       lazy: false,
@@ -173,6 +173,14 @@ export class MessagingClient extends HonestClient {
   async closeSockets(): Promise<void> {
     await Promise.all(this.sockets.splice(0).map((s) => s.dispose()));
   }
+}
+
+function withHeaders(headers: Record<string, string>): typeof WebSocket {
+  return class extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols, { headers });
+    }
+  } as typeof WebSocket;
 }
 
 /** A bare graphql-ws handshake with this Authorization value; resolves with the close code. */
