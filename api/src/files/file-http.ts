@@ -53,6 +53,8 @@ export async function handleFileRequest(req: IncomingMessage, res: ServerRespons
     const listing = req.method === 'GET' && chunks && index === undefined;
     const download = req.method === 'GET' && !chunks;
     if (!put && !listing && !download) throw new PeerlockError('NOT_FOUND');
+    // One spelling per chunk: `01` and `1` must not both name chunk 1.
+    if (put && String(Number(index)) !== index) throw new PeerlockError('BAD_INPUT', { field: 'index' });
     // Refuse an oversized body before spending a token or reading a byte of it.
     if (put && Number(req.headers['content-length'] ?? 0) > MAX_FILE_CHUNK_BYTES) throw new PeerlockError('BAD_INPUT', { field: 'chunk' });
     const viewer = await authenticate(req, options);

@@ -208,6 +208,9 @@ describe.each(BACKENDS)('files (%s)', (backend) => {
     expect(await rawFile(alice, 'PUT', `${path}/0`, randomBytes(100))).toMatchObject({ status: 403, code: 'FORBIDDEN' });
     expect(await rawFile(alice, 'GET', path)).toMatchObject({ code: 'FORBIDDEN' });
     expect(await rawFile(carol, 'PUT', `${path}/10`, randomBytes(100))).toMatchObject({ status: 400, code: 'BAD_INPUT', field: 'index' });
+    // One spelling per chunk index: `01` is not chunk 1 (nor `00` chunk 0).
+    expect(await rawFile(carol, 'PUT', `${path}/01`, randomBytes(100))).toMatchObject({ status: 400, code: 'BAD_INPUT', field: 'index' });
+    expect(await rawFile(carol, 'PUT', `${path}/00`, randomBytes(100))).toMatchObject({ status: 400, code: 'BAD_INPUT', field: 'index' });
     expect(await rawFile(carol, 'PUT', `${path}/1`, randomBytes(MiB + 21))).toMatchObject({ status: 400, code: 'BAD_INPUT', field: 'chunk' });
     expect(await rawFile(carol, 'PUT', `/files/${'A'.repeat(22)}/chunks/0`, randomBytes(10))).toMatchObject({ status: 404, code: 'NOT_FOUND' });
     expect(await rawFile(carol, 'PUT', `${path}/0`, randomBytes(10), { authorization: 'Peerlock carol AAAA' })).toMatchObject({ status: 401, code: 'TOKEN_INVALID' });
