@@ -146,6 +146,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push('PEERLOCK_TLS_CERT/PEERLOCK_TLS_KEY or PEERLOCK_TRUST_PROXY=true: production needs TLS here or at a trusted proxy (or set PEERLOCK_MODE=dev)');
   }
 
+  // Nodes sharing one PostgreSQL (or KurrentDB) each keep their own <dataDir>/blobs:
+  // a file would then be served only by the node that received it (NOT_FOUND on the
+  // others). Refuse that unless the operator says the folder is one shared volume.
+  const blobFolderShared = bool('PEERLOCK_BLOB_FOLDER_SHARED', false);
+
   const corsRaw = str('PEERLOCK_CORS_ORIGINS');
   const corsOrigins = corsRaw ? corsRaw.split(',').map((s) => s.trim()).filter(Boolean) : [];
   for (const o of corsOrigins) if (!URL.canParse(o)) problems.push('PEERLOCK_CORS_ORIGINS: expected comma-separated origins');
@@ -186,7 +191,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins,
     signingSeed: secret('PEERLOCK_SIGNING_KEY'),
     macKey: secret('PEERLOCK_MAC_KEY'),
-    files: filesConfig(str, int, oneOf, problems),
+    files: filesConfig(str, int, oneOf, problems, { store, blobFolderShared }),
     webRoot: resolve(str('PEERLOCK_WEB_ROOT') ?? DEFAULT_WEB_ROOT),
   };
 
@@ -203,8 +208,15 @@ function filesConfig(
   int: (name: string, fallback: number, min: number, max: number) => number,
   oneOf: <T extends string>(name: string, values: readonly T[], fallback: T) => T,
   problems: string[],
+  cluster: { readonly store: StoreKind; readonly blobFolderShared: boolean },
 ): FilesConfig {
   const blobStore = oneOf<'local' | 'azure'>('PEERLOCK_BLOB_STORE', ['local', 'azure'], 'local');
+  if (cluster.store !== 'sqlite' && blobStore === 'local' && !cluster.blobFolderShared) {
+    problems.push(
+      `PEERLOCK_BLOB_STORE=local with PEERLOCK_STORE=${cluster.store}: every node must serve every file; ` +
+        'use PEERLOCK_BLOB_STORE=azure, or set PEERLOCK_BLOB_FOLDER_SHARED=true if <PEERLOCK_DATA_DIR>/blobs is one volume shared by all nodes (or there is only one node)',
+    );
+  }
   const azureConnectionString = str('PEERLOCK_AZURE_STORAGE_CONNECTION_STRING') ?? null;
   if (blobStore === 'azure' && !azureConnectionString) problems.push('PEERLOCK_AZURE_STORAGE_CONNECTION_STRING: required when PEERLOCK_BLOB_STORE=azure');
   const azureContainer = str('PEERLOCK_AZURE_CONTAINER') ?? 'peerlock-files';

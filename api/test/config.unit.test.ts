@@ -33,8 +33,21 @@ describe('configuration', () => {
   });
 
   it('PostgreSQL and KurrentDB need their URLs', () => {
-    expect(problemsOf({ PEERLOCK_MODE: 'dev', PEERLOCK_STORE: 'postgres' })).toEqual([expect.stringContaining('PEERLOCK_DATABASE_URL')]);
-    expect(problemsOf({ PEERLOCK_MODE: 'dev', PEERLOCK_STORE: 'kurrentdb', PEERLOCK_DATABASE_URL: 'postgres://x' })).toEqual([expect.stringContaining('PEERLOCK_KURRENTDB_URL')]);
+    const shared = { PEERLOCK_BLOB_FOLDER_SHARED: 'true' };
+    expect(problemsOf({ PEERLOCK_MODE: 'dev', PEERLOCK_STORE: 'postgres', ...shared })).toEqual([expect.stringContaining('PEERLOCK_DATABASE_URL')]);
+    expect(problemsOf({ PEERLOCK_MODE: 'dev', PEERLOCK_STORE: 'kurrentdb', PEERLOCK_DATABASE_URL: 'postgres://x', ...shared })).toEqual([
+      expect.stringContaining('PEERLOCK_KURRENTDB_URL'),
+    ]);
+  });
+
+  it('a cluster store with node-local blob folders is refused unless the folder is declared shared', () => {
+    const cluster = { PEERLOCK_MODE: 'dev', PEERLOCK_STORE: 'postgres', PEERLOCK_DATABASE_URL: 'postgres://x' };
+    const [problem] = problemsOf(cluster);
+    expect(problem).toMatch(/^PEERLOCK_BLOB_STORE=local with PEERLOCK_STORE=postgres: every node must serve every file; use PEERLOCK_BLOB_STORE=azure, or set PEERLOCK_BLOB_FOLDER_SHARED=true/);
+    expect(problemsOf({ ...cluster, PEERLOCK_BLOB_FOLDER_SHARED: 'true' })).toEqual([]);
+    expect(problemsOf({ ...cluster, PEERLOCK_BLOB_STORE: 'azure', PEERLOCK_AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' })).toEqual([]);
+    // SQLite is one node by construction: the default needs nothing.
+    expect(problemsOf({ PEERLOCK_MODE: 'dev' })).toEqual([]);
   });
 
   it('never echoes a secret, even a malformed one', () => {

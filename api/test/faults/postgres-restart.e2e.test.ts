@@ -191,6 +191,8 @@ describe.skipIf(skip !== '')(`PostgreSQL restarts and a node crash under load, t
           PEERLOCK_STORE: 'postgres',
           PEERLOCK_DATABASE_URL: db.url,
           PEERLOCK_DATABASE_SCHEMA: SCHEMA,
+          // No files travel in this suite; a real cluster shares one volume or uses Azure.
+          PEERLOCK_BLOB_FOLDER_SHARED: 'true',
           PEERLOCK_PORT: '0',
           PEERLOCK_DATA_DIR: join(dir, name),
           PEERLOCK_RATE_LIMIT_REPLAY_PER_ADDRESS: '100000',
@@ -414,6 +416,7 @@ describe.skipIf(skip !== '')(`PostgreSQL restarts and a node crash under load, t
         PEERLOCK_STORE: 'postgres',
         PEERLOCK_DATABASE_URL: db.url,
         PEERLOCK_DATABASE_SCHEMA: SCHEMA,
+        PEERLOCK_BLOB_FOLDER_SHARED: 'true',
         PEERLOCK_DATA_DIR: join(dir, 'late'),
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -62,6 +62,8 @@ describe.skipIf(!DATABASE_URL)(`two server processes on one PostgreSQL${POSTGRES
       PEERLOCK_STORE: 'postgres',
       PEERLOCK_DATABASE_URL: DATABASE_URL!,
       PEERLOCK_DATABASE_SCHEMA: schema,
+      // No files travel in this test; a real cluster shares one volume or uses Azure.
+      PEERLOCK_BLOB_FOLDER_SHARED: 'true',
       // Every node needs the same server secrets: tokens issued by one are spent on the other.
       PEERLOCK_SIGNING_KEY: bytesToBase64(randomBytes(32)),
       PEERLOCK_MAC_KEY: bytesToBase64(randomBytes(32)),

@@ -48,7 +48,8 @@ export async function startTestServer(backend: Backend, env: Record<string, stri
   const dataDir = mkdtempSync(join(tmpdir(), 'peerlock-api-'));
   const storeEnv: Record<string, string> =
     backend === 'postgres'
-      ? { PEERLOCK_STORE: 'postgres', PEERLOCK_DATABASE_URL: process.env.DATABASE_URL!, PEERLOCK_DATABASE_SCHEMA: `t_${randomBytes(6).toString('hex')}` }
+      ? // One node: its blob folder is the only one.
+        { PEERLOCK_STORE: 'postgres', PEERLOCK_DATABASE_URL: process.env.DATABASE_URL!, PEERLOCK_DATABASE_SCHEMA: `t_${randomBytes(6).toString('hex')}`, PEERLOCK_BLOB_FOLDER_SHARED: 'true' }
       : {};
   const config = loadConfig({ PEERLOCK_MODE: 'dev', PEERLOCK_PORT: '0', PEERLOCK_DATA_DIR: dataDir, ...RELAXED, ...storeEnv, ...env });
   const app = buildApp(config, { now: clock.now });

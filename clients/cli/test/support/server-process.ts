@@ -41,7 +41,7 @@ export async function startServer(store: 'sqlite' | 'postgres' = 'sqlite', optio
   const dataDir = options.reuse?.dataDir ?? mkdtempSync(join(tmpdir(), 'peerlock-e2e-'));
   const schema = options.reuse?.schema ?? `e2e_${randomBytes(6).toString('hex')}`;
   const storeEnv =
-    store === 'postgres' ? { PEERLOCK_STORE: 'postgres', PEERLOCK_DATABASE_URL: process.env.DATABASE_URL ?? '', PEERLOCK_DATABASE_SCHEMA: schema } : {};
+    store === 'postgres' ? { PEERLOCK_STORE: 'postgres', PEERLOCK_DATABASE_URL: process.env.DATABASE_URL ?? '', PEERLOCK_DATABASE_SCHEMA: schema, PEERLOCK_BLOB_FOLDER_SHARED: 'true' } : {};
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PEERLOCK_MODE: 'dev', PEERLOCK_HOST: '127.0.0.1', PEERLOCK_PORT: String(options.reuse?.port ?? 0), PEERLOCK_DATA_DIR: dataDir, ...RELAXED, ...storeEnv };
   const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'api/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
