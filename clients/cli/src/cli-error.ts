@@ -74,7 +74,11 @@ const SERVER_WORDS: Record<string, string> = {
   CONFLICT: 'conflicting change; try again',
   BAD_INPUT: 'the server refused the input',
   UNAUTHENTICATED: 'not logged in: run `peerlock login`',
+  UNAVAILABLE: "the server's storage is unavailable for a moment (a database restart?); nothing was lost, try again",
 };
+
+/** Trouble on the way or at the server's storage, not a refusal: the same command may work in a moment. */
+const TRANSIENT = new Set(['UNAVAILABLE', 'NETWORK']);
 
 /** `details`: structured fields a script may act on (with --json they are printed beside code and message). */
 export function describeError(error: unknown): { code: string; message: string; exit: number; details?: Record<string, unknown> } {
@@ -90,9 +94,16 @@ export function describeError(error: unknown): { code: string; message: string; 
   if (error instanceof PeerlockApiError) {
     const auth = ['TOKEN_INVALID', 'TWO_FACTOR_REQUIRED', 'TWO_FACTOR_INVALID', 'CHALLENGE_INVALID', 'UNAUTHENTICATED'].includes(error.code);
     const field = error.details.field ? ` (${error.details.field})` : '';
+    const retry = error.details.retryAfterSeconds;
+    if (TRANSIENT.has(error.code)) {
+      const after = retry !== undefined ? ` in ${retry} s` : '';
+      return { code: error.code, message: `${SERVER_WORDS[error.code]}${after}`, exit: EXIT.network, ...(retry !== undefined ? { details: { retryAfterSeconds: retry } } : {}) };
+    }
     return { code: error.code, message: `${SERVER_WORDS[error.code] ?? 'server error'}${field}`, exit: auth ? EXIT.auth : EXIT.failure };
   }
-  if (error instanceof FileTransferError) return { code: error.code, message: `file transfer refused: ${SERVER_WORDS[error.code] ?? error.code}`, exit: EXIT.failure };
+  if (error instanceof FileTransferError) {
+    return { code: error.code, message: `file transfer ${TRANSIENT.has(error.code) ? 'failed' : 'refused'}: ${SERVER_WORDS[error.code] ?? error.code}`, exit: TRANSIENT.has(error.code) ? EXIT.network : EXIT.failure };
+  }
   if (error instanceof PeerlockNetworkError) return { code: error.code, message: error.message, exit: EXIT.network };
   if (error instanceof PinRejectedError) return { code: error.code, message: `key pins refused: ${error.reason}`, exit: EXIT.keyChanged };
   if (error instanceof FileIndexRejectedError) {

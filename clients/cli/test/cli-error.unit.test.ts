@@ -3,7 +3,7 @@
  * for the refusals a new user meets first.
  */
 import { describe, expect, it } from 'vitest';
-import { ContactKeyError, PeerlockApiError, WeakPassphraseError } from '@peerlock/sdk';
+import { ContactKeyError, FileTransferError, PeerlockApiError, WeakPassphraseError } from '@peerlock/sdk';
 import { CliRefusal, describeError, EXIT, MissingArgumentError, UsageError } from '../src/cli-error.js';
 
 describe('describeError', () => {
@@ -31,6 +31,20 @@ describe('describeError', () => {
     expect(d.message).toContain('`peerlock contacts accept-key alice --verified`');
     expect(d.message).toMatch(/Nothing was accepted$/);
     expect(d.message).not.toContain('nothing was sent');
+  });
+
+  it("the server's storage away (UNAVAILABLE, 503) is transient like a network fault: exit 5, with the wait the server asked for", () => {
+    const d = describeError(new PeerlockApiError('UNAVAILABLE', 503, { retryAfterSeconds: 2 }));
+    expect(d).toEqual({
+      code: 'UNAVAILABLE',
+      message: "the server's storage is unavailable for a moment (a database restart?); nothing was lost, try again in 2 s",
+      exit: EXIT.network,
+      details: { retryAfterSeconds: 2 },
+    });
+    expect(describeError(new PeerlockApiError('UNAVAILABLE', 503)).exit).toBe(EXIT.network);
+    const upload = describeError(new FileTransferError('UNAVAILABLE', 503));
+    expect([upload.code, upload.exit]).toEqual(['UNAVAILABLE', EXIT.network]);
+    expect(upload.message).toMatch(/^file transfer failed: the server's storage is unavailable/);
   });
 
   it('no such user is not a key problem: its own code, exit 1', () => {
