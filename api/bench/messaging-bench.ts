@@ -98,6 +98,8 @@ interface Outcome {
   /** Open loop at OFFERED_RATE: latency from the scheduled send time (so a stalled server is not hidden) to each notification. */
   readonly offered: { readonly delivered: number; readonly expected: number; readonly rate: number; readonly p50: number; readonly p99: number; readonly max: number };
   readonly rssMiB: number;
+  /** Sends the server refused or dropped (both phases). */
+  readonly failed: number;
 }
 
 /** What differs between the real server and the baseline: how a client subscribes and sends. */
@@ -147,10 +149,21 @@ class Deliveries {
   }
 }
 
+/**
+ * Sends that fail are counted, never left to reject on their own: an
+ * unobserved rejection (a "socket hang up" from an overloaded or stopping
+ * server) would end the whole bench after the fact.
+ */
+let failedSends = 0;
+const sendCounted = (driver: Driver, i: number, k: number): Promise<void> =>
+  driver.send(i, k).catch(() => {
+    failedSends++;
+  });
+
 async function closedLoop(driver: Driver, from: number, count: number): Promise<void> {
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, i) => {
-      for (let k = from; k < from + count; k++) await driver.send(i, k);
+      for (let k = from; k < from + count; k++) await sendCounted(driver, i, k);
     }),
   );
 }
@@ -173,7 +186,7 @@ async function openLoop(driver: Driver, from: number): Promise<Map<string, numbe
       const i = j % CLIENTS;
       const k = from + Math.floor(j / CLIENTS);
       scheduled.set(driver.idOf(i, k), start + (j * 1000) / OFFERED_RATE);
-      pending.push(driver.send(i, k));
+      pending.push(sendCounted(driver, i, k));
     }
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
@@ -182,6 +195,7 @@ async function openLoop(driver: Driver, from: number): Promise<Map<string, numbe
 }
 
 async function drive(name: string, driver: Driver, pid: number): Promise<Outcome> {
+  const failedBefore = failedSends;
   const deliveries = new Deliveries();
   const sockets = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => driver.subscribe(i, (id) => deliveries.on(id))));
   // Let every subscription reach the server before the first send.
@@ -237,6 +251,7 @@ async function drive(name: string, driver: Driver, pid: number): Promise<Outcome
       max: latencies[latencies.length - 1] ?? NaN,
     },
     rssMiB,
+    failed: failedSends - failedBefore,
   };
 }
 
@@ -393,11 +408,11 @@ async function main(): Promise<void> {
     console.log(`| ${o.name} | ${Math.round(o.sent / o.sendSeconds)} | ${Math.round(rate(o))} | ${o.delivered} / ${o.expected} | ${(o.cpuMsPerMessage * 1000).toFixed(0)} µs (${(o.cpuMsPerMessage / bare.cpuMsPerMessage).toFixed(2)}× bare) | ${(rate(o) / rate(bare)).toFixed(2)}× |`);
   }
   console.log(`\nOpen loop: ${OFFERED_RATE} messages/s offered for ${OFFERED_SECONDS} s, spread over all clients; latency from each message's scheduled send time to each recipient's notification.\n`);
-  console.log('| server | delivered msg/s | notifications delivered / expected | p50 | p99 | max | server peak RSS |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log('| server | delivered msg/s | notifications delivered / expected | p50 | p99 | max | server peak RSS | failed sends |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const o of [bare, ...results]) {
     const f = o.offered;
-    console.log(`| ${o.name} | ${Math.round(f.rate)} | ${f.delivered} / ${f.expected} | ${f.p50.toFixed(1)} ms | ${f.p99.toFixed(1)} ms | ${f.max.toFixed(0)} ms | ${Math.round(o.rssMiB)} MiB |`);
+    console.log(`| ${o.name} | ${Math.round(f.rate)} | ${f.delivered} / ${f.expected} | ${f.p50.toFixed(1)} ms | ${f.p99.toFixed(1)} ms | ${f.max.toFixed(0)} ms | ${Math.round(o.rssMiB)} MiB | ${o.failed} |`);
   }
   agent.destroy();
 }
