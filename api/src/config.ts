@@ -32,6 +32,10 @@ export interface LimitsConfig {
   maxDepth: number;
   maxCost: number;
   maxBodyBytes: number;
+  /** UTF-8 bytes of a query text, checked before it is parsed (ciphertext travels in variables, not in the text). */
+  maxQueryBytes: number;
+  /** Lexical tokens of a query text: graphql-js's parser stops past this many. */
+  maxQueryTokens: number;
   /** How far back (in log events) a notification subscription may replay; older positions must resync. */
   notificationReplayEvents: number;
 }
@@ -184,6 +188,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxCost: int('PEERLOCK_MAX_QUERY_COST', 200, 10, 100_000),
       // A message carries up to 1 MiB of ciphertext, 1.4 MB in base64, plus the envelope.
       maxBodyBytes: int('PEERLOCK_MAX_BODY_BYTES', 1_536_000, 1024, 10_485_760),
+      // The largest real documents (GraphiQL's introspection query, the SDK's) are ~2 KB and ~200 tokens.
+      maxQueryBytes: int('PEERLOCK_MAX_QUERY_BYTES', 32_768, 1024, 10_485_760),
+      maxQueryTokens: int('PEERLOCK_MAX_QUERY_TOKENS', 2000, 100, 1_000_000),
       notificationReplayEvents: int('PEERLOCK_NOTIFICATION_REPLAY_EVENTS', 100_000, 100, 100_000_000),
     },
     tls,
