@@ -35,6 +35,7 @@ import { serveGraphQLOverWebSocket, type WebSocketViewer } from './graphql/webso
 import type { GraphQLContext } from './graphql/builder.js';
 import { maskError, useErrorCodes } from './plugins/use-error-codes.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
+import { boundedParserCache } from './plugins/parse-cache.js';
 import { useProductionHardening } from './plugins/use-production-hardening.js';
 import { requestIdOf, useRequestId } from './plugins/use-request-id.js';
 import { useTokenAuth } from './plugins/use-token-auth.js';
@@ -188,6 +189,8 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       ...(renderGraphiQL ? { renderGraphiQL } : {}),
       landingPage: false,
       batching: false,
+      // Bounded by memory, not by entries (issue 14): see plugins/parse-cache.ts.
+      parserAndValidationCache: boundedParserCache(),
       cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: false, methods: ['POST', 'GET'] } : false,
       maskedErrors: { maskError },
       logging: createLogger(production ? 'warn' : 'info'),
