@@ -88,6 +88,11 @@ export function serveGraphQLOverWebSocket(
 }
 
 function codedBadInput(err: unknown): GraphQLError {
+  // Our own refusals (the query-text limits, use-operation-limits.ts) keep the limit, value and variable they name.
+  if (err instanceof GraphQLError && err.extensions?.code === 'BAD_INPUT') {
+    const { http: _status, ...extensions } = err.extensions;
+    return new GraphQLError(err.message, { nodes: err.nodes, extensions });
+  }
   const message = err instanceof Error ? err.message.replace(/ ?Did you mean .*$/s, '').slice(0, 300) : 'Bad input';
   return new GraphQLError(message, { extensions: { code: 'BAD_INPUT' } });
 }
