@@ -19,17 +19,20 @@
  *   - variables that did not come through a scanned body (WebSocket,
  *     multipart): their nesting, walked without recursion.
  *
- * Brackets, fragment spreads and JSON may nest at most 2 × PEERLOCK_MAX_QUERY_DEPTH
- * + 16 deep (32 by default): room for an argument list, an input literal and
- * an inline fragment around the selections, far from what overflows the stack
- * (~10,000). Refusals are BAD_INPUT and name the limit, the value measured
- * and the variable that sets it.
+ * Brackets, selection sets with fragment spreads, and JSON may nest at most
+ * 2 × PEERLOCK_MAX_QUERY_DEPTH + 24 deep (40 by default): room for an argument
+ * list, an input literal and an inline fragment around the selections, and
+ * for GraphiQL's introspection query (21) at the smallest depth limit, far
+ * from what overflows the stack (~10,000). Refusals are BAD_INPUT and name
+ * the limit, the value measured and the variable that sets it.
  *
  * In dev mode (`exemptIntrospection`) an operation that asks only for
- * introspection (`__schema`, `__type`, `__typename` at its root) is not
- * limited in depth or cost, so GraphiQL's own schema query (depth 13, cost
- * ~100) works: its size is bounded by the token limit, and production
- * serves no introspection at all.
+ * introspection (`__schema`, `__type`, `__typename` at its root) has fixed
+ * limits of its own instead (depth 24, cost 1,000), so GraphiQL's own schema
+ * query (depth 15, cost 230) works whatever PEERLOCK_MAX_QUERY_DEPTH and
+ * PEERLOCK_MAX_QUERY_COST say, and 100,000 `__typename` are still refused
+ * before graphql-js compares them pairwise. Production serves no
+ * introspection at all.
  */
 import {
   GraphQLError,
@@ -60,15 +63,15 @@ interface Limit {
   readonly limit: number;
   /** The variable that sets the limit, as shown in the message (may be a formula of it). */
   readonly shown: string;
-  /** The variable alone, in `extensions.variable`. */
-  readonly variable: string;
+  /** The variable alone, in `extensions.variable` (none for the fixed introspection limits). */
+  readonly variable?: string;
 }
 
 /** A refusal of something over a limit: BAD_INPUT, HTTP 400, naming the limit, the value and the variable. */
 export function overLimit(subject: string, limit: Limit, measured: number, nodes?: readonly DefinitionNode[], http: { status: number } | null = { status: 400 }): GraphQLError {
   return new GraphQLError(`${subject} too ${limit.what}: ${limit.measure} at least ${measured}, over the limit of ${limit.limit} (${limit.shown})`, {
     ...(nodes ? { nodes } : {}),
-    extensions: { code: 'BAD_INPUT', ...(http ? { http } : {}), limit: limit.limit, measured, variable: limit.variable },
+    extensions: { code: 'BAD_INPUT', ...(http ? { http } : {}), limit: limit.limit, measured, ...(limit.variable ? { variable: limit.variable } : {}) },
   });
 }
 
@@ -78,10 +81,12 @@ function badInput(message: string, nodes?: readonly DefinitionNode[]): GraphQLEr
 
 /** How deep brackets, fragment spreads and JSON may nest: see the module comment. */
 export function nestingLimit(limits: Pick<LimitsConfig, 'maxDepth'>): number {
-  return 2 * limits.maxDepth + 16;
+  return 2 * limits.maxDepth + 24;
 }
 
 const INTROSPECTION_ROOTS: ReadonlySet<string> = new Set(['__schema', '__type', '__typename']);
+/** Dev mode's limits for introspection-only operations: see the module comment. */
+export const INTROSPECTION_LIMITS = { maxDepth: 24, maxCost: 1000 } as const;
 
 function onlyIntrospection(set: SelectionSetNode): boolean {
   return set.selections.every((s) => s.kind === Kind.FIELD && INTROSPECTION_ROOTS.has(s.name.value));
@@ -111,7 +116,7 @@ const saturate = (n: number): number => (n > Number.MAX_SAFE_INTEGER ? Number.MA
  */
 export function measureDocument(document: DocumentNode, limits: LimitsConfig, options: { exemptIntrospection?: boolean } = {}): GraphQLError | null {
   const nesting = nestingLimit(limits);
-  const NESTING: Limit = { what: 'deeply nested', measure: 'nesting', limit: nesting, shown: '2 × PEERLOCK_MAX_QUERY_DEPTH + 16', variable: 'PEERLOCK_MAX_QUERY_DEPTH' };
+  const NESTING: Limit = { what: 'deeply nested', measure: 'nesting', limit: nesting, shown: '2 × PEERLOCK_MAX_QUERY_DEPTH + 24', variable: 'PEERLOCK_MAX_QUERY_DEPTH' };
   const DEPTH: Limit = { what: 'deep', measure: 'depth', limit: limits.maxDepth, shown: 'PEERLOCK_MAX_QUERY_DEPTH', variable: 'PEERLOCK_MAX_QUERY_DEPTH' };
   const COST: Limit = { what: 'costly', measure: 'cost', limit: limits.maxCost, shown: 'PEERLOCK_MAX_QUERY_COST', variable: 'PEERLOCK_MAX_QUERY_COST' };
 
@@ -165,12 +170,14 @@ export function measureDocument(document: DocumentNode, limits: LimitsConfig, op
     return { ...m, nesting: m.nesting + 1 };
   };
 
-  const check = (node: OperationDefinitionNode | FragmentDefinitionNode, m: Measure, exempt: boolean): void => {
+  const INTROSPECTION_DEPTH: Limit = { what: 'deep', measure: 'depth', limit: INTROSPECTION_LIMITS.maxDepth, shown: 'introspection in dev mode' };
+  const INTROSPECTION_COST: Limit = { what: 'costly', measure: 'cost', limit: INTROSPECTION_LIMITS.maxCost, shown: 'introspection in dev mode' };
+
+  const check = (node: OperationDefinitionNode | FragmentDefinitionNode, m: Measure, introspection: boolean): void => {
     if (m.nesting > nesting) throw new Refused(overLimit('Query', NESTING, m.nesting, [node]));
-    if (exempt) return;
-    // Measuring stops at the first refusal, so the value reported is "at least".
-    if (m.depth > limits.maxDepth) throw new Refused(overLimit('Query', DEPTH, m.depth, [node]));
-    if (m.cost > limits.maxCost) throw new Refused(overLimit('Query', COST, m.cost, [node]));
+    const [depth, cost] = introspection ? [INTROSPECTION_DEPTH, INTROSPECTION_COST] : [DEPTH, COST];
+    if (m.depth > depth.limit) throw new Refused(overLimit('Query', depth, m.depth, [node]));
+    if (m.cost > cost.limit) throw new Refused(overLimit('Query', cost, m.cost, [node]));
   };
 
   try {
@@ -203,7 +210,7 @@ function isContentType(request: Request, expected: string): boolean {
 
 export function useOperationLimits(limits: LimitsConfig, options: { exemptIntrospection?: boolean } = {}): Plugin {
   const nesting = nestingLimit(limits);
-  const JSON_NESTING: Limit = { what: 'deeply nested', measure: 'nesting', limit: nesting, shown: '2 × PEERLOCK_MAX_QUERY_DEPTH + 16', variable: 'PEERLOCK_MAX_QUERY_DEPTH' };
+  const JSON_NESTING: Limit = { what: 'deeply nested', measure: 'nesting', limit: nesting, shown: '2 × PEERLOCK_MAX_QUERY_DEPTH + 24', variable: 'PEERLOCK_MAX_QUERY_DEPTH' };
   const QUERY_NESTING: Limit = JSON_NESTING;
   const BYTES: Limit = { what: 'large', measure: 'bytes', limit: limits.maxQueryBytes, shown: 'PEERLOCK_MAX_QUERY_BYTES', variable: 'PEERLOCK_MAX_QUERY_BYTES' };
   const TOKENS: Limit = { what: 'long', measure: 'tokens', limit: limits.maxQueryTokens, shown: 'PEERLOCK_MAX_QUERY_TOKENS', variable: 'PEERLOCK_MAX_QUERY_TOKENS' };
