@@ -39,7 +39,14 @@ function withoutEchoedValue(message: string): string {
 
 export function useErrorCodes(options: { production: boolean }): Plugin {
   const normalise = (error: GraphQLError): GraphQLError => {
-    if (isErrorCode(error.extensions?.code)) return error;
+    if (isErrorCode(error.extensions?.code)) {
+      // Yoga marks validation errors `spec` (answered 200 to `Accept: application/json`); a refusal
+      // with its own code (a query over a limit) keeps its status whatever the client accepts.
+      const http = error.extensions.http as { spec?: boolean } | undefined;
+      if (!http?.spec) return error;
+      const { spec: _spec, ...status } = http;
+      return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, http: status } });
+    }
     const message = options.production ? error.message.replace(/ ?Did you mean .*$/s, '') : error.message;
     return new GraphQLError(message, { nodes: error.nodes, extensions: { code: 'BAD_INPUT', http: { status: 400 } } });
   };
