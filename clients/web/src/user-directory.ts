@@ -14,8 +14,8 @@
  */
 import type { PeerlockClient } from '@peerlock/sdk';
 // The SDK's generated document for sdk/src/client/operations/accounts.graphql's `User` query (checked
-// against the schema by its codegen). The package exports the operations' types only, not their documents.
-import { UserDocument } from '../../../sdk/src/client/generated/graphql.js';
+// against the schema by its codegen).
+import { UserDocument } from '@peerlock/sdk/operations';
 
 export type AccountStatus = 'active' | 'deleted' | 'unknown';
 
