@@ -48,15 +48,20 @@ export interface InterceptedRequest {
   readonly headers: Record<string, string | string[] | undefined>;
   /** The whole request body (buffered only for requests a rule matched). */
   readonly body: Uint8Array;
+  /**
+   * Sends this very request to the server now and returns its answer, for a
+   * handler that answers after the server acted (e.g. drops the answer of a
+   * request the server did carry out). At most once per request.
+   */
+  forward(): Promise<{ readonly status: number; readonly headers: Record<string, string>; /** As the server sent it (any content-encoding left on). */ readonly body: Uint8Array }>;
 }
 
-export interface ForgedResponse {
-  readonly status: number;
-  readonly headers?: Record<string, string>;
-  readonly body: Uint8Array | string;
-}
+export type ForgedResponse =
+  | { readonly status: number; readonly headers?: Record<string, string>; readonly body: Uint8Array | string }
+  /** No answer at all: the client's connection is cut, as when a network fails after the request left. */
+  | { readonly drop: true };
 
-/** Answers a request itself (the server never sees it), or returns undefined to let it through. */
+/** Answers a request itself (the server never sees it, unless the handler forwarded it), or returns undefined to let it through. */
 export type HttpHandler = (request: InterceptedRequest) => ForgedResponse | undefined | Promise<ForgedResponse | undefined>;
 
 export interface Rewrite {
@@ -195,9 +200,27 @@ export async function startHostileProxy(options: HostileProxyOptions): Promise<H
       body = await readAll(req);
       for (const rule of lowLevel) {
         if (rule.removed) continue;
-        const answer = await rule.spec.handler({ method, path, headers: { ...req.headers }, body: new Uint8Array(body) });
+        const sent = body;
+        const forward = () =>
+          new Promise<{ status: number; headers: Record<string, string>; body: Uint8Array }>((resolve, reject) => {
+            const upstream = httpRequest({ host: targetHost, port: targetPort, method, path, agent, headers: requestHeaders(req.headers, sent) });
+            upstream.on('error', reject);
+            upstream.on('response', (up) => {
+              readAll(up).then(
+                (raw) => resolve({ status: up.statusCode ?? 502, headers: Object.fromEntries(Object.entries(up.headers).map(([k, v]) => [k, String(v)])), body: new Uint8Array(raw) }),
+                reject,
+              );
+            });
+            upstream.end(sent);
+          });
+        const answer = await rule.spec.handler({ method, path, headers: { ...req.headers }, body: new Uint8Array(body), forward });
         if (answer === undefined) continue;
         rule.hit();
+        if ('drop' in answer) {
+          // Cut the connection under the request: the client sees a network error, with no answer.
+          req.socket.destroy();
+          return;
+        }
         const payload = typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : Buffer.from(answer.body);
         res.writeHead(answer.status, { ...answer.headers, 'content-length': String(payload.length) }).end(payload);
         return;
