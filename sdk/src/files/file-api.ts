@@ -9,9 +9,36 @@
  * refused request did nothing (request bodies here are bytes, which can be
  * sent again). A second TOKEN_INVALID in a row is thrown as
  * FileTransferError('TOKEN_INVALID').
+ *
+ * UNAVAILABLE (HTTP 503: the server's storage restarting, full or read-only)
+ * on a file request (GET, or a chunk PUT, which replaces the chunk whole) is
+ * retried once after the server's Retry-After when that is short; a second
+ * one, or a long wait, is thrown as FileTransferError('UNAVAILABLE') with
+ * `retryAfterSeconds`. The GraphQL calls here are mutations: their
+ * UNAVAILABLE is the caller's, as for PeerlockClient.call. No answer at all
+ * (the server down, the connection cut) is a PeerlockNetworkError (NETWORK),
+ * as for every other call of the SDK.
  */
 import { streamRequestBodies } from '#platform';
+import { PeerlockNetworkError } from '../client/errors.js';
 import { FileTransferError } from './file-errors.js';
+
+/** The longest Retry-After a file request waits out by itself (the same bound as PeerlockClient.call's). */
+const MAX_UNAVAILABLE_WAIT_SECONDS = 5;
+
+async function send(endpoint: FileEndpoint, url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await (endpoint.fetch ?? fetch)(url, init);
+  } catch (cause) {
+    throw new PeerlockNetworkError(`cannot reach ${url}`, { cause });
+  }
+}
+
+function retryAfterOf(response: Response, ext: { retryAfterSeconds?: unknown } | undefined): number | undefined {
+  if (typeof ext?.retryAfterSeconds === 'number') return ext.retryAfterSeconds;
+  const header = response.headers.get('retry-after');
+  return header !== null && /^\d+$/.test(header) ? Number(header) : undefined;
+}
 
 export interface FileEndpoint {
   /** The GraphQL endpoint, e.g. https://host/graphql; file paths are resolved against its origin. */
@@ -22,7 +49,7 @@ export interface FileEndpoint {
 }
 
 interface ErrorBody {
-  errors?: { extensions?: { code?: unknown; field?: unknown } }[];
+  errors?: { extensions?: { code?: unknown; field?: unknown; retryAfterSeconds?: unknown } }[];
 }
 
 export async function refusal(response: Response): Promise<FileTransferError> {
@@ -33,20 +60,24 @@ export async function refusal(response: Response): Promise<FileTransferError> {
     // Not our JSON (a proxy's page): the status is all we know.
   }
   const ext = body.errors?.[0]?.extensions;
-  return new FileTransferError(typeof ext?.code === 'string' ? ext.code : 'INTERNAL', response.status, typeof ext?.field === 'string' ? ext.field : undefined);
+  return errorOf(response, ext);
+}
+
+function errorOf(response: Response, ext: NonNullable<ErrorBody['errors']>[number]['extensions']): FileTransferError {
+  const code = typeof ext?.code === 'string' ? ext.code : response.status === 503 ? 'UNAVAILABLE' : 'INTERNAL';
+  return new FileTransferError(code, response.status, typeof ext?.field === 'string' ? ext.field : undefined, code === 'UNAVAILABLE' ? retryAfterOf(response, ext) : undefined);
 }
 
 export async function graphql<T>(endpoint: FileEndpoint, query: string, variables: Record<string, unknown>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
-    const response = await (endpoint.fetch ?? fetch)(endpoint.graphqlUrl, {
+    const response = await send(endpoint, endpoint.graphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: await endpoint.authorize() },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await response.json().catch(() => ({}))) as { data?: T } & ErrorBody;
-    const ext = body.errors?.[0]?.extensions;
     if (body.errors?.length || !body.data) {
-      const error = new FileTransferError(typeof ext?.code === 'string' ? ext.code : 'INTERNAL', response.status, typeof ext?.field === 'string' ? ext.field : undefined);
+      const error = errorOf(response, body.errors?.[0]?.extensions);
       if (error.code === 'TOKEN_INVALID' && attempt === 0) continue;
       throw error;
     }
@@ -77,15 +108,30 @@ export function fileUrl(endpoint: FileEndpoint, path: string): string {
 
 /**
  * One file request; a TOKEN_INVALID answer is retried once with the next
- * token (see above). Any other answer, refusals included, is returned.
+ * token, a short UNAVAILABLE once after its Retry-After (see above). Any
+ * other answer, refusals included, is returned.
  */
 export async function request(endpoint: FileEndpoint, path: string, init: RequestInit & { body?: Uint8Array<ArrayBuffer> | null }): Promise<Response> {
-  for (let attempt = 0; ; attempt++) {
+  let tokenRetried = false;
+  let unavailableRetried = false;
+  for (;;) {
     const headers = new Headers(init.headers);
     headers.set('authorization', await endpoint.authorize());
-    const response = await (endpoint.fetch ?? fetch)(fileUrl(endpoint, path), { ...init, headers, ...bodyOf(init.body, headers) });
-    if (response.status !== 401 || attempt > 0) return response;
-    const error = await refusal(response);
-    if (error.code !== 'TOKEN_INVALID') throw error;
+    const response = await send(endpoint, fileUrl(endpoint, path), { ...init, headers, ...bodyOf(init.body, headers) });
+    if (response.status === 401 && !tokenRetried) {
+      const error = await refusal(response);
+      if (error.code !== 'TOKEN_INVALID') throw error;
+      tokenRetried = true;
+      continue;
+    }
+    if (response.status === 503 && !unavailableRetried) {
+      const error = await refusal(response);
+      const wait = error.retryAfterSeconds ?? 1;
+      if (error.code !== 'UNAVAILABLE' || wait > MAX_UNAVAILABLE_WAIT_SECONDS) throw error;
+      unavailableRetried = true;
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      continue;
+    }
+    return response;
   }
 }

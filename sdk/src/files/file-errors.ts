@@ -9,6 +9,8 @@ export class FileTransferError extends Error {
     readonly code: string,
     readonly status: number,
     readonly field?: string,
+    /** UNAVAILABLE (the server's storage restarting, full or read-only): whole seconds until a retry can succeed. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(`file request refused: ${code}${field ? ` (${field})` : ''}`);
     this.name = 'FileTransferError';
