@@ -25,7 +25,7 @@ import type { FileReference } from '../messages/message-plaintext.js';
 import type { MessageEnvelope } from '../messages/message-envelope.js';
 import { createReadReceipt, verifyReadReceiptWithPins, ReceiptRejectedError } from '../receipts/read-receipt.js';
 import { keysValidAt, type PinSet } from '../contacts/key-pins.js';
-import { PeerlockApiError } from './errors.js';
+import { PeerlockApiError, PeerlockNetworkError } from './errors.js';
 import {
   ConversationMessagesDocument,
   ConversationsDocument,
@@ -126,6 +126,26 @@ export interface SendInput {
 }
 
 const PAGE = 100;
+
+/** How often one message is sent at most when its outcome stays unknown (see Messaging.deliver). */
+export const SEND_ATTEMPTS = 3;
+
+/**
+ * How long to wait before sending a message again after `error` on attempt
+ * `attempt`, or null if it must not be sent again: 0.5 s then 1 s without an
+ * answer, the server's Retry-After (up to 5 s) for UNAVAILABLE, 0.5 s for a
+ * CONFLICT on a resend.
+ */
+function retryWait(error: unknown, attempt: number): number | null {
+  if (error instanceof PeerlockNetworkError) return 500 * attempt;
+  if (!(error instanceof PeerlockApiError)) return null;
+  if (error.code === 'UNAVAILABLE') {
+    const seconds = error.details.retryAfterSeconds ?? 1;
+    return seconds <= 5 ? seconds * 1000 : null;
+  }
+  if (error.code === 'CONFLICT' && attempt > 1) return 500;
+  return null;
+}
 
 export class Messaging {
   private readonly ledgers = new Map<string, ConversationLedger>();
@@ -304,11 +324,9 @@ export class Messaging {
       files: input.files ?? [],
       now: Date.now(),
     });
-    const { sendMessage } = await this.client.call(
-      SendMessageDocument,
-      { input: { conversationId: composed.conversationId, messageId: composed.messageId, participants: [...composed.participants], ciphertext: bytesToBase64(composed.ciphertext) } },
-      true,
-    );
+    const sendMessage = await this.deliver({
+      input: { conversationId: composed.conversationId, messageId: composed.messageId, participants: [...composed.participants], ciphertext: bytesToBase64(composed.ciphertext) },
+    });
     this.ledgers.delete(composed.conversationId);
     return {
       conversationId: sendMessage.conversationId,
@@ -325,6 +343,28 @@ export class Messaging {
       receipts: [],
       rejectedReceipts: [],
     };
+  }
+
+  /**
+   * Sends one composed message, and reports one outcome for it. Without an
+   * answer (NETWORK) or with UNAVAILABLE, the message may or may not be
+   * stored; the server treats the same id with the same bytes as the same
+   * message (its claim in the ciphertext store says `same`, the conversation
+   * appends nothing twice and answers with the stored message), so the very
+   * same variables are sent again, up to SEND_ATTEMPTS in all. A CONFLICT
+   * after a lost answer is the earlier attempt still being appended: asked
+   * again, the server answers with it. Anything else is the caller's.
+   */
+  private async deliver(variables: { input: { conversationId: string; messageId: string; participants: string[]; ciphertext: string } }) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.client.call(SendMessageDocument, variables, true)).sendMessage;
+      } catch (error) {
+        const wait = retryWait(error, attempt);
+        if (wait === null || attempt >= SEND_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
   }
 
   private checkReceipts(m: MessageFieldsFragment, pins: PinSet): { ok: VerifiedReceipt[]; bad: string[] } {
