@@ -102,7 +102,12 @@ export function describeError(error: unknown): { code: string; message: string; 
     return { code: error.code, message: `${SERVER_WORDS[error.code] ?? 'server error'}${field}`, exit: auth ? EXIT.auth : EXIT.failure };
   }
   if (error instanceof FileTransferError) {
-    return { code: error.code, message: `file transfer ${TRANSIENT.has(error.code) ? 'failed' : 'refused'}: ${SERVER_WORDS[error.code] ?? error.code}`, exit: TRANSIENT.has(error.code) ? EXIT.network : EXIT.failure };
+    const retry = error.retryAfterSeconds;
+    if (TRANSIENT.has(error.code)) {
+      const after = retry !== undefined ? ` in ${retry} s` : '';
+      return { code: error.code, message: `file transfer failed: ${SERVER_WORDS[error.code] ?? error.code}${after}`, exit: EXIT.network, ...(retry !== undefined ? { details: { retryAfterSeconds: retry } } : {}) };
+    }
+    return { code: error.code, message: `file transfer refused: ${SERVER_WORDS[error.code] ?? error.code}`, exit: EXIT.failure };
   }
   if (error instanceof PeerlockNetworkError) return { code: error.code, message: error.message, exit: EXIT.network };
   if (error instanceof PinRejectedError) return { code: error.code, message: `key pins refused: ${error.reason}`, exit: EXIT.keyChanged };

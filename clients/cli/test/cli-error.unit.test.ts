@@ -45,6 +45,12 @@ describe('describeError', () => {
     const upload = describeError(new FileTransferError('UNAVAILABLE', 503));
     expect([upload.code, upload.exit]).toEqual(['UNAVAILABLE', EXIT.network]);
     expect(upload.message).toMatch(/^file transfer failed: the server's storage is unavailable/);
+    expect(describeError(new FileTransferError('UNAVAILABLE', 503, undefined, 30))).toEqual({
+      code: 'UNAVAILABLE',
+      message: "file transfer failed: the server's storage is unavailable for a moment (a database restart?); nothing was lost, try again in 30 s",
+      exit: EXIT.network,
+      details: { retryAfterSeconds: 30 },
+    });
   });
 
   it('no such user is not a key problem: its own code, exit 1', () => {
