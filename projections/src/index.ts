@@ -10,6 +10,7 @@ export * from './account-profiles/account-profile-projection.js';
 export * from './messaging/contacts-projection.js';
 export * from './messaging/conversation-inbox-projection.js';
 export * from './messaging/conversation-messages-projection.js';
+export * from './messaging/message-ids-projection.js';
 export * from './files/files-projection.js';
 export * from './key-log/key-log-leaf.js';
 export * from './key-log/key-log-projection.js';
