@@ -1,6 +1,6 @@
 /**
  * Opens the three stores for the configured backend:
- *   sqlite    events, read models: <dataDir>/peerlock.db; auth state: <dataDir>/peerlock-auth.db;
+ *   sqlite    events, read models, aggregate snapshots: <dataDir>/peerlock.db; auth state: <dataDir>/peerlock-auth.db;
  *             message ciphertext: <dataDir>/peerlock-messages.db
  *   postgres  all of them in one PostgreSQL schema, shared by every node
  *   kurrentdb events in KurrentDB; read models and auth state in PostgreSQL
@@ -19,6 +19,9 @@ import type { CiphertextStore } from './ciphertext-store.js';
 import { SqliteCiphertextStore } from './sqlite-ciphertext-store.js';
 import { PostgresCiphertextStore } from './postgres-ciphertext-store.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+import type { SnapshotStore } from './snapshot-store.js';
+import { SqliteSnapshotStore } from './sqlite-snapshot-store.js';
+import { PostgresSnapshotStore } from './postgres-snapshot-store.js';
 import { createPostgresPool } from './postgres-pool.js';
 
 export interface Stores {
@@ -26,6 +29,7 @@ export interface Stores {
   readonly readModels: ReadModelStore;
   readonly auth: AuthStore;
   readonly ciphertexts: CiphertextStore;
+  readonly snapshots: SnapshotStore;
   close(): Promise<void>;
 }
 
@@ -38,6 +42,7 @@ export async function openStores(config: AppConfig): Promise<Stores> {
       const readModels = SqliteReadModelStore.open(path);
       const auth = new SqliteAuthStore(join(config.dataDir, 'peerlock-auth.db'));
       const ciphertexts = new SqliteCiphertextStore(join(config.dataDir, 'peerlock-messages.db'));
+      const snapshots = new SqliteSnapshotStore(path);
       // Opened after the stores: they create the files and switch them to WAL mode.
       const checkpointer = new SqliteCheckpointer([path, join(config.dataDir, 'peerlock-auth.db'), join(config.dataDir, 'peerlock-messages.db')]);
       return {
@@ -45,8 +50,10 @@ export async function openStores(config: AppConfig): Promise<Stores> {
         readModels,
         auth,
         ciphertexts,
+        snapshots,
         async close() {
           await checkpointer.stop();
+          await snapshots.close();
           await ciphertexts.close();
           await auth.close();
           await events.close();
@@ -74,11 +81,13 @@ export async function openStores(config: AppConfig): Promise<Stores> {
         const auth = await PostgresAuthStore.open(connectionString, schema);
         opened.push(auth);
         const ciphertexts = await PostgresCiphertextStore.open(pool, schema);
+        const snapshots = await PostgresSnapshotStore.open(pool, schema);
         return {
           events,
           readModels,
           auth,
           ciphertexts,
+          snapshots,
           async close() {
             await auth.close();
             await events.close();

@@ -1,0 +1,50 @@
+import type pg from 'pg';
+import type { AggregateSnapshot, SnapshotStore } from './snapshot-store.js';
+
+export class PostgresSnapshotStore implements SnapshotStore {
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly s: string,
+  ) {}
+
+  static async open(pool: pg.Pool, schema: string): Promise<PostgresSnapshotStore> {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new RangeError('schema: expected a lowercase SQL identifier');
+    const client = await pool.connect();
+    try {
+      // Several nodes may start at once: serialise the DDL as the other stores do.
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`peerlock-ddl:${schema}`]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.aggregate_snapshots (
+        key      TEXT PRIMARY KEY,
+        revision BIGINT NOT NULL,
+        position BIGINT NOT NULL,
+        state    JSONB NOT NULL)`);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+    return new PostgresSnapshotStore(pool, schema);
+  }
+
+  async get(key: string): Promise<AggregateSnapshot | undefined> {
+    const { rows } = await this.pool.query<{ revision: string; position: string; state: unknown }>(`SELECT revision, position, state FROM ${this.s}.aggregate_snapshots WHERE key = $1`, [key]);
+    const row = rows[0];
+    return row ? { revision: BigInt(row.revision), position: BigInt(row.position), state: row.state } : undefined;
+  }
+
+  async put(key: string, snapshot: AggregateSnapshot): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ${this.s}.aggregate_snapshots (key, revision, position, state) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (key) DO UPDATE SET revision = excluded.revision, position = excluded.position, state = excluded.state
+       WHERE excluded.revision > ${this.s}.aggregate_snapshots.revision`,
+      [key, snapshot.revision.toString(), snapshot.position.toString(), JSON.stringify(snapshot.state)],
+    );
+  }
+
+  /** The pool is the read models' and is closed with them. */
+  async close(): Promise<void> {}
+}
