@@ -16,6 +16,7 @@ import {
   contactsProjection,
   conversationInboxProjection,
   conversationMessagesProjection,
+  messageIdsProjection,
   filesProjection,
   userDirectoryProjection,
   keyLogProjection,
@@ -111,7 +112,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     feed = source;
     const runner = <Doc, E extends RecordedEvent>(projection: Projection<Doc, E>) =>
       new ProjectionRunner({ source, store: readModels, projection, ...retry, onError: retryingLoopLogger(`projection ${projection.name}`) }) as unknown as ProjectionRunner<unknown>;
-    const messagingRunners = [runner(contactsProjection), runner(conversationInboxProjection), runner(conversationMessagesProjection)];
+    const messagingRunners = [runner(contactsProjection), runner(conversationInboxProjection), runner(conversationMessagesProjection), runner(messageIdsProjection)];
     const filesRunner = runner(filesProjection);
     runners = [runner(userDirectoryProjection), runner(accountProfileProjection), ...messagingRunners, filesRunner];
     // Key transparency (DESIGN §6): part of `runners`, so signup and rotation catch it up before answering.
@@ -150,7 +151,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       keyLog: new KeyLogQueries(stores.readModels, (size, timestamp, root) => keys.signTreeHead(size, timestamp, root)),
       ciphertexts: stores.ciphertexts,
       contacts,
-      conversations: new ConversationCommands(stores.events, stores.ciphertexts, contacts, messagingReads),
+      conversations: new ConversationCommands(stores.events, stores.ciphertexts, contacts, messagingReads, stores.readModels, stores.snapshots),
       conversationQueries: new ConversationQueries(stores.readModels),
       pinSets: new PinSets(stores.events),
       fileIndexes: new FileIndexes(stores.events),

@@ -9,6 +9,11 @@
  * conversation decide; a refusal gives the claim back. A crash in between, or
  * an append whose outcome is unknown (the database went away), leaves the row:
  * unreferenced if the append did not commit, and then no query can reach it.
+ *
+ * Facts about one message (a retry's earlier post, a receipt's message) come
+ * from the read models, brought up to the position the conversation's state
+ * was folded from, so they are exactly as of that state; a write in between
+ * is an optimistic-concurrency conflict, and the command is built again.
  */
 import { createHash } from 'node:crypto';
 import { MAX_CONVERSATION_PARTICIPANTS, MAX_MESSAGE_CIPHERTEXT_BYTES, MAX_RECEIPT_BYTES, conversationEvents, conversationStreamName } from '@peerlock/schema';
@@ -19,8 +24,9 @@ import type { CiphertextStore } from '../storage/ciphertext-store.js';
 import type { ReadYourWrites } from '../storage/read-your-writes.js';
 import type { ContactCommands, RequestContext } from '../contacts/contact-commands.js';
 import { canonicalUsername } from '../accounts/username.js';
-import type { ConversationMessage } from '@peerlock/projections';
-import { conversationDecider, type ConversationCommand, type ConversationDomainEvent, type ConversationState } from './conversation-decider.js';
+import { conversationMessagesProjection, messageDocumentId, messageIdsProjection, type ConversationMessage, type PostedMessageLocation, type ReadModelStore } from '@peerlock/projections';
+import type { SnapshotStore } from '../storage/snapshot-store.js';
+import { conversationDecider, type ConversationCommand, type ConversationDomainEvent, type ConversationState, type PostedMessage } from './conversation-decider.js';
 import { conversationIdArg, messageIdArg, base64Arg } from './conversation-arguments.js';
 
 export interface SendMessageInput {
@@ -38,8 +44,22 @@ export class ConversationCommands {
     private readonly ciphertexts: CiphertextStore,
     private readonly contacts: ContactCommands,
     private readonly sync: ReadYourWrites,
+    private readonly readModels: ReadModelStore,
+    snapshots?: SnapshotStore,
   ) {
-    this.conversations = new StreamAggregate(store, conversationEvents, conversationDecider, { cacheSize: 5000 });
+    this.conversations = new StreamAggregate(store, conversationEvents, conversationDecider, {
+      cacheSize: 5000,
+      // The state is a few counters (conversation-decider.ts): a snapshot every 1,000 events keeps a cold load under ~2 pages.
+      ...(snapshots ? { snapshots: { store: snapshots, key: 'conversation@2', every: 1000, onError: (error: unknown) => console.warn(`conversation snapshot not written: ${String(error)}`) } } : {}),
+    });
+  }
+
+  /** This message id as posted in this conversation, as of `position` (the read models are brought there first). */
+  private async postedAt(conversationId: string, messageId: string, position: bigint | null): Promise<PostedMessage | null> {
+    if (position === null) return null;
+    await this.sync.upTo(position);
+    const found = await this.readModels.get<PostedMessageLocation>(messageIdsProjection.name, messageId);
+    return found && found.conversationId === conversationId ? { index: found.index, sender: found.sender } : null;
   }
 
   /**
@@ -59,19 +79,25 @@ export class ConversationCommands {
     const claim = await this.ciphertexts.put({ messageId, conversationId, sender: actor, sha256, ciphertext });
     if (claim === 'taken') throw new PeerlockError('CONFLICT');
     let result;
+    let earlier: PostedMessage | null = null;
     try {
       result = await this.conversations.execute(
         conversationStreamName(conversationId),
-        async (): Promise<ConversationCommand> => ({
-          type: 'PostMessage',
-          actor,
-          conversationId,
-          messageId,
-          participants,
-          ciphertextBytes: ciphertext.length,
-          ciphertextSha256: sha256,
-          facts: await this.contacts.relationsOf(actor, participants.filter((p) => p !== actor)),
-        }),
+        async (state, loaded): Promise<ConversationCommand> => {
+          // Only a retry (the same bytes already claimed) may have been posted before; a fresh claim cannot have been.
+          earlier = claim === 'same' && state.status !== 'absent' ? await this.postedAt(conversationId, messageId, loaded.position) : null;
+          return {
+            type: 'PostMessage',
+            actor,
+            conversationId,
+            messageId,
+            participants,
+            ciphertextBytes: ciphertext.length,
+            ciphertextSha256: sha256,
+            facts: await this.contacts.relationsOf(actor, participants.filter((p) => p !== actor)),
+            posted: earlier,
+          };
+        },
         context,
       );
     } catch (err) {
@@ -82,9 +108,8 @@ export class ConversationCommands {
       throw err;
     }
     if (result.position !== null) await this.sync.upTo(result.position);
-    const state = result.after;
-    const index = state.status === 'absent' ? 0 : (state.messages.get(messageId)?.index ?? 0);
     const event = result.events.find((e) => e.type === 'MessagePosted');
+    const index = event && event.type === 'MessagePosted' ? event.data.index : ((earlier as PostedMessage | null)?.index ?? 0);
     // MessagePosted is the last event of its append, so the append's position is its own.
     const posted: ConversationMessage | null =
       event && event.type === 'MessagePosted' && result.position !== null
@@ -107,14 +132,18 @@ export class ConversationCommands {
     const conversationId = conversationIdArg(input.conversationId);
     const messageId = messageIdArg(input.messageId);
     base64Arg(input.receipt, MAX_RECEIPT_BYTES, 'receipt');
+    let message: PostedMessage | null = null;
     const result = await this.conversations.execute(
       conversationStreamName(conversationId),
-      () => ({ type: 'PostReceipt', actor: context.actor, messageId, receipt: input.receipt as string }),
+      async (state, loaded): Promise<ConversationCommand> => {
+        message = state.status === 'open' ? await this.postedAt(conversationId, messageId, loaded.position) : null;
+        const stored = message ? await this.readModels.get<ConversationMessage>(conversationMessagesProjection.name, messageDocumentId(conversationId, message.index)) : undefined;
+        return { type: 'PostReceipt', actor: context.actor, messageId, receipt: input.receipt as string, message, receiptStored: stored?.receipts[context.actor] !== undefined };
+      },
       context,
     );
     if (result.position !== null) await this.sync.upTo(result.position);
-    const state = result.after;
-    return { conversationId, messageIndex: state.status === 'open' ? (state.messages.get(messageId)?.index ?? null) : null };
+    return { conversationId, messageIndex: (message as PostedMessage | null)?.index ?? null };
   }
 
   async remove(conversationIdInput: unknown, context: RequestContext): Promise<{ purged: boolean }> {

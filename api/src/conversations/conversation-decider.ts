@@ -9,6 +9,16 @@
  *
  * Contact facts arrive in the command, looked up by the shell from the
  * contact streams; the decider itself reads nothing.
+ *
+ * The state holds only what decisions need, and is the same size after a
+ * million messages as after one (issue 15: copying a map of every message on
+ * each one made a conversation cost quadratic time to load): counters, the
+ * fixed participants, who removed it through where. Facts about one message
+ * (is this id already posted here, has this reader a receipt for it) arrive
+ * in the command too, looked up by the shell in the read models as of the
+ * revision the state was folded from (conversation-commands.ts). A message
+ * id's uniqueness across conversations and senders is the ciphertext store's
+ * primary key, claimed before the decider runs.
  */
 import { MAX_CONVERSATION_PARTICIPANTS, MAX_MESSAGE_CIPHERTEXT_BYTES, conversationEventDefinitions } from '@peerlock/schema';
 import { PeerlockError, badInput } from '../errors.js';
@@ -28,9 +38,6 @@ export type ConversationState =
       readonly conversationId: string;
       readonly participants: readonly string[];
       readonly messageCount: number;
-      readonly messages: ReadonlyMap<string, PostedMessage>;
-      /** `${index}:${reader}` of every receipt stored. */
-      readonly receipts: ReadonlySet<string>;
       /** Per participant: messages below this index were removed from their view. */
       readonly removedThrough: Readonly<Record<string, number>>;
     };
@@ -54,8 +61,19 @@ export type ConversationCommand =
       readonly ciphertextBytes: number;
       readonly ciphertextSha256: string;
       readonly facts: ContactFacts;
+      /** This message id as already posted in this conversation, or null: a retry of a stored message finds itself. */
+      readonly posted: PostedMessage | null;
     }
-  | { readonly type: 'PostReceipt'; readonly actor: string; readonly messageId: string; readonly receipt: string }
+  | {
+      readonly type: 'PostReceipt';
+      readonly actor: string;
+      readonly messageId: string;
+      readonly receipt: string;
+      /** The message as posted in this conversation, or null if it is not (here). */
+      readonly message: PostedMessage | null;
+      /** The actor already has a receipt stored for it. */
+      readonly receiptStored: boolean;
+    }
   | { readonly type: 'RemoveConversation'; readonly actor: string };
 
 export const initialConversationState = (): ConversationState => ({ status: 'absent' });
@@ -72,11 +90,11 @@ export function decide(command: ConversationCommand, state: ConversationState): 
     case 'PostReceipt': {
       if (state.status !== 'open') throw new PeerlockError('NOT_FOUND');
       if (!state.participants.includes(command.actor)) throw new PeerlockError('FORBIDDEN');
-      const message = state.messages.get(command.messageId);
-      if (!message) throw new PeerlockError('NOT_FOUND');
+      const message = command.message;
+      if (!message || message.index >= state.messageCount) throw new PeerlockError('NOT_FOUND');
       // A receipt tells the sender that someone else read it.
       if (message.sender === command.actor) throw badInput('messageId');
-      if (state.receipts.has(`${message.index}:${command.actor}`)) return [];
+      if (command.receiptStored) return [];
       return [
         ev('ReceiptPosted', {
           conversationId: state.conversationId,
@@ -129,7 +147,7 @@ function postMessage(command: Extract<ConversationCommand, { type: 'PostMessage'
   // Someone outside the conversation learns nothing more than "not yours".
   if (!state.participants.includes(actor)) throw new PeerlockError('FORBIDDEN');
   if (participants.length !== state.participants.length || participants.some((p, i) => p !== state.participants[i])) throw badInput('participants');
-  const existing = state.messages.get(command.messageId);
+  const existing = command.posted;
   // The shell already matched the stored bytes of a retry (ciphertext store claim): the message stands once.
   if (existing) {
     if (existing.sender === actor) return [];
@@ -147,25 +165,21 @@ export function evolve(state: ConversationState, event: ConversationDomainEvent)
         conversationId: event.data.conversationId,
         participants: event.data.participants,
         messageCount: 0,
-        messages: new Map(),
-        receipts: new Set(),
         removedThrough: {},
       };
-    case 'MessagePosted': {
+    case 'MessagePosted':
       if (state.status === 'absent') return state;
-      // States are cached and shared between attempts: copy, never mutate.
-      const messages = new Map(state.messages).set(event.data.messageId, { index: event.data.index, sender: event.data.sender });
-      return { ...state, messages, messageCount: event.data.index + 1 };
-    }
+      // States are cached and shared between attempts: copy, never mutate (a copy of a few fields).
+      return { ...state, messageCount: event.data.index + 1 };
     case 'ReceiptPosted':
-      if (state.status === 'absent') return state;
-      return { ...state, receipts: new Set(state.receipts).add(`${event.data.messageIndex}:${event.data.reader}`) };
+      // Receipts change no decision's state: the read models answer "has this reader one" (see the command).
+      return state;
     case 'ConversationRemoved':
       if (state.status === 'absent') return state;
       return { ...state, removedThrough: { ...state.removedThrough, [event.data.username]: event.data.throughIndex } };
     case 'ConversationPurged':
       if (state.status === 'absent') return state;
-      return { ...state, status: 'purged', messages: new Map(), receipts: new Set() };
+      return { ...state, status: 'purged' };
     default:
       return assertNever(event);
   }

@@ -39,6 +39,7 @@ import {
   conversationInboxProjection,
   conversationMessagesProjection,
   filesProjection,
+  messageIdsProjection,
   keyLogProjection,
   userDirectoryProjection,
   type Projection,
@@ -375,7 +376,7 @@ describe.skipIf(skip !== '')(`PostgreSQL restarts and a node crash under load, t
         const head = log[log.length - 1]!.globalPosition;
         const live = new PostgresReadModelStore(pool, { schema: SCHEMA });
         const rebuilt = new PostgresReadModelStore(pool, { schema: `${SCHEMA}_rebuild` });
-        const projections = [userDirectoryProjection, accountProfileProjection, contactsProjection, conversationInboxProjection, conversationMessagesProjection, filesProjection, keyLogProjection] as Projection<unknown, RecordedEvent>[];
+        const projections = [userDirectoryProjection, accountProfileProjection, contactsProjection, conversationInboxProjection, conversationMessagesProjection, messageIdsProjection, filesProjection, keyLogProjection] as Projection<unknown, RecordedEvent>[];
         for (const projection of projections) {
           expect((await live.checkpoint(projection.name))?.position, projection.name).toBe(head);
           await new ProjectionRunner({ source: events, store: rebuilt, projection }).rebuild();
