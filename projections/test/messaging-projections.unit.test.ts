@@ -1,5 +1,5 @@
-import { describe, it } from 'vitest';
-import { contactsProjection, conversationInboxProjection, conversationMessagesProjection, messageDocumentId } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { contactsProjection, conversationInboxProjection, conversationMessagesProjection, inboxRowId, messageDocumentId, unreadCount } from '../src/index.js';
 import { projectionSpec, SPEC_EPOCH } from '../src/testing/index.js';
 
 const CID = 'C'.repeat(43);
@@ -33,20 +33,32 @@ describe('contacts projection', () => {
 });
 
 describe('conversation inbox projection', () => {
-  it('orders by the newest message, counts unread from others, and a receipt reads up to its message', () => {
+  const row = (lastReadIndex: number, fields: Record<string, unknown> = {}) => ({ conversationId: CID, participants: ['alice', 'bob'], lastMessageAt: at(1), lastPosition: '2', messageCount: 2, visibleFrom: 0, removed: false, lastReadIndex, ...fields });
+  it('one row per user and conversation: orders by the newest message, reads up to a receipt’s message or one’s own reply', () => {
     projectionSpec(conversationInboxProjection)
       .given([posted('alice', 1, 0), posted('alice', 2, 1)])
       .when([receipt('bob', 1, 0)])
-      .then({
-        alice: { username: 'alice', conversations: { [CID]: { conversationId: CID, participants: ['alice', 'bob'], lastMessageAt: at(1), lastPosition: '2', messageCount: 2, visibleFrom: 0, removed: false, unread: [] } } },
-        bob: { username: 'bob', conversations: { [CID]: { conversationId: CID, participants: ['alice', 'bob'], lastMessageAt: at(1), lastPosition: '2', messageCount: 2, visibleFrom: 0, removed: false, unread: [1] } } },
-      });
+      .then({ [inboxRowId('alice', CID)]: row(1), [inboxRowId('bob', CID)]: row(0) });
+    // An older receipt reads nothing more; a reply reads everything before it.
+    projectionSpec(conversationInboxProjection)
+      .given([posted('alice', 1, 0), posted('alice', 2, 1), receipt('bob', 2, 1)])
+      .when([receipt('bob', 1, 0), posted('bob', 3, 2)])
+      .then({ [inboxRowId('alice', CID)]: row(1, { messageCount: 3, lastPosition: '5', lastMessageAt: at(4) }), [inboxRowId('bob', CID)]: row(2, { messageCount: 3, lastPosition: '5', lastMessageAt: at(4) }) });
+  });
+  it('unread is the messages after the last read one, all from others', () => {
+    expect(unreadCount(row(-1))).toBe(2);
+    expect(unreadCount(row(0))).toBe(1);
+    expect(unreadCount(row(1))).toBe(0);
   });
   it('a removal hides the conversation until a newer message, which shows from there on; a purge deletes it', () => {
     projectionSpec(conversationInboxProjection)
+      .given([posted('alice', 1, 0), { type: 'ConversationRemoved', data: { conversationId: CID, username: 'bob', throughIndex: 1 } }])
+      .when([posted('alice', 2, 1)])
+      .then({ [inboxRowId('alice', CID)]: row(1, { lastPosition: '3', lastMessageAt: at(2) }), [inboxRowId('bob', CID)]: row(0, { lastPosition: '3', lastMessageAt: at(2), visibleFrom: 1 }) });
+    projectionSpec(conversationInboxProjection)
       .given([posted('alice', 1, 0), { type: 'ConversationRemoved', data: { conversationId: CID, username: 'bob', throughIndex: 1 } }, posted('alice', 2, 1)])
       .when([{ type: 'ConversationPurged', data: { conversationId: CID, participants: ['alice', 'bob'], messageCount: 2 } }])
-      .then({ alice: { username: 'alice', conversations: {} }, bob: { username: 'bob', conversations: {} } });
+      .then({});
   });
 });
 

@@ -11,8 +11,9 @@
 import {
   conversationInboxProjection,
   conversationMessagesProjection,
+  inboxPrefix,
+  inboxRowId,
   messageDocumentId,
-  type ConversationInbox,
   type ConversationMessage,
   type InboxConversation,
   type ReadModelStore,
@@ -21,6 +22,7 @@ import { PeerlockError, badInput } from '../errors.js';
 import { conversationIdArg } from './conversation-arguments.js';
 
 export const MAX_PAGE = 100;
+const INBOX_PAGE = 1000;
 
 export interface Page<T> {
   readonly edges: readonly { readonly cursor: string; readonly node: T }[];
@@ -45,9 +47,16 @@ function decodeCursor(cursor: unknown, count: number): string[] | null {
 export class ConversationQueries {
   constructor(private readonly readModels: ReadModelStore) {}
 
+  /** Every conversation the viewer sees (one row each, read in pages). */
   async inbox(viewer: string): Promise<InboxConversation[]> {
-    const doc = await this.readModels.get<ConversationInbox>(conversationInboxProjection.name, viewer);
-    return Object.values(doc?.conversations ?? {}).filter((c) => !c.removed);
+    const prefix = inboxPrefix(viewer);
+    const all: InboxConversation[] = [];
+    for (let after: string | undefined; ; ) {
+      const rows = await this.readModels.range<InboxConversation>(conversationInboxProjection.name, { prefix, ...(after ? { after } : {}), limit: INBOX_PAGE });
+      for (const row of rows) if (!row.doc.removed) all.push(row.doc);
+      if (rows.length < INBOX_PAGE) return all;
+      after = rows[rows.length - 1]!.id;
+    }
   }
 
   async conversations(viewer: string, first: unknown, after: unknown): Promise<Page<InboxConversation>> {
@@ -62,8 +71,7 @@ export class ConversationQueries {
 
   async conversation(viewer: string, conversationIdInput: unknown): Promise<InboxConversation> {
     const conversationId = conversationIdArg(conversationIdInput);
-    const doc = await this.readModels.get<ConversationInbox>(conversationInboxProjection.name, viewer);
-    const entry = doc?.conversations[conversationId];
+    const entry = await this.readModels.get<InboxConversation>(conversationInboxProjection.name, inboxRowId(viewer, conversationId));
     if (!entry || entry.removed) throw new PeerlockError('FORBIDDEN');
     return entry;
   }

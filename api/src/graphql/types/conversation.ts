@@ -1,4 +1,4 @@
-import type { ConversationMessage, InboxConversation } from '@peerlock/projections';
+import { unreadCount, type ConversationMessage, type InboxConversation } from '@peerlock/projections';
 import { builder } from '../builder.js';
 import { viewerOf } from '../../auth/viewer.js';
 import { MessageRef } from './message.js';
@@ -26,7 +26,7 @@ export const ConversationRef = builder.objectRef<InboxConversation>('Conversatio
     participants: t.stringList({ resolve: (c) => [...c.participants] }),
     lastMessageAt: t.exposeString('lastMessageAt'),
     messageCount: t.exposeInt('messageCount'),
-    unreadCount: t.int({ description: 'Messages from others after the last one you sent a receipt for (or replied after).', resolve: (c) => c.unread.length }),
+    unreadCount: t.int({ description: 'Messages from others after the last one you sent a receipt for (or replied after).', resolve: (c) => unreadCount(c) }),
     messages: t.field({
       type: MessageConnectionRef,
       description: 'Oldest first.',
