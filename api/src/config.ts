@@ -38,6 +38,8 @@ export interface LimitsConfig {
   maxQueryTokens: number;
   /** How far back (in log events) a notification subscription may replay; older positions must resync. */
   notificationReplayEvents: number;
+  /** How long a start waits for read models behind the log before it serves anyway (they catch up in the background). */
+  startCatchUpWaitMs: number;
 }
 
 export interface FilesConfig {
@@ -192,6 +194,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxQueryBytes: int('PEERLOCK_MAX_QUERY_BYTES', 32_768, 1024, 10_485_760),
       maxQueryTokens: int('PEERLOCK_MAX_QUERY_TOKENS', 2000, 100, 1_000_000),
       notificationReplayEvents: int('PEERLOCK_NOTIFICATION_REPLAY_EVENTS', 100_000, 100, 100_000_000),
+      startCatchUpWaitMs: int('PEERLOCK_START_CATCH_UP_WAIT_MS', 2000, 0, 600_000),
     },
     tls,
     trustProxy,

@@ -21,9 +21,43 @@ try {
 }
 
 const app = buildApp(config);
+
+/**
+ * A stop is bounded (issue 15): the HTTP server closes, each projection
+ * runner finishes the batch it is committing, the stores close. Checkpoints
+ * are durable, so nothing is lost by stopping behind the log: the next start
+ * resumes from them. Should anything still hang, the process leaves after
+ * STOP_DEADLINE_MS anyway, saying so. A signal during the start stops too.
+ */
+const STOP_DEADLINE_MS = 10_000;
+let stopping = false;
+const shutdown = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: stopping`);
+  const started = Date.now();
+  setTimeout(() => {
+    console.error(`${signal}: not stopped after ${STOP_DEADLINE_MS / 1000} s; leaving anyway (read-model checkpoints are durable: the next start resumes)`);
+    process.exit(1);
+  }, STOP_DEADLINE_MS).unref();
+  app.stop().then(
+    () => {
+      console.log(`stopped in ${Date.now() - started} ms`);
+      process.exit(0);
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+
 try {
   await app.start();
 } catch (err) {
+  if (stopping) await new Promise(() => {}); // the shutdown above ends the process
   // A full disk or a read-only data folder is the machine's state, not a bug: one line that says what to fix.
   const fault = storageFaultOf(err);
   if (!fault) throw err;
@@ -35,18 +69,3 @@ console.log(`Peerlock API (${config.mode}, ${config.store}) listening on ${app.u
 console.log(existsSync(join(config.webRoot, 'index.html')) ? `web app at ${new URL('/', app.url).href}` : `web app not built (${config.webRoot}): npm run build -w clients/web`);
 if (config.publicUrl) console.log(`public URL: ${config.publicUrl}`);
 
-let stopping = false;
-const shutdown = (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  console.log(`${signal}: stopping`);
-  app.stop().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-};
-process.on('SIGINT', () => shutdown('SIGINT'));
-process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { RecordedEvent } from '@peerlock/schema';
 import type { EventSource } from './event-source.js';
 import { foldEvents, type Projection } from './projection.js';
@@ -47,6 +48,8 @@ export class ProjectionRunner<Doc, Event extends RecordedEvent = RecordedEvent> 
   private waiters: { position: bigint; resolve: () => void }[] = [];
   /** Commits the checkpoint over events the live loop skipped; set while it runs. */
   private flushSkipped: (() => Promise<boolean>) | null = null;
+  /** Moved on by every stop: a catch-up started before a stop ends at its next batch. */
+  private generation = 0;
 
   constructor(private readonly options: ProjectionRunnerOptions<Doc, Event>) {
     this.source = options.source;
@@ -60,16 +63,23 @@ export class ProjectionRunner<Doc, Event extends RecordedEvent = RecordedEvent> 
     return this.projection.name;
   }
 
-  /** Applies every event up to the log head as it is now; returns the new checkpoint. */
+  /**
+   * Applies every event up to the log head as it is now; returns the new
+   * checkpoint. A `stop` ends it after the batch it is committing (issue 15:
+   * a catch-up 139k events behind held a SIGTERM for 18 s and more).
+   */
   async catchUp(): Promise<bigint> {
     let checkpoint = (await this.store.prepare(this.projection)).position;
     this.advanceKnown(checkpoint);
     const head = await this.source.headPosition();
-    while (checkpoint < head) {
+    const generation = this.generation;
+    while (checkpoint < head && generation === this.generation) {
       const events = await this.source.readAll({ after: checkpoint, maxCount: this.batchSize });
       if (events.length === 0) break;
       // When stale, another runner (or a rebuild) moved the checkpoint: carry on from wherever it is now.
       checkpoint = (await this.applyBatch(checkpoint, events)).checkpoint;
+      // A synchronous store (SQLite) would otherwise fold the whole backlog without letting a request in.
+      await nextTurn();
     }
     return checkpoint;
   }
@@ -114,6 +124,8 @@ export class ProjectionRunner<Doc, Event extends RecordedEvent = RecordedEvent> 
   }
 
   async stop(): Promise<void> {
+    // Ends every catch-up under way, too, after its current batch.
+    this.generation++;
     const live = this.live;
     if (!live) return;
     this.live = undefined;
@@ -171,6 +183,8 @@ export class ProjectionRunner<Doc, Event extends RecordedEvent = RecordedEvent> 
     try {
       for await (const events of this.source.subscribe({ after: checkpoint, signal })) {
         for (let start = 0; start < events.length; start += this.batchSize) {
+          // A stop waits for at most the batch being committed, not for the rest of what was read.
+          if (signal.aborted) return;
           const slice = events.slice(start, start + this.batchSize);
           const last = slice[slice.length - 1]!.globalPosition;
           if (!slice.some((e) => this.projection.handles.has(e.type))) {
@@ -184,6 +198,8 @@ export class ProjectionRunner<Doc, Event extends RecordedEvent = RecordedEvent> 
           const result = await this.applyBatch(checkpoint, slice);
           if (result.outcome === 'stale') return;
           checkpoint = result.checkpoint;
+          // Between batches, let requests in: far behind on a synchronous store (SQLite) this loop never waits otherwise.
+          await nextTurn();
         }
       }
     } finally {

@@ -39,6 +39,8 @@ export interface ServerProcess {
   readonly child: ChildProcess;
   /** Resolves with the exit code or signal. */
   readonly exited: Promise<number | string | null>;
+  /** Everything the process printed so far, stdout and stderr. */
+  readonly output: () => string;
 }
 
 export function startServerProcess(env: Record<string, string>, nodeArgs: readonly string[] = [], options: { built?: boolean } = {}): Promise<ServerProcess> {
@@ -57,7 +59,7 @@ export function startServerProcess(env: Record<string, string>, nodeArgs: readon
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ url: match[1]!, child, exited });
+      if (match) resolve({ url: match[1]!, child, exited, output: () => output });
     });
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
