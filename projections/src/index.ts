@@ -2,6 +2,7 @@ export * from './event-source.js';
 export * from './projection-errors.js';
 export * from './projection.js';
 export * from './projection-runner.js';
+export * from './rebuild.js';
 export * from './storage/read-model-store.js';
 export * from './storage/sqlite-read-model-store.js';
 export * from './storage/postgres-read-model-store.js';

@@ -7,8 +7,11 @@ import {
   ProjectionRunner,
   ProjectionVersionMismatchError,
   SqliteReadModelStore,
+  rebuildProjections,
   type ReadModelStore,
+  type Projection,
 } from '../src/index.js';
+import type { RecordedEvent } from '@peerlock/schema';
 import { ArrayEventSource } from './support/array-event-source.js';
 import { ledgerProjection, type Ledger } from './support/ledger-projection.js';
 import { createTestSchema, DATABASE_URL, postgresSkipReason } from './support/postgres.js';
@@ -206,6 +209,35 @@ function runnerSuite(name: string, open: () => Promise<{ store: () => ReadModelS
       await v2.rebuild();
       expect(await store.list('ledger_rebuild')).toEqual(incremental);
       expect(await store.checkpoint('ledger_rebuild')).toEqual({ position: await source.headPosition(), version: 2 });
+    });
+
+    it('rebuilds several read models in one pass beside the live ones, and switches each at once while a live runner follows', async () => {
+      const source = new ArrayEventSource();
+      fillLog(source, 1500, 21);
+      const store = env.store();
+      const names = ['ledger_blue_a', 'ledger_blue_b'];
+      const live = names.map((name) => new ProjectionRunner({ source, store, projection: ledgerProjection({ name }), batchSize: 100 }));
+      for (const r of live) await r.catchUp();
+      // The live model is wrong (a bug since fixed): a rebuild must replace it, not patch it.
+      await store.commit('ledger_blue_a', { from: await source.headPosition(), to: await source.headPosition(), documentIds: [], fold: () => new Map([['acct-bogus', { balance: -1, positions: [] }]]) });
+      live[0]!.start();
+      let reads = 0;
+      const counting = { headPosition: () => source.headPosition(), readAll: (o: Parameters<ArrayEventSource['readAll']>[0]) => (reads++, source.readAll(o)), subscribe: source.subscribe.bind(source) };
+      const at = await rebuildProjections({
+        source: counting,
+        store,
+        projections: names.map((name) => ledgerProjection({ name }) as unknown as Projection<unknown, RecordedEvent>),
+        batchSize: 200,
+      });
+      // One pass: each batch read once for both models.
+      expect(reads).toBe(Math.ceil(Number(at) / 200) + (Number(at) % 200 === 0 ? 1 : 0));
+      fillLog(source, 50, 22);
+      await until(async () => (await store.checkpoint('ledger_blue_a'))?.position === (await source.headPosition()));
+      await live[0]!.stop();
+      expect(await store.list('ledger_blue_a')).toEqual(expectedLedger(source));
+      expect(await store.checkpoint('ledger_blue_a_next')).toBeUndefined();
+      await live[1]!.catchUp();
+      expect(await store.list('ledger_blue_b')).toEqual(expectedLedger(source));
     });
   });
 }

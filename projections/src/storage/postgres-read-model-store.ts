@@ -111,6 +111,27 @@ export class PostgresReadModelStore implements ReadModelStore {
     });
   }
 
+  async swap(live: string, shadow: string): Promise<void> {
+    assertProjectionName(live);
+    assertProjectionName(shadow);
+    await this.init();
+    await this.transaction(async (client) => {
+      await this.lockDdl(client);
+      // The live checkpoint row first, as reset does: a runner mid-commit finishes before the table goes.
+      await client.query(`SELECT 1 FROM ${this.schema}.projection_checkpoints WHERE name = $1 FOR UPDATE`, [live]);
+      const { rows } = await client.query<CheckpointRow>(`SELECT position, version FROM ${this.schema}.projection_checkpoints WHERE name = $1 FOR UPDATE`, [shadow]);
+      if (!rows[0]) throw new RangeError(`no read model ${shadow} to switch to`);
+      await client.query(`DROP TABLE IF EXISTS ${this.table(live)}`);
+      await client.query(`ALTER TABLE ${this.table(shadow)} RENAME TO rm_${live}`);
+      await client.query(
+        `INSERT INTO ${this.schema}.projection_checkpoints (name, position, version) VALUES ($1, $2, $3)
+         ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, version = EXCLUDED.version`,
+        [live, rows[0].position, rows[0].version],
+      );
+      await client.query(`DELETE FROM ${this.schema}.projection_checkpoints WHERE name = $1`, [shadow]);
+    });
+  }
+
   async checkpoint(name: string): Promise<StoredCheckpoint | undefined> {
     await this.init();
     const { rows } = await this.pool.query<CheckpointRow>(`SELECT position, version FROM ${this.schema}.projection_checkpoints WHERE name = $1`, [name]);

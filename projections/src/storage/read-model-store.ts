@@ -36,6 +36,13 @@ export interface ReadModelStore {
   commit<Doc>(name: string, batch: ReadModelBatch<Doc>): Promise<CommitOutcome>;
   /** Drops every row and sets the checkpoint to 0 at `version`, in one transaction. */
   reset(projection: { readonly name: string; readonly version: number }): Promise<void>;
+  /**
+   * Blue/green: in one transaction, `shadow`'s rows and checkpoint (version
+   * included) become `live`'s, and `shadow` is gone. A reader sees the old
+   * model or the new one, never a mix; a runner of `live` committing meanwhile
+   * finds its checkpoint moved (`stale`) and carries on from the new one.
+   */
+  swap(live: string, shadow: string): Promise<void>;
   checkpoint(name: string): Promise<StoredCheckpoint | undefined>;
   get<Doc>(name: string, id: string): Promise<Doc | undefined>;
   /** Every document, ordered by id. */

@@ -87,6 +87,25 @@ export class SqliteReadModelStore implements ReadModelStore {
       .immediate();
   }
 
+  async swap(live: string, shadow: string): Promise<void> {
+    assertProjectionName(live);
+    assertProjectionName(shadow);
+    this.statements.delete(live);
+    this.statements.delete(shadow);
+    this.db
+      .transaction(() => {
+        const row = this.db.prepare<[string], CheckpointRow>('SELECT position, version FROM projection_checkpoints WHERE name = ?').get(shadow);
+        if (!row) throw new RangeError(`no read model ${shadow} to switch to`);
+        this.db.exec(`DROP TABLE IF EXISTS rm_${live}`);
+        this.db.exec(`ALTER TABLE rm_${shadow} RENAME TO rm_${live}`);
+        this.db
+          .prepare('INSERT INTO projection_checkpoints (name, position, version) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position, version = excluded.version')
+          .run(live, row.position, row.version);
+        this.db.prepare('DELETE FROM projection_checkpoints WHERE name = ?').run(shadow);
+      })
+      .immediate();
+  }
+
   async checkpoint(name: string): Promise<StoredCheckpoint | undefined> {
     const row = this.db.prepare<[string], CheckpointRow>('SELECT position, version FROM projection_checkpoints WHERE name = ?').get(name);
     return row ? toCheckpoint(row) : undefined;
