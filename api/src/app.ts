@@ -12,15 +12,9 @@ import type { RecordedEvent } from '@peerlock/schema';
 import {
   ProjectionRunner,
   type Projection,
-  accountProfileProjection,
-  contactsProjection,
-  conversationInboxProjection,
-  conversationMessagesProjection,
-  messageIdsProjection,
   filesProjection,
-  userDirectoryProjection,
-  keyLogProjection,
 } from '@peerlock/projections';
+import { MESSAGING_READ_MODELS, READ_MODELS } from './read-models.js';
 import type { AppConfig } from './config.js';
 import { AccountCommands } from './accounts/account-commands.js';
 import { sweepErasedDataKeys } from './accounts/account-deletion.js';
@@ -113,11 +107,11 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     feed = source;
     const runner = <Doc, E extends RecordedEvent>(projection: Projection<Doc, E>) =>
       new ProjectionRunner({ source, store: readModels, projection, ...retry, onError: retryingLoopLogger(`projection ${projection.name}`) }) as unknown as ProjectionRunner<unknown>;
-    const messagingRunners = [runner(contactsProjection), runner(conversationInboxProjection), runner(conversationMessagesProjection), runner(messageIdsProjection)];
-    const filesRunner = runner(filesProjection);
-    runners = [runner(userDirectoryProjection), runner(accountProfileProjection), ...messagingRunners, filesRunner];
-    // Key transparency (DESIGN §6): part of `runners`, so signup and rotation catch it up before answering.
-    runners.push(runner(keyLogProjection));
+    // One runner per read model (read-models.ts); signup and rotation catch them all up before answering.
+    runners = READ_MODELS.map((projection) => runner(projection));
+    const runnerOf = (projection: { name: string }) => runners.find((r) => r.name === projection.name)!;
+    const messagingRunners = MESSAGING_READ_MODELS.map(runnerOf);
+    const filesRunner = runnerOf(filesProjection);
     blobs = await openBlobStore(config);
     const messagingReads = new ReadYourWrites(messagingRunners);
     const contacts = new ContactCommands(stores.events, stores.readModels, messagingReads);
@@ -166,6 +160,8 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     // waited 235 s for them). A start waits for them a little, so an ordinary restart serves them
     // current; a long way behind, it serves at once (a writer still reads its own writes:
     // read-your-writes waits for its position) and says so.
+    // Every read model's table exists before anything reads it (and one built by another version stops the start).
+    await untilAvailable('preparing the read models', () => Promise.all(READ_MODELS.map((p) => readModels.prepare(p))));
     const headAtStart = await untilAvailable('reading the log head', () => stores!.events.headPosition());
     await untilAvailable('following the log', () => source.start());
     for (const r of runners) r.start();

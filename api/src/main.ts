@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ProjectionVersionMismatchError } from '@peerlock/projections';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { storageFaultOf } from './storage/storage-faults.js';
@@ -58,6 +59,10 @@ try {
   await app.start();
 } catch (err) {
   if (stopping) await new Promise(() => {}); // the shutdown above ends the process
+  if (err instanceof ProjectionVersionMismatchError) {
+    console.error(`Peerlock API cannot start: ${err.message} (npm run rebuild -w @peerlock/api -- --projection ${err.projectionName})`);
+    process.exit(1);
+  }
   // A full disk or a read-only data folder is the machine's state, not a bug: one line that says what to fix.
   const fault = storageFaultOf(err);
   if (!fault) throw err;
