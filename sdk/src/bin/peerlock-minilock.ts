@@ -4,29 +4,23 @@
  * with the miniLock reference. Streams stdin → stdout in bounded memory.
  */
 import { once } from 'node:events';
-import { createReadStream } from 'node:fs';
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { createReadStream, rmSync } from 'node:fs';
+import { mkdtemp, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  base58ToBytes,
-  base64ToBytes,
-  bytesToUtf8,
-  checkPassphraseStrength,
-  decodeMiniLockId,
-  decryptStream,
-  deriveKeyPair,
-  encodeMiniLockId,
-  encryptStream,
-  keyPairFromSecretKey,
-  type KeyPair,
-} from '../index.js';
+// The miniLock part and the key helpers only, not the SDK's index (the GraphQL client and the
+// rest): a command that runs once per file should not pay for loading what it never uses.
+import { decodeMiniLockId, decryptStream, encodeMiniLockId, encryptStream, type DecryptedStream } from '../minilock/index.js';
+import { base64ToBytes, bytesToUtf8 } from '../crypto/bytes.js';
+import { base58ToBytes } from '../crypto/base58.js';
+import { keyPairFromSecretKey, type KeyPair } from '../keys/derive.js';
 
 const HELP = `Usage:
   peerlock-minilock id      KEY
   peerlock-minilock encrypt KEY --to ID [--to ID ...] [--name NAME] [--include-self] < plain > out.minilock
-  peerlock-minilock decrypt KEY [--json] < in.minilock > plain
+  peerlock-minilock decrypt KEY [--json] [-o FILE] < in.minilock
 
 KEY is either
   --email EMAIL --passphrase-file FILE   miniLock key derivation (scrypt, ~1 s); one trailing
@@ -43,13 +37,18 @@ encrypt   encrypts stdin for each --to miniLock ID (and yourself with --include-
           --name sets the file name stored inside (default: empty). The encrypted
           chunks are spooled to a temporary file (ciphertext only), because the
           header, which comes first, depends on a hash of all of them.
-decrypt   writes the plaintext to stdout and the verified sender's miniLock ID and
-          the stored file name to stderr (--json: one line {"senderID","fileName"};
-          version 2 files from miniLockLib add "mediaType" and "time").
-          Plaintext is written chunk by chunk as each 1 MiB chunk authenticates, so
-          if the file turns out truncated or tampered later, some plaintext has
-          already been written: the exit status is then non-zero and the output
-          must be discarded. Only exit status 0 means the whole file verified.
+decrypt   writes the plaintext to FILE (-o/--output FILE) or stdout, and the verified
+          sender's miniLock ID and the stored file name to stderr (--json: one line
+          {"senderID","fileName"}; version 2 files from miniLockLib add "mediaType"
+          and "time").
+          With -o FILE, the plaintext goes to a temporary file beside FILE (mode 0600)
+          that becomes FILE only once the whole file verified: a truncated or
+          tampered file leaves no output and an existing FILE untouched. FILE is
+          created, or replaced, with mode 0600. Use -o for any file you did not make.
+          To stdout, plaintext is written chunk by chunk as each 1 MiB chunk
+          authenticates, so if the file turns out truncated or tampered later, some
+          plaintext has already been written: the exit status is then non-zero and
+          the output must be discarded. Only exit status 0 means the whole file verified.
 id        prints your miniLock ID.
 
 Exit status: 0 ok; 1 other error (unreadable key file, I/O); 2 usage or weak passphrase;
@@ -72,6 +71,7 @@ interface Args {
   name: string;
   includeSelf: boolean;
   json: boolean;
+  output?: string;
   help: boolean;
   weakPassphrase: boolean;
 }
@@ -91,6 +91,7 @@ function parse(argv: string[]): Args {
         name: { type: 'string' },
         'include-self': { type: 'boolean' },
         json: { type: 'boolean' },
+        output: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
         'weak-passphrase': { type: 'boolean' },
       },
@@ -109,6 +110,7 @@ function parse(argv: string[]): Args {
     name: values.name ?? '',
     includeSelf: values['include-self'] ?? false,
     json: values.json ?? false,
+    ...(values.output !== undefined ? { output: values.output } : {}),
     help: values.help ?? false,
     weakPassphrase: values['weak-passphrase'] ?? false,
   };
@@ -129,7 +131,9 @@ async function loadKey(args: Args): Promise<KeyPair> {
   }
   const passphrase = text.replace(/\r?\n$/, '');
   if (passphrase.length === 0) throw new KeyFileError('the passphrase file is empty');
-  checkStrength(passphrase, args);
+  // Loaded only on this path: the strength estimate (zxcvbn) and scrypt are the heavy parts.
+  const [{ checkPassphraseStrength }, { deriveKeyPair }] = await Promise.all([import('../keys/passphrase.js'), import('../keys/derive.js')]);
+  checkStrength(checkPassphraseStrength(passphrase, args.email), args);
   return deriveKeyPair(passphrase, args.email);
 }
 
@@ -139,8 +143,7 @@ async function loadKey(args: Args): Promise<KeyPair> {
  * --weak-passphrase, so files made for an old weak key stay readable; never
  * to make new files or hand out the ID of such a key.
  */
-function checkStrength(passphrase: string, args: Args): void {
-  const strength = checkPassphraseStrength(passphrase, args.email);
+function checkStrength(strength: { ok: boolean; reasons: readonly string[] }, args: Args): void {
   if (strength.ok) return;
   const why = strength.reasons.join(', ');
   if (!args.weakPassphrase) {
@@ -211,8 +214,13 @@ async function encrypt(args: Args, key: KeyPair): Promise<void> {
 }
 
 async function decrypt(args: Args, key: KeyPair): Promise<void> {
-  const file = await decryptStream(process.stdin, key.secretKey);
-  for await (const piece of file.plaintext) await write(piece);
+  let file: DecryptedStream;
+  if (args.output === undefined) {
+    file = await decryptStream(process.stdin, key.secretKey);
+    for await (const piece of file.plaintext) await write(piece);
+  } else {
+    file = await decryptToFile(args.output, key);
+  }
   // Version 2 (miniLockLib) files also carry a media type and a time.
   const v2 = file.version === 2 ? { mediaType: file.mediaType, time: file.time } : {};
   process.stderr.write(
@@ -220,6 +228,48 @@ async function decrypt(args: Args, key: KeyPair): Promise<void> {
       ? `${JSON.stringify({ senderID: file.senderID, fileName: file.fileName, ...v2 })}\n`
       : `sender: ${file.senderID}\nfile name: ${file.fileName}\n${file.version === 2 ? `media type: ${file.mediaType}\ntime: ${file.time}\n` : ''}`,
   );
+}
+
+/** Temporary files to remove if the process is interrupted (SIGINT, SIGTERM) before they are renamed. */
+const pending = new Set<string>();
+
+/**
+ * Decrypts stdin into `output`: into a temporary file beside it first (same
+ * folder, so the rename is atomic; created exclusively, mode 0600), renamed
+ * onto `output` only once every chunk and the whole-file hash verified. On
+ * any failure the temporary file is removed and `output` is as it was.
+ */
+async function decryptToFile(output: string, key: KeyPair): Promise<DecryptedStream> {
+  const target = resolve(output);
+  const temporary = join(dirname(target), `.${basename(target)}.peerlock-${randomBytes(6).toString('hex')}.tmp`);
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(temporary, 'wx', 0o600);
+  } catch (error) {
+    throw new KeyFileError(`cannot write beside ${output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  pending.add(temporary);
+  try {
+    const file = await decryptStream(process.stdin, key.secretKey, { reuseBuffers: true });
+    for await (const piece of file.plaintext) await handle.write(piece);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await rename(temporary, target);
+    pending.delete(temporary);
+    return file;
+  } finally {
+    await handle?.close().catch(() => undefined);
+    if (pending.delete(temporary)) await rm(temporary, { force: true });
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    // Synchronously: the process ends right after.
+    for (const path of pending) rmSync(path, { force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
 }
 
 function describe(error: unknown): [string, number] {
@@ -250,6 +300,7 @@ async function main(argv: string[]): Promise<number> {
   if (!['id', 'encrypt', 'decrypt'].includes(args.command)) {
     throw new UsageError(args.command ? `unknown command: ${args.command}` : 'a command is needed: id, encrypt or decrypt');
   }
+  if (args.output !== undefined && args.command !== 'decrypt') throw new UsageError('-o/--output is for decrypt');
   const key = await loadKey(args);
   if (args.command === 'id') process.stdout.write(`${encodeMiniLockId(key.publicKey)}\n`);
   else if (args.command === 'encrypt') await encrypt(args, key);
