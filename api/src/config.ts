@@ -194,7 +194,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxQueryBytes: int('PEERLOCK_MAX_QUERY_BYTES', 32_768, 1024, 10_485_760),
       maxQueryTokens: int('PEERLOCK_MAX_QUERY_TOKENS', 2000, 100, 1_000_000),
       notificationReplayEvents: int('PEERLOCK_NOTIFICATION_REPLAY_EVENTS', 100_000, 100, 100_000_000),
-      startCatchUpWaitMs: int('PEERLOCK_START_CATCH_UP_WAIT_MS', 2000, 0, 600_000),
+      startCatchUpWaitMs: int('PEERLOCK_START_CATCH_UP_WAIT_MS', 500, 0, 600_000),
     },
     tls,
     trustProxy,
