@@ -156,35 +156,8 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     };
     services = svc;
     // Each step may be repeated: the database may go away again while we start.
-    // The read models catch up in their runners' live loops (issue 15: after a bulk import a start
-    // waited 235 s for them). A start waits for them a little, so an ordinary restart serves them
-    // current; a long way behind, it serves at once (a writer still reads its own writes:
-    // read-your-writes waits for its position) and says so.
     // Every read model's table exists before anything reads it (and one built by another version stops the start).
     await untilAvailable('preparing the read models', () => Promise.all(READ_MODELS.map((p) => readModels.prepare(p))));
-    const headAtStart = await untilAvailable('reading the log head', () => stores!.events.headPosition());
-    await untilAvailable('following the log', () => source.start());
-    for (const r of runners) r.start();
-    await untilAvailable('starting notifications', () => notifications.start());
-    const caughtUp = Promise.all(runners.map((r) => r.reached(headAtStart)));
-    const inTime = await Promise.race([caughtUp.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), config.limits.startCatchUpWaitMs).unref())]);
-    if (!inTime) {
-      const behind = await Promise.all(runners.map(async (r) => (await r.lag()).behind));
-      console.warn(`read models up to ${behind.reduce((a, b) => (a > b ? a : b), 0n)} events behind the log: serving now, catching up in the background`);
-    }
-    // The sweeps read the read models: they finish what an interrupted deletion or upload left, once those are current.
-    const auth = stores.auth;
-    sweeping = caughtUp.then(async () => {
-      const swept = await untilAvailable('sweeping erased data keys', () => sweepErasedDataKeys(readModels, auth));
-      if (swept > 0) console.warn(`destroyed ${swept} data key(s) of deleted accounts left by an interrupted deletion`);
-      const ended = await untilAvailable('sweeping deleted accounts', () => svc.contacts.sweepDeletedAccounts(now));
-      if (ended > 0) console.warn(`ended ${ended} contact(s) or request(s) of deleted accounts left by an interrupted deletion`);
-      const orphans = await untilAvailable('sweeping orphaned files', () => svc.files.sweepOrphans());
-      if (orphans > 0) console.warn(`deleted the blobs of ${orphans} file(s) left by an interrupted deletion or upload`);
-      if (!inTime) console.warn('read models caught up with the log');
-    });
-    if (inTime) await sweeping;
-    else sweeping.catch((error: unknown) => console.error('start-up sweeps failed; they run again at the next start', error));
     const files = svc.files;
     // Every node sweeps; the decider makes a second expiry of the same upload a no-op.
     const sweepEvery = Math.min(60_000, (config.files.uploadTimeoutSeconds * 1000) / 4);
@@ -230,6 +203,9 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       // The built web client, from this origin (so its CSP can be 'self' only).
       else void webApp(req, res).catch(() => res.destroy());
     };
+    const headAtStart = await untilAvailable('reading the log head', () => stores!.events.headPosition());
+    await untilAvailable('following the log', () => source.start());
+    await untilAvailable('starting notifications', () => notifications.start());
     server = config.tls ? createHttpsServer({ cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) }, handler) : createHttpServer(handler);
     // Slow-loris bounds: a client must send its headers and body promptly.
     server.headersTimeout = 10_000;
@@ -243,6 +219,31 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     const { port } = s.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     url = `${config.tls ? 'https' : 'http'}://${host}:${port}/graphql`;
+    // The read models catch up in their runners' live loops (issue 15: after a bulk import a start
+    // waited 235 s for them), started once the server listens, so that a backlog does not slow the
+    // set-up down (their batches take turns with everything else). The start then waits for them a
+    // little, so an ordinary restart answers with them current; a long way behind, it returns at once
+    // (a writer still reads its own writes: read-your-writes waits for its position) and says so.
+    for (const r of runners) r.start();
+    const caughtUp = Promise.all(runners.map((r) => r.reached(headAtStart)));
+    const inTime = await Promise.race([caughtUp.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), config.limits.startCatchUpWaitMs).unref())]);
+    if (!inTime) {
+      const behind = await Promise.all(runners.map(async (r) => (await r.lag()).behind));
+      console.warn(`read models up to ${behind.reduce((a, b) => (a > b ? a : b), 0n)} events behind the log: serving now, catching up in the background`);
+    }
+    // The sweeps read the read models: they finish what an interrupted deletion or upload left, once those are current.
+    const auth = stores.auth;
+    sweeping = caughtUp.then(async () => {
+      const swept = await untilAvailable('sweeping erased data keys', () => sweepErasedDataKeys(readModels, auth));
+      if (swept > 0) console.warn(`destroyed ${swept} data key(s) of deleted accounts left by an interrupted deletion`);
+      const ended = await untilAvailable('sweeping deleted accounts', () => svc.contacts.sweepDeletedAccounts(now));
+      if (ended > 0) console.warn(`ended ${ended} contact(s) or request(s) of deleted accounts left by an interrupted deletion`);
+      const orphans = await untilAvailable('sweeping orphaned files', () => svc.files.sweepOrphans());
+      if (orphans > 0) console.warn(`deleted the blobs of ${orphans} file(s) left by an interrupted deletion or upload`);
+      if (!inTime) console.warn('read models caught up with the log');
+    });
+    if (inTime) await sweeping;
+    else sweeping.catch((error: unknown) => console.error('start-up sweeps failed; they run again at the next start', error));
   }
 
   async function stop(): Promise<void> {

@@ -182,6 +182,9 @@ export class ProjectionRunner<Doc, Event extends RecordedEvent = RecordedEvent> 
     this.flushSkipped = flush;
     try {
       for await (const events of this.source.subscribe({ after: checkpoint, signal })) {
+        // Between batches, let requests in: far behind on a synchronous store (SQLite), reading and folding
+        // (or skipping) a backlog never waits for anything, and would hold the event loop until it is done.
+        await nextTurn();
         for (let start = 0; start < events.length; start += this.batchSize) {
           // A stop waits for at most the batch being committed, not for the rest of what was read.
           if (signal.aborted) return;
@@ -198,8 +201,6 @@ export class ProjectionRunner<Doc, Event extends RecordedEvent = RecordedEvent> 
           const result = await this.applyBatch(checkpoint, slice);
           if (result.outcome === 'stale') return;
           checkpoint = result.checkpoint;
-          // Between batches, let requests in: far behind on a synchronous store (SQLite) this loop never waits otherwise.
-          await nextTurn();
         }
       }
     } finally {
