@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inDdlTransaction } from '../storage/postgres-ddl.js';
 
 /** NOTIFY channel shared by every schema; the payload names the schema whose log grew. */
 export const NOTIFY_CHANNEL = 'peerlock_events';
@@ -133,12 +134,8 @@ function appendFunction(schema: string): string {
 }
 
 export async function migrate(pool: pg.Pool, schema: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    // Same lock key as the read-model store's DDL: one schema, one migrator at a time.
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`peerlock-ddl:${schema}`]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  // The same lock as every store's DDL (storage/postgres-ddl.ts): one schema, one migrator at a time.
+  await inDdlTransaction(pool, schema, async (client) => {
     await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.event_store_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
     const { rows } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${schema}.event_store_migrations`);
     const applied = rows[0]?.version ?? 0;
@@ -147,11 +144,5 @@ export async function migrate(pool: pg.Pool, schema: string): Promise<void> {
       await client.query(sql);
       await client.query(`INSERT INTO ${schema}.event_store_migrations (version) VALUES ($1)`, [applied + index + 1]);
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

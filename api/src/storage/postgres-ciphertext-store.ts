@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { fulfilled, turnBatcher } from '@peerlock/projections';
+import { inDdlTransaction } from './postgres-ddl.js';
 import { claimOutcomeOf, type CiphertextStore, type ClaimOutcome, type StoredCiphertext } from './ciphertext-store.js';
 
 /** A view of the bytes as a Buffer, which pg sends as bytea (no copy). */
@@ -12,13 +13,7 @@ export class PostgresCiphertextStore implements CiphertextStore {
   ) {}
 
   static async open(pool: pg.Pool, schema: string): Promise<PostgresCiphertextStore> {
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new RangeError('schema: expected a lowercase SQL identifier');
-    const client = await pool.connect();
-    try {
-      // Several nodes may start at once: serialise the DDL as the other stores do.
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`peerlock-ddl:${schema}`]);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await inDdlTransaction(pool, schema, async (client) => {
       await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.message_ciphertexts (
         message_id      TEXT PRIMARY KEY,
         conversation_id TEXT NOT NULL,
@@ -26,13 +21,7 @@ export class PostgresCiphertextStore implements CiphertextStore {
         sha256          TEXT NOT NULL,
         ciphertext      BYTEA NOT NULL)`);
       await client.query(`CREATE INDEX IF NOT EXISTS message_ciphertexts_by_conversation ON ${schema}.message_ciphertexts (conversation_id)`);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
     return new PostgresCiphertextStore(pool, schema);
   }
 

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { AggregateSnapshot, SnapshotStore } from './snapshot-store.js';
+import { inDdlTransaction } from './postgres-ddl.js';
 
 export class PostgresSnapshotStore implements SnapshotStore {
   private constructor(
@@ -8,25 +9,13 @@ export class PostgresSnapshotStore implements SnapshotStore {
   ) {}
 
   static async open(pool: pg.Pool, schema: string): Promise<PostgresSnapshotStore> {
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new RangeError('schema: expected a lowercase SQL identifier');
-    const client = await pool.connect();
-    try {
-      // Several nodes may start at once: serialise the DDL as the other stores do.
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`peerlock-ddl:${schema}`]);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.aggregate_snapshots (
+    await inDdlTransaction(pool, schema, (client) =>
+      client.query(`CREATE TABLE IF NOT EXISTS ${schema}.aggregate_snapshots (
         key      TEXT PRIMARY KEY,
         revision BIGINT NOT NULL,
         position BIGINT NOT NULL,
-        state    JSONB NOT NULL)`);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+        state    JSONB NOT NULL)`),
+    );
     return new PostgresSnapshotStore(pool, schema);
   }
 

@@ -1,6 +1,6 @@
-import { chmodSync, closeSync, openSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { fulfilled, rejected, turnBatcher } from '@peerlock/projections';
+import { openSqliteFile } from './sqlite-file.js';
 import { claimOutcomeOf, type CiphertextStore, type ClaimOutcome, type StoredCiphertext } from './ciphertext-store.js';
 
 /** Its own file, so purges can overwrite freed pages (`secure_delete`) without slowing the event log. */
@@ -9,12 +9,7 @@ export class SqliteCiphertextStore implements CiphertextStore {
   private readonly stmts;
 
   constructor(path: string) {
-    closeSync(openSync(path, 'a', 0o600));
-    chmodSync(path, 0o600);
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqliteFile(path);
     this.db.pragma('secure_delete = ON');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS message_ciphertexts (

@@ -1,5 +1,6 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { AggregateSnapshot, SnapshotStore } from './snapshot-store.js';
+import { openSqliteFile } from './sqlite-file.js';
 
 /** In the event log's file (snapshots are small and few: one per stream, rewritten every so many events). */
 export class SqliteSnapshotStore implements SnapshotStore {
@@ -7,10 +8,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
   private readonly stmts;
 
   constructor(path: string) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqliteFile(path);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS aggregate_snapshots (
         key      TEXT PRIMARY KEY,

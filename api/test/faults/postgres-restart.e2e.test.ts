@@ -49,6 +49,7 @@ import { PostgresEventStore } from '../../src/eventstore/postgres-event-store.js
 import { notificationsOf } from '../../src/notifications/notification.js';
 import { builtMainScript, SERVER_NODE_ARGS, startServerProcess, stopServerProcess, type ServerProcess } from '../files/server-process.js';
 import { PrivatePostgres, privatePostgresUnavailable } from '../support/private-postgres.js';
+import { until } from '../support/until.js';
 
 const unavailable = privatePostgresUnavailable();
 // In CI (CI=true) a missing PostgreSQL server fails the suite; elsewhere it is skipped, saying why.
@@ -97,14 +98,6 @@ const now = () => performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits for `condition`, failing after `ms` (a sanity bound: it normally takes a fraction of it). */
-async function until(what: string, condition: () => boolean | Promise<boolean>, ms = 90_000): Promise<void> {
-  const deadline = now() + ms;
-  while (!(await condition())) {
-    if (now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
 /** One client's load balancer: each connection goes to the first backend that accepts it. */
 interface FailoverProxy {
   readonly port: number;

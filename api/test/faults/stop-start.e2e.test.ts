@@ -17,16 +17,9 @@ import type { RecordedEvent } from '@peerlock/schema';
 import { SqliteEventStore } from '../../src/eventstore/index.js';
 import { SERVER_NODE_ARGS, startServerProcess, stopServerProcess, type ServerProcess } from '../files/server-process.js';
 import { seedConversations } from '../support/seed-backlog.js';
+import { until } from '../support/until.js';
 
 const BACKLOG = 100_000;
-
-async function until(what: string, condition: () => boolean, timeoutMs = 120_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('stop and start with the read models far behind the log', () => {
   const dir = mkdtempSync(join(tmpdir(), 'peerlock-stop-start-'));

@@ -15,16 +15,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteEventStore } from '../../src/eventstore/index.js';
 import { SERVER_NODE_ARGS, startServerProcess, stopServerProcess, type ServerProcess } from '../files/server-process.js';
 import { seedConversations } from '../support/seed-backlog.js';
+import { until } from '../support/until.js';
 
 const rebuildScript = join(dirname(fileURLToPath(import.meta.url)), '../../dist/rebuild.js');
-
-async function until(what: string, condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('the rebuild command', () => {
   const dir = mkdtempSync(join(tmpdir(), 'peerlock-rebuild-'));
