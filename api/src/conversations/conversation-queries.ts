@@ -27,20 +27,21 @@ const INBOX_PAGE = 1000;
 export interface Page<T> {
   readonly edges: readonly { readonly cursor: string; readonly node: T }[];
   readonly hasNextPage: boolean;
+  readonly hasPreviousPage?: boolean;
 }
 
-export function pageSize(first: unknown): number {
+export function pageSize(first: unknown, field = 'first'): number {
   if (first === null || first === undefined) return 20;
-  if (typeof first !== 'number' || !Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput('first');
+  if (typeof first !== 'number' || !Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput(field);
   return first;
 }
 
 const encodeCursor = (parts: readonly (string | number)[]) => Buffer.from(parts.join('|')).toString('base64url');
-function decodeCursor(cursor: unknown, count: number): string[] | null {
+function decodeCursor(cursor: unknown, count: number, field = 'after'): string[] | null {
   if (cursor === null || cursor === undefined) return null;
-  if (typeof cursor !== 'string' || cursor.length > 200) throw badInput('after');
+  if (typeof cursor !== 'string' || cursor.length > 200) throw badInput(field);
   const parts = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (parts.length !== count) throw badInput('after');
+  if (parts.length !== count) throw badInput(field);
   return parts;
 }
 
@@ -76,10 +77,19 @@ export class ConversationQueries {
     return entry;
   }
 
-  /** `conversation` comes from `conversation()`, which already checked the viewer. */
-  async messages(conversation: InboxConversation, first: unknown, after: unknown): Promise<Page<ConversationMessage>> {
-    const size = pageSize(first);
-    const cursor = decodeCursor(after, 1);
+  /**
+   * `conversation` comes from `conversation()`, which already checked the viewer.
+   * Forwards (`first`, `after`) or backwards (`last`, `before`): messages are
+   * numbered densely from 0, so the page before an index is a range too.
+   */
+  async messages(conversation: InboxConversation, args: { first?: unknown; after?: unknown; last?: unknown; before?: unknown }): Promise<Page<ConversationMessage>> {
+    const backwards = (args.last !== null && args.last !== undefined) || (args.before !== null && args.before !== undefined);
+    if (backwards) {
+      if ((args.first !== null && args.first !== undefined) || (args.after !== null && args.after !== undefined)) throw badInput('last');
+      return this.messagesBefore(conversation, args.last, args.before);
+    }
+    const size = pageSize(args.first);
+    const cursor = decodeCursor(args.after, 1);
     const afterIndex = cursor ? indexPart(cursor[0]!) : -1;
     const from = Math.max(afterIndex, conversation.visibleFrom - 1);
     const rows = await this.readModels.range<ConversationMessage>(conversationMessagesProjection.name, {
@@ -89,6 +99,20 @@ export class ConversationQueries {
     });
     const page = rows.slice(0, size).map((r) => r.doc);
     return { edges: page.map((node) => ({ cursor: encodeCursor([node.index]), node })), hasNextPage: rows.length > size };
+  }
+
+  private async messagesBefore(conversation: InboxConversation, last: unknown, before: unknown): Promise<Page<ConversationMessage>> {
+    const size = pageSize(last, 'last');
+    const cursor = decodeCursor(before, 1, 'before');
+    const end = Math.min(cursor ? indexPart(cursor[0]!, 'before') : conversation.messageCount, conversation.messageCount);
+    const from = Math.max(conversation.visibleFrom, end - size);
+    if (end <= from) return { edges: [], hasNextPage: cursor !== null, hasPreviousPage: false };
+    const rows = await this.readModels.range<ConversationMessage>(conversationMessagesProjection.name, {
+      prefix: `${conversation.conversationId}/`,
+      ...(from > 0 ? { after: messageDocumentId(conversation.conversationId, from - 1) } : {}),
+      limit: end - from,
+    });
+    return { edges: rows.map((r) => ({ cursor: encodeCursor([r.doc.index]), node: r.doc })), hasNextPage: end < conversation.messageCount, hasPreviousPage: from > conversation.visibleFrom };
   }
 
   async message(viewer: string, conversationId: unknown, index: number): Promise<ConversationMessage> {
@@ -112,7 +136,7 @@ function bigintPart(s: string): bigint {
   return BigInt(s);
 }
 
-function indexPart(s: string): number {
-  if (!/^\d{1,10}$/.test(s)) throw badInput('after');
+function indexPart(s: string, field = 'after'): number {
+  if (!/^\d{1,10}$/.test(s)) throw badInput(field);
   return Number(s);
 }

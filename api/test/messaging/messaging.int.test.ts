@@ -203,4 +203,32 @@ describe.each(BACKENDS)('messaging (%s)', (backend) => {
     expect(await bob.ok('{ pinSet { version } }')).toEqual({ pinSet: { version: 0 } });
     expectCode(await alice.request(STORE, { v: 1, b: 'not base64!' }), 'BAD_INPUT');
   });
+  it('pages a conversation backwards from its newest messages (last/before), oldest first within a page (issue 15)', async () => {
+    let conversationId: string | null = null;
+    let participants: readonly string[] = ['alice', 'bob'];
+    for (let i = 0; i < 7; i++) {
+      const sent = await (i % 2 ? bob : alice).send(participants, `m${i}`, conversationId);
+      conversationId = sent.conversationId;
+      participants = sent.participants;
+    }
+    const page = (vars: Record<string, unknown>) =>
+      bob.ok<{ conversation: { messages: { edges: { cursor: string; node: { index: number } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null } } } }>(
+        'query($id: String!, $first: Int, $after: String, $last: Int, $before: String) { conversation(id: $id) { messages(first: $first, after: $after, last: $last, before: $before) { edges { cursor node { index } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }',
+        { id: conversationId, ...vars },
+      );
+    const newest = (await page({ last: 3 })).conversation.messages;
+    expect(newest.edges.map((e) => e.node.index)).toEqual([4, 5, 6]);
+    expect(newest.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
+    const older = (await page({ last: 3, before: newest.pageInfo.startCursor })).conversation.messages;
+    expect(older.edges.map((e) => e.node.index)).toEqual([1, 2, 3]);
+    const oldest = (await page({ last: 3, before: older.pageInfo.startCursor })).conversation.messages;
+    expect(oldest.edges.map((e) => e.node.index)).toEqual([0]);
+    expect(oldest.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
+    // Forwards from a backwards page's end meets the same messages.
+    const forwards = (await page({ first: 3, after: older.pageInfo.endCursor })).conversation.messages;
+    expect(forwards.edges.map((e) => e.node.index)).toEqual([4, 5, 6]);
+    expectCode(await bob.request('query($id: String!) { conversation(id: $id) { messages(first: 2, last: 2) { edges { cursor } } } }', { id: conversationId }), 'BAD_INPUT');
+    expectCode(await bob.request('query($id: String!) { conversation(id: $id) { messages(last: 101) { edges { cursor } } } }', { id: conversationId }), 'BAD_INPUT');
+    expectCode(await bob.request('query($id: String!) { conversation(id: $id) { messages(last: 2, before: "bm90IGEgY3Vyc29y") { edges { cursor } } } }', { id: conversationId }), 'BAD_INPUT');
+  });
 });

@@ -29,10 +29,10 @@ export const ConversationRef = builder.objectRef<InboxConversation>('Conversatio
     unreadCount: t.int({ description: 'Messages from others after the last one you sent a receipt for (or replied after).', resolve: (c) => unreadCount(c) }),
     messages: t.field({
       type: MessageConnectionRef,
-      description: 'Oldest first.',
-      args: { first: t.arg.int({ required: false }), after: t.arg.string({ required: false }) },
+      description: 'Oldest first. `first`/`after` page forwards; `last`/`before` page backwards from the newest (or from `before`), still oldest first within the page.',
+      args: { first: t.arg.int({ required: false }), after: t.arg.string({ required: false }), last: t.arg.int({ required: false }), before: t.arg.string({ required: false }) },
       resolve: async (c, args, ctx) => {
-        const page = await ctx.services.conversationQueries.messages(c, args.first, args.after);
+        const page = await ctx.services.conversationQueries.messages(c, args);
         return { edges: page.edges, pageInfo: pageInfoOf(page) };
       },
     }),

@@ -4,7 +4,7 @@ import { viewerOf } from '../../auth/viewer.js';
 import { pageSize } from '../../conversations/conversation-queries.js';
 import { badInput } from '../../errors.js';
 import type { StartedUpload } from '../../files/file-commands.js';
-import { PageInfoRef, pageInfoOf } from './page-info.js';
+import { PageInfoRef, pageInfoOf, type PageInfoShape } from './page-info.js';
 
 const context = (ctx: Parameters<typeof viewerOf>[0] & { services: { now: () => number }; requestId: string }) => ({
   actor: viewerOf(ctx),
@@ -50,7 +50,7 @@ const FileEdgeRef = builder.objectRef<{ cursor: string; node: FileRecord & { vie
   fields: (t) => ({ cursor: t.exposeString('cursor'), node: t.field({ type: FileRef, resolve: (e) => e.node }) }),
 });
 const FileConnectionRef = builder
-  .objectRef<{ edges: { cursor: string; node: FileRecord & { viewer: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }>('FileConnection')
+  .objectRef<{ edges: { cursor: string; node: FileRecord & { viewer: string } }[]; pageInfo: PageInfoShape }>('FileConnection')
   .implement({
     fields: (t) => ({
       edges: t.field({ type: [FileEdgeRef], resolve: (c) => c.edges }),

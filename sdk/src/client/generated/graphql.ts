@@ -45,7 +45,7 @@ export type Conversation = {
   id: Scalars['String']['output'];
   lastMessageAt: Scalars['String']['output'];
   messageCount: Scalars['Int']['output'];
-  /** Oldest first. */
+  /** Oldest first. `first`/`after` page forwards; `last`/`before` page backwards from the newest (or from `before`), still oldest first within the page. */
   messages: MessageConnection;
   participants: Array<Scalars['String']['output']>;
   /** Messages from others after the last one you sent a receipt for (or replied after). */
@@ -56,7 +56,9 @@ export type Conversation = {
 /** A conversation as you see it: the server knows who takes part and when, never what is said. */
 export type ConversationMessagesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type ConversationConnection = {
@@ -505,11 +507,14 @@ export type NotificationPreferencesInput = {
   newMessages?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
-/** Relay-style: pass endCursor as `after` for the next page. */
+/** Relay-style: pass endCursor as `after` for the next page, or startCursor as `before` for the previous one (where `last`/`before` are offered). */
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+  /** Known only when paging backwards (`last`); false otherwise. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 /** Your key pins, sealed by the SDK to your own key (DESIGN §6). Version 0 and a null blob: none stored yet. */
