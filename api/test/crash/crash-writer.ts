@@ -45,6 +45,10 @@ await Promise.all(
   [0, 1, 2, 3].map(async (loop) => {
     const generator = accountEventGenerator(Number.parseInt(run.replace(/\D/g, ''), 10) * 10 + loop, { prefix: `${run}w${loop}u`, usernames: 40 });
     for (;;) {
+      // As requests arrive in a server, through the event loop: with SQLite an append settles in
+      // microtasks, so without this the four loops would never let the runner (which yields between
+      // its batches) take a turn before the kill.
+      await new Promise((resolve) => setImmediate(resolve));
       const append = generator.next();
       const ids = append.events.map((event) => event.id);
       record({ kind: 'intent', ids });
