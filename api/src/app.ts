@@ -243,7 +243,11 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       if (!inTime) console.warn('read models caught up with the log');
     });
     if (inTime) await sweeping;
-    else sweeping.catch((error: unknown) => console.error('start-up sweeps failed; they run again at the next start', error));
+    else
+      sweeping.catch((error: unknown) => {
+        // A stop while they ran closed the stores under them: not worth a word.
+        if (server) console.error('start-up sweeps failed; they run again at the next start', error);
+      });
   }
 
   async function stop(): Promise<void> {
