@@ -4,7 +4,8 @@
  * used to leave partial plaintext on stdout) exits non-zero as before, creates
  * no FILE, leaves no temporary file, and an existing FILE keeps its bytes.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,8 +24,8 @@ writeFileSync(keyFile, identities.bob.secretKey);
 const plaintext = new Uint8Array(3 * 1024 * 1024 + 4321).map((_, i) => (i * 31) % 251);
 const encrypted = encryptFile(plaintext, { senderSecretKey: identities.alice.secretKey, recipients: [identities.bob.id], fileName: 'report.bin' });
 
-function decrypt(input: Uint8Array, args: string[]) {
-  return spawnSync(process.execPath, [bin, 'decrypt', '--secret-key-file', keyFile, ...args], { input, maxBuffer: 64 * 1024 * 1024 });
+function decrypt(input: Uint8Array, args: string[], key = keyFile) {
+  return spawnSync(process.execPath, [bin, 'decrypt', '--secret-key-file', key, ...args], { input, maxBuffer: 64 * 1024 * 1024 });
 }
 
 const leftovers = () => readdirSync(dir).filter((name) => name.includes('.peerlock-'));
@@ -63,9 +64,41 @@ describe('peerlock-minilock decrypt -o FILE', () => {
     expect(leftovers()).toEqual([]);
 
     // Without -o the same file releases verified chunks on stdout before failing: why -o exists.
+    // Its failure is told word for word as with -o: -o changes where plaintext goes, not how failure reads.
     const streamed = decrypt(input, []);
     expect(streamed.status).toBe(status);
     expect(streamed.stdout.length).toBeGreaterThan(0);
+    expect(fresh_run.stderr.toString()).toBe(streamed.stderr.toString());
+  });
+
+  it('a key the file is not for: exit 3 as without -o, no FILE, no temporary file, an existing FILE untouched', () => {
+    const carolKey = join(dir, 'carol.key');
+    writeFileSync(carolKey, identities.carol.secretKey);
+    const existing = join(dir, 'existing-3.bin');
+    writeFileSync(existing, 'keep me\n');
+    const run = decrypt(encrypted, ['-o', existing], carolKey);
+    expect(run.status).toBe(3);
+    expect(run.stderr.toString()).toBe(decrypt(encrypted, [], carolKey).stderr.toString());
+    expect(readFileSync(existing, 'utf8')).toBe('keep me\n');
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('SIGINT mid-file: the temporary file is removed and no FILE appears', async () => {
+    const out = join(dir, 'interrupted.bin');
+    const child = spawn(process.execPath, [bin, 'decrypt', '--secret-key-file', keyFile, '-o', out], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const exited = once(child, 'exit');
+    // What the child had not read yet when it was interrupted fails with EPIPE: expected here.
+    child.stdin.on('error', () => undefined);
+    // Half the file, stdin left open: the command waits for the rest with its temporary file open.
+    child.stdin.write(encrypted.subarray(0, encrypted.length >> 1));
+    for (let i = 0; i < 200 && leftovers().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(leftovers()).toHaveLength(1);
+    child.kill('SIGINT');
+    const [code] = await exited;
+    child.stdin.destroy();
+    expect(code).toBe(130);
+    expect(leftovers()).toEqual([]);
+    expect(readdirSync(dir)).not.toContain('interrupted.bin');
   });
 
   it('-o is for decrypt only, and a folder that cannot be written is told before any work', () => {
