@@ -7,7 +7,7 @@
  * command is not linked locally.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +57,13 @@ describe('the README’s peerlock-minilock commands', () => {
     rmSync(join(dir, 'report.pdf.minilock'), { force: true });
     shell(encrypt!);
     rmSync(join(dir, 'report.pdf'));
+    // The README decrypts with -o (issue 14), not `> report.pdf`: a shell redirect would leave
+    // partial plaintext behind a truncated or tampered file.
+    expect(decrypt).toMatch(/ -o report\.pdf /);
+    expect(decrypt).not.toMatch(/>/);
     shell(decrypt!);
     expect(readFileSync(join(dir, 'report.pdf'), 'utf8')).toBe('quarterly report\n');
+    expect(statSync(join(dir, 'report.pdf')).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir).filter((name) => name.includes('.peerlock-'))).toEqual([]);
   }, 60_000);
 });
