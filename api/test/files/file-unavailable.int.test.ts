@@ -12,14 +12,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { FileTransferError, PeerlockClient, PeerlockNetworkError, concatBytes, keyPairFromSecretKey, randomBytes } from '@peerlock/sdk';
 import { startHostileProxy, type ForgedResponse, type HostileProxy, type Rewrite } from '../../src/testing/index.js';
+import { unavailable } from '../support/forged-responses.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const MiB = 1024 * 1024;
-const unavailable = (retryAfterSeconds: number): ForgedResponse => ({
-  status: 503,
-  headers: { 'content-type': 'application/json', 'retry-after': String(retryAfterSeconds) },
-  body: JSON.stringify({ errors: [{ message: 'Temporarily unavailable, retry later', extensions: { code: 'UNAVAILABLE', retryAfterSeconds } }] }),
-});
 
 async function collect(source: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];

@@ -11,15 +11,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PeerlockApiError, PeerlockClient, PeerlockNetworkError, keyPairFromSecretKey, randomBytes, bytesToUtf8 } from '@peerlock/sdk';
 import { startHostileProxy, type ForgedResponse, type HostileProxy, type InterceptedRequest, type Rewrite } from '../../src/testing/index.js';
+import { unavailable } from '../support/forged-responses.js';
 import { TestClock, startTestServer, type TestServer } from '../support/test-server.js';
 
 const isSend = (method: string, path: string) => method === 'POST' && path.split('?')[0] === '/graphql';
 const sendsMessage = (request: InterceptedRequest) => /mutation SendMessage\b/.test(bytesToUtf8(request.body));
-const unavailable = (retryAfterSeconds: number): ForgedResponse => ({
-  status: 503,
-  headers: { 'content-type': 'application/json', 'retry-after': String(retryAfterSeconds) },
-  body: JSON.stringify({ errors: [{ message: 'Temporarily unavailable, retry later', extensions: { code: 'UNAVAILABLE', retryAfterSeconds } }] }),
-});
 
 describe('sending again after a lost answer, on the wire', () => {
   let server: TestServer;
