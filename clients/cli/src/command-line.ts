@@ -25,10 +25,39 @@ export type Invocation =
 
 type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
 
-/** Tokens only: unknown options are reported by us, in our words, instead of by parseArgs. */
+/**
+ * Tokens only: unknown options are reported by us, in our words, instead of by parseArgs.
+ * Ids are base64url, so one in 64 begins with "-" ("peerlock read -TmX…"): an argument that
+ * looks like an id and is not a cluster of this command's short options stays a positional,
+ * as the user copied it (`--` works too).
+ */
 function tokenize(args: readonly string[], options: Options): { tokens: Token[]; values: ParsedArgs['values']; positionals: string[] } {
-  const parsed = parseArgs({ args: [...args], options, strict: false, allowPositionals: true, tokens: true });
-  return { tokens: parsed.tokens, values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
+  const shielded = new Map<string, string>();
+  const end = args.indexOf('--');
+  const input = args.map((arg, i) => {
+    if ((end >= 0 && i > end) || !ID_LIKE.test(arg) || isShortCluster(arg, options)) return arg;
+    const placeholder = `\u0000${i}`;
+    shielded.set(placeholder, arg);
+    return placeholder;
+  });
+  const parsed = parseArgs({ args: input, options, strict: false, allowPositionals: true, tokens: true });
+  const restore = <T>(v: T): T => (typeof v === 'string' ? ((shielded.get(v) as T | undefined) ?? v) : v);
+  const tokens = parsed.tokens.map((t): Token => ('value' in t && typeof t.value === 'string' ? ({ ...t, value: restore(t.value) } as Token) : t));
+  const values = Object.fromEntries(Object.entries(parsed.values).map(([k, v]) => [k, Array.isArray(v) ? v.map(restore) : restore(v)]));
+  return { tokens, values: values as ParsedArgs['values'], positionals: parsed.positionals.map(restore) };
+}
+
+/** A single dash and at least seven base64url characters: an id or an id's prefix, unless it is a cluster of short options. */
+const ID_LIKE = /^-[A-Za-z0-9_][A-Za-z0-9_-]{6,}$/;
+
+/** "-vx" (booleans -v and -x) or "-mhello" (-m with the value "hello"), as parseArgs reads them. */
+function isShortCluster(arg: string, options: Options): boolean {
+  for (let i = 1; i < arg.length; i++) {
+    const spec = Object.values(options).find((o) => o.short === arg[i]);
+    if (!spec) return false;
+    if (spec.type === 'string') return true;
+  }
+  return true;
 }
 
 export function parseCommandLine(argv: readonly string[], commands: readonly Command[]): Invocation {

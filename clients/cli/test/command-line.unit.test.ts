@@ -126,6 +126,14 @@ describe('mistakes are usage errors (exit 2) that say what to type', () => {
     expect(refusal('-s Hi send bob').message).toMatch(/^unknown option -s before the command: .*a command's own options go after its name/);
   });
 
+  it('an id that starts with "-" is the positional it looks like, unless it reads as this command\'s short options', () => {
+    expect(run('read -TmX__ydpMtRcG_dzKnLTOvaiKYqlFCwO11HibPT7nA --json').args.positionals).toEqual(['-TmX__ydpMtRcG_dzKnLTOvaiKYqlFCwO11HibPT7nA']);
+    expect(run('read -hX__ydpMtRcG --json').kind).toBe('run');
+    expect(run('read -- -x').args.positionals).toEqual(['-x']);
+    expect(run('send bob -mHelloThere').args.values.message).toBe('HelloThere');
+    expect(refusal('send bob -m -HelloThere').message).toBe('-m needs a value, and -HelloThere looks like an option; for a value that starts with "-", write --message=-HelloThere');
+  });
+
   it('a value that starts with "-" is accepted when written --option=value', () => {
     expect(run('send bob --message=-x').args.values.message).toBe('-x');
   });
