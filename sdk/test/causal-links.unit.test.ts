@@ -52,11 +52,15 @@ const envelopeOf = (m: { conversationId: string; messageId: string; participants
 /** One participant's device: its ledger, fed what the server shows it. */
 class Device {
   ledger: ConversationLedger | null = null;
-  constructor(readonly me: User) {}
+  /** window: a ledger that verifies only the newest messages (ConversationLedger WINDOW). */
+  constructor(
+    readonly me: User,
+    readonly window = false,
+  ) {}
   see(m: ComposedMessage, sender = m.plaintext.sender) {
     const envelope = envelopeOf(m, sender);
     if (this.ledger) return this.ledger.accept(envelope, contextOf(this.me));
-    const founded = ConversationLedger.found(envelope, contextOf(this.me));
+    const founded = ConversationLedger.found(envelope, contextOf(this.me), { window: this.window });
     this.ledger = founded.ledger;
     return founded.verification;
   }
@@ -217,6 +221,116 @@ describe('T14: a dropped message from another sender does not vanish', () => {
       { participant: 'alice', sequence: 2, hash: hashOf(a2) },
       { participant: 'bob', sequence: 1, hash: hashOf(b1) },
     ]);
+  });
+});
+
+describe('a window: the newest messages of a long conversation, verified without the rest', () => {
+  /** alice a1…a6 with bob's b1…b3 between them, each reply linking what its sender read. */
+  function longConversation() {
+    const a = new Device(alice);
+    const b = new Device(bob);
+    const out: ComposedMessage[] = [];
+    const say = (from: Device, to: Device, body: string) => {
+      const m = from.write(body);
+      to.see(m);
+      out.push(m);
+      return m;
+    };
+    say(a, b, 'a1');
+    say(b, a, 'b1');
+    say(a, b, 'a2');
+    say(a, b, 'a3');
+    say(b, a, 'b2');
+    say(a, b, 'a4');
+    say(b, a, 'b3');
+    say(a, b, 'a5');
+    say(a, b, 'a6');
+    return out; // a1 b1 a2 a3 b2 a4 b3 a5 a6
+  }
+  const windowOf = (messages: readonly ComposedMessage[]) => {
+    const c = new Device(carol, true);
+    const verdicts = messages.map((m) => c.see(m));
+    return { c, verdicts };
+  };
+
+  it('every message from each sender’s first one in the window on verifies; nothing below it is withheld; the opening message gives the subject', () => {
+    const all = longConversation();
+    const { c, verdicts } = windowOf(all.slice(3)); // a3 b2 a4 b3 a5 a6
+    expect(verdicts.map((v) => v.ok)).toEqual([true, true, true, true, true, true]);
+    expect(verdicts.every((v) => v.ok && !v.message.late)).toBe(true);
+    expect(c.ledger!.window).toBe(true);
+    expect(c.ledger!.withheld()).toEqual([]);
+    expect(c.ledger!.subject).toBe('');
+    expect(c.ledger!.takeOpening(envelopeOf(all[0]!, 'alice'), contextOf(carol))).toBe(true);
+    expect(c.ledger!.subject).toBe('Plans');
+  });
+
+  it('a message dropped inside the window is withheld, by its sender’s next message or by a link', () => {
+    const all = longConversation();
+    const [, , , a3, b2, a4, , a5, a6] = all;
+    // a4 dropped: alice's own chain shows it.
+    const own = windowOf([a3!, b2!, a5!, a6!]);
+    expect(own.verdicts[2]).toMatchObject({ ok: false, reason: 'SequenceGap', withheld: { sender: 'alice', from: 4, to: 4 } });
+    expect(own.c.ledger!.withheld()).toEqual([
+      { sender: 'alice', sequences: [4], count: 1 },
+      { sender: 'bob', sequences: [3], count: 1 },
+    ]);
+    // b3 dropped: bob wrote nothing after it, alice's a5 links it.
+    const linked = windowOf([a3!, b2!, a4!, a5!, a6!]);
+    expect(linked.verdicts.every((v) => v.ok)).toBe(true);
+    expect(linked.c.ledger!.withheld()).toEqual([{ sender: 'bob', sequences: [3], count: 1 }]);
+  });
+
+  it('a sender with nothing in the window, or a drop just before a sender’s first windowed message, is not loaded, not withheld; the whole read finds it', () => {
+    const all = longConversation();
+    const [a1, b1, a2, a3, b2, a4, b3, a5, a6] = all;
+    // Only alice's a5 a6: they link bob's b3, which is older than the window.
+    expect(windowOf([a5!, a6!]).c.ledger!.withheld()).toEqual([]);
+    // b2 dropped just before the window's first bob message (b3): a window cannot tell…
+    const window = windowOf([a4!, b3!, a5!, a6!]);
+    expect(window.verdicts.every((v) => v.ok)).toBe(true);
+    expect(window.c.ledger!.withheld()).toEqual([]);
+    // …the whole conversation does.
+    const whole = new Device(carol);
+    for (const m of [a1, b1, a2, a3, a4, b3, a5, a6]) whole.see(m!);
+    expect(whole.ledger!.withheld()).toEqual([{ sender: 'bob', sequences: [2], count: 1 }]);
+  });
+
+  it('the window’s first previous hash is still a statement: a link that names another #1 of bob is an equivocation', () => {
+    const a = new Device(alice);
+    const b = new Device(bob);
+    const a1 = a.write('a1');
+    b.see(a1);
+    // bob writes two #1 from one state: alice is shown one, his own chain continues from the other.
+    const forAlice = composeMessage({ sender: bob, conversation: b.ledger, keys, body: 'yes', now: NOW });
+    const forOthers = composeMessage({ sender: bob, conversation: b.ledger, keys, body: 'no', now: NOW });
+    b.see(forOthers);
+    a.see(forAlice);
+    const a2 = a.write('a2'); // links bob#1 = forAlice
+    const b2 = b.write('b2'); // previous hash: forOthers
+    const { c, verdicts } = windowOf([a2, b2]);
+    expect(verdicts.map((v) => v.ok)).toEqual([true, true]);
+    expect(c.ledger!.anomalies()).toEqual([{ kind: 'Equivocation', sender: 'bob', sequence: 1 }]);
+  });
+
+  it('a reordered older message below a sender’s first windowed one lowers the window’s start for that sender, and a gap it opens is withheld', () => {
+    const all = longConversation();
+    const [, , a2, a3, , a4, , a5] = all;
+    const { c, verdicts } = windowOf([a3!, a5!, a2!]);
+    expect(verdicts[1]).toMatchObject({ ok: false, reason: 'SequenceGap', withheld: { sender: 'alice', from: 4, to: 4 } });
+    expect(verdicts[2]).toMatchObject({ ok: true, message: { late: false } });
+    expect(c.ledger!.withheldOf('alice')).toEqual([4]);
+    expect(c.see(a4!)).toMatchObject({ ok: true, message: { late: true } });
+  });
+
+  it('takeOpening refuses what is not the creator’s first message of this conversation', () => {
+    const all = longConversation();
+    const { c } = windowOf(all.slice(7));
+    const other = composeMessage({ sender: alice, conversation: null, participants: ['alice', 'bob', 'carol'], keys, subject: 'Elsewhere', body: 'x', now: NOW });
+    expect(c.ledger!.takeOpening(envelopeOf(all[1]!, 'bob'), contextOf(carol))).toBe(false); // bob's first links alice's
+    expect(c.ledger!.takeOpening(envelopeOf(other, 'alice'), contextOf(carol))).toBe(false);
+    expect(c.ledger!.takeOpening(envelopeOf(all[0]!, 'bob'), contextOf(carol))).toBe(false); // sender forged
+    expect(c.ledger!.subject).toBe('');
   });
 });
 

@@ -28,6 +28,7 @@ import { keysValidAt, type PinSet } from '../contacts/key-pins.js';
 import { PeerlockApiError, PeerlockNetworkError } from './errors.js';
 import {
   ConversationMessagesDocument,
+  ConversationNewestMessagesDocument,
   ConversationsDocument,
   KeyLogKeyProofDocument,
   PostReadReceiptDocument,
@@ -117,6 +118,24 @@ export interface ConversationView {
   readonly withheld: readonly WithheldMessages[];
   /** Conflicting statements about one message (a sender showed different messages to different people). */
   readonly anomalies: readonly ConversationAnomaly[];
+  /**
+   * true: read from the conversation's first message, so a gap anywhere is
+   * withheld. false: only its newest messages were read (ReadOptions.last),
+   * and each sender's messages before their first one here are not loaded,
+   * not withheld (ConversationLedger, WINDOW); read more to see them. The
+   * server's "nothing older" is a hint that can do no harm: taken as
+   * complete, the ledger looks for gaps from every sender's first message.
+   */
+  readonly complete: boolean;
+}
+
+export interface ReadOptions {
+  /**
+   * Read only the newest `last` messages (a long conversation opens at its
+   * end: the cost is what is shown, not the conversation's length), plus the
+   * opening message for the subject. Absent: the whole conversation.
+   */
+  readonly last?: number;
 }
 
 export interface SendInput {
@@ -126,6 +145,13 @@ export interface SendInput {
 }
 
 const PAGE = 100;
+
+/** What a window read fetched: the messages oldest first, the server's participant listing, and whether the server says there is nothing older. */
+interface Fetched {
+  readonly wire: readonly MessageFieldsFragment[];
+  readonly listed: readonly string[];
+  readonly complete: boolean;
+}
 
 /** How often one message is sent at most when its outcome stays unknown (see Messaging.deliver). */
 export const SEND_ATTEMPTS = 3;
@@ -149,6 +175,8 @@ function retryWait(error: unknown, attempt: number): number | null {
 
 export class Messaging {
   private readonly ledgers = new Map<string, ConversationLedger>();
+  /** Per view read: the messages our receipt is on (a server hint: a receipt it hides is only sent again). */
+  private readonly acknowledged = new WeakMap<ConversationView, Set<string>>();
   /** When our current key replaced a former one (a hint, see formerKeyUntil), per key. */
   private ownKeySince: { readonly miniLockId: string; readonly since: number | null } | null = null;
 
@@ -165,17 +193,26 @@ export class Messaging {
     return this.post(null, participants, input);
   }
 
-  /** Replies in a conversation, to exactly its participants. */
+  /**
+   * Replies in a conversation, to exactly its participants. Our next
+   * sequence and previous hash come from our own latest message, so the read
+   * goes back (newest PAGE messages, then 4× as many each time) until it
+   * holds one of ours or the whole conversation: in a long conversation a
+   * reply costs what lies after our last message, not the whole history.
+   */
   async reply(conversationId: string, input: Omit<SendInput, 'subject'>): Promise<ReadMessage> {
-    const view = await this.read(conversationId);
-    const ledger = this.ledgers.get(view.id);
-    if (!ledger) throw new RangeError('conversationId: no verified message to reply to');
-    return this.post(ledger, ledger.participants, input);
+    for (let last = PAGE; ; last *= 4) {
+      const view = await this.read(conversationId, { last });
+      const ledger = this.ledgers.get(view.id);
+      if (ledger && (view.complete || ledger.hasLoaded(this.client.username))) return this.post(ledger, ledger.participants, input);
+      if (view.complete) throw new RangeError('conversationId: no verified message to reply to');
+    }
   }
 
   /**
-   * Fetches and verifies a whole conversation (ids may be abbreviated to a
-   * unique prefix by callers). Trusts: each message's content, sender,
+   * Fetches and verifies a whole conversation, or with `last` its newest
+   * messages (see ReadOptions and ConversationView.complete); ids may be
+   * abbreviated to a unique prefix by callers. Trusts: each message's content, sender,
    * participants and conversation secret only once its ledger verified them
    * (ConversationLedger); the participants of the view are the verified
    * ones; the causal order and what is withheld from the hashes and links
@@ -184,17 +221,9 @@ export class Messaging {
    * receivedAt (bounded by the clock-skew check), and the time of our own
    * latest key change (only to tell SealedToFormerKey from Undecryptable).
    */
-  async read(conversationId: string): Promise<ConversationView> {
-    const wire: MessageFieldsFragment[] = [];
-    let listed: readonly string[] = [];
-    for (let after: string | null = null; ; ) {
-      const { conversation }: { conversation: { participants: string[]; messages: { edges: { node: MessageFieldsFragment }[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } } } } =
-        await this.client.call(ConversationMessagesDocument, { id: conversationId, first: PAGE, after }, true);
-      listed = conversation.participants;
-      wire.push(...conversation.messages.edges.map((e) => e.node));
-      if (!conversation.messages.pageInfo.hasNextPage || !conversation.messages.pageInfo.endCursor) break;
-      after = conversation.messages.pageInfo.endCursor;
-    }
+  async read(conversationId: string, options: ReadOptions = {}): Promise<ConversationView> {
+    if (options.last !== undefined && !(Number.isSafeInteger(options.last) && options.last > 0)) throw new RangeError('last: a positive whole number');
+    const { wire, listed, complete } = options.last === undefined ? await this.fetchAll(conversationId) : await this.fetchNewest(conversationId, options.last);
     // Pin every sender on first sight before anything is verified; a pending change keeps the old pin.
     for (const sender of new Set(wire.map((m) => m.sender))) if (sender !== this.client.username) await this.client.observe(sender).catch(() => undefined);
     const pins = await this.client.pins();
@@ -202,15 +231,17 @@ export class Messaging {
       me: { username: this.client.username, secretKey: this.client.secretKey() },
       pinnedKey: (u, at) => (u === this.client.username ? this.client.miniLockId : keysValidAt(pins, u, at)),
     };
-    // A fresh ledger each time: the server's order is replayed from the start, so nothing stale is trusted.
+    // A fresh ledger each time: the server's order is replayed from the start (of the window), so nothing stale is trusted.
     let ledger: ConversationLedger | null = null;
     const verified: (VerifiedMessage | null)[] = [];
+    const acknowledged = new Set<string>();
     const rows = wire.map((m) => {
       const envelope = toEnvelope(m);
+      if (m.receipts.some((r) => r.reader === this.client.username)) acknowledged.add(m.messageId);
       let verification;
       if (ledger) verification = ledger.accept(envelope, context);
       else {
-        const founded = ConversationLedger.found(envelope, context);
+        const founded = ConversationLedger.found(envelope, context, { window: !complete });
         ledger = founded.ledger;
         verification = founded.verification;
       }
@@ -235,6 +266,8 @@ export class Messaging {
     });
     const founded = ledger as ConversationLedger | null;
     if (founded) this.ledgers.set(conversationId, founded);
+    // A window without the opening message: its subject, from that message verified on its own.
+    if (founded && !complete && !founded.subject) await this.takeOpening(conversationId, founded, context);
     const participants = founded ? founded.participants : [];
     const sealedBefore = rows.some((r) => r.rejected === 'Undecryptable') ? await this.formerKeyUntil() : null;
     const { order, reordered } = causalOrder(verified);
@@ -243,7 +276,7 @@ export class Messaging {
       if (sealedBefore !== null && row.rejected === 'Undecryptable' && row.receivedAt < sealedBefore) return { ...row, rejected: 'SealedToFormerKey' };
       return verified[i] ? { ...row, reordered: reordered[i]! } : row;
     });
-    return {
+    const view: ConversationView = {
       id: conversationId,
       participants,
       listingMismatch: founded ? listingMismatch(listed, participants) : null,
@@ -251,7 +284,52 @@ export class Messaging {
       messages,
       withheld: founded ? founded.withheld() : [],
       anomalies: founded ? founded.anomalies() : [],
+      complete,
     };
+    this.acknowledged.set(view, acknowledged);
+    return view;
+  }
+
+  /** Every message, oldest first, a page at a time. */
+  private async fetchAll(conversationId: string): Promise<Fetched> {
+    const wire: MessageFieldsFragment[] = [];
+    let listed: readonly string[] = [];
+    for (let after: string | null = null; ; ) {
+      const { conversation }: { conversation: { participants: string[]; messages: { edges: { node: MessageFieldsFragment }[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } } } } =
+        await this.client.call(ConversationMessagesDocument, { id: conversationId, first: PAGE, after }, true);
+      listed = conversation.participants;
+      wire.push(...conversation.messages.edges.map((e) => e.node));
+      if (!conversation.messages.pageInfo.hasNextPage || !conversation.messages.pageInfo.endCursor) break;
+      after = conversation.messages.pageInfo.endCursor;
+    }
+    return { wire, listed, complete: true };
+  }
+
+  /** The newest `last` messages (at least, or all there are), oldest first, a page at a time going back. */
+  private async fetchNewest(conversationId: string, last: number): Promise<Fetched> {
+    const pages: MessageFieldsFragment[][] = [];
+    let listed: readonly string[] = [];
+    let complete = false;
+    let count = 0;
+    for (let before: string | null = null; count < last; ) {
+      const { conversation }: { conversation: { participants: string[]; messages: { edges: { node: MessageFieldsFragment }[]; pageInfo: { hasPreviousPage: boolean; startCursor?: string | null } } } } =
+        await this.client.call(ConversationNewestMessagesDocument, { id: conversationId, last: Math.min(PAGE, last - count), before }, true);
+      if (before === null) listed = conversation.participants;
+      const page = conversation.messages.edges.map((e) => e.node);
+      pages.unshift(page);
+      count += page.length;
+      complete = !conversation.messages.pageInfo.hasPreviousPage;
+      if (complete || page.length === 0 || !conversation.messages.pageInfo.startCursor) break;
+      before = conversation.messages.pageInfo.startCursor;
+    }
+    return { wire: pages.flat(), listed, complete };
+  }
+
+  /** The conversation's first message, for the subject of a window that does not hold it; not there or not the opening one: no subject. */
+  private async takeOpening(conversationId: string, ledger: ConversationLedger, context: ReceiverContext): Promise<void> {
+    const { conversation } = await this.client.call(ConversationMessagesDocument, { id: conversationId, first: 1, after: null }, true);
+    const first = conversation.messages.edges[0]?.node;
+    if (first) ledger.takeOpening(toEnvelope(first), context);
   }
 
   /**
@@ -287,11 +365,11 @@ export class Messaging {
     }
   }
 
-  /** Sends a read receipt for every genuine message of others we have not acknowledged yet. */
+  /** Sends a read receipt for every genuine message of others in the view that we have not acknowledged yet. */
   async markRead(view: ConversationView): Promise<number> {
     let sent = 0;
-    const wire = await this.client.call(ConversationMessagesDocument, { id: view.id, first: PAGE, after: null }, true);
-    const acknowledged = new Set(wire.conversation.messages.edges.filter((e) => e.node.receipts.some((r) => r.reader === this.client.username)).map((e) => e.node.messageId));
+    const acknowledged = this.acknowledged.get(view) ?? new Set<string>();
+    this.acknowledged.set(view, acknowledged);
     for (const m of view.messages) {
       if (m.sender === this.client.username || m.rejected !== null || acknowledged.has(m.messageId)) continue;
       const senderKey = (await this.client.pin(m.sender))?.miniLockId;
@@ -302,6 +380,7 @@ export class Messaging {
         decodeMiniLockId(senderKey),
       );
       await this.client.call(PostReadReceiptDocument, { input: { conversationId: m.conversationId, messageId: m.messageId, receipt: bytesToBase64(receipt) } }, true);
+      acknowledged.add(m.messageId);
       sent++;
     }
     return sent;

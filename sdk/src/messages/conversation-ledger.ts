@@ -50,6 +50,21 @@
  * conversation founds its ledger (its secret and participants are
  * authenticated by its sender as well as the first message's would be).
  * Costs: O(1) per sequence and per link; memory O(messages).
+ *
+ * WINDOW. A ledger founded with { window: true } verifies only the newest
+ * messages of a long conversation (read with `last`), in the server's order
+ * like any other. Every rule holds for every message in it, except that a
+ * sender's sequences below the first one of theirs in the window are NOT
+ * LOADED instead of withheld: that sender's chain starts there (its
+ * previous hash is recorded as a statement, so an equivocation still
+ * shows), and a sender with nothing in the window has nothing withheld.
+ * Everything above a sender's first windowed message that a message or a
+ * link reveals and that did not arrive is withheld, as in a whole read: an
+ * honest server delivers a sender's messages in their order, so once one of
+ * them is in the window, every later one is too. What a window cannot tell
+ * is a message the server drops just before a sender's first windowed one;
+ * it shows as withheld once the reader loads far enough back (or reads the
+ * whole conversation).
  */
 import { decryptFile } from '../minilock/decrypt-file.js';
 import { PeerlockCryptoError } from '../crypto/errors.js';
@@ -135,6 +150,8 @@ interface MutableChain {
   head: number;
   /** Hashes that statements (links, previous hashes) gave for sequences not accepted yet. */
   readonly claimed: Map<number, string>;
+  /** Sequences up to here are not loaded (a window's start); 0 for a whole read; null in a window before this sender's first message. */
+  floor: number | null;
 }
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -149,6 +166,8 @@ export class ConversationLedger {
     readonly conversationId: string,
     readonly conversationSecret: string,
     readonly participants: readonly string[],
+    /** Founded on the newest messages only (see WINDOW above). */
+    readonly window: boolean,
   ) {}
 
   /**
@@ -158,12 +177,12 @@ export class ConversationLedger {
    * whose sequence is not 1 founds it too, as SequenceGap with the sequences
    * withheld before it.
    */
-  static found(envelope: MessageEnvelope, context: ReceiverContext): { ledger: ConversationLedger | null; verification: Verification } {
+  static found(envelope: MessageEnvelope, context: ReceiverContext, options: { readonly window?: boolean } = {}): { ledger: ConversationLedger | null; verification: Verification } {
     const opened = open(envelope, context);
     if ('reason' in opened) return { ledger: null, verification: opened };
     const { plaintext, hash } = opened;
     if (conversationIdOf(plaintext.conversationSecret) !== envelope.conversationId) return { ledger: null, verification: { ok: false, reason: 'WrongConversation' } };
-    const ledger = new ConversationLedger(envelope.conversationId, plaintext.conversationSecret, plaintext.participants);
+    const ledger = new ConversationLedger(envelope.conversationId, plaintext.conversationSecret, plaintext.participants, options.window === true);
     return { ledger, verification: ledger.take(plaintext, hash, envelope.receivedAt) };
   }
 
@@ -197,6 +216,11 @@ export class ConversationLedger {
     return links;
   }
 
+  /** Whether `username`'s chain is loaded: a whole read, or a window holding a message of theirs. */
+  hasLoaded(username: string): boolean {
+    return !this.window || (this.chains.get(username.toLowerCase())?.floor ?? null) !== null;
+  }
+
   /** Sequences of `username` known to exist that have not arrived (the lowest MAX_LISTED_WITHHELD). */
   withheldOf(username: string): number[] {
     const chain = this.chains.get(username.toLowerCase());
@@ -208,7 +232,7 @@ export class ConversationLedger {
     const out: WithheldMessages[] = [];
     for (const sender of [...this.chains.keys()].sort()) {
       const chain = this.chains.get(sender)!;
-      const count = chain.head - chain.accepted.size;
+      const count = chain.head - floorOf(chain) - chain.accepted.size;
       if (count > 0) out.push({ sender, sequences: listWithheld(chain), count });
     }
     return out;
@@ -217,6 +241,21 @@ export class ConversationLedger {
   /** Equivocations found so far, in the order found, each (sender, sequence) once. */
   anomalies(): ConversationAnomaly[] {
     return [...this.equivocations.values()];
+  }
+
+  /**
+   * The opening message's subject, for a window that does not hold it: the
+   * message is verified (rules 1–4) on its own and counts only if it is the
+   * creator's first (sequence 1, no links) of this very conversation.
+   */
+  takeOpening(envelope: MessageEnvelope, context: ReceiverContext): boolean {
+    const opened = open(envelope, context);
+    if ('reason' in opened) return false;
+    const { plaintext } = opened;
+    if (envelope.conversationId !== this.conversationId || plaintext.conversationSecret !== this.conversationSecret) return false;
+    if (!sameList(plaintext.participants, this.participants) || plaintext.sequence !== 1 || plaintext.links.length !== 0) return false;
+    if (!this.openingSubject) this.openingSubject = plaintext.subject;
+    return true;
   }
 
   /** Verifies a later message of this conversation, in the server's order. */
@@ -239,7 +278,12 @@ export class ConversationLedger {
     // A sequence already accepted is a copy of the past, whatever its message id.
     if (chain.accepted.has(sequence)) return { ok: false, reason: 'Replay' };
     // Known to exist (reported withheld) and now here: accepted, marked late.
-    const late = sequence <= chain.head;
+    const late = sequence <= chain.head && sequence > floorOf(chain);
+    // A window: this sender's chain starts at its lowest message loaded.
+    if (this.window && (chain.floor === null || sequence <= chain.floor)) {
+      chain.floor = sequence - 1;
+      chain.top = Math.max(chain.top, chain.floor);
+    }
     const before = chain.accepted.get(sequence - 1);
     const top = chain.top;
 
@@ -265,10 +309,10 @@ export class ConversationLedger {
     }
 
     const message: VerifiedMessage = { plaintext, hash, receivedAt, late };
-    if (late) return { ok: true, message };
+    if (late || sequence <= top) return { ok: true, message };
     if (sequence > top + 1) return { ok: false, reason: 'SequenceGap', message, withheld: { sender, from: top + 1, to: sequence - 1 } };
     // The sender chained a different previous message than the one we were shown (recorded as an equivocation above).
-    if (sequence > 1 && before!.hash !== plaintext.previousHash) return { ok: false, reason: 'SequenceGap', message };
+    if (before !== undefined && before.hash !== plaintext.previousHash) return { ok: false, reason: 'SequenceGap', message };
     return { ok: true, message };
   }
 
@@ -288,17 +332,20 @@ export class ConversationLedger {
   private chain(sender: string): MutableChain {
     let chain = this.chains.get(sender);
     if (!chain) {
-      chain = { accepted: new Map(), top: 0, head: 0, claimed: new Map() };
+      chain = { accepted: new Map(), top: 0, head: 0, claimed: new Map(), floor: this.window ? null : 0 };
       this.chains.set(sender, chain);
     }
     return chain;
   }
 }
 
-/** The withheld sequences 1…head of a chain, ascending, at most MAX_LISTED_WITHHELD: O(accepted + listed). */
+/** Sequences up to here are not loaded: a window's start; with nothing of the sender in a window, all it knows of. */
+const floorOf = (chain: MutableChain): number => chain.floor ?? chain.head;
+
+/** The withheld sequences floor+1…head of a chain, ascending, at most MAX_LISTED_WITHHELD: O(accepted + listed). */
 function listWithheld(chain: MutableChain): number[] {
   const out: number[] = [];
-  for (let s = 1; s <= chain.head && out.length < MAX_LISTED_WITHHELD; s++) if (!chain.accepted.has(s)) out.push(s);
+  for (let s = floorOf(chain) + 1; s <= chain.head && out.length < MAX_LISTED_WITHHELD; s++) if (!chain.accepted.has(s)) out.push(s);
   return out;
 }
 
