@@ -1,5 +1,5 @@
 /** send, reply, inbox, read, watch. */
-import { PeerlockApiError, type ConversationSummary, type ConversationView, type PeerlockClient, type ReadMessage, type FileReference, type ParticipantsListingMismatch } from '@peerlock/sdk';
+import { PeerlockApiError, type ConversationSummary, type ConversationView, type PeerlockClient, type ReadMessage, type ReadOptions, type FileReference, type ParticipantsListingMismatch } from '@peerlock/sdk';
 import { CliRefusal, keyChangeAdvice, MissingArgumentError, UsageError } from '../cli-error.js';
 import { flag, str, strs, type Command } from '../command.js';
 import type { Context } from '../context.js';
@@ -10,6 +10,8 @@ import { printable, writeStderr } from '../output.js';
 const SHORT = 10;
 /** The most conversations one request lists (the server's page limit). */
 const LISTED = 100;
+/** `read` shows this many of the newest messages unless told --last N or --all: a long conversation opens at its end. */
+const NEWEST = 50;
 
 /**
  * Conversation ids are long; people type a unique prefix, as with git
@@ -32,10 +34,10 @@ export async function resolveConversation(client: PeerlockClient, prefix: string
  * not the viewer's (FORBIDDEN), and BAD_INPUT for what cannot be an id: to
  * the user all three are "no conversation matches".
  */
-export async function openConversation(client: PeerlockClient, prefix: string): Promise<ConversationView> {
+export async function openConversation(client: PeerlockClient, prefix: string, options: ReadOptions = {}): Promise<ConversationView> {
   const id = await resolveConversation(client, prefix);
   try {
-    return await client.messaging.read(id);
+    return await client.messaging.read(id, options);
   } catch (error) {
     if (error instanceof PeerlockApiError && (error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND' || (error.code === 'BAD_INPUT' && error.details.field === 'conversationId'))) {
       throw new CliRefusal({ kind: 'no-conversation', prefix });
@@ -91,27 +93,28 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
 const SUBJECT_READS = 10;
 
 /**
- * Each conversation's subject as `read` shows it: every message verified,
- * the subject the verified opening message carries; no read receipts.
- * Verifying costs a page of messages and a directory look-up per sender,
- * each a single-use token (precious with two-factor on, where a new batch
- * needs a code), so: a verified non-empty subject is kept in the sealed
- * session and never read again (it cannot change), at most SUBJECT_READS
- * conversations are read per inbox, and none longer than one page. What was
- * not read, or could not be verified, is undefined (shown as "…").
+ * Each conversation's subject as `read` shows it: the subject the verified
+ * opening message carries; no read receipts. Verifying costs a page of
+ * messages (a long conversation: its newest message and its opening one)
+ * and a directory look-up per sender, each a single-use token (precious
+ * with two-factor on, where a new batch needs a code), so: a verified
+ * non-empty subject is kept in the sealed session and never read again (it
+ * cannot change), and at most SUBJECT_READS conversations are read per
+ * inbox. What was not read, or could not be verified, is undefined ("…").
  */
 async function verifiedSubjects(ctx: Context, client: PeerlockClient, list: readonly ConversationSummary[]): Promise<(string | undefined)[]> {
   let reads = 0;
   const subjects: (string | undefined)[] = [];
   for (const c of list) {
     const known = ctx.subjects.get(c.id);
-    if (known !== undefined || reads >= SUBJECT_READS || c.messageCount > LISTED) {
+    if (known !== undefined || reads >= SUBJECT_READS) {
       subjects.push(known);
       continue;
     }
     reads++;
     try {
-      const view = await client.messaging.read(c.id);
+      // A long conversation: its newest message and its opening one (two requests), not its whole history.
+      const view = await client.messaging.read(c.id, c.messageCount > LISTED ? { last: 1 } : {});
       subjects.push(view.participants.length ? view.subject : undefined);
       rememberSubject(ctx, view);
     } catch (error) {
@@ -219,22 +222,33 @@ export const messageCommands: Command[] = [
   },
   {
     name: 'read',
-    usage: 'peerlock read <conversation> [--no-receipts]',
-    summary: 'Show a conversation (every message verified) and send read receipts',
-    options: { 'no-receipts': { type: 'boolean' } },
-    optionHelp: { 'no-receipts': 'do not tell the senders you read their messages' },
+    usage: 'peerlock read <conversation> [--last N | --all] [--no-receipts]',
+    summary: `Show a conversation's newest ${NEWEST} messages, or --last N, or --all (every message verified), and send read receipts`,
+    options: { 'no-receipts': { type: 'boolean' }, last: { type: 'string' }, all: { type: 'boolean' } },
+    optionHelp: {
+      'no-receipts': 'do not tell the senders you read their messages',
+      last: `show the newest N messages (default ${NEWEST}); a gap among them is reported, what is older is not loaded`,
+      all: 'read the whole conversation from its first message: a gap anywhere in it is reported',
+    },
     async run(ctx, args) {
-      const client = await ctx.client();
       const prefix = args.positionals[0];
       if (!prefix) throw new MissingArgumentError('conversation');
-      const view = await openConversation(client, prefix);
+      const last = str(args, 'last');
+      if (last !== undefined && !/^[1-9]\d*$/.test(last)) throw new UsageError(`--last ${last}: expected a positive whole number`);
+      if (last !== undefined && flag(args, 'all')) throw new UsageError('--last N shows the newest N messages, --all every message: use one of them');
+      const client = await ctx.client();
+      const view = await openConversation(client, prefix, flag(args, 'all') ? {} : { last: last !== undefined ? Number(last) : NEWEST });
       rememberSubject(ctx, view);
       const receiptsSent = flag(args, 'no-receipts') ? 0 : await client.messaging.markRead(view);
       ctx.out.result({ ...view, messages: view.messages.map(messageJson), receiptsSent }, () => {
         ctx.out.line(`${ctx.out.paint.bold(view.subject ? printable(view.subject) : '(no subject)')}  ${ctx.out.paint.dim(view.participants.join(', '))}`);
         if (view.listingMismatch) printListingMismatch(ctx, view.listingMismatch);
+        if (!view.complete) {
+          const more = `peerlock read ${view.id.slice(0, SHORT)} --last ${view.messages.length * 2}`;
+          ctx.out.line(ctx.out.paint.dim(`⋯ older messages not loaded: \`${more}\` or --all shows them (a gap is reported only among the messages shown)`));
+        }
         for (const m of view.messages) printMessage(ctx, m, client.username);
-        // Still missing after the whole conversation was read, whoever revealed them (T14).
+        // Still missing among what was read, whoever revealed them (T14).
         for (const w of view.withheld) ctx.out.line(ctx.out.paint.yellow(`⋯ ${w.count} message(s) from ${w.sender} were withheld by the server (#${w.sequences.join(', #')}${w.count > w.sequences.length ? ', …' : ''})`));
         for (const a of view.anomalies) ctx.out.line(ctx.out.paint.red(`⚠ ${a.sender} showed different people different versions of their message #${a.sequence} (${a.kind})`));
       });
@@ -276,7 +290,8 @@ export const messageCommands: Command[] = [
             if (seen >= limit) return;
             let message: ReadMessage | undefined;
             if (n.kind === 'MESSAGE_RECEIVED' && n.conversationId) {
-              const view = await client.messaging.read(n.conversationId);
+              // The message just notified is among the newest: no need to read the whole history.
+              const view = await client.messaging.read(n.conversationId, { last: 10 });
               message = view.messages.find((m) => m.messageId === n.messageId);
             }
             // What to do about a changed key depends on whether the contact was verified.
