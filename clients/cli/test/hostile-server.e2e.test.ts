@@ -57,7 +57,7 @@ afterAll(async () => {
 describe('the CLI against a hostile server (on the wire)', () => {
   it('a participant the server adds to the listing is reported, and the reply and its attachment go to the verified participants only', async () => {
     const addMallory = (conversation: { participants: string[] } | null) => conversation && { ...conversation, participants: [...conversation.participants, 'mallory'].sort() };
-    const listing = proxy.onGraphql('ConversationMessages', (data) => ({ ...data, conversation: addMallory(data.conversation) }));
+    const listing = proxy.onGraphql('ConversationNewestMessages', (data) => ({ ...data, conversation: addMallory(data.conversation) }));
     const inbox = proxy.onGraphql('Conversations', (data) => ({
       ...data,
       conversations: { ...data.conversations, edges: data.conversations.edges.map((e: { node: { participants: string[] } }) => ({ node: addMallory(e.node) })) },

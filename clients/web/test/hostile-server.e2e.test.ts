@@ -94,7 +94,7 @@ describe.skipIf(!mustRun && (!chromiumPath || !built))(
     });
 
     it('1. a participant added by the server is shown as a warning and gets neither the reply nor its attachment', async () => {
-      const listing = proxy.onGraphql('ConversationMessages', (data) =>
+      const listing = proxy.onGraphql('ConversationNewestMessages', (data) =>
         data.conversation ? { ...data, conversation: { ...data.conversation, participants: [...data.conversation.participants, 'mallory'].sort() } } : data,
       );
       const shares: string[][] = [];

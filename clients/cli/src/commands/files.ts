@@ -5,7 +5,7 @@ import { MissingArgumentError, UsageError } from '../cli-error.js';
 import { flag, str, type Command } from '../command.js';
 import { downloadTarget, readSource, statOrNull } from '../file-io.js';
 import { printable } from '../output.js';
-import { openConversation } from './messages.js';
+import { findMessage } from './messages.js';
 
 const need = (v: string | undefined, what: string) => {
   if (!v) throw new MissingArgumentError(what);
@@ -54,8 +54,7 @@ export const fileCommands: Command[] = [
       try {
         let result: { fileName: string; senderID: string };
         if (conversation) {
-          const view = await openConversation(client, conversation);
-          const message = view.messages.find((m) => m.rejected === null && m.files?.some((f) => f.fileId === fileId));
+          const message = await findMessage(client, conversation, (m) => m.files?.some((f) => f.fileId === fileId) === true);
           if (!message) throw new AttachmentRejectedError(fileId, 'not-in-message');
           const ref = message.files!.find((f) => f.fileId === fileId)!;
           result = await client.files.downloadAttachment(ref, message, target, onProgress);
@@ -102,8 +101,7 @@ export const fileCommands: Command[] = [
       const conversation = str(args, 'conversation');
       let attachment: { ref: FileReference; message: ReadMessage } | undefined;
       if (conversation) {
-        const view = await openConversation(client, conversation);
-        const message = view.messages.find((m) => m.rejected === null && m.files?.some((f) => f.fileId === fileId));
+        const message = await findMessage(client, conversation, (m) => m.files?.some((f) => f.fileId === fileId) === true);
         if (!message) throw new AttachmentRejectedError(fileId, 'not-in-message');
         attachment = { ref: message.files!.find((f) => f.fileId === fileId)!, message };
       }

@@ -46,6 +46,20 @@ export async function openConversation(client: PeerlockClient, prefix: string, o
   }
 }
 
+/**
+ * The verified message of a conversation that `wanted` picks (one that
+ * carries a file, say): the newest NEWEST messages first, then four times
+ * as many each time, until it is found or the whole conversation was read,
+ * so a recent attachment costs what lies after it, not the whole history.
+ */
+export async function findMessage(client: PeerlockClient, prefix: string, wanted: (m: ReadMessage) => boolean): Promise<ReadMessage | undefined> {
+  for (let last = NEWEST; ; last *= 4) {
+    const view = await openConversation(client, prefix, { last });
+    const found = view.messages.find((m) => m.rejected === null && wanted(m));
+    if (found || view.complete) return found;
+  }
+}
+
 async function attach(ctx: Context, client: PeerlockClient, paths: readonly string[], participants: readonly string[]): Promise<FileReference[]> {
   const refs: FileReference[] = [];
   for (const path of paths) {
@@ -179,7 +193,7 @@ export const messageCommands: Command[] = [
       const body = str(args, 'message');
       if (body === undefined) throw new MissingArgumentError('-m BODY');
       // The verified participants only: the server's listing is a hint (T11).
-      const view = await openConversation(client, prefix);
+      const view = await openConversation(client, prefix, { last: NEWEST });
       const id = view.id;
       if (view.listingMismatch) printListingMismatch(ctx, view.listingMismatch, true);
       for (const u of view.participants) await client.sendableKey(u);

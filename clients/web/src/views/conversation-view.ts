@@ -1,5 +1,7 @@
 /**
- * One conversation, every message verified in the page (DESIGN §4). A
+ * One conversation, every message verified in the page (DESIGN §4); a long
+ * one opens at its newest NEWEST messages, and "Load older messages" reads
+ * further back (a gap is reported among the messages loaded). A
  * message that failed a check is shown as REJECTED with its reason and
  * never with its content; a sequence gap is shown as withheld messages.
  * Our own messages show per-recipient read state from verified receipts.
@@ -22,6 +24,9 @@ const REASONS: Readonly<Record<string, string>> = {
   SealedToFormerKey: 'it was sealed to your former key: readable only with your old passphrase',
 };
 
+/** How many of the newest messages the page opens with, and how many more each "Load older messages" reads. */
+const NEWEST = 50;
+
 export function conversationScreen(ctx: ViewContext, [id]: readonly string[]): HTMLElement {
   const { client } = ctx.session;
   const title = h('h1', { id: 'conversation-title', tabindex: -1 }, 'Conversation');
@@ -29,6 +34,14 @@ export function conversationScreen(ctx: ViewContext, [id]: readonly string[]): H
   const listing = h('div');
   const banner = h('div');
   const list = h('ol', { class: 'messages', 'aria-label': 'Messages' });
+  let shown = NEWEST;
+  const older = h('button', { type: 'button', class: 'load-older' }, 'Load older messages');
+  const olderArea = h('div', { class: 'older' });
+  older.addEventListener('click', () => {
+    shown += NEWEST;
+    older.disabled = true;
+    void load().finally(() => (older.disabled = false));
+  });
   const withheld = h('div');
   const status = statusLine();
   const report = (message: string, error = false) => (error ? status.error(message) : status.info(message));
@@ -43,14 +56,20 @@ export function conversationScreen(ctx: ViewContext, [id]: readonly string[]): H
 
   const load = async () => {
     try {
-      const view = await client.messaging.read(id!);
+      const view = await client.messaging.read(id!, { last: shown });
       if (ctx.left()) return;
+      replaceChildren(
+        olderArea,
+        view.complete
+          ? null
+          : [h('p', { class: 'not-loaded', role: 'note' }, 'Older messages are not loaded yet: a withheld message is reported only among the messages shown.'), older],
+      );
       participants = view.participants;
       title.textContent = view.subject || '(no subject)';
       people.textContent = view.participants.length ? `With ${view.participants.filter((p) => p !== client.username).join(', ')}` : 'No verified message yet: participants unknown.';
       replaceChildren(listing, view.listingMismatch ? listingWarning(view.listingMismatch) : null);
       replaceChildren(list, view.messages.map((m) => messageItem(client, view, m, report)));
-      // Still missing after the whole conversation was read, whoever revealed them (T14).
+      // Still missing among the messages read, whoever revealed them (T14).
       replaceChildren(
         withheld,
         view.withheld.map((w) => h('p', { class: 'withheld', role: 'note', 'data-sender': w.sender }, `⋯ ${w.count} message(s) from ${w.sender} were withheld by the server.`)),
@@ -99,7 +118,7 @@ export function conversationScreen(ctx: ViewContext, [id]: readonly string[]): H
     if (n.conversationId === id || n.kind === 'CONTACT_KEY_CHANGED') void load();
   });
   void load();
-  return h('section', { 'aria-labelledby': 'conversation-title' }, h('p', {}, h('a', { href: '#/inbox' }, '← Inbox')), title, people, listing, banner, list, withheld, status.el, form);
+  return h('section', { 'aria-labelledby': 'conversation-title' }, h('p', {}, h('a', { href: '#/inbox' }, '← Inbox')), title, people, listing, banner, olderArea, list, withheld, status.el, form);
 }
 
 /** The server listed other participants than the verified messages carry: say so; replies still go to the verified ones only. */
