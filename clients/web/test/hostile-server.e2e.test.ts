@@ -9,7 +9,9 @@
  *      a warning and gets neither the reply nor its attachment;
  *   3. a file nobody vouched for is refused with the miniLock ID that made
  *      it, and downloaded only once the user trusts that sender; a made-up
- *      file served under the id of the user's own upload is refused outright.
+ *      file served under the id of the user's own upload is refused outright;
+ *   4. a long conversation opens at its newest messages, and a message the
+ *      server drops further back shows as withheld once they are loaded.
  *
  * The other users are SDK clients talking to the server directly (random key
  * pairs, no scrypt); only bob derives his key in the page.
@@ -177,6 +179,38 @@ describe.skipIf(!mustRun && (!chromiumPath || !built))(
         expect(await row.locator('.unvouched').count()).toBe(0);
       } finally {
         forged.remove();
+      }
+      expect(problems).toEqual([]);
+    });
+
+    it('4. a long conversation opens at its newest 50; "Load older messages" reads further, and a message the server drops there is reported withheld', async () => {
+      const first = await alice.messaging.send([bobName], { subject: 'long', body: 'm1' });
+      const ids = [first.messageId];
+      for (let i = 2; i <= 60; i++) ids.push((await alice.messaging.reply(first.conversationId, { body: `m${i}` })).messageId);
+      const bodies = () => page.locator('ol.messages > li .body').allTextContents();
+
+      await page.goto(`${proxy.url}/#/c/${first.conversationId}`);
+      await expect.poll(bodies, { timeout: LIVE }).toHaveLength(50);
+      expect((await bodies())[0]).toBe('m11');
+      expect(await page.locator('#conversation-title').textContent()).toBe('long');
+      expect(await page.locator('.not-loaded').textContent()).toContain('Older messages are not loaded yet');
+      expect(await page.locator('.withheld').count()).toBe(0);
+
+      // Further back, the server drops alice's m5: her m6 shows the gap.
+      const dropped = proxy.onGraphql('ConversationNewestMessages', (data) => {
+        data.conversation.messages.edges = data.conversation.messages.edges.filter((e: { node: { messageId: string } }) => e.node.messageId !== ids[4]);
+        return data;
+      });
+      try {
+        await page.getByRole('button', { name: 'Load older messages' }).click();
+        await expect.poll(bodies, { timeout: LIVE }).toHaveLength(59);
+        expect(dropped.count).toBeGreaterThan(0);
+        expect((await bodies()).slice(0, 5)).toEqual(['m1', 'm2', 'm3', 'm4', 'm6']);
+        expect(await page.locator('ol.messages > li').nth(4).locator('.withheld').textContent()).toBe('⋯ 1 message(s) from alice (#5–5) were withheld by the server.');
+        expect(await page.locator('[data-sender="alice"].withheld').textContent()).toBe('⋯ 1 message(s) from alice were withheld by the server.');
+        expect(await page.locator('.not-loaded').count()).toBe(0);
+      } finally {
+        dropped.remove();
       }
       expect(problems).toEqual([]);
     });
