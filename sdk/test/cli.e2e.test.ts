@@ -3,7 +3,7 @@
  * tsx, so the test covers the code as it is), stdin → stdout, exit codes.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +75,67 @@ describe('peerlock-minilock', () => {
       expect(JSON.parse(dec.stderr)).toEqual({ senderID: alice.id, fileName: 'data.bin' });
     }
     expectOneLineError(await run(['decrypt', '--secret-key-file', carolKey], enc.stdout), 3);
+  });
+
+  describe('encrypt writes straight into a file, and through a spool into anything else', () => {
+    /** encrypt with stdout on `path` opened with `flags` ('w' as `>`, 'a' as `>>`), the plaintext from a pipe; `interrupt` sends SIGINT half-way. */
+    function encryptInto(path: string, flags: 'w' | 'a', plain: Uint8Array, options: { interrupt?: boolean; tmp?: string } = {}): Promise<{ code: number | null; stderr: string }> {
+      const fd = openSync(path, flags);
+      const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', cli, 'encrypt', '--secret-key-file', aliceKey, '--to', bob.id, '--name', 'x.bin'], {
+        stdio: ['pipe', fd, 'pipe'],
+        env: { ...process.env, ...(options.tmp ? { TMPDIR: options.tmp } : {}) },
+      });
+      closeSync(fd);
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdin!.on('error', () => {});
+      if (options.interrupt) {
+        // Half the input, then wait until the output has grown (or the spool has), then SIGINT.
+        child.stdin!.write(plain.subarray(0, plain.length / 2));
+        const spooling = () => options.tmp !== undefined && readdirSync(options.tmp).some((name) => name.startsWith('peerlock-minilock-'));
+        const grown = () => statSync(path).size > 0 || spooling();
+        const poll = setInterval(() => {
+          if (grown()) {
+            clearInterval(poll);
+            child.kill('SIGINT');
+          }
+        }, 20);
+      } else child.stdin!.end(plain);
+      return new Promise((resolve) => child.once('close', (code) => resolve({ code, stderr })));
+    }
+    const plain = randomBytes(3 * 1024 * 1024 + 17);
+
+    it('`> out.minilock`: one pass (header room, chunks, header last) gives a file that decrypts', async () => {
+      const out = join(dir, 'straight.minilock');
+      expect(await encryptInto(out, 'w', plain)).toEqual({ code: 0, stderr: '' });
+      const dec = await run(['decrypt', '--secret-key-file', bobKey, '--json'], readFileSync(out));
+      expect(dec.code).toBe(0);
+      expect(sameBytes(dec.stdout, plain)).toBe('equal');
+    });
+
+    it('`>> out` (O_APPEND: a positioned write would land at the end) goes through the spool, after what the file held', async () => {
+      const out = join(dir, 'appended.minilock');
+      writeFileSync(out, '');
+      expect(await encryptInto(out, 'a', plain)).toEqual({ code: 0, stderr: '' });
+      const dec = await run(['decrypt', '--secret-key-file', bobKey], readFileSync(out));
+      expect([dec.code, sameBytes(dec.stdout, plain)]).toEqual([0, 'equal']);
+      const before = readFileSync(out);
+      expect(await encryptInto(out, 'a', plain)).toEqual({ code: 0, stderr: '' });
+      const second = await run(['decrypt', '--secret-key-file', bobKey], readFileSync(out).subarray(before.length));
+      expect([second.code, sameBytes(second.stdout, plain)]).toEqual([0, 'equal']);
+    });
+
+    it('interrupted (SIGINT, exit 130): the file is left empty, never chunks without a header; the spool folder is removed', async () => {
+      const out = join(dir, 'interrupted.minilock');
+      expect((await encryptInto(out, 'w', plain, { interrupt: true })).code).toBe(130);
+      expect(statSync(out).size).toBe(0);
+      const tmp = mkdtempSync(join(dir, 'tmp-'));
+      const fifoLike = join(dir, 'appended-interrupted.minilock');
+      writeFileSync(fifoLike, '');
+      expect((await encryptInto(fifoLike, 'a', plain, { interrupt: true, tmp })).code).toBe(130);
+      expect(readdirSync(tmp).filter((name) => name.startsWith('peerlock-minilock-'))).toEqual([]);
+      expect(statSync(fifoLike).size).toBe(0);
+    });
   });
 
   it('derives the key from email and passphrase file (one real scrypt run)', async () => {

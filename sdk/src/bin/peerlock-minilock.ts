@@ -4,18 +4,20 @@
  * with the miniLock reference. Streams stdin → stdout in bounded memory.
  */
 import { once } from 'node:events';
-import { createReadStream, rmSync } from 'node:fs';
+import { createReadStream, fstatSync, ftruncateSync, readFileSync, rmSync, write as writeCallback } from 'node:fs';
 import { mkdtemp, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 // The miniLock part and the key helpers only, not the SDK's index (the GraphQL client and the
 // rest): a command that runs once per file should not pay for loading what it never uses.
-import { decodeMiniLockId, decryptStream, encodeMiniLockId, encryptStream, type DecryptedStream } from '../minilock/index.js';
+import { decodeMiniLockId, decryptStream, encodeMiniLockId, encryptStream, type DecryptedStream, type EncryptStream } from '../minilock/index.js';
 import { base64ToBytes, bytesToUtf8 } from '../crypto/bytes.js';
 import { base58ToBytes } from '../crypto/base58.js';
 import { keyPairFromSecretKey, type KeyPair } from '../keys/derive.js';
+
+const writeFd = promisify(writeCallback);
 
 const HELP = `Usage:
   peerlock-minilock id      KEY
@@ -34,9 +36,11 @@ guess. To read a file made for an old key with a weak passphrase, decrypt takes
   --weak-passphrase                      use it anyway, with a warning (decrypt only)
 
 encrypt   encrypts stdin for each --to miniLock ID (and yourself with --include-self).
-          --name sets the file name stored inside (default: empty). The encrypted
-          chunks are spooled to a temporary file (ciphertext only), because the
-          header, which comes first, depends on a hash of all of them.
+          --name sets the file name stored inside (default: empty). The header,
+          which comes first, holds a hash of every chunk, so it is written last:
+          into a file (> out.minilock) in one pass, into the room left for it; into
+          a pipe (or >>), the chunks wait in a temporary file (ciphertext only).
+          Interrupted, the output file is left empty.
 decrypt   writes the plaintext to FILE (-o/--output FILE) or stdout, and the verified
           sender's miniLock ID and the stored file name to stderr (--json: one line
           {"senderID","fileName"}; version 2 files from miniLockLib add "mediaType"
@@ -197,7 +201,41 @@ async function encrypt(args: Args, key: KeyPair): Promise<void> {
   if (recipients.length === 0) throw new UsageError('encrypt needs at least one --to ID (or --include-self)');
   // Each chunk is written before the next is asked for, so one buffer serves them all.
   const enc = encryptStream(process.stdin, { senderSecretKey: key.secretKey, recipients, fileName: args.name, reuseBuffers: true });
+  if (stdoutIsFreshFile()) await encryptInPlace(enc);
+  else await encryptThroughSpool(enc);
+}
+
+/**
+ * Into a file (`> out.minilock`): one pass. The header comes first in the
+ * file but is sealed last (it holds the hash of every chunk), and its
+ * length is known before any chunk, so the chunks are written after that
+ * much room and the header into it at the end.
+ */
+async function encryptInPlace(enc: EncryptStream): Promise<void> {
+  // Interrupted or failed half-way, the file is left empty, as the spool leaves it: never a file without its header.
+  const empty = () => ftruncateSync(1, 0);
+  onInterrupt.add(empty);
+  try {
+    const room = enc.headerLength();
+    let position = room;
+    for await (const chunk of enc.chunks) position += await writeAt(chunk, position);
+    const { header } = enc.finish();
+    // Cannot differ (every header field has a fixed size); checked, as a wrong guess would corrupt the file.
+    if (header.length !== room) throw new Error(`internal: header of ${header.length} bytes, ${room} reserved`);
+    await writeAt(header, 0);
+    onInterrupt.delete(empty);
+  } catch (error) {
+    onInterrupt.delete(empty);
+    empty();
+    throw error;
+  }
+}
+
+/** Into a pipe: the chunks wait in a temporary file (mode 0600) until the header is known. */
+async function encryptThroughSpool(enc: EncryptStream): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'peerlock-minilock-'));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  onInterrupt.add(remove);
   try {
     const spool = join(dir, 'chunks');
     const handle = await open(spool, 'wx', 0o600);
@@ -209,8 +247,38 @@ async function encrypt(args: Args, key: KeyPair): Promise<void> {
     await write(enc.finish().header);
     for await (const piece of createReadStream(spool, { highWaterMark: 1024 * 1024 })) await write(piece as Buffer);
   } finally {
+    onInterrupt.delete(remove);
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * stdout is a regular, empty file at position 0, opened without O_APPEND
+ * (which would put a positioned write at the end): `> out`, not `>> out`,
+ * a pipe or a terminal. The flags come from /proc (Linux); elsewhere the
+ * spool is used.
+ */
+function stdoutIsFreshFile(): boolean {
+  try {
+    const stat = fstatSync(1);
+    if (!stat.isFile() || stat.size !== 0) return false;
+    const info = readFileSync('/proc/self/fdinfo/1', 'utf8');
+    const pos = /^pos:\s+(\d+)/m.exec(info);
+    const flags = /^flags:\s+([0-7]+)/m.exec(info);
+    const O_APPEND = 0o2000;
+    return pos !== null && flags !== null && Number(pos[1]) === 0 && (parseInt(flags[1]!, 8) & O_APPEND) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** All of `bytes` at `position` of stdout (a file). */
+async function writeAt(bytes: Uint8Array, position: number): Promise<number> {
+  for (let done = 0; done < bytes.length; ) {
+    const { bytesWritten } = await writeFd(1, bytes, done, bytes.length - done, position + done);
+    done += bytesWritten;
+  }
+  return bytes.length;
 }
 
 async function decrypt(args: Args, key: KeyPair): Promise<void> {
@@ -232,6 +300,8 @@ async function decrypt(args: Args, key: KeyPair): Promise<void> {
 
 /** Temporary files to remove if the process is interrupted (SIGINT, SIGTERM) before they are renamed. */
 const pending = new Set<string>();
+/** What else an interruption must undo (encrypt's spool folder, or its half-written output file). */
+const onInterrupt = new Set<() => void>();
 
 /**
  * Decrypts stdin into `output`: into a temporary file beside it first (same
@@ -268,6 +338,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     // Synchronously: the process ends right after.
     for (const path of pending) rmSync(path, { force: true });
+    for (const undo of onInterrupt) undo();
     process.exit(signal === 'SIGINT' ? 130 : 143);
   });
 }

@@ -5,8 +5,9 @@
  * The header depends on fileHash, which covers every chunk, so it can only be
  * made after the last chunk: read `chunks` to the end, then call `finish()`
  * for the header. Peerlock stores the two apart (DESIGN.md §5); for a single
- * .minilock file write header ‖ chunks (the CLI spools the chunks to a temp
- * file to do that in bounded memory).
+ * .minilock file write header ‖ chunks: into a file, leave headerLength()
+ * bytes, write the chunks after them and the header last (one pass); into a
+ * pipe, the chunks must wait somewhere (the CLI spools them to a temp file).
  */
 import { assertBytes } from '../crypto/bytes.js';
 import { ByteReader, type ByteSource } from './byte-reader.js';
@@ -22,6 +23,12 @@ export interface EncryptStream {
   readonly chunks: AsyncIterable<Uint8Array>;
   /** The header, once `chunks` has been read to the end; throws before. */
   finish(): EncryptedHeader;
+  /**
+   * How long the header will be, before any chunk: a writer that can seek
+   * leaves that much room, writes the chunks after it and the header last,
+   * in one pass (peerlock-minilock encrypt into a file).
+   */
+  headerLength(): number;
 }
 
 export function encryptStream(source: ByteSource, options: EncryptOptions & StreamOption): EncryptStream {
@@ -63,7 +70,7 @@ export function encryptStream(source: ByteSource, options: EncryptOptions & Stre
       await reader.cancel();
     }
   }
-  return { chunks: chunks(), finish: () => encryptor.finish() };
+  return { chunks: chunks(), finish: () => encryptor.finish(), headerLength: () => encryptor.headerLength() };
 }
 
 export interface EncryptedFileParts extends EncryptedHeader {

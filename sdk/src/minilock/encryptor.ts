@@ -100,6 +100,19 @@ export class FileEncryptor {
     return framed;
   }
 
+  /**
+   * The header's length in bytes, known before any chunk: only fileHash is
+   * still to come, and every field is a fixed-size value in base64 (the IDs
+   * are the known sender's and recipients'). Measured by sealing a
+   * throwaway header (constant keys, nonces and hash) without drawing from
+   * the random source, so a seeded source still gives the reference's bytes.
+   */
+  headerLength(): number {
+    const constant: RandomSource = (length) => new Uint8Array(length).fill(1);
+    const throwaway: FileInfo = { fileKey: constant(FILE_KEY_BYTES), fileNonce: constant(FILE_NONCE_BYTES), fileHash: constant(32) };
+    return sealHeader(throwaway, { id: this.sender.id, secretKey: constant(32) }, this.recipients, constant, this.backend, this.version).length;
+  }
+
   /** After the last chunk, with the digest of everything fed to the hasher: seals the header. */
   complete(fileHash: Uint8Array): EncryptedHeader {
     if (this.finished) return this.finished;

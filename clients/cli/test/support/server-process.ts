@@ -15,6 +15,8 @@ export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
 export interface ServerProcess {
   readonly url: string;
+  /** The server's process id (benchmarks read its CPU time from /proc). */
+  readonly pid: number;
   readonly port: number;
   readonly dataDir: string;
   readonly schema: string;
@@ -57,6 +59,7 @@ export async function startServer(store: 'sqlite' | 'postgres' = 'sqlite', optio
   });
   return {
     url,
+    pid: child.pid!,
     port: Number(new URL(url).port),
     dataDir,
     schema,
