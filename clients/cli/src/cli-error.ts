@@ -8,11 +8,13 @@ import {
   FileIndexRejectedError,
   FileRejectedError,
   FileTransferError,
+  NoSuchAccountError,
   NotLoggedInError,
   PeerlockApiError,
   PeerlockNetworkError,
   PinRejectedError,
   WeakPassphraseError,
+  WrongPassphraseError,
 } from '@peerlock/sdk';
 
 /** A refusal of the CLI itself (bad usage, a missing argument). */
@@ -91,6 +93,13 @@ export function describeError(error: unknown): { code: string; message: string; 
     return { code: error.code, message: fileRefusal(error), exit: EXIT.failure, details: { fileId, reason, ...(senderID ? { senderID, senderUsername } : {}) } };
   }
   if (error instanceof NotLoggedInError) return { code: error.code, message: 'not logged in: run `peerlock login <username>`', exit: EXIT.auth };
+  if (error instanceof WrongPassphraseError) {
+    return { code: error.code, message: `wrong passphrase for ${error.username} (nothing was spent: no two-factor code, no login attempt); try again`, exit: EXIT.auth, details: { username: error.username } };
+  }
+  if (error instanceof NoSuchAccountError) {
+    const message = error.deleted ? `the account ${error.username} was deleted` : `there is no account called ${error.username} on this server (check the spelling, or \`peerlock signup ${error.username}\`)`;
+    return { code: error.code, message, exit: EXIT.auth, details: { username: error.username } };
+  }
   if (error instanceof PeerlockApiError) {
     const auth = ['TOKEN_INVALID', 'TWO_FACTOR_REQUIRED', 'TWO_FACTOR_INVALID', 'CHALLENGE_INVALID', 'UNAUTHENTICATED'].includes(error.code);
     const field = error.details.field ? ` (${error.details.field})` : '';

@@ -60,6 +60,13 @@ export class Context {
     return serverUrl(this.flags, this.cached);
   }
 
+  /** The username of the session cached for this server, if any (`peerlock login --code` needs no username). */
+  cachedUsername(): string | null {
+    const asked = this.flags.server ?? process.env.PEERLOCK_SERVER;
+    if (!this.cached || (asked !== undefined && serverUrl(this.flags) !== this.cached.server)) return null;
+    return this.cached.session.username;
+  }
+
   /** A client without a session (signup, login). */
   async fresh(): Promise<PeerlockClient> {
     // Another login (perhaps another user): nothing verified for the session before carries over.

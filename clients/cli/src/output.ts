@@ -59,6 +59,8 @@ export interface Output {
   /** The command's result: printed as JSON with --json, else by `human`. */
   result(value: unknown, human: () => void): void;
   progress(label: string): Progress;
+  /** Runs `work` with "label… 1.2 s" ticking on a terminal's stderr (nothing elsewhere), cleared at the end. */
+  during<T>(label: string, work: () => Promise<T>): Promise<T>;
   readonly paint: Paint;
 }
 
@@ -93,7 +95,24 @@ export function createOutput(options: { json: boolean; noColor: boolean }): Outp
       else human();
     },
     progress: (label) => progressBar(label, process.stderr.isTTY === true && !options.json),
+    during: (label, work) => ticking(label, process.stderr.isTTY === true && !options.json, work),
   };
+}
+
+async function ticking<T>(label: string, enabled: boolean, work: () => Promise<T>): Promise<T> {
+  if (!enabled) return work();
+  const start = performance.now();
+  const frames = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
+  let frame = 0;
+  const draw = () => writeStderr(`\r${frames[frame++ % frames.length]} ${label}… ${((performance.now() - start) / 1000).toFixed(1)} s\u001b[K`);
+  draw();
+  const timer = setInterval(draw, 100);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+    writeStderr('\r\u001b[K');
+  }
 }
 
 function progressBar(label: string, enabled: boolean): Progress {

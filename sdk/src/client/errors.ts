@@ -58,6 +58,31 @@ export class NotLoggedInError extends Error {
 
 export type KeyRefusal = 'unpinned' | 'key-changed' | 'verified-key-changed' | 'no-such-user' | 'deleted';
 
+/**
+ * The passphrase derives another key than the one the account registered
+ * (DESIGN §3, "Wrong passphrase"): told before a two-factor code or a
+ * login attempt is spent. An authentication error, not a decryption failure.
+ */
+export class WrongPassphraseError extends Error {
+  override readonly name = 'WrongPassphraseError';
+  readonly code = 'WRONG_PASSPHRASE' as const;
+  constructor(readonly username: string) {
+    super(`wrong passphrase for ${username}`);
+  }
+}
+
+/** No account to log in to by that name (none, or deleted): told before the key derivation. */
+export class NoSuchAccountError extends Error {
+  override readonly name = 'NoSuchAccountError';
+  readonly code = 'NO_SUCH_ACCOUNT' as const;
+  constructor(
+    readonly username: string,
+    readonly deleted: boolean,
+  ) {
+    super(deleted ? `the account ${username} was deleted` : `there is no account called ${username}`);
+  }
+}
+
 /** Sending or verifying needs a key we do not trust (DESIGN §6, T6). */
 export class ContactKeyError extends Error {
   override readonly name = 'ContactKeyError';

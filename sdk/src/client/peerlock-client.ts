@@ -19,7 +19,7 @@ import { verifyServerKey } from '../protocol/server-key.js';
 import { acceptKeyChange, checkSend, markVerified, observeKey, withTreeHead, type KeyPin, type Observation, type PinSet } from '../contacts/key-pins.js';
 import { KeyTransparency } from './key-transparency.js';
 import { safetyNumber, type SafetyNumber } from '../contacts/safety-number.js';
-import { ContactKeyError, NotLoggedInError, PeerlockApiError } from './errors.js';
+import { ContactKeyError, NoSuchAccountError, NotLoggedInError, PeerlockApiError, WrongPassphraseError } from './errors.js';
 import { executeOperation } from './graphql-transport.js';
 import { pinSetKind, SealedDocumentStore, type Execute } from './sealed-document-store.js';
 import { FileIndexStore } from './file-index-store.js';
@@ -194,11 +194,42 @@ export class PeerlockClient {
     return signup;
   }
 
-  /** Derives the keys (scrypt) unless given, and fetches a first batch of tokens. */
+  /**
+   * Logs in (DESIGN §3): the account's registered key first (an unknown or
+   * deleted account is NoSuchAccountError, before any scrypt), then the key
+   * derived from the passphrase (unless given) is compared with it, so a
+   * wrong passphrase is WrongPassphraseError before a two-factor code or a
+   * login attempt is spent; only then a first batch of tokens.
+   */
   async login(input: { username: string; passphrase?: string; identity?: KeyPair; totpCode?: string }): Promise<void> {
     const username = canonicalUsername(input.username);
+    const registered = await this.registeredKey(username);
     const identity = input.identity ?? (await PeerlockClient.deriveIdentity(username, requirePassphrase(input.passphrase)));
+    if (miniLockIdOf(identity) !== registered) throw new WrongPassphraseError(username);
     await this.adopt({ username, identity, auth: deriveAuthKeyPair(identity.secretKey) }, input.totpCode);
+  }
+
+  /**
+   * The miniLock ID an account registered, from the public directory, or
+   * NoSuchAccountError. A hint, enough for what it decides: a server that
+   * lies here can refuse a login (as it always can), never let a wrong key
+   * in, since the login tokens still open only with the registered auth key.
+   */
+  async registeredKey(username: string): Promise<string> {
+    const canonical = canonicalUsername(username);
+    const { user } = await this.call(UserDocument, { username: canonical });
+    if (!user || user.deleted) throw new NoSuchAccountError(canonical, user?.deleted === true);
+    return user.miniLockId;
+  }
+
+  /**
+   * A fresh batch of tokens for the session this client holds, with a
+   * two-factor code: no passphrase and no key derivation (the keys are the
+   * session's). For a session whose tokens ran out with two-factor on.
+   */
+  async renewTokens(totpCode: string): Promise<void> {
+    this.identity();
+    await this.pool.refill(totpCode);
   }
 
   /** Restores a session exported earlier; no scrypt, no request until needed. */

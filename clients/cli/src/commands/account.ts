@@ -1,8 +1,8 @@
 /** signup, login, logout, whoami, passphrase, rekey, account delete. */
-import { checkPassphraseStrength, generatePassphrase } from '@peerlock/sdk';
+import { checkPassphraseStrength, generatePassphrase, PeerlockClient } from '@peerlock/sdk';
 import { MissingArgumentError, UsageError } from '../cli-error.js';
 import { flag, str, type Command } from '../command.js';
-import { ask, readPassphrase } from '../secret-input.js';
+import { ask, hiddenPrompt, readPassphrase } from '../secret-input.js';
 
 const need = (value: string | undefined, what: string): string => {
   if (!value) throw new MissingArgumentError(what);
@@ -16,6 +16,14 @@ const RECOVERY_CODE_EXPLAINED = [
   '(lost your device? a backup code stands in). Keep it offline (on paper), and apart from your passphrase:',
   'whoever holds both can take the account over.',
 ];
+
+/** A new passphrase typed at a prompt is asked twice: a typo here would lock the account's new key away. */
+async function promptTwice(): Promise<string> {
+  const first = await hiddenPrompt('New passphrase: ');
+  const again = await hiddenPrompt('New passphrase again: ');
+  if (first !== again) throw new UsageError('the two new passphrases differ: nothing was changed');
+  return first;
+}
 
 export const accountCommands: Command[] = [
   {
@@ -64,16 +72,28 @@ export const accountCommands: Command[] = [
   },
   {
     name: 'login',
-    usage: 'peerlock login <username> [--code CODE]',
-    summary: 'Log in (derives your key from the passphrase; --code for two-factor)',
+    usage: 'peerlock login [<username>] [--code CODE]',
+    summary: 'Log in (derives your key from the passphrase; --code for two-factor; --code alone renews this session\'s tokens)',
     options: { code: { type: 'string' } },
-    optionHelp: { code: 'a code from your authenticator app (or one of your backup codes), when two-factor is on' },
+    optionHelp: { code: 'a code from your authenticator app (or one of your backup codes), when two-factor is on; without a username, it renews the tokens of the session on this machine (no passphrase)' },
     async run(ctx, args) {
-      const username = need(args.positionals[0], 'username');
+      const named = args.positionals[0];
+      const code = str(args, 'code');
+      const cached = ctx.cachedUsername();
+      if (named === undefined && code !== undefined && cached !== null) {
+        // The session's keys are here; only its tokens ran out.
+        const client = await ctx.client();
+        await client.renewTokens(code);
+        ctx.out.result({ username: client.username, miniLockId: client.miniLockId, renewed: true }, () => ctx.out.line(`${ctx.out.paint.green('✔')} logged in as ${ctx.out.paint.bold(client.username)} (new tokens for this session)`));
+        return;
+      }
+      const username = need(named ?? cached ?? undefined, 'username');
       const passphrase = await readPassphrase({ file: ctx.flags.passphraseFile, prompt: 'Passphrase: ' });
       const client = await ctx.fresh();
-      const code = str(args, 'code');
-      await client.login({ username, passphrase, ...(code ? { totpCode: code } : {}) });
+      // An unknown account is told before the derivation; a wrong passphrase before a code is spent (client.login).
+      await client.registeredKey(username);
+      const identity = await ctx.out.during('deriving your key from the passphrase', () => PeerlockClient.deriveIdentity(username, passphrase));
+      await client.login({ username, identity, ...(code ? { totpCode: code } : {}) });
       ctx.lastPosition = null;
       ctx.out.result({ username: client.username, miniLockId: client.miniLockId }, () => ctx.out.line(`${ctx.out.paint.green('✔')} logged in as ${ctx.out.paint.bold(client.username)}`));
     },
@@ -115,7 +135,7 @@ export const accountCommands: Command[] = [
     async run(ctx, args) {
       const client = await ctx.client();
       const file = str(args, 'new-passphrase-file');
-      const newPassphrase = file || process.env.PEERLOCK_NEW_PASSPHRASE ? await readPassphrase({ file, envName: 'PEERLOCK_NEW_PASSPHRASE', prompt: '' }) : await readPassphrase({ envName: 'PEERLOCK_NEW_PASSPHRASE', prompt: 'New passphrase: ' });
+      const newPassphrase = file || process.env.PEERLOCK_NEW_PASSPHRASE ? await readPassphrase({ file, envName: 'PEERLOCK_NEW_PASSPHRASE', prompt: '' }) : await promptTwice();
       const code = str(args, 'code');
       const loginCode = str(args, 'login-code');
       const recoveryCode = str(args, 'recovery-code');

@@ -150,6 +150,12 @@ function rememberSubject(ctx: Context, view: ConversationView): void {
 
 const messageJson = (m: ReadMessage) => ({ ...m, receipts: m.receipts.map((r) => ({ reader: r.reader, readAt: new Date(r.readAt).toISOString() })) });
 
+/** Errors a reconnect cannot mend: the session needs a login (or a two-factor code) first. */
+function endsWatch(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'TWO_FACTOR_REQUIRED' || code === 'NOT_LOGGED_IN' || code === 'UNAUTHENTICATED';
+}
+
 export const messageCommands: Command[] = [
   {
     name: 'send',
@@ -286,6 +292,7 @@ export const messageCommands: Command[] = [
       const limit = count !== undefined ? Number(count) : Infinity;
       let seen = 0;
       let stream: ReturnType<PeerlockClient['notifications']> | null = null;
+      let ended: unknown = null;
       await new Promise<void>((resolve) => {
         const stop = () => void (stream ? stream.close().then(resolve, resolve) : resolve());
         process.once('SIGINT', stop);
@@ -297,7 +304,13 @@ export const messageCommands: Command[] = [
           after: str(args, 'after') ?? (flag(args, 'missed') ? ctx.lastPosition : null),
           onConnected: () => writeStderr(ctx.out.paint.dim('watching… (Ctrl-C to stop)\n')),
           onError: (error, attempt) => {
+            // Retrying cannot mend what only a login can (no tokens left, a code needed): stop and say so.
+            if (endsWatch(error)) {
+              ended = error;
+              return false;
+            }
             if (!ctx.out.json) writeStderr(ctx.out.paint.dim(`connection lost (${(error as { code?: string })?.code ?? 'network'}); reconnecting (${attempt})\n`));
+            return true;
           },
           onNotification: async (n) => {
             // Delivered after --count was reached, while the stream closes: not this watch's any more.
@@ -320,7 +333,9 @@ export const messageCommands: Command[] = [
             if (++seen >= limit) stop();
           },
         });
+        void stream.done.then(resolve, resolve);
       });
+      if (ended !== null) throw ended;
     },
   },
 ];

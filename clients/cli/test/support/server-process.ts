@@ -35,6 +35,8 @@ const RELAXED = {
 };
 
 export interface StartOptions {
+  /** More settings for the server (PEERLOCK_TOKEN_BATCH_SIZE, …). */
+  readonly env?: Readonly<Record<string, string>>;
   /** Restart on the same port, data directory and schema (a crash or deploy). */
   readonly reuse?: { readonly port: number; readonly dataDir: string; readonly schema: string };
 }
@@ -44,7 +46,7 @@ export async function startServer(store: 'sqlite' | 'postgres' = 'sqlite', optio
   const schema = options.reuse?.schema ?? `e2e_${randomBytes(6).toString('hex')}`;
   const storeEnv =
     store === 'postgres' ? { PEERLOCK_STORE: 'postgres', PEERLOCK_DATABASE_URL: process.env.DATABASE_URL ?? '', PEERLOCK_DATABASE_SCHEMA: schema, PEERLOCK_BLOB_FOLDER_SHARED: 'true' } : {};
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PEERLOCK_MODE: 'dev', PEERLOCK_HOST: '127.0.0.1', PEERLOCK_PORT: String(options.reuse?.port ?? 0), PEERLOCK_DATA_DIR: dataDir, ...RELAXED, ...storeEnv };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PEERLOCK_MODE: 'dev', PEERLOCK_HOST: '127.0.0.1', PEERLOCK_PORT: String(options.reuse?.port ?? 0), PEERLOCK_DATA_DIR: dataDir, ...RELAXED, ...storeEnv, ...options.env };
   const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'api/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {

@@ -5,7 +5,7 @@
  * (unknown for a login, taken for a signup); the login asks for a
  * two-factor code up front and keeps the derived keys if one is missing.
  */
-import { DecryptionError, PeerlockApiError, canonicalUsername, checkPassphraseStrength, generatePassphrase, type KeyPair } from '@peerlock/sdk';
+import { DecryptionError, PeerlockApiError, WrongPassphraseError, canonicalUsername, checkPassphraseStrength, generatePassphrase, type KeyPair } from '@peerlock/sdk';
 import { deriveIdentityInWorker } from '../derive-keys.js';
 import { describeError } from '../describe-error.js';
 import { field, h, replaceChildren, statusLine } from '../dom.js';
@@ -88,8 +88,13 @@ function loginForm(onSession: (session: Session) => void): HTMLElement {
         } else if (error instanceof PeerlockApiError && error.code === 'TWO_FACTOR_INVALID') {
           status.error(describeError(error));
           code.focus();
+        } else if (error instanceof WrongPassphraseError) {
+          // Told before anything was spent: the code typed still works with the right passphrase.
+          derived = null;
+          status.error(`Wrong passphrase for ${user}.`);
+          passphrase.focus();
         } else if (error instanceof DecryptionError) {
-          // The account exists and its login tokens did not open with the key this passphrase gives.
+          // The lookup said this key is the account's, and the login tokens did not open with it: the server's lookup lied.
           derived = null;
           status.error(`Wrong passphrase for ${user}.${totpCode ? ' The two-factor code was used up: wait for the next one.' : ''}`);
           passphrase.focus();
