@@ -67,6 +67,11 @@ export interface AppConfig {
   tokenTtlSeconds: number;
   tokenBatchSize: number;
   maxOutstandingTokens: number;
+  /** A trusted device's session lasts this long ("trust this device"; the CLI's); an untrusted one sessionUntrustedHours. */
+  sessionLifetimeDays: number;
+  sessionUntrustedHours: number;
+  /** Live sessions per user; opening one more ends the least recently used. */
+  maxSessionsPerUser: number;
   rateLimits: RateLimitConfig;
   limits: LimitsConfig;
   tls: { certPath: string; keyPath: string } | null;
@@ -174,6 +179,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     tokenTtlSeconds: int('PEERLOCK_TOKEN_TTL_SECONDS', 600, 10, 86_400),
     tokenBatchSize: int('PEERLOCK_TOKEN_BATCH_SIZE', 32, 1, 256),
     maxOutstandingTokens: int('PEERLOCK_MAX_OUTSTANDING_TOKENS', 1024, 1, 1024),
+    sessionLifetimeDays: int('PEERLOCK_SESSION_LIFETIME_DAYS', 30, 1, 365),
+    sessionUntrustedHours: int('PEERLOCK_SESSION_UNTRUSTED_HOURS', 12, 1, 24 * 365),
+    maxSessionsPerUser: int('PEERLOCK_MAX_SESSIONS_PER_USER', 50, 1, 1000),
     rateLimits: {
       windowSeconds: int('PEERLOCK_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
       signupPerAddress: int('PEERLOCK_RATE_LIMIT_SIGNUP_PER_ADDRESS', 20, 1, 1_000_000),

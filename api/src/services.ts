@@ -54,5 +54,6 @@ export interface RequestInfo {
   readonly requestId: string;
   readonly clientAddress: string;
   /** Set only when this request spent a valid token. */
-  readonly viewer: { readonly username: string } | null;
+  /** Who the request's token belongs to, and the device session it was issued for (null: a login without a session). */
+  readonly viewer: { readonly username: string; readonly sessionId: string | null } | null;
 }

@@ -7,6 +7,7 @@ export * from './accounts/account-fields.js';
 export * from './accounts/account-events.js';
 export * from './events/account-profile-events.js';
 export * from './events/second-factor-events.js';
+export * from './events/session-events.js';
 export * from './messaging/contact-events.js';
 export * from './messaging/conversation-events.js';
 export * from './messaging/pin-set-events.js';

@@ -95,7 +95,9 @@ export type AccountCommand =
       readonly proof: SecondFactorProof;
       readonly now: number;
     }
-  | { readonly type: 'DeleteAccount'; readonly proof: SecondFactorProof; readonly now: number };
+  | { readonly type: 'DeleteAccount'; readonly proof: SecondFactorProof; readonly now: number }
+  /** A device session ended early (its secret and tokens already removed from the auth store): recorded, and every node ends its subscriptions. */
+  | { readonly type: 'EndSession'; readonly sessionId: string; readonly reason: 'logout' | 'revoked'; readonly now: number };
 
 const event = <T extends AccountDomainEvent['type']>(type: T, data: AccountEventOf<T>['data']): AccountDomainEvent =>
   ({ type, data }) as AccountDomainEvent;
@@ -162,6 +164,9 @@ export function decide(command: AccountCommand, state: AccountState): AccountDom
       if (!check.accepted) return check.events;
       return [...check.events, event('AccountDeleted', { username })];
     }
+
+    case 'EndSession':
+      return [event('SessionEnded', { username, sessionId: command.sessionId, reason: command.reason })];
 
     default: {
       const unreachable: never = command;
@@ -276,6 +281,8 @@ function evolveActive(state: ActiveAccount, e: AccountDomainEvent): ActiveAccoun
       return { ...state, miniLockId: e.data.miniLockId, authPublicKey: e.data.authPublicKey };
     case 'AccountRegistered':
     case 'AccountDeleted':
+    // Sessions live in the auth store; their end changes nothing a decision needs.
+    case 'SessionEnded':
       return state;
     default: {
       const unreachable: never = e;

@@ -10,6 +10,7 @@ import {
   SecondFactorAccepted,
   SecondFactorLockedOut,
   SecondFactorRejected,
+  SessionEnded,
   accountEventDefinitions,
   createEventRegistry,
   type EventDefinition,
@@ -22,6 +23,7 @@ export const accountStreamEventDefinitions = [
   SecondFactorAccepted,
   SecondFactorRejected,
   SecondFactorLockedOut,
+  SessionEnded,
 ] as const;
 
 export const accountStreamEvents = createEventRegistry(accountStreamEventDefinitions);

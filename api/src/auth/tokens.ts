@@ -15,12 +15,28 @@ import { randomBytes } from '@peerlock/sdk';
 
 export const TOKEN_BYTES = 32;
 const PREFIX_AT = [0x41, 0x54] as const;
+/** A device session's secret: "AS" ‖ 30 random bytes, so a client never takes a token for it or back. */
+const PREFIX_AS = [0x41, 0x53] as const;
 
 export function newToken(): Uint8Array {
   const t = randomBytes(TOKEN_BYTES);
   t[0] = PREFIX_AT[0];
   t[1] = PREFIX_AT[1];
   return t;
+}
+
+export function newSessionSecret(): Uint8Array {
+  const s = randomBytes(TOKEN_BYTES);
+  s[0] = PREFIX_AS[0];
+  s[1] = PREFIX_AS[1];
+  return s;
+}
+
+/** The presented session secret (base64 of 32 bytes starting "AS"), or null. */
+export function parseSessionSecret(encoded: unknown): Uint8Array | null {
+  if (typeof encoded !== 'string' || !TOKEN_B64.test(encoded)) return null;
+  const secret = new Uint8Array(Buffer.from(encoded, 'base64'));
+  return secret.length === TOKEN_BYTES && secret[0] === PREFIX_AS[0] && secret[1] === PREFIX_AS[1] ? secret : null;
 }
 
 export function tokenHash(token: Uint8Array): Uint8Array {

@@ -18,13 +18,13 @@ import { parseAuthorization } from '../auth/tokens.js';
 import type { TokenIssuer } from '../auth/token-issuer.js';
 
 export interface WebSocketViewer {
-  readonly viewer: { readonly username: string };
+  readonly viewer: { readonly username: string; readonly sessionId: string | null };
   readonly requestId: string;
   readonly clientAddress: string;
 }
 
 type ConnectionExtra = {
-  viewer?: { username: string };
+  viewer?: { username: string; sessionId: string | null };
 };
 
 export function serveGraphQLOverWebSocket(
@@ -45,10 +45,10 @@ export function serveGraphQLOverWebSocket(
         if (typeof header !== 'string') return false;
         const presented = parseAuthorization(header);
         if (presented === null) return false;
-        const valid = await tokens.consume(presented.username, presented.token, now());
+        const spent = await tokens.consume(presented.username, presented.token, now());
         presented.token.fill(0);
-        if (!valid) return false;
-        ctx.extra.viewer = { username: presented.username };
+        if (!spent) return false;
+        ctx.extra.viewer = { username: presented.username, sessionId: spent.sessionId };
         return true;
       },
       async onSubscribe(ctx, _id, payload) {

@@ -13,7 +13,7 @@
 import type { RecordedEvent } from '@peerlock/schema';
 import { contactsProjection, type ContactListEntry, type ReadModelStore } from '@peerlock/projections';
 import type { EventStore } from '../eventstore/event-store.js';
-import { refusalOf } from '../errors.js';
+import { PeerlockError, refusalOf } from '../errors.js';
 import { NotificationChannel } from './notification-channel.js';
 import { notificationsOf, NOTIFYING_TYPES, type Addressed, type Notification } from './notification.js';
 
@@ -24,6 +24,8 @@ type Listener = (notification: Notification) => void;
 
 export class NotificationHub {
   private readonly listeners = new Map<string, Set<Listener>>();
+  /** Per user, each open stream with the device session it belongs to: ending the session ends the stream. */
+  private readonly streams = new Map<string, Map<NotificationChannel<Notification>, string | null>>();
   /** The last log position this node has dispatched. */
   private position = 0n;
   private follower: { controller: AbortController; done: Promise<void> } | null = null;
@@ -61,8 +63,13 @@ export class NotificationHub {
     return this.position - after > BigInt(window) ? 'too-old' : 'replay';
   }
 
-  /** The viewer's notifications after `after` (null: from now on), in log order. */
-  stream(username: string, after: bigint | null): AsyncIterableIterator<Notification> {
+  /**
+   * The viewer's notifications after `after` (null: from now on), in log
+   * order, until the stream is closed or its device session (`sessionId`)
+   * ends: then it fails with SESSION_ENDED (a key change or the account's
+   * deletion ends every stream of the user).
+   */
+  stream(username: string, after: bigint | null, sessionId: string | null = null): AsyncIterableIterator<Notification> {
     let last = after ?? this.position;
     let live = false;
     const held: Notification[] = [];
@@ -73,10 +80,18 @@ export class NotificationHub {
         channel.push(n);
       }
     };
-    const channel = new NotificationChannel<Notification>(MAX_QUEUED, () => this.removeListener(username, listener));
+    const channel: NotificationChannel<Notification> = new NotificationChannel<Notification>(MAX_QUEUED, () => {
+      this.removeListener(username, listener);
+      const mine = this.streams.get(username);
+      mine?.delete(channel);
+      if (mine?.size === 0) this.streams.delete(username);
+    });
     let set = this.listeners.get(username);
     if (!set) this.listeners.set(username, (set = new Set()));
     set.add(listener);
+    let streams = this.streams.get(username);
+    if (!streams) this.streams.set(username, (streams = new Map()));
+    streams.set(channel, sessionId);
     // Everything above `upTo` reaches the listener; everything up to it is read from the log.
     const upTo = this.position;
     void (async () => {
@@ -120,6 +135,7 @@ export class NotificationHub {
           if (batch.some((e) => NOTIFYING_TYPES.has(e.type))) await this.readModelsAt(batch[batch.length - 1]!.globalPosition);
           for (const event of batch) {
             for (const a of await this.addressed(event)) this.listeners.get(a.to)?.forEach((l) => l(a.notification));
+            this.endStreams(event);
             this.position = event.globalPosition;
           }
         }
@@ -128,6 +144,18 @@ export class NotificationHub {
         this.onError(error);
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
+    }
+  }
+
+  /** A device session ended (every one of the user's, on a key change or deletion): its streams end with SESSION_ENDED, on every node. */
+  private endStreams(event: RecordedEvent): void {
+    if (event.type !== 'SessionEnded' && event.type !== 'KeyRotated' && event.type !== 'AccountDeleted') return;
+    const { username, sessionId } = event.data as { username?: unknown; sessionId?: unknown };
+    const streams = typeof username === 'string' ? this.streams.get(username) : undefined;
+    if (!streams) return;
+    for (const [channel, session] of [...streams]) {
+      if (event.type === 'SessionEnded' && session !== sessionId) continue;
+      channel.fail(new PeerlockError('SESSION_ENDED'));
     }
   }
 

@@ -16,7 +16,7 @@ export function useTokenAuth(tokens: TokenIssuer, now: () => number): Plugin<{ r
   return {
     async onContextBuilding({ context, extendContext }) {
       // A WebSocket operation runs as the user whose token opened the connection (graphql/websocket.ts).
-      const ws = (context as { ws?: { viewer: { username: string } } }).ws;
+      const ws = (context as { ws?: { viewer: { username: string; sessionId: string | null } } }).ws;
       if (ws) {
         extendContext({ viewer: ws.viewer } as never);
         return;
@@ -28,10 +28,10 @@ export function useTokenAuth(tokens: TokenIssuer, now: () => number): Plugin<{ r
       }
       const presented = parseAuthorization(header);
       if (presented === null) throw new PeerlockError('TOKEN_INVALID');
-      const valid = await tokens.consume(presented.username, presented.token, now());
+      const spent = await tokens.consume(presented.username, presented.token, now());
       presented.token.fill(0);
-      if (!valid) throw new PeerlockError('TOKEN_INVALID');
-      extendContext({ viewer: { username: presented.username } } as never);
+      if (!spent) throw new PeerlockError('TOKEN_INVALID');
+      extendContext({ viewer: { username: presented.username, sessionId: spent.sessionId } } as never);
     },
   };
 }

@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import { fulfilled, turnBatcher } from '@peerlock/projections';
-import type { AuthStore, IssuedTokens, RateLimitHit } from './auth-store.js';
+import type { AuthStore, DeviceSession, IssuedTokens, RateLimitHit, SpentToken } from './auth-store.js';
 import { createPostgresPool } from './postgres-pool.js';
 
 const schemaSql = (s: string) => `
@@ -18,6 +18,18 @@ CREATE TABLE IF NOT EXISTS ${s}.auth_tokens (
   expires_at BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS auth_tokens_by_user ON ${s}.auth_tokens (username, expires_at);
+-- A store made before device sessions: its tokens belong to no session.
+ALTER TABLE ${s}.auth_tokens ADD COLUMN IF NOT EXISTS session_id TEXT;
+CREATE TABLE IF NOT EXISTS ${s}.auth_sessions (
+  username     TEXT   NOT NULL,
+  session_id   TEXT   NOT NULL,
+  secret_hash  BYTEA  NOT NULL,
+  label        TEXT   NOT NULL,
+  created_at   BIGINT NOT NULL,
+  last_used_at BIGINT NOT NULL,
+  expires_at   BIGINT NOT NULL,
+  PRIMARY KEY (username, session_id)
+);
 CREATE TABLE IF NOT EXISTS ${s}.rate_limits (
   bucket       TEXT PRIMARY KEY,
   window_start BIGINT NOT NULL,
@@ -63,22 +75,30 @@ export class PostgresAuthStore implements AuthStore {
   }
 
   async issueTokens(batch: IssuedTokens, now: number, cap: number): Promise<void> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`peerlock-tokens:${batch.username}`]);
+    await this.perUser(batch.username, async (client) => {
       await client.query(`DELETE FROM ${this.s}.auth_tokens WHERE username = $1 AND expires_at <= $2`, [batch.username, now]);
       await client.query(
-        `INSERT INTO ${this.s}.auth_tokens (token_hash, username, expires_at) SELECT h, $2, $3 FROM unnest($1::bytea[]) AS h`,
-        [batch.hashes.map((h) => Buffer.from(h)), batch.username, batch.expiresAt],
+        `INSERT INTO ${this.s}.auth_tokens (token_hash, username, expires_at, session_id) SELECT h, $2, $3, $4 FROM unnest($1::bytea[]) AS h`,
+        [batch.hashes.map((h) => Buffer.from(h)), batch.username, batch.expiresAt, batch.sessionId],
       );
       await client.query(
         `DELETE FROM ${this.s}.auth_tokens WHERE token_hash IN (
            SELECT token_hash FROM ${this.s}.auth_tokens WHERE username = $1 ORDER BY expires_at DESC, token_hash OFFSET $2)`,
         [batch.username, cap],
       );
+    });
+  }
+
+  /** One transaction under the user's advisory lock: the caps on tokens and sessions hold under concurrent logins. */
+  private async perUser<T>(username: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`peerlock-tokens:${username}`]);
+      const result = await work(client);
       await client.query('COMMIT');
+      return result;
     } catch (err) {
       // A connection that cannot even roll back (the database went away) is discarded, not pooled.
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
@@ -94,22 +114,22 @@ export class PostgresAuthStore implements AuthStore {
    * of one per request). A row is deleted once: if the same token comes twice
    * in one group, only the first caller gets it; the others see it spent.
    */
-  consumeToken(username: string, hash: Uint8Array, now: number): Promise<boolean> {
+  consumeToken(username: string, hash: Uint8Array, now: number): Promise<SpentToken | null> {
     return this.spend({ username, hash: Buffer.from(hash), now });
   }
 
   private readonly spend = turnBatcher(async (group: readonly { username: string; hash: Buffer; now: number }[]) => {
-    const r = await this.pool.query<{ token_hash: Buffer; username: string; expires_at: string }>(
+    const r = await this.pool.query<{ token_hash: Buffer; username: string; expires_at: string; session_id: string | null }>(
       `DELETE FROM ${this.s}.auth_tokens t USING unnest($1::bytea[], $2::text[]) AS x(h, u)
-       WHERE t.token_hash = x.h AND t.username = x.u RETURNING t.token_hash, t.username, t.expires_at`,
+       WHERE t.token_hash = x.h AND t.username = x.u RETURNING t.token_hash, t.username, t.expires_at, t.session_id`,
       [group.map((g) => g.hash), group.map((g) => g.username)],
     );
-    const deleted = new Map(r.rows.map((row) => [`${row.username}:${row.token_hash.toString('base64')}`, Number(row.expires_at)]));
+    const deleted = new Map(r.rows.map((row) => [`${row.username}:${row.token_hash.toString('base64')}`, { expiresAt: Number(row.expires_at), sessionId: row.session_id }]));
     return group.map((g) => {
       const key = `${g.username}:${g.hash.toString('base64')}`;
-      const expiresAt = deleted.get(key);
+      const row = deleted.get(key);
       deleted.delete(key);
-      return fulfilled(expiresAt !== undefined && expiresAt > g.now);
+      return fulfilled<SpentToken | null>(row !== undefined && row.expiresAt > g.now ? { sessionId: row.sessionId } : null);
     });
   });
 
@@ -119,7 +139,57 @@ export class PostgresAuthStore implements AuthStore {
   }
 
   async revokeTokens(username: string): Promise<void> {
-    await this.pool.query(`DELETE FROM ${this.s}.auth_tokens WHERE username = $1`, [username]);
+    await this.perUser(username, async (client) => {
+      await client.query(`DELETE FROM ${this.s}.auth_tokens WHERE username = $1`, [username]);
+      await client.query(`DELETE FROM ${this.s}.auth_sessions WHERE username = $1`, [username]);
+    });
+  }
+
+  async openSession(session: DeviceSession, secretHash: Uint8Array, cap: number): Promise<void> {
+    await this.perUser(session.username, async (client) => {
+      await client.query(`DELETE FROM ${this.s}.auth_sessions WHERE username = $1 AND expires_at <= $2`, [session.username, session.createdAt]);
+      await client.query(
+        `INSERT INTO ${this.s}.auth_sessions (username, session_id, secret_hash, label, created_at, last_used_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [session.username, session.sessionId, Buffer.from(secretHash), session.label, session.createdAt, session.lastUsedAt, session.expiresAt],
+      );
+      await client.query(
+        `DELETE FROM ${this.s}.auth_sessions WHERE username = $1 AND session_id IN (
+           SELECT session_id FROM ${this.s}.auth_sessions WHERE username = $1 ORDER BY last_used_at DESC, session_id OFFSET $2)`,
+        [session.username, cap],
+      );
+      await client.query(
+        `DELETE FROM ${this.s}.auth_tokens WHERE username = $1 AND session_id IS NOT NULL
+           AND session_id NOT IN (SELECT session_id FROM ${this.s}.auth_sessions WHERE username = $1)`,
+        [session.username],
+      );
+    });
+  }
+
+  async useSession(username: string, sessionId: string, secretHash: Uint8Array, now: number): Promise<DeviceSession | null> {
+    const r = await this.pool.query<SessionRow>(
+      `UPDATE ${this.s}.auth_sessions SET last_used_at = $4
+       WHERE username = $1 AND session_id = $2 AND secret_hash = $3 AND expires_at > $4
+       RETURNING username, session_id, label, created_at, last_used_at, expires_at`,
+      [username, sessionId, Buffer.from(secretHash), now],
+    );
+    return r.rows[0] ? sessionOf(r.rows[0]) : null;
+  }
+
+  async listSessions(username: string, now: number): Promise<DeviceSession[]> {
+    const r = await this.pool.query<SessionRow>(
+      `SELECT username, session_id, label, created_at, last_used_at, expires_at FROM ${this.s}.auth_sessions
+       WHERE username = $1 AND expires_at > $2 ORDER BY last_used_at DESC, session_id`,
+      [username, now],
+    );
+    return r.rows.map(sessionOf);
+  }
+
+  async endSession(username: string, sessionId: string): Promise<boolean> {
+    return this.perUser(username, async (client) => {
+      await client.query(`DELETE FROM ${this.s}.auth_tokens WHERE username = $1 AND session_id = $2`, [username, sessionId]);
+      const r = await client.query(`DELETE FROM ${this.s}.auth_sessions WHERE username = $1 AND session_id = $2`, [username, sessionId]);
+      return (r.rowCount ?? 0) > 0;
+    });
   }
 
   private hits = 0;
@@ -157,3 +227,21 @@ export class PostgresAuthStore implements AuthStore {
     await this.pool.end();
   }
 }
+
+interface SessionRow {
+  username: string;
+  session_id: string;
+  label: string;
+  created_at: string;
+  last_used_at: string;
+  expires_at: string;
+}
+
+const sessionOf = (r: SessionRow): DeviceSession => ({
+  sessionId: r.session_id,
+  username: r.username,
+  label: r.label,
+  createdAt: Number(r.created_at),
+  lastUsedAt: Number(r.last_used_at),
+  expiresAt: Number(r.expires_at),
+});

@@ -9,7 +9,7 @@
  */
 import { chmodSync, closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { AuthStore, IssuedTokens, RateLimitHit } from './auth-store.js';
+import type { AuthStore, DeviceSession, IssuedTokens, RateLimitHit, SpentToken } from './auth-store.js';
 
 const SCHEMA = `
 -- One b-tree keyed by (username, hash): spending a token touches a single leaf, and a user's
@@ -18,7 +18,18 @@ CREATE TABLE IF NOT EXISTS auth_tokens (
   username   TEXT    NOT NULL,
   token_hash BLOB    NOT NULL,
   expires_at INTEGER NOT NULL,
+  session_id TEXT,
   PRIMARY KEY (username, token_hash)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS auth_sessions (
+  username     TEXT    NOT NULL,
+  session_id   TEXT    NOT NULL,
+  secret_hash  BLOB    NOT NULL,
+  label        TEXT    NOT NULL,
+  created_at   INTEGER NOT NULL,
+  last_used_at INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  PRIMARY KEY (username, session_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rate_limits (
   bucket       TEXT PRIMARY KEY,
@@ -36,6 +47,9 @@ export class SqliteAuthStore implements AuthStore {
   private readonly db: Database.Database;
   private readonly stmts;
   private readonly issueTx;
+  private readonly openSessionTx;
+  private readonly endSessionTx;
+  private readonly revokeTx;
 
   constructor(path: string) {
     // Data keys live here: owner-only from the first byte (SQLite gives -wal and -shm the same mode).
@@ -50,17 +64,43 @@ export class SqliteAuthStore implements AuthStore {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('secure_delete = ON');
     this.db.exec(SCHEMA);
+    // A store made before device sessions: its tokens belong to no session.
+    const columns = this.db.prepare('SELECT name FROM pragma_table_info(?)').all('auth_tokens') as { name: string }[];
+    if (!columns.some((c) => c.name === 'session_id')) this.db.exec('ALTER TABLE auth_tokens ADD COLUMN session_id TEXT');
     const db = this.db;
     this.stmts = {
       deleteExpired: db.prepare('DELETE FROM auth_tokens WHERE username = ? AND expires_at <= ?'),
-      insertToken: db.prepare('INSERT INTO auth_tokens (username, token_hash, expires_at) VALUES (?, ?, ?)'),
+      insertToken: db.prepare('INSERT INTO auth_tokens (username, token_hash, expires_at, session_id) VALUES (?, ?, ?, ?)'),
       evict: db.prepare(
         `DELETE FROM auth_tokens WHERE username = @username AND token_hash IN (
            SELECT token_hash FROM auth_tokens WHERE username = @username ORDER BY expires_at DESC, token_hash LIMIT -1 OFFSET @cap)`,
       ),
-      consume: db.prepare('DELETE FROM auth_tokens WHERE username = ? AND token_hash = ? RETURNING expires_at'),
+      consume: db.prepare('DELETE FROM auth_tokens WHERE username = ? AND token_hash = ? RETURNING expires_at, session_id'),
       count: db.prepare('SELECT count(*) AS n FROM auth_tokens WHERE username = ? AND expires_at > ?'),
       revoke: db.prepare('DELETE FROM auth_tokens WHERE username = ?'),
+      revokeSessions: db.prepare('DELETE FROM auth_sessions WHERE username = ?'),
+      deleteExpiredSessions: db.prepare('DELETE FROM auth_sessions WHERE username = ? AND expires_at <= ?'),
+      insertSession: db.prepare(
+        `INSERT INTO auth_sessions (username, session_id, secret_hash, label, created_at, last_used_at, expires_at)
+         VALUES (@username, @sessionId, @secretHash, @label, @createdAt, @lastUsedAt, @expiresAt)`,
+      ),
+      evictSessions: db.prepare(
+        `DELETE FROM auth_sessions WHERE username = @username AND session_id IN (
+           SELECT session_id FROM auth_sessions WHERE username = @username ORDER BY last_used_at DESC, session_id LIMIT -1 OFFSET @cap)`,
+      ),
+      orphanTokens: db.prepare(
+        'DELETE FROM auth_tokens WHERE username = ? AND session_id IS NOT NULL AND session_id NOT IN (SELECT session_id FROM auth_sessions WHERE username = ?)',
+      ),
+      useSession: db.prepare(
+        `UPDATE auth_sessions SET last_used_at = @now
+         WHERE username = @username AND session_id = @sessionId AND secret_hash = @secretHash AND expires_at > @now
+         RETURNING username, session_id, label, created_at, last_used_at, expires_at`,
+      ),
+      listSessions: db.prepare(
+        'SELECT username, session_id, label, created_at, last_used_at, expires_at FROM auth_sessions WHERE username = ? AND expires_at > ? ORDER BY last_used_at DESC, session_id',
+      ),
+      endSession: db.prepare('DELETE FROM auth_sessions WHERE username = ? AND session_id = ?'),
+      endSessionTokens: db.prepare('DELETE FROM auth_tokens WHERE username = ? AND session_id = ?'),
       hit: db.prepare(
         `INSERT INTO rate_limits (bucket, window_start, hits) VALUES (@bucket, @now, 1)
          ON CONFLICT (bucket) DO UPDATE SET
@@ -73,9 +113,23 @@ export class SqliteAuthStore implements AuthStore {
       getKey: db.prepare('SELECT data_key FROM account_data_keys WHERE key_id = ?'),
       destroyKey: db.prepare('DELETE FROM account_data_keys WHERE key_id = ?'),
     };
+    this.openSessionTx = db.transaction((session: DeviceSession, secretHash: Uint8Array, cap: number) => {
+      this.stmts.deleteExpiredSessions.run(session.username, session.createdAt);
+      this.stmts.insertSession.run({ ...session, secretHash: Buffer.from(secretHash) });
+      this.stmts.evictSessions.run({ username: session.username, cap });
+      this.stmts.orphanTokens.run(session.username, session.username);
+    });
+    this.endSessionTx = db.transaction((username: string, sessionId: string) => {
+      this.stmts.endSessionTokens.run(username, sessionId);
+      return this.stmts.endSession.run(username, sessionId).changes > 0;
+    });
+    this.revokeTx = db.transaction((username: string) => {
+      this.stmts.revoke.run(username);
+      this.stmts.revokeSessions.run(username);
+    });
     this.issueTx = db.transaction((batch: IssuedTokens, now: number, cap: number) => {
       this.stmts.deleteExpired.run(batch.username, now);
-      for (const h of batch.hashes) this.stmts.insertToken.run(batch.username, Buffer.from(h), batch.expiresAt);
+      for (const h of batch.hashes) this.stmts.insertToken.run(batch.username, Buffer.from(h), batch.expiresAt, batch.sessionId);
       this.stmts.evict.run({ username: batch.username, cap });
     });
   }
@@ -84,9 +138,9 @@ export class SqliteAuthStore implements AuthStore {
     this.issueTx.immediate(batch, now, cap);
   }
 
-  async consumeToken(username: string, hash: Uint8Array, now: number): Promise<boolean> {
-    const row = this.stmts.consume.get(username, Buffer.from(hash)) as { expires_at: number } | undefined;
-    return row !== undefined && row.expires_at > now;
+  async consumeToken(username: string, hash: Uint8Array, now: number): Promise<SpentToken | null> {
+    const row = this.stmts.consume.get(username, Buffer.from(hash)) as { expires_at: number; session_id: string | null } | undefined;
+    return row !== undefined && row.expires_at > now ? { sessionId: row.session_id } : null;
   }
 
   async countTokens(username: string, now: number): Promise<number> {
@@ -94,7 +148,24 @@ export class SqliteAuthStore implements AuthStore {
   }
 
   async revokeTokens(username: string): Promise<void> {
-    this.stmts.revoke.run(username);
+    this.revokeTx.immediate(username);
+  }
+
+  async openSession(session: DeviceSession, secretHash: Uint8Array, cap: number): Promise<void> {
+    this.openSessionTx.immediate(session, secretHash, cap);
+  }
+
+  async useSession(username: string, sessionId: string, secretHash: Uint8Array, now: number): Promise<DeviceSession | null> {
+    const row = this.stmts.useSession.get({ username, sessionId, secretHash: Buffer.from(secretHash), now }) as SessionRow | undefined;
+    return row ? sessionOf(row) : null;
+  }
+
+  async listSessions(username: string, now: number): Promise<DeviceSession[]> {
+    return (this.stmts.listSessions.all(username, now) as SessionRow[]).map(sessionOf);
+  }
+
+  async endSession(username: string, sessionId: string): Promise<boolean> {
+    return this.endSessionTx.immediate(username, sessionId);
   }
 
   private hits = 0;
@@ -124,3 +195,21 @@ export class SqliteAuthStore implements AuthStore {
     this.db.close();
   }
 }
+
+interface SessionRow {
+  username: string;
+  session_id: string;
+  label: string;
+  created_at: number;
+  last_used_at: number;
+  expires_at: number;
+}
+
+const sessionOf = (r: SessionRow): DeviceSession => ({
+  sessionId: r.session_id,
+  username: r.username,
+  label: r.label,
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
+  expiresAt: r.expires_at,
+});

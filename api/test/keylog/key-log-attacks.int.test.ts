@@ -67,9 +67,10 @@ describe.each(BACKENDS)('key transparency attacks (%s)', (backend) => {
 
   it('the server shows a key that is not in the log → KeyNotInLog (key-mismatch), nothing pinned', async () => {
     const mallory = miniLockIdOf(keyPairFromSecretKey(randomBytes(32)));
+    // Logged in first: the login itself looks bob's own key up (WRONG_PASSPHRASE if that lied).
+    const bob = await device('bob', true);
     tampers.set('User', (data) => ({ user: { ...data.user, miniLockId: mallory } }));
     try {
-      const bob = await device('bob', true);
       await expect(bob.observe('carol')).rejects.toMatchObject({ code: 'KEY_NOT_IN_LOG', reason: 'key-mismatch', username: 'carol' });
       expect(await bob.pin('carol')).toBeUndefined();
     } finally {
@@ -84,10 +85,10 @@ describe.each(BACKENDS)('key transparency attacks (%s)', (backend) => {
     let mallory = miniLockIdOf(keyPairFromSecretKey(randomBytes(32)));
     while (mallory.length !== real.length) mallory = miniLockIdOf(keyPairFromSecretKey(randomBytes(32)));
     const forged = Buffer.from(Buffer.from(realLeaf, 'base64').toString('latin1').replace(real, mallory), 'latin1').toString('base64');
+    const bob = await device('bob', true);
     tampers.set('User', (data) => ({ user: { ...data.user, miniLockId: mallory } }));
     tampers.set('KeyLogKeyProof', (data) => ({ keyLogKeyProof: { ...data.keyLogKeyProof, inclusion: { ...data.keyLogKeyProof.inclusion, leaf: forged } } }));
     try {
-      const bob = await device('bob', true);
       await expect(bob.observe('carol')).rejects.toMatchObject({ code: 'KEY_NOT_IN_LOG', reason: 'bad-proof' });
     } finally {
       tampers.clear();

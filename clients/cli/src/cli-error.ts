@@ -66,6 +66,7 @@ export function keyChangeAdvice(username: string, verified: boolean): string {
 const SERVER_WORDS: Record<string, string> = {
   TOKEN_INVALID: 'session expired: run `peerlock login`',
   TWO_FACTOR_REQUIRED: 'a two-factor code is needed: run `peerlock login --code <code>`',
+  SESSION_ENDED: 'this device session has ended (logged out, revoked, or the key changed): run `peerlock login <username>`',
   TWO_FACTOR_INVALID: 'wrong or already used two-factor code',
   CHALLENGE_INVALID: 'wrong passphrase or expired challenge',
   USERNAME_TAKEN: 'that username is taken',
@@ -101,7 +102,7 @@ export function describeError(error: unknown): { code: string; message: string; 
     return { code: error.code, message, exit: EXIT.auth, details: { username: error.username } };
   }
   if (error instanceof PeerlockApiError) {
-    const auth = ['TOKEN_INVALID', 'TWO_FACTOR_REQUIRED', 'TWO_FACTOR_INVALID', 'CHALLENGE_INVALID', 'UNAUTHENTICATED'].includes(error.code);
+    const auth = ['TOKEN_INVALID', 'SESSION_ENDED', 'TWO_FACTOR_REQUIRED', 'TWO_FACTOR_INVALID', 'CHALLENGE_INVALID', 'UNAUTHENTICATED'].includes(error.code);
     const field = error.details.field ? ` (${error.details.field})` : '';
     const retry = error.details.retryAfterSeconds;
     if (TRANSIENT.has(error.code)) {

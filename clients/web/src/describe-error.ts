@@ -7,6 +7,7 @@ import { AttachmentRejectedError, ContactKeyError, FileIndexRejectedError, FileR
 const SERVER_WORDS: Readonly<Record<string, string>> = {
   TOKEN_INVALID: 'Your session expired. Log in again.',
   TWO_FACTOR_REQUIRED: 'A two-factor code is needed.',
+  SESSION_ENDED: 'This session has ended (logged out, revoked, or the key changed): log in again.',
   TWO_FACTOR_INVALID: 'Wrong or already used two-factor code.',
   CHALLENGE_INVALID: 'Wrong username or passphrase.',
   USERNAME_TAKEN: 'That username is taken.',

@@ -12,6 +12,8 @@ export type ServerErrorCode =
   | 'CHALLENGE_INVALID'
   | 'TWO_FACTOR_REQUIRED'
   | 'TWO_FACTOR_INVALID'
+  /** The device session ended (logout, revocation, key change, expiry): log in again. */
+  | 'SESSION_ENDED'
   | 'RATE_LIMITED'
   | 'USERNAME_TAKEN'
   | 'NOT_FOUND'
@@ -23,7 +25,7 @@ export type ServerErrorCode =
   | 'INTERNAL';
 
 const SERVER_CODES: ReadonlySet<string> = new Set<ServerErrorCode>([
-  'BAD_INPUT', 'UNAUTHENTICATED', 'TOKEN_INVALID', 'CHALLENGE_INVALID', 'TWO_FACTOR_REQUIRED', 'TWO_FACTOR_INVALID',
+  'BAD_INPUT', 'UNAUTHENTICATED', 'TOKEN_INVALID', 'CHALLENGE_INVALID', 'TWO_FACTOR_REQUIRED', 'TWO_FACTOR_INVALID', 'SESSION_ENDED',
   'RATE_LIMITED', 'USERNAME_TAKEN', 'NOT_FOUND', 'FORBIDDEN', 'QUOTA_EXCEEDED', 'CONFLICT', 'UNAVAILABLE', 'INTERNAL',
 ]);
 

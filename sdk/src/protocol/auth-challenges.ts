@@ -5,6 +5,7 @@
  *   signup challenge  = box(ephemeralServerSecret → identity key, "AC" ‖ 30 random)
  *                       and a second one to the auth key
  *   login token       = box(ephemeralServerSecret → auth key,     "AT" ‖ 30 random)
+ *   session secret    = box(ephemeralServerSecret → auth key,     "AS" ‖ 30 random)
  *
  * T8: a malicious server could send any ciphertext it wants opened and watch
  * what we send back. So each key opens only one strict shape: the identity key
@@ -22,6 +23,8 @@ export const CHALLENGE_BYTES = 32;
 export const CHALLENGE_PREFIX = Object.freeze([0x41, 0x43] as const);
 /** "AT": auth token. */
 export const TOKEN_PREFIX = Object.freeze([0x41, 0x54] as const);
+/** "AS": a device session's secret. */
+export const SESSION_SECRET_PREFIX = Object.freeze([0x41, 0x53] as const);
 
 export interface SealedBox {
   readonly nonce: Uint8Array;
@@ -50,6 +53,11 @@ export function openIdentityChallenge(sealed: SealedBox, serverPublicKey: Uint8A
 /** The answer to the signup or key-rotation challenge boxed to the auth key. */
 export function openAuthChallenge(sealed: SealedBox, serverPublicKey: Uint8Array, authSecretKey: Uint8Array): Uint8Array {
   return openStrict(sealed, serverPublicKey, authSecretKey, CHALLENGE_PREFIX);
+}
+
+/** A device session's secret (DESIGN §3), proving the session on later refills; only ever opened with the auth key. */
+export function openSessionSecret(sealed: SealedBox, serverPublicKey: Uint8Array, authSecretKey: Uint8Array): Uint8Array {
+  return openStrict(sealed, serverPublicKey, authSecretKey, SESSION_SECRET_PREFIX);
 }
 
 /** A single-use login token; only ever opened with the auth key. */

@@ -35,7 +35,7 @@ builder.subscriptionField('notifications', (t) =>
       const replay = notifications.replayFrom(after, config.limits.notificationReplayEvents);
       if (replay === 'too-old') throw badInput('after');
       if (replay === 'replay') await rateLimiter.check('replay', ctx.clientAddress, viewer, now());
-      return notifications.stream(viewer, after);
+      return notifications.stream(viewer, after, ctx.viewer?.sessionId ?? null);
     },
     resolve: (n) => n,
   }),
