@@ -36,6 +36,8 @@ export class MissingArgumentError extends UsageError {
 export type Refusal =
   /** No conversation in the user's inbox has an id starting with `prefix`. */
   | { readonly kind: 'no-conversation'; readonly prefix: string }
+  /** No live session of the user has that id. */
+  | { readonly kind: 'no-session'; readonly id: string }
   /** The user said the safety number they compared with `username` differs. */
   | { readonly kind: 'safety-number-mismatch'; readonly username: string; readonly newKey: boolean }
   /** accept-key without --verified for a contact the user had verified. */
@@ -65,7 +67,7 @@ export function keyChangeAdvice(username: string, verified: boolean): string {
 
 const SERVER_WORDS: Record<string, string> = {
   TOKEN_INVALID: 'session expired: run `peerlock login`',
-  TWO_FACTOR_REQUIRED: 'a two-factor code is needed: run `peerlock login --code <code>`',
+  TWO_FACTOR_REQUIRED: 'a two-factor code is needed: add --code <code> (from your authenticator app, or a backup code)',
   SESSION_ENDED: 'this device session has ended (logged out, revoked, or the key changed): run `peerlock login <username>`',
   TWO_FACTOR_INVALID: 'wrong or already used two-factor code',
   CHALLENGE_INVALID: 'wrong passphrase or expired challenge',
@@ -140,6 +142,8 @@ function describeRefusal(refusal: Refusal): { code: string; message: string; exi
   switch (refusal.kind) {
     case 'no-conversation':
       return { code: 'NOT_FOUND', message: `no conversation matches ${refusal.prefix} (\`peerlock inbox\` lists yours)`, exit: EXIT.failure, details: { conversation: refusal.prefix } };
+    case 'no-session':
+      return { code: 'NOT_FOUND', message: `you have no live session ${refusal.id} (\`peerlock sessions\` lists them)`, exit: EXIT.failure, details: { session: refusal.id } };
     case 'accept-needs-verified': {
       const u = refusal.username;
       return {

@@ -150,7 +150,11 @@ function checkOption(t: Extract<Token, { kind: 'option' }>, options: Options, co
 function lookup(words: readonly string[], commands: readonly Command[], groups: ReadonlySet<string>): { command: Command; used: number } | { group: string } {
   const [first = '', second] = words;
   const group = groups.has(first) ? first : null;
-  if (group !== null && second === undefined) return { group };
+  if (group !== null && second === undefined) {
+    // A group that is a command of its own too ("sessions", "sessions revoke").
+    const own = commands.find((c) => c.name === group);
+    return own ? { command: own, used: 1 } : { group };
+  }
   const name = group !== null ? `${group} ${second}` : first;
   const command = commands.find((c) => c.name === name);
   if (command) return { command, used: group !== null ? 2 : 1 };

@@ -3,6 +3,7 @@
  * from the session cache (saved again when the command ends, so spent
  * tokens are never offered twice).
  */
+import { hostname } from 'node:os';
 import { PeerlockClient, NotLoggedInError } from '@peerlock/sdk';
 import { clearSession, loadSession, saveSession, type CachedSession } from './session-cache.js';
 import type { Output } from './output.js';
@@ -10,6 +11,9 @@ import { UsageError } from './cli-error.js';
 import { fileMarkStore } from './device-marks-file.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:4000/graphql';
+
+/** How this machine's session shows in `peerlock sessions` (and the web's list): a trusted device, as the session cache is this user's. */
+const DEVICE = { label: `peerlock CLI on ${hostname()}`.slice(0, 80), trusted: true } as const;
 
 export interface GlobalFlags {
   readonly server?: string | undefined;
@@ -71,7 +75,7 @@ export class Context {
   async fresh(): Promise<PeerlockClient> {
     // Another login (perhaps another user): nothing verified for the session before carries over.
     this.subjects.clear();
-    this.clientInstance = new PeerlockClient({ url: this.server, webSocketImpl: await webSocketImpl(), deviceMarks: fileMarkStore });
+    this.clientInstance = new PeerlockClient({ url: this.server, webSocketImpl: await webSocketImpl(), deviceMarks: fileMarkStore, device: DEVICE });
     return this.clientInstance;
   }
 
@@ -81,7 +85,7 @@ export class Context {
     const asked = this.flags.server ?? process.env.PEERLOCK_SERVER;
     // A session belongs to one server: never spend its tokens or keys on another.
     if (!this.cached || (asked !== undefined && serverUrl(this.flags) !== this.cached.server)) throw new NotLoggedInError();
-    const client = new PeerlockClient({ url: this.cached.server, webSocketImpl: await webSocketImpl(), deviceMarks: fileMarkStore });
+    const client = new PeerlockClient({ url: this.cached.server, webSocketImpl: await webSocketImpl(), deviceMarks: fileMarkStore, device: DEVICE });
     client.resume(this.cached.session);
     this.clientInstance = client;
     return client;

@@ -17,6 +17,9 @@ interface SealedPart {
   readonly secretKey: string;
   readonly tokens: readonly string[];
   readonly tokensExpireAt: number;
+  /** This machine's device session: its id and secret (refills need no two-factor code). */
+  readonly sessionId?: string;
+  readonly sessionSecret?: string;
   readonly pendingTwoFactor?: string;
   readonly subjects?: Readonly<Record<string, string>>;
 }
@@ -78,6 +81,7 @@ export function loadSession(): CachedSession | null {
         secretKey: part.secretKey,
         tokens: part.tokens,
         tokensExpireAt: part.tokensExpireAt,
+        ...(part.sessionId && part.sessionSecret ? { sessionId: part.sessionId, sessionSecret: part.sessionSecret } : {}),
       },
     };
   } catch {
@@ -101,6 +105,7 @@ export function saveSession(cached: CachedSession): void {
     secretKey: session.secretKey,
     tokens: session.tokens,
     tokensExpireAt: session.tokensExpireAt,
+    ...(session.sessionId && session.sessionSecret ? { sessionId: session.sessionId, sessionSecret: session.sessionSecret } : {}),
     ...(cached.pendingTwoFactor ? { pendingTwoFactor: cached.pendingTwoFactor } : {}),
     ...(cached.subjects && Object.keys(cached.subjects).length ? { subjects: cached.subjects } : {}),
   };

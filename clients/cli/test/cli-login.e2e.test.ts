@@ -1,11 +1,13 @@
 /**
  * Logging in as people do (issue 16): an unknown account is told before the
  * key derivation, a wrong passphrase before a two-factor code is spent (the
- * same code then logs in with the right one), and a session whose tokens
- * ran out with two-factor on is renewed with `peerlock login --code` alone;
- * `watch` stops with the reason instead of reconnecting forever. The
- * server hands out 6 tokens a batch, so they run out within a test.
+ * same code then logs in with the right one); after one code the device
+ * session refills tokens with no code (the server hands out 6 tokens a
+ * batch, so a test spends many batches); a session revoked from another
+ * machine ends a running `watch` at once and the next command, with
+ * SESSION_ENDED; logout ends the session on the server.
  */
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePassphrase } from '@peerlock/sdk';
 import { startServer, type ServerProcess } from './support/server-process.js';
@@ -48,22 +50,35 @@ describe('logging in', () => {
     expect((await dora.ok(['whoami', '--json'])).json<{ username: string }>().username).toBe('dora');
   });
 
-  it('tokens run out with two-factor on: the hint `peerlock login --code` works as written, with no username and no passphrase', async () => {
-    let refused = await dora.run(['whoami', '--json']);
-    for (let i = 0; i < 12 && refused.code === 0; i++) refused = await dora.run(['whoami', '--json']);
-    expect(refused.code).toBe(4);
-    expect(errorOf(refused.stderr)).toMatchObject({ code: 'TWO_FACTOR_REQUIRED', message: 'a two-factor code is needed: run `peerlock login --code <code>`' });
-    const renewed = await dora.ok(['login', '--code', backupCodes.shift()!, '--json'], { PEERLOCK_PASSPHRASE: undefined });
-    expect(renewed.json()).toMatchObject({ username: 'dora', renewed: true });
-    expect((await dora.ok(['whoami', '--json'])).json<{ username: string }>().username).toBe('dora');
+  it('after one code, the device session refills tokens with no code: 40 commands on 6-token batches, and `sessions` lists this machine', async () => {
+    for (let i = 0; i < 40; i++) await dora.ok(['whoami', '--json']);
+    const sessions = (await dora.ok(['sessions', '--json'])).json<{ id: string; label: string; current: boolean }[]>();
+    expect(sessions).toEqual([expect.objectContaining({ label: `peerlock CLI on ${hostname()}`, current: true })]);
   });
 
-  it('`watch` with no tokens left stops with TWO_FACTOR_REQUIRED (exit 4) instead of reconnecting forever', async () => {
-    for (let r = await dora.run(['whoami']); r.code === 0; r = await dora.run(['whoami']));
-    const watch = await dora.run(['watch', '--json']);
-    expect(watch.code).toBe(4);
-    expect(errorOf(watch.stderr).code).toBe('TWO_FACTOR_REQUIRED');
-    await dora.ok(['login', '--code', backupCodes.shift()!]);
+  it('revoked from another machine: a running `watch` ends at once with SESSION_ENDED (exit 4), and so does the next command', async () => {
+    const laptop = new CliUser('dora', server.url, dora.passphrase);
+    await laptop.ok(['login', 'dora', '--code', backupCodes.shift()!]);
+    const watch = dora.spawn(['watch', '--json']);
+    let stderr = '';
+    watch.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => watch.once('close', resolve));
+    await until(() => stderr.includes('watching'));
+    const listed = (await laptop.ok(['sessions', '--json'])).json<{ id: string; current: boolean }[]>();
+    const other = listed.find((x) => !x.current)!;
+    expect(listed).toHaveLength(2);
+    await laptop.ok(['sessions', 'revoke', other.id]);
+    expect(await exited).toBe(4);
+    expect(errorOf(stderr.split('\n').filter((l) => l.startsWith('{')).at(-1)!).code).toBe('SESSION_ENDED');
+    const next = await dora.run(['whoami', '--json']);
+    expect(next.code).toBe(4);
+    expect(errorOf(next.stderr)).toMatchObject({ code: 'SESSION_ENDED', message: 'this device session has ended (logged out, revoked, or the key changed): run `peerlock login <username>`' });
+    const again = await laptop.run(['sessions', 'revoke', other.id, '--json']);
+    expect([again.code, errorOf(again.stderr).code]).toEqual([1, 'NOT_FOUND']);
+    // Logging out ends the session on the server too.
+    expect((await laptop.ok(['logout', '--json'])).json()).toEqual({ loggedOut: true, serverSessionEnded: true });
+    await dora.ok(['login', 'dora', '--code', backupCodes.shift()!]);
+    expect((await dora.ok(['sessions', '--json'])).json<unknown[]>()).toHaveLength(1);
   });
 
   it.skipIf(!hasScript)('rekey at a prompt asks for the new passphrase twice; two different ones change nothing (exit 2)', async () => {
@@ -77,3 +92,8 @@ describe('logging in', () => {
     expect((await dora.ok(['whoami', '--json'])).json<{ miniLockId: string }>().miniLockId).toBe(before);
   });
 });
+
+async function until(condition: () => boolean): Promise<void> {
+  // Bounded by the test timeout, not by a clock assertion.
+  while (!condition()) await new Promise((r) => setTimeout(r, 25));
+}

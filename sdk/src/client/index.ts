@@ -1,4 +1,4 @@
-export { PeerlockClient, canonicalUsername, type PeerlockClientOptions, type ClientSession, type ContactList, type Account, type TwoFactorSetup } from './peerlock-client.js';
+export { PeerlockClient, canonicalUsername, type PeerlockClientOptions, type ClientSession, type ContactList, type Account, type TwoFactorSetup, type DeviceSessionInfo } from './peerlock-client.js';
 export { PeerlockApiError, PeerlockNetworkError, NotLoggedInError, WrongPassphraseError, NoSuchAccountError, ContactKeyError, AttachmentRejectedError, FileRejectedError, type ServerErrorCode, type KeyRefusal, type FileRefusal } from './errors.js';
 export type { Messaging, ConversationSummary, ConversationView, ParticipantsListingMismatch, ReadMessage, ReadOptions, ReadRejection, VerifiedReceipt, SendInput } from './messaging.js';
 export type { FileTransfers, StoredFile, UploadInput } from './file-transfers.js';

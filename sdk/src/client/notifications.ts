@@ -101,6 +101,8 @@ export function openNotificationStream(options: NotificationStreamOptions): Noti
         // Refused for now (too many replays, the server's database restarting): not before the server says.
         if (error instanceof PeerlockApiError && (error.code === 'RATE_LIMITED' || error.code === 'UNAVAILABLE')) retryAfterMs = (error.details.retryAfterSeconds ?? 1) * 1000;
         if (options.onError?.(error, attempt) === false) break;
+        // This device's session ended (logged out, revoked, a key change): no retry can mend that.
+        if (error instanceof PeerlockApiError && error.code === 'SESSION_ENDED') break;
       } finally {
         const c: Client | null = client;
         client = null;

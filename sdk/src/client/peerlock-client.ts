@@ -14,7 +14,7 @@ import { deriveAuthKeyPair, deriveKeyPair, keyPairFromSecretKey, miniLockIdOf, t
 import { decodeMiniLockId } from '../keys/minilock-id.js';
 import { assertStrongPassphrase } from '../keys/passphrase.js';
 import { authorizationHeader } from '../protocol/authorization.js';
-import { openAuthChallenge, openIdentityChallenge, openToken } from '../protocol/auth-challenges.js';
+import { openAuthChallenge, openIdentityChallenge, openSessionSecret, openToken } from '../protocol/auth-challenges.js';
 import { verifyServerKey } from '../protocol/server-key.js';
 import { acceptKeyChange, checkSend, markVerified, observeKey, withTreeHead, type KeyPin, type Observation, type PinSet } from '../contacts/key-pins.js';
 import { KeyTransparency } from './key-transparency.js';
@@ -31,6 +31,11 @@ import { FileTransfers } from './file-transfers.js';
 import {
   AcceptContactDocument,
   AuthChallengeDocument,
+  LogoutDocument,
+  RefreshSessionDocument,
+  RevokeSessionDocument,
+  SessionsDocument,
+  type SessionsQuery,
   BlockContactDocument,
   CancelContactRequestDocument,
   ConfirmTwoFactorDocument,
@@ -75,7 +80,18 @@ export interface PeerlockClientOptions {
    * this process's memory; the CLI and the web client keep them on disk.
    */
   readonly deviceMarks?: DeviceMarkStore;
+  /**
+   * The device session a login opens (DESIGN §3): its label in the user's
+   * session list and whether it is trusted (30 days) or not (12 hours, the
+   * server's defaults). Later token batches prove the session and need no
+   * two-factor code. Default: "Peerlock SDK", trusted; null: no session
+   * (every batch is a login, with a code when two-factor is on).
+   */
+  readonly device?: { readonly label: string; readonly trusted?: boolean } | null;
 }
+
+/** One of the user's device sessions as the server lists them. */
+export type DeviceSessionInfo = SessionsQuery['sessions'][number];
 
 /** What a caller may keep between runs. Contains secrets: seal it before storing. */
 export interface ClientSession {
@@ -85,6 +101,9 @@ export interface ClientSession {
   readonly tokensExpireAt: number;
   readonly serverSigningKey: string;
   readonly pinVersion: number;
+  /** The device session (absent for a login without one): its id and secret, base64. */
+  readonly sessionId?: string;
+  readonly sessionSecret?: string;
 }
 
 export type ContactList = ContactListFieldsFragment;
@@ -109,6 +128,8 @@ export class PeerlockClient {
   private pinStore: SealedDocumentStore<PinSet> | null = null;
   private indexStore: FileIndexStore | null = null;
   private pendingTotp: string | undefined;
+  /** This device's session: refills prove it instead of asking for a code. */
+  private session: { readonly id: string; readonly secret: Uint8Array } | null = null;
   private keyLog: KeyTransparency;
   private readonly markStore: DeviceMarkStore;
   readonly messaging: Messaging;
@@ -239,6 +260,7 @@ export class PeerlockClient {
     this.me = { username: canonicalUsername(session.username), identity, auth: deriveAuthKeyPair(identity.secretKey) };
     this.pool.clear();
     this.pool.add(session.tokens.map((t) => base64ToBytes(t, 'token')), session.tokensExpireAt);
+    this.session = session.sessionId && session.sessionSecret ? { id: session.sessionId, secret: base64ToBytes(session.sessionSecret, 'sessionSecret') } : null;
     this.openStores(session.pinVersion);
   }
 
@@ -253,12 +275,39 @@ export class PeerlockClient {
       tokensExpireAt: expiresAt,
       serverSigningKey: bytesToBase64(this.serverSigningKey),
       pinVersion: this.pinStore?.highWaterMark ?? 0,
+      ...(this.session ? { sessionId: this.session.id, sessionSecret: bytesToBase64(this.session.secret) } : {}),
     };
+  }
+
+  /** The user's live device sessions, most recently used first (`current`: this one). */
+  async sessions(): Promise<DeviceSessionInfo[]> {
+    return (await this.call(SessionsDocument, {}, true)).sessions;
+  }
+
+  /** Ends another device's session at once (its tokens, refreshes and live subscriptions); false when there was none. */
+  async revokeSession(id: string): Promise<boolean> {
+    return (await this.call(RevokeSessionDocument, { id }, true)).revokeSession;
+  }
+
+  /**
+   * Logs out on the server too: this device's session ends everywhere (its
+   * unspent tokens, its live subscriptions), then keys and tokens are
+   * forgotten here. The local part happens even when the server cannot be
+   * reached (the session then ends with its lifetime).
+   */
+  async endSession(): Promise<void> {
+    try {
+      if (this.me && this.session) await this.call(LogoutDocument, {}, true);
+    } finally {
+      this.logout();
+    }
   }
 
   /** Forgets keys and tokens here (the server lets unspent tokens expire). */
   logout(): void {
     if (this.me) wipe(this.me.identity.secretKey, this.me.auth.secretKey);
+    if (this.session) wipe(this.session.secret);
+    this.session = null;
     this.me = null;
     this.pinStore = null;
     this.indexStore = null;
@@ -554,11 +603,24 @@ export class PeerlockClient {
     this.openStores();
   }
 
+  /**
+   * A batch of tokens: from this device's session when it has one (no
+   * code; SESSION_ENDED once it was logged out, revoked or expired, and the
+   * app must log in again), else a login that opens one (options.device).
+   */
   private async fetchTokens(totpCode?: string): Promise<{ tokens: Uint8Array[]; expiresAt: number }> {
     const me = this.identity();
-    const { authChallenge } = await this.call(AuthChallengeDocument, { username: me.username, totpCode: totpCode ?? null });
+    if (this.session) {
+      const { refreshSession } = await this.call(RefreshSessionDocument, { username: me.username, sessionId: this.session.id, secret: bytesToBase64(this.session.secret) });
+      const server = await this.serverKey(refreshSession.serverKey);
+      return { tokens: refreshSession.tokens.map((t) => openToken(box(t), server, me.auth.secretKey)), expiresAt: Date.parse(refreshSession.expiresAt) };
+    }
+    const device = this.options.device === null ? null : { label: this.options.device?.label ?? 'Peerlock SDK', trusted: this.options.device?.trusted ?? true };
+    const { authChallenge } = await this.call(AuthChallengeDocument, { username: me.username, totpCode: totpCode ?? null, device });
     const server = await this.serverKey(authChallenge.serverKey);
-    return { tokens: authChallenge.tokens.map((t) => openToken(box(t), server, me.auth.secretKey)), expiresAt: Date.parse(authChallenge.expiresAt) };
+    const tokens = authChallenge.tokens.map((t) => openToken(box(t), server, me.auth.secretKey));
+    if (authChallenge.session) this.session = { id: authChallenge.session.id, secret: openSessionSecret(box(authChallenge.session.secret), server, me.auth.secretKey) };
+    return { tokens, expiresAt: Date.parse(authChallenge.expiresAt) };
   }
 
   /** Checks the server's ephemeral key against the pinned long-term key (pinned on first use). */

@@ -1,6 +1,8 @@
 /** signup, login, logout, whoami, passphrase, rekey, account delete. */
 import { checkPassphraseStrength, generatePassphrase, PeerlockClient } from '@peerlock/sdk';
-import { MissingArgumentError, UsageError } from '../cli-error.js';
+import { CliRefusal, MissingArgumentError, UsageError } from '../cli-error.js';
+import { formatLocalTime } from '../local-time.js';
+import { printable } from '../output.js';
 import { flag, str, type Command } from '../command.js';
 import { ask, hiddenPrompt, readPassphrase } from '../secret-input.js';
 
@@ -101,10 +103,45 @@ export const accountCommands: Command[] = [
   {
     name: 'logout',
     usage: 'peerlock logout',
-    summary: 'Forget the session on this machine',
+    summary: "End this machine's session on the server (its tokens and live watches) and forget it here",
     async run(ctx) {
+      let told = false;
+      try {
+        const client = ctx.cachedUsername() !== null ? await ctx.client() : null;
+        if (client) {
+          await client.endSession();
+          told = true;
+        }
+      } catch {
+        // Logged out here whatever the server said; the session then ends with its lifetime.
+      }
       ctx.forget();
-      ctx.out.result({ loggedOut: true }, () => ctx.out.line('logged out'));
+      ctx.out.result({ loggedOut: true, serverSessionEnded: told }, () => ctx.out.line(told ? 'logged out (this session is ended on the server too)' : 'logged out here (the server could not be told: the session ends with its lifetime)'));
+    },
+  },
+  {
+    name: 'sessions',
+    usage: 'peerlock sessions',
+    summary: 'Your device sessions: label, created, last used, expiry; * marks this one',
+    async run(ctx) {
+      const client = await ctx.client();
+      const sessions = await client.sessions();
+      ctx.out.result(sessions, () => {
+        for (const s of sessions) {
+          ctx.out.line(`${s.current ? '*' : ' '} ${s.id}  ${ctx.out.paint.bold(printable(s.label))}  created ${formatLocalTime(s.createdAt)}, last used ${formatLocalTime(s.lastUsedAt)}, ends ${formatLocalTime(s.expiresAt)}`);
+        }
+      });
+    },
+  },
+  {
+    name: 'sessions revoke',
+    usage: 'peerlock sessions revoke <id>',
+    summary: "End another device's session at once: its tokens, its refreshes and its live watches",
+    async run(ctx, args) {
+      const id = need(args.positionals[0], 'session id');
+      const client = await ctx.client();
+      if (!(await client.revokeSession(id))) throw new CliRefusal({ kind: 'no-session', id });
+      ctx.out.result({ revoked: id }, () => ctx.out.line(`${ctx.out.paint.green('✔')} session ${id} ended`));
     },
   },
   {

@@ -153,7 +153,7 @@ const messageJson = (m: ReadMessage) => ({ ...m, receipts: m.receipts.map((r) =>
 /** Errors a reconnect cannot mend: the session needs a login (or a two-factor code) first. */
 function endsWatch(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === 'TWO_FACTOR_REQUIRED' || code === 'NOT_LOGGED_IN' || code === 'UNAUTHENTICATED';
+  return code === 'TWO_FACTOR_REQUIRED' || code === 'SESSION_ENDED' || code === 'NOT_LOGGED_IN' || code === 'UNAUTHENTICATED';
 }
 
 export const messageCommands: Command[] = [

@@ -73,6 +73,26 @@ export type ConversationEdge = {
   node: Conversation;
 };
 
+/** Open a device session with this login (DESIGN §3): later batches need no two-factor code. */
+export type DeviceInput = {
+  /** Shown in your session list, up to 80 characters. */
+  label: Scalars['String']['input'];
+  /** "Trust this device": the long lifetime (30 days by default); otherwise a short one (12 hours). */
+  trusted?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type DeviceSession = {
+  __typename?: 'DeviceSession';
+  createdAt: Scalars['String']['output'];
+  /** The session this request came through. */
+  current: Scalars['Boolean']['output'];
+  expiresAt: Scalars['String']['output'];
+  id: Scalars['String']['output'];
+  label: Scalars['String']['output'];
+  /** The login or the last token batch. */
+  lastUsedAt: Scalars['String']['output'];
+};
+
 /** A file in encrypted cloud storage: what the server knows of it. Name and content are inside the miniLock chunks. */
 export type File = {
   __typename?: 'File';
@@ -260,7 +280,7 @@ export type Mutation = {
   acceptContact: ContactList;
   /** Requires a token. Appends records after the expectedVersion records you read, all or none; returns the new version. Compare-and-set: CONFLICT unless expectedVersion is the current version. */
   appendFileIndexRecords: Scalars['Int']['output'];
-  /** Login. With two-factor on, totpCode (a current TOTP code or a backup code) is required. */
+  /** Login. With two-factor on, totpCode (a current TOTP code or a backup code) is required. With device, the login opens a device session. */
   authChallenge: TokenBatch;
   /** Block a user: ends any contact or request, and they cannot ask again. Requires a token; returns your contact list. */
   blockContact: ContactList;
@@ -279,8 +299,12 @@ export type Mutation = {
   /** Requires a token. Stores your header (base64 miniLock header) once every chunk is there with the declared sizes. */
   finalizeFileUpload: File;
   keyRotationChallenge: KeyChallenge;
+  /** Ends the device session this request came through (false when it has none). Requires a token. */
+  logout: Scalars['Boolean']['output'];
   /** Requires a token. Idempotent per (message, reader): the first receipt stands. */
   postReadReceipt: ReadReceipt;
+  /** A new token batch for a live device session, proved by its secret (base64); no two-factor code. SESSION_ENDED when the session is over. */
+  refreshSession: TokenBatch;
   /** End a contact: no more messages between you. Requires a token; returns your contact list. */
   removeContact: ContactList;
   /** Requires a token. Removes it from your view; newer messages bring it back. */
@@ -289,6 +313,8 @@ export type Mutation = {
   removeFile: FileRemoval;
   /** Ask a user (by username) to become a contact; if they already asked you, you are contacts. Requires a token; returns your contact list. */
   requestContact: ContactList;
+  /** Ends one of your device sessions at once: its tokens, its refreshes and its live subscriptions. False when there is no such live session. Requires a token. */
+  revokeSession: Scalars['Boolean']['output'];
   rotateKeys: KeyRotationResult;
   /** Requires a token. Only to contacts (the first message); only by participants (replies). */
   sendMessage: Message;
@@ -324,6 +350,7 @@ export type MutationAppendFileIndexRecordsArgs = {
 
 /** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
 export type MutationAuthChallengeArgs = {
+  device?: InputMaybe<DeviceInput>;
   totpCode?: InputMaybe<Scalars['String']['input']>;
   username: Scalars['String']['input'];
 };
@@ -392,6 +419,14 @@ export type MutationPostReadReceiptArgs = {
 
 
 /** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationRefreshSessionArgs = {
+  secret: Scalars['String']['input'];
+  sessionId: Scalars['String']['input'];
+  username: Scalars['String']['input'];
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
 export type MutationRemoveContactArgs = {
   username: Scalars['String']['input'];
 };
@@ -412,6 +447,12 @@ export type MutationRemoveFileArgs = {
 /** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
 export type MutationRequestContactArgs = {
   username: Scalars['String']['input'];
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationRevokeSessionArgs = {
+  id: Scalars['String']['input'];
 };
 
 
@@ -567,6 +608,8 @@ export type Query = {
   /** Requires a token. */
   pinSet: PinSet;
   serverKeys: ServerKeys;
+  /** Your live device sessions, most recently used first. Requires a token. */
+  sessions: Array<DeviceSession>;
   /** Exact lookup by username (case-insensitive). There is deliberately no listing or search. */
   user?: Maybe<User>;
 };
@@ -677,6 +720,16 @@ export type ServerKeys = {
   signingPublicKey: Scalars['String']['output'];
 };
 
+/** A device session opened by this login: later token batches come from refreshSession with its secret, without a two-factor code, until it ends. */
+export type SessionGrant = {
+  __typename?: 'SessionGrant';
+  /** ISO-8601: the session ends then at the latest. */
+  expiresAt: Scalars['String']['output'];
+  id: Scalars['String']['output'];
+  /** The session secret ("AS" ‖ 30 bytes), boxed to your auth key like the tokens. */
+  secret: SealedBox;
+};
+
 /** The daily X25519 key challenges and tokens are boxed from, signed by the long-term Ed25519 key: Ed25519 over "peerlock/server-ephemeral-key/v1" ‖ 0x00 ‖ publicKey ‖ u64be(validFrom) ‖ u64be(validUntil). */
 export type SignedServerKey = {
   __typename?: 'SignedServerKey';
@@ -735,6 +788,8 @@ export type TokenBatch = {
   /** ISO-8601 */
   expiresAt: Scalars['String']['output'];
   serverKey: SignedServerKey;
+  /** Set when the login asked for a device session. */
+  session?: Maybe<SessionGrant>;
   tokens: Array<SealedBox>;
 };
 
@@ -790,10 +845,37 @@ export type SignupMutation = { __typename?: 'Mutation', signup: { __typename?: '
 export type AuthChallengeMutationVariables = Exact<{
   username: Scalars['String']['input'];
   totpCode?: InputMaybe<Scalars['String']['input']>;
+  device?: InputMaybe<DeviceInput>;
 }>;
 
 
-export type AuthChallengeMutation = { __typename?: 'Mutation', authChallenge: { __typename?: 'TokenBatch', expiresAt: string, tokens: Array<{ __typename?: 'SealedBox', nonce: string, ciphertext: string }>, serverKey: { __typename?: 'SignedServerKey', publicKey: string, validFrom: string, validUntil: string, signature: string } } };
+export type AuthChallengeMutation = { __typename?: 'Mutation', authChallenge: { __typename?: 'TokenBatch', expiresAt: string, tokens: Array<{ __typename?: 'SealedBox', nonce: string, ciphertext: string }>, serverKey: { __typename?: 'SignedServerKey', publicKey: string, validFrom: string, validUntil: string, signature: string }, session?: { __typename?: 'SessionGrant', id: string, expiresAt: string, secret: { __typename?: 'SealedBox', nonce: string, ciphertext: string } } | null } };
+
+export type RefreshSessionMutationVariables = Exact<{
+  username: Scalars['String']['input'];
+  sessionId: Scalars['String']['input'];
+  secret: Scalars['String']['input'];
+}>;
+
+
+export type RefreshSessionMutation = { __typename?: 'Mutation', refreshSession: { __typename?: 'TokenBatch', expiresAt: string, tokens: Array<{ __typename?: 'SealedBox', nonce: string, ciphertext: string }>, serverKey: { __typename?: 'SignedServerKey', publicKey: string, validFrom: string, validUntil: string, signature: string } } };
+
+export type SessionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SessionsQuery = { __typename?: 'Query', sessions: Array<{ __typename?: 'DeviceSession', id: string, label: string, createdAt: string, lastUsedAt: string, expiresAt: string, current: boolean }> };
+
+export type RevokeSessionMutationVariables = Exact<{
+  id: Scalars['String']['input'];
+}>;
+
+
+export type RevokeSessionMutation = { __typename?: 'Mutation', revokeSession: boolean };
+
+export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LogoutMutation = { __typename?: 'Mutation', logout: boolean };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1069,7 +1151,11 @@ export const KeyLogTreeHeadFieldsFragmentDoc = {"kind":"Document","definitions":
 export const ServerKeysDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ServerKeys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serverKeys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signingPublicKey"}},{"kind":"Field","name":{"kind":"Name","value":"ephemeral"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ServerKeyFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ServerKeyFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SignedServerKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"publicKey"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}}]}}]} as unknown as DocumentNode<ServerKeysQuery, ServerKeysQueryVariables>;
 export const SignupChallengeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SignupChallenge"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SignupChallengeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signupChallenge"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"KeyChallengeFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ServerKeyFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SignedServerKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"publicKey"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"KeyChallengeFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"KeyChallenge"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sealedState"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"identityChallenge"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nonce"}},{"kind":"Field","name":{"kind":"Name","value":"ciphertext"}}]}},{"kind":"Field","name":{"kind":"Name","value":"authChallenge"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nonce"}},{"kind":"Field","name":{"kind":"Name","value":"ciphertext"}}]}},{"kind":"Field","name":{"kind":"Name","value":"serverKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ServerKeyFields"}}]}}]}}]} as unknown as DocumentNode<SignupChallengeMutation, SignupChallengeMutationVariables>;
 export const SignupDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Signup"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SignupInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signup"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"recoveryCode"}}]}}]}}]} as unknown as DocumentNode<SignupMutation, SignupMutationVariables>;
-export const AuthChallengeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AuthChallenge"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"username"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"totpCode"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"authChallenge"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"username"},"value":{"kind":"Variable","name":{"kind":"Name","value":"username"}}},{"kind":"Argument","name":{"kind":"Name","value":"totpCode"},"value":{"kind":"Variable","name":{"kind":"Name","value":"totpCode"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"tokens"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nonce"}},{"kind":"Field","name":{"kind":"Name","value":"ciphertext"}}]}},{"kind":"Field","name":{"kind":"Name","value":"serverKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ServerKeyFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ServerKeyFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SignedServerKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"publicKey"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}}]}}]} as unknown as DocumentNode<AuthChallengeMutation, AuthChallengeMutationVariables>;
+export const AuthChallengeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AuthChallenge"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"username"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"totpCode"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"device"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DeviceInput"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"authChallenge"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"username"},"value":{"kind":"Variable","name":{"kind":"Name","value":"username"}}},{"kind":"Argument","name":{"kind":"Name","value":"totpCode"},"value":{"kind":"Variable","name":{"kind":"Name","value":"totpCode"}}},{"kind":"Argument","name":{"kind":"Name","value":"device"},"value":{"kind":"Variable","name":{"kind":"Name","value":"device"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"tokens"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nonce"}},{"kind":"Field","name":{"kind":"Name","value":"ciphertext"}}]}},{"kind":"Field","name":{"kind":"Name","value":"serverKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ServerKeyFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"session"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"secret"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nonce"}},{"kind":"Field","name":{"kind":"Name","value":"ciphertext"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ServerKeyFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SignedServerKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"publicKey"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}}]}}]} as unknown as DocumentNode<AuthChallengeMutation, AuthChallengeMutationVariables>;
+export const RefreshSessionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RefreshSession"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"username"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"sessionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"secret"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refreshSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"username"},"value":{"kind":"Variable","name":{"kind":"Name","value":"username"}}},{"kind":"Argument","name":{"kind":"Name","value":"sessionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"sessionId"}}},{"kind":"Argument","name":{"kind":"Name","value":"secret"},"value":{"kind":"Variable","name":{"kind":"Name","value":"secret"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"tokens"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nonce"}},{"kind":"Field","name":{"kind":"Name","value":"ciphertext"}}]}},{"kind":"Field","name":{"kind":"Name","value":"serverKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ServerKeyFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ServerKeyFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SignedServerKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"publicKey"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validUntil"}},{"kind":"Field","name":{"kind":"Name","value":"signature"}}]}}]} as unknown as DocumentNode<RefreshSessionMutation, RefreshSessionMutationVariables>;
+export const SessionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Sessions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sessions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastUsedAt"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"current"}}]}}]}}]} as unknown as DocumentNode<SessionsQuery, SessionsQueryVariables>;
+export const RevokeSessionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RevokeSession"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"revokeSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}]}]}}]} as unknown as DocumentNode<RevokeSessionMutation, RevokeSessionMutationVariables>;
+export const LogoutDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Logout"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"logout"}}]}}]} as unknown as DocumentNode<LogoutMutation, LogoutMutationVariables>;
 export const MeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"miniLockId"}},{"kind":"Field","name":{"kind":"Name","value":"authPublicKey"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"twoFactorEnabled"}},{"kind":"Field","name":{"kind":"Name","value":"notifications"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"newMessages"}},{"kind":"Field","name":{"kind":"Name","value":"contactRequests"}},{"kind":"Field","name":{"kind":"Name","value":"fileShares"}}]}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
 export const UpdateProfileDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateProfile"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ProfileInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateProfile"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"email"}}]}}]}}]} as unknown as DocumentNode<UpdateProfileMutation, UpdateProfileMutationVariables>;
 export const SetupTwoFactorDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetupTwoFactor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setupTwoFactor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"otpauthUri"}},{"kind":"Field","name":{"kind":"Name","value":"secret"}},{"kind":"Field","name":{"kind":"Name","value":"sealedSetup"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}}]}}]} as unknown as DocumentNode<SetupTwoFactorMutation, SetupTwoFactorMutationVariables>;
