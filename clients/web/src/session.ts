@@ -24,6 +24,8 @@ export function newClient(): { client: PeerlockClient; twoFactor: { enabled: boo
   const client = new PeerlockClient({
     url: new URL('/graphql', window.location.origin).href,
     deviceMarks: marks,
+    // Nothing is kept across a reload yet, so this browser's session is an untrusted one (12 hours).
+    device: { label: browserLabel(), trusted: false },
     totp: async () => (twoFactor.enabled ? askForCode('Your session needs fresh login tokens; with two-factor on that takes a code.') : undefined),
   });
   return { client, twoFactor };
@@ -35,7 +37,15 @@ export function openSession(client: PeerlockClient, twoFactor: { enabled: boolea
   return { client, live, twoFactor };
 }
 
+/** Logs out here and on the server (the session's tokens and live subscriptions end everywhere); the local part never waits for the server. */
 export function closeSession(session: Session): void {
   session.live.stop();
-  session.client.logout();
+  void session.client.endSession().catch(() => undefined);
+}
+
+/** How this browser shows in the user's session list ("Web: Firefox on Linux"). */
+export function browserLabel(ua: string = navigator.userAgent): string {
+  const browser = /Firefox\//.test(ua) ? 'Firefox' : /Edg\//.test(ua) ? 'Edge' : /Chrom(e|ium)\//.test(ua) ? 'Chromium' : /Safari\//.test(ua) ? 'Safari' : 'a browser';
+  const os = /Windows/.test(ua) ? 'Windows' : /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Mac OS X/.test(ua) ? 'macOS' : /Linux|X11/.test(ua) ? 'Linux' : 'an unknown system';
+  return `Web: ${browser} on ${os}`;
 }

@@ -368,6 +368,9 @@ export class PeerlockClient {
     );
     this.pool.clear();
     wipe(me.identity.secretKey, me.auth.secretKey);
+    // The rotation ended every session of the account, this one too: the login below opens a new one.
+    if (this.session) wipe(this.session.secret);
+    this.session = null;
     const own = keyPairFromSecretKey(identity.secretKey.slice());
     this.me = { username: me.username, identity: own, auth: deriveAuthKeyPair(own.secretKey) };
     // The sealed pin set and file index are keyed by the identity secret: carry them over to the new key.
