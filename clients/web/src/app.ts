@@ -137,6 +137,9 @@ export class App {
 
   private loggedIn(session: Session): void {
     this.session = session;
+    session.live.onSessionEnded = () => {
+      if (this.session === session) this.logout('This session was ended (logged out from another device, or the key changed). Log in again.');
+    };
     if (window.location.hash === '#/inbox') this.route();
     else window.location.hash = '#/inbox';
   }

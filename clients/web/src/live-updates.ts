@@ -10,6 +10,8 @@ export class LiveUpdates {
   private stream: NotificationStream | null = null;
   private readonly listeners = new Set<NotificationListener>();
   private readonly stateListeners = new Set<(connected: boolean) => void>();
+  /** Called once when the server ended this device's session (revoked elsewhere, a key change). */
+  onSessionEnded: (() => void) | null = null;
   connected = false;
 
   start(client: PeerlockClient): void {
@@ -19,9 +21,11 @@ export class LiveUpdates {
       onNotification: (n) => {
         for (const l of [...this.listeners]) l(n);
       },
-      onError: () => {
+      onError: (error) => {
         this.setConnected(false);
-        return true;
+        if ((error as { code?: unknown } | null)?.code !== 'SESSION_ENDED') return true;
+        this.onSessionEnded?.();
+        return false;
       },
     });
   }

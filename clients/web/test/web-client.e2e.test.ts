@@ -288,7 +288,7 @@ describe.skipIf(!chromiumPath || !built)(title, () => {
     await shot(bob, 'web-key-changed');
   });
 
-  it('alice turns on two-factor (QR code); a login takes a code up front, or asks for one without deriving again', async () => {
+  it('alice turns on two-factor (QR code); a login takes a code up front, or asks for one without deriving again; one code per device session, which settings list and end', async () => {
     await alice.goto(`${server.origin}/#/settings`);
     await alice.getByRole('button', { name: 'Set up two-factor' }).click();
     await alice.getByTestId('tfa-secret').waitFor();
@@ -322,6 +322,30 @@ describe.skipIf(!chromiumPath || !built)(title, () => {
     await fifth.getByLabel('Two-factor code (if you turned it on)').fill(backups[1]!);
     await fifth.getByRole('button', { name: 'Log in' }).click();
     await fifth.getByRole('heading', { name: 'Inbox' }).waitFor({ timeout: SLOW });
+
+    // One code per device: 40 screens later (several token batches), the device session has asked for none.
+    const screens = [['#/contacts', 'Contacts'], ['#/files', 'Files'], ['#/settings', 'Settings'], ['#/inbox', 'Inbox']] as const;
+    for (let i = 0; i < 40; i++) {
+      const [hash, heading] = screens[i % screens.length]!;
+      await fifth.goto(`${server.origin}/${hash}`);
+      await fifth.getByRole('heading', { name: heading, exact: true }).waitFor({ timeout: LIVE });
+    }
+    await fifth.goto(`${server.origin}/#/settings`);
+    const sessions = fifth.locator('ul.sessions > li');
+    await expect.poll(() => sessions.count(), { timeout: LIVE }).toBeGreaterThan(1);
+    expect(await fifth.locator('dialog[open]').count()).toBe(0);
+    expect(await fifth.locator('ul.sessions > li[data-current="yes"]').textContent()).toContain('Web: Chromium on Linux (this browser)');
+
+    // Logging the other browsers out from here: the fourth page's live updates end at once, and it is back at the login.
+    const others = fifth.locator('ul.sessions > li[data-current="no"]');
+    for (let left = await others.count(); left > 0; left--) {
+      await others.first().getByRole('button', { name: 'Log out that device' }).click();
+      await expect.poll(() => others.count(), { timeout: LIVE }).toBe(left - 1);
+    }
+    expect(await fifth.getByRole('status').filter({ hasText: 'is logged out' }).count()).toBe(1);
+    await fourth.getByRole('heading', { name: 'Log in to Peerlock' }).waitFor({ timeout: LIVE });
+    expect(await fourth.getByRole('status').first().textContent()).toBe('This session was ended (logged out from another device, or the key changed). Log in again.');
+    await expect.poll(() => fifth.locator('ul.sessions > li').count(), { timeout: LIVE }).toBe(1);
   });
 
   it('bob deletes his account from the settings and is back at the login screen', async () => {

@@ -23,6 +23,8 @@ export interface NotificationStreamOptions {
   /** Start after this position (what the caller saw last); default: live only. */
   readonly after?: string | null;
   readonly onNotification: (notification: PeerlockNotification) => void | Promise<void>;
+  /** @internal Whether the client holds a newer device session than the one the last connection was opened with. */
+  readonly renewedSession?: () => boolean;
   /** Called for every failed attempt; the stream keeps retrying unless it returns false. */
   readonly onError?: (error: unknown, attempt: number) => boolean | void;
   readonly onConnected?: () => void;
@@ -77,7 +79,8 @@ export function openNotificationStream(options: NotificationStreamOptions): Noti
             });
             chain.catch(reject);
           },
-          error: reject,
+          // The server ending the subscription (SESSION_ENDED, UNAVAILABLE…) sends GraphQL errors: one typed error, as for next().
+          error: (error: unknown) => reject(Array.isArray(error) ? apiErrorOf(error[0] as never, 200) : error),
           complete: () => void chain.then(() => resolve(), reject),
         },
       );
@@ -100,6 +103,11 @@ export function openNotificationStream(options: NotificationStreamOptions): Noti
         }
         // Refused for now (too many replays, the server's database restarting): not before the server says.
         if (error instanceof PeerlockApiError && (error.code === 'RATE_LIMITED' || error.code === 'UNAVAILABLE')) retryAfterMs = (error.details.retryAfterSeconds ?? 1) * 1000;
+        // The session this connection was opened with ended, but the client has logged in again since (its own key change): go on with the new one.
+        if (error instanceof PeerlockApiError && error.code === 'SESSION_ENDED' && options.renewedSession?.() === true) {
+          attempt = 0;
+          continue;
+        }
         if (options.onError?.(error, attempt) === false) break;
         // This device's session ended (logged out, revoked, a key change): no retry can mend that.
         if (error instanceof PeerlockApiError && error.code === 'SESSION_ENDED') break;

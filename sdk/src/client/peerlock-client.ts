@@ -130,6 +130,8 @@ export class PeerlockClient {
   private pendingTotp: string | undefined;
   /** This device's session: refills prove it instead of asking for a code. */
   private session: { readonly id: string; readonly secret: Uint8Array } | null = null;
+  /** Our own key change is under way: the server has ended our sessions, and the new key's login will open a new one. */
+  private rekeying = false;
   private keyLog: KeyTransparency;
   private readonly markStore: DeviceMarkStore;
   readonly messaging: Messaging;
@@ -145,6 +147,8 @@ export class PeerlockClient {
       now: this.now,
       fetchBatch: (code) => this.fetchTokens(code),
       totp: async () => {
+        // A device session refills with its secret: never ask anyone for a code then.
+        if (this.session) return undefined;
         const code = this.pendingTotp;
         this.pendingTotp = undefined;
         return code ?? (await options.totp?.());
@@ -360,6 +364,22 @@ export class PeerlockClient {
       input: { username: me.username, miniLockId: miniLockIdOf(identity), authPublicKey: bytesToBase64(auth.publicKey) },
     });
     const answers = await this.answer(keyRotationChallenge, identity, auth);
+    this.rekeying = true;
+    try {
+      return await this.finishRotation(me, identity, answers, input, pins, files);
+    } finally {
+      this.rekeying = false;
+    }
+  }
+
+  private async finishRotation(
+    me: Identity,
+    identity: KeyPair,
+    answers: { sealedState: string; identityAnswer: string; authAnswer: string },
+    input: { totpCode?: string; recoveryCode?: string; loginTotpCode?: string },
+    pins: PinSet,
+    files: Awaited<ReturnType<FileIndexStore['current']>>,
+  ): Promise<{ recoveryCode: string | null }> {
     const { rotateKeys } = await this.call(
       RotateKeysDocument,
       { input: { ...answers, ...(input.totpCode ? { totpCode: input.totpCode } : {}), ...(input.recoveryCode ? { recoveryCode: input.recoveryCode } : {}) } },
@@ -500,11 +520,17 @@ export class PeerlockClient {
   // ---- notifications -----------------------------------------------------
 
   /** Live notifications, reconnecting and catching up from the last position seen. */
-  notifications(options: Omit<NotificationStreamOptions, 'url' | 'authorization' | 'webSocketImpl'>): NotificationStream {
+  notifications(options: Omit<NotificationStreamOptions, 'url' | 'authorization' | 'webSocketImpl' | 'renewedSession'>): NotificationStream {
+    let connectedWith: string | null = null;
     return openNotificationStream({
       ...options,
       url: this.url,
-      authorization: () => this.authorization(),
+      authorization: async () => {
+        const header = await this.authorization();
+        connectedWith = this.session?.id ?? null;
+        return header;
+      },
+      renewedSession: () => this.rekeying || (this.session?.id ?? null) !== connectedWith,
       ...(this.options.webSocketImpl ? { webSocketImpl: this.options.webSocketImpl } : {}),
     });
   }

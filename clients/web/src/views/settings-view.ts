@@ -1,13 +1,14 @@
 /**
  * Settings: display name, two-factor (QR of the otpauth URI, confirmed
- * with a code, backup codes shown once), key rotation (a new generated
- * passphrase, derived in the worker) and account deletion.
+ * with a code, backup codes shown once), device sessions (listed, any
+ * other one revocable), key rotation (a new generated passphrase, derived
+ * in the worker) and account deletion.
  */
 import { generatePassphrase, type Account } from '@peerlock/sdk';
 import { recoveryNotice } from './auth-view.js';
 import { deriveIdentityInWorker } from '../derive-keys.js';
 import { describeError } from '../describe-error.js';
-import { field, h, replaceChildren, statusLine } from '../dom.js';
+import { field, formatTime, h, replaceChildren, statusLine } from '../dom.js';
 import { progressBar } from '../progress-bar.js';
 import { qrCanvas } from '../qr-code.js';
 import type { ViewContext } from '../view-context.js';
@@ -22,13 +23,58 @@ export function settingsScreen(ctx: ViewContext): HTMLElement {
       const account = await client.account();
       if (ctx.left()) return;
       ctx.session.twoFactor.enabled = account.twoFactorEnabled;
-      replaceChildren(sections, profileSection(ctx, account), twoFactorSection(ctx, account, load), rotationSection(ctx, account), deletionSection(ctx, account));
+      replaceChildren(sections, profileSection(ctx, account), twoFactorSection(ctx, account, load), sessionsSection(ctx), rotationSection(ctx, account), deletionSection(ctx, account));
     } catch (error) {
       replaceChildren(sections, h('p', { class: 'status error', role: 'alert' }, describeError(error)));
     }
   };
   void load();
   return h('section', { 'aria-labelledby': 'settings-title' }, h('h1', { id: 'settings-title', tabindex: -1 }, 'Settings'), h('p', {}, `Signed in as ${client.username}.`), sections);
+}
+
+/** Where you are logged in: each device session, this one marked; ending another ends its tokens and live updates at once. */
+function sessionsSection(ctx: ViewContext): HTMLElement {
+  const { client } = ctx.session;
+  const list = h('ul', { class: 'sessions', 'aria-label': 'Device sessions' });
+  const status = statusLine();
+  const show = async () => {
+    try {
+      const sessions = await client.sessions();
+      if (ctx.left()) return;
+      replaceChildren(
+        list,
+        sessions.map((s) => {
+          const revoke = h('button', { type: 'button' }, 'Log out that device');
+          revoke.addEventListener('click', () => {
+            revoke.disabled = true;
+            void client.revokeSession(s.id).then(
+              () => {
+                status.info(`${s.label} is logged out.`);
+                return show();
+              },
+              (error: unknown) => {
+                revoke.disabled = false;
+                status.error(describeError(error));
+              },
+            );
+          });
+          return h(
+            'li',
+            { 'data-session': s.id, 'data-current': s.current ? 'yes' : 'no' },
+            h('strong', {}, s.label),
+            s.current ? ' (this browser)' : '',
+            h('br'),
+            `Signed in ${formatTime(Date.parse(s.createdAt))}; last active ${formatTime(Date.parse(s.lastUsedAt))}; ends ${formatTime(Date.parse(s.expiresAt))}. `,
+            s.current ? null : revoke,
+          );
+        }),
+      );
+    } catch (error) {
+      status.error(describeError(error));
+    }
+  };
+  void show();
+  return h('section', { class: 'card', 'aria-labelledby': 'sessions-title' }, h('h2', { id: 'sessions-title' }, 'Where you are logged in'), list, status.el);
 }
 
 function profileSection(ctx: ViewContext, account: Account): HTMLElement {
