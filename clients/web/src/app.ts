@@ -6,7 +6,7 @@
  */
 import type { PeerlockNotification } from '@peerlock/sdk';
 import { h, replaceChildren } from './dom.js';
-import { closeSession, type Session } from './session.js';
+import { closeSession, resumeKeptSession, type Session } from './session.js';
 import type { Screen, ViewContext } from './view-context.js';
 import { authScreen } from './views/auth-view.js';
 import { inboxScreen } from './views/inbox-view.js';
@@ -40,8 +40,12 @@ export class App {
     window.addEventListener('hashchange', () => this.route());
   }
 
+  /** Opens the session kept on this device, if any ("Keep me signed in"), then shows the page. */
   start(): void {
-    this.route();
+    void resumeKeptSession().then(
+      (session) => (session ? this.loggedIn(session) : this.route()),
+      () => this.route(),
+    );
   }
 
   private route(): void {

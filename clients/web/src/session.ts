@@ -1,13 +1,15 @@
 /**
- * What a logged-in page holds, in memory only: the SDK client (keys, tokens,
- * pins) and the live subscription. Nothing secret is written to localStorage,
- * sessionStorage or IndexedDB; reloading the page logs out. The one thing
- * kept is this browser's rollback marks (device-marks-storage.ts).
+ * What a logged-in page holds, in memory: the SDK client (keys, tokens,
+ * pins) and the live subscription. Nothing secret is written anywhere unless
+ * the user ticked "Keep me signed in on this device" (kept-session.ts, a
+ * trusted device session); otherwise reloading the page logs out. Also kept:
+ * this browser's rollback marks (device-marks-storage.ts).
  */
-import { PeerlockClient } from '@peerlock/sdk';
+import { PeerlockApiError, PeerlockClient } from '@peerlock/sdk';
 import { askForCode } from './code-prompt.js';
 import { LiveUpdates } from './live-updates.js';
 import { browserMarkStore } from './device-marks-storage.js';
+import { forgetSession, keptSession } from './kept-session.js';
 
 const marks = browserMarkStore();
 
@@ -19,13 +21,13 @@ export interface Session {
 }
 
 /** A client for the server this page came from (the API serves the page). */
-export function newClient(): { client: PeerlockClient; twoFactor: { enabled: boolean } } {
+export function newClient(trusted = false): { client: PeerlockClient; twoFactor: { enabled: boolean } } {
   const twoFactor = { enabled: false };
   const client = new PeerlockClient({
     url: new URL('/graphql', window.location.origin).href,
     deviceMarks: marks,
-    // Nothing is kept across a reload yet, so this browser's session is an untrusted one (12 hours).
-    device: { label: browserLabel(), trusted: false },
+    // Kept across reloads only when the user asked: then a trusted session (30 days), else an untrusted one (12 hours).
+    device: { label: browserLabel(), trusted },
     totp: async () => (twoFactor.enabled ? askForCode('Your session needs fresh login tokens; with two-factor on that takes a code.') : undefined),
   });
   return { client, twoFactor };
@@ -40,7 +42,27 @@ export function openSession(client: PeerlockClient, twoFactor: { enabled: boolea
 /** Logs out here and on the server (the session's tokens and live subscriptions end everywhere); the local part never waits for the server. */
 export function closeSession(session: Session): void {
   session.live.stop();
+  void forgetSession();
   void session.client.endSession().catch(() => undefined);
+}
+
+/** The session kept on this device ("Keep me signed in"), opened without the passphrase; null when there is none. */
+export async function resumeKeptSession(): Promise<Session | null> {
+  const kept = await keptSession();
+  if (!kept) return null;
+  const { client, twoFactor } = newClient(true);
+  client.resume(kept);
+  try {
+    twoFactor.enabled = (await client.account()).twoFactorEnabled;
+  } catch (error) {
+    // Ended elsewhere (SESSION_ENDED), or the key changed: log in again. The server out of reach: keep it, try later.
+    if (error instanceof PeerlockApiError && ['SESSION_ENDED', 'TOKEN_INVALID', 'UNAUTHENTICATED', 'TWO_FACTOR_REQUIRED', 'NOT_FOUND'].includes(error.code)) {
+      await forgetSession();
+      client.logout();
+      return null;
+    }
+  }
+  return openSession(client, twoFactor);
 }
 
 /** How this browser shows in the user's session list ("Web: Firefox on Linux"). */

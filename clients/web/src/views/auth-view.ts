@@ -10,6 +10,7 @@ import { deriveIdentityInWorker } from '../derive-keys.js';
 import { describeError } from '../describe-error.js';
 import { field, h, replaceChildren, statusLine } from '../dom.js';
 import { progressBar } from '../progress-bar.js';
+import { keepSession } from '../kept-session.js';
 import { newClient, openSession, type Session } from '../session.js';
 import { accountStatus } from '../user-directory.js';
 
@@ -39,6 +40,7 @@ function loginForm(onSession: (session: Session) => void): HTMLElement {
   const code = h('input', { name: 'totp', autocomplete: 'one-time-code', pattern: '[0-9A-Za-z-]{6,20}', autocapitalize: 'off', spellcheck: 'false' });
   const progress = progressBar('Deriving your keys…');
   const status = statusLine();
+  const keep = h('input', { type: 'checkbox', name: 'keep' });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Log in');
   let derived: { username: string; passphrase: string; identity: KeyPair } | null = null;
 
@@ -48,6 +50,7 @@ function loginForm(onSession: (session: Session) => void): HTMLElement {
     field('Username', username),
     field('Passphrase', passphrase),
     field('Two-factor code (if you turned it on)', code, 'From your authenticator app, or one of your backup codes. Leave it empty if two-factor is off.'),
+    h('label', { class: 'checkbox' }, keep, ' Keep me signed in on this device (30 days; only on a computer that is yours alone)'),
     progress.el,
     status.el,
     submit,
@@ -61,7 +64,7 @@ function loginForm(onSession: (session: Session) => void): HTMLElement {
       let user = '';
       try {
         user = canonicalUsername(username.value.trim());
-        const { client, twoFactor } = newClient();
+        const { client, twoFactor } = newClient(keep.checked);
         if (!derived || derived.username !== user || derived.passphrase !== passphrase.value) {
           derived = null;
           const account = await accountStatus(client, user);
@@ -78,6 +81,7 @@ function loginForm(onSession: (session: Session) => void): HTMLElement {
         derived = null;
         passphrase.value = '';
         code.value = '';
+        if (keep.checked) await keepSession(client.exportSession());
         onSession(openSession(client, twoFactor));
       } catch (error) {
         progress.hide();

@@ -6,6 +6,7 @@
  */
 import { generatePassphrase, type Account } from '@peerlock/sdk';
 import { recoveryNotice } from './auth-view.js';
+import { keepSession, keptSession } from '../kept-session.js';
 import { deriveIdentityInWorker } from '../derive-keys.js';
 import { describeError } from '../describe-error.js';
 import { field, formatTime, h, replaceChildren, statusLine } from '../dom.js';
@@ -191,6 +192,8 @@ function rotationSection(ctx: ViewContext, account: Account): HTMLElement {
           ...(loginCode ? { loginTotpCode: loginCode.value.trim() } : {}),
         });
         ctx.session.live.start(client);
+        // Kept on this device: keep the new key and session instead (the old session ended with the key change).
+        if (await keptSession()) await keepSession(client.exportSession());
         replaceChildren(form, h('p', { class: 'status info', role: 'status' }, 'Your key changed. Use the new passphrase from now on.'), recoveryCode ? recoveryNotice(recoveryCode, () => ctx.navigate('#/inbox')) : null);
       } catch (error) {
         progress.hide();
