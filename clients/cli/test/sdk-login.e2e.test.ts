@@ -19,6 +19,7 @@ describe('SDK login: wrong passphrase and unknown accounts, told before anything
   let proxy: HostileProxy;
   let identity: KeyPair;
   let secret = '';
+  const backupCodes: string[] = [];
   const challenges: unknown[] = [];
   let spy: Rewrite;
   let rule: Rewrite | undefined;
@@ -35,7 +36,7 @@ describe('SDK login: wrong passphrase and unknown accounts, told before anything
     await erin.signup({ username: 'erin', passphrase: '', identity });
     const setup = await erin.setupTwoFactor();
     secret = setup.secret;
-    await erin.confirmTwoFactor(setup.sealedSetup, code());
+    backupCodes.push(...(await erin.confirmTwoFactor(setup.sealedSetup, code())));
     spy = proxy.onGraphql('AuthChallenge', (_data, { variables }) => {
       challenges.push(variables);
       return undefined;
@@ -64,6 +65,26 @@ describe('SDK login: wrong passphrase and unknown accounts, told before anything
     await client.login({ username: 'erin', identity, totpCode: totp });
     expect(challenges).toHaveLength(1);
     expect(client.miniLockId).toBe(miniLockIdOf(identity));
+  });
+
+  it('after one code, 500 authenticated operations: refills prove the device session, no second authChallenge, no code asked', async () => {
+    const refreshes: unknown[] = [];
+    const counter = proxy.onGraphql('RefreshSession', () => {
+      refreshes.push(1);
+      return undefined;
+    });
+    let asked = 0;
+    const client = new PeerlockClient({ url: proxy.graphqlUrl, webSocketImpl: WebSocket, totp: async () => (asked++, undefined) });
+    try {
+      await client.login({ username: 'erin', identity, totpCode: backupCodes.shift()! });
+      for (let i = 0; i < 500; i++) expect((await client.account()).username).toBe('erin');
+      expect(challenges).toHaveLength(1);
+      expect(refreshes.length).toBeGreaterThanOrEqual(15);
+      expect(asked).toBe(0);
+      expect((await client.sessions()).filter((s) => s.current)).toEqual([expect.objectContaining({ label: 'Peerlock SDK' })]);
+    } finally {
+      counter.remove();
+    }
   });
 
   it('an unknown account: NoSuchAccountError, no authChallenge', async () => {
