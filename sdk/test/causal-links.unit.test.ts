@@ -224,6 +224,19 @@ describe('T14: a dropped message from another sender does not vanish', () => {
   });
 });
 
+/** bob writes two different #1 from the same state: one the server shows alice (who replies a2, linking it), the other carol; `b` is bob's device. */
+function forked() {
+  const a = new Device(alice);
+  const b = new Device(bob);
+  const a1 = a.write('hello');
+  b.see(a1);
+  const forAlice = composeMessage({ sender: bob, conversation: b.ledger, keys, body: 'yes', now: NOW });
+  const forCarol = composeMessage({ sender: bob, conversation: b.ledger, keys, body: 'no', now: NOW });
+  a.see(forAlice);
+  const a2 = a.write('great, bob said yes');
+  return { a1, forAlice, forCarol, a2, b };
+}
+
 describe('a window: the newest messages of a long conversation, verified without the rest', () => {
   /** alice a1…a6 with bob's b1…b3 between them, each reply linking what its sender read. */
   function longConversation() {
@@ -297,17 +310,9 @@ describe('a window: the newest messages of a long conversation, verified without
   });
 
   it('the window’s first previous hash is still a statement: a link that names another #1 of bob is an equivocation', () => {
-    const a = new Device(alice);
-    const b = new Device(bob);
-    const a1 = a.write('a1');
-    b.see(a1);
-    // bob writes two #1 from one state: alice is shown one, his own chain continues from the other.
-    const forAlice = composeMessage({ sender: bob, conversation: b.ledger, keys, body: 'yes', now: NOW });
-    const forOthers = composeMessage({ sender: bob, conversation: b.ledger, keys, body: 'no', now: NOW });
-    b.see(forOthers);
-    a.see(forAlice);
-    const a2 = a.write('a2'); // links bob#1 = forAlice
-    const b2 = b.write('b2'); // previous hash: forOthers
+    const { forCarol, a2, b } = forked();
+    b.see(forCarol); // bob's own chain continues from the #1 alice was not shown
+    const b2 = b.write('b2');
     const { c, verdicts } = windowOf([a2, b2]);
     expect(verdicts.map((v) => v.ok)).toEqual([true, true]);
     expect(c.ledger!.anomalies()).toEqual([{ kind: 'Equivocation', sender: 'bob', sequence: 1 }]);
@@ -335,19 +340,6 @@ describe('a window: the newest messages of a long conversation, verified without
 });
 
 describe('T14: a sender who shows different messages to different people → Equivocation', () => {
-  /** bob writes two different #1 from the same state: one the server shows alice, the other carol. */
-  function forked() {
-    const a = new Device(alice);
-    const b = new Device(bob);
-    const a1 = a.write('hello');
-    b.see(a1);
-    const forAlice = composeMessage({ sender: bob, conversation: b.ledger, keys, body: 'yes', now: NOW });
-    const forCarol = composeMessage({ sender: bob, conversation: b.ledger, keys, body: 'no', now: NOW });
-    a.see(forAlice);
-    const a2 = a.write('great, bob said yes');
-    return { a1, forAlice, forCarol, a2 };
-  }
-
   it('a link naming another hash than the message carol accepted: reported, the linking message still authentic', () => {
     const { a1, forCarol, a2 } = forked();
     const c = new Device(carol);

@@ -5,10 +5,10 @@
  * in another's view. Keys are random key pairs (no scrypt).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { PeerlockClient, keyPairFromSecretKey, randomBytes, type ConversationView, type KeyPair, type ReadMessage } from '@peerlock/sdk';
+import { keyPairFromSecretKey, randomBytes, type ConversationView, type PeerlockClient, type ReadMessage } from '@peerlock/sdk';
 import { startHostileProxy, type HostileProxy, type Rewrite } from '@peerlock/api/testing';
 import { startServer, type ServerProcess } from './support/server-process.js';
+import { threeContacts } from './support/three-contacts.js';
 
 interface Edge {
   node: { messageId: string; sender: string };
@@ -20,7 +20,6 @@ const shown = (view: ConversationView) => view.messages.map((m: ReadMessage) => 
 describe('T14: causal links against a server that drops or reorders (SQLite, hostile proxy)', () => {
   let server: ServerProcess;
   let proxy: HostileProxy;
-  const identities: Record<string, KeyPair> = {};
   let alice: PeerlockClient;
   let bob: PeerlockClient;
   let carol: PeerlockClient;
@@ -31,18 +30,7 @@ describe('T14: causal links against a server that drops or reorders (SQLite, hos
   beforeAll(async () => {
     server = await startServer('sqlite');
     proxy = await startHostileProxy({ target: server.url });
-    const client = (name: string, url: string) => {
-      identities[name] = keyPairFromSecretKey(randomBytes(32));
-      return new PeerlockClient({ url, webSocketImpl: WebSocket });
-    };
-    alice = client('alice', server.url);
-    bob = client('bob', server.url);
-    carol = client('carol', proxy.graphqlUrl);
-    for (const [name, c] of [['alice', alice], ['bob', bob], ['carol', carol]] as const) await c.signup({ username: name, passphrase: '', identity: identities[name]! });
-    for (const [from, to] of [[alice, 'bob'], [alice, 'carol'], [bob, 'carol']] as const) await from.requestContact(to);
-    await bob.acceptContact('alice');
-    await carol.acceptContact('alice');
-    await carol.acceptContact('bob');
+    ({ alice, bob, carol } = await threeContacts(server.url, proxy.graphqlUrl));
 
     // alice starts, bob replies, alice writes again (having read bob's reply).
     const first = await alice.messaging.send(['bob', 'carol'], { subject: 'Plans', body: 'dinner on friday?' });

@@ -7,10 +7,10 @@
  * serves another message as the opening one. Keys are random key pairs.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { PeerlockClient, keyPairFromSecretKey, randomBytes, type ConversationView } from '@peerlock/sdk';
+import type { ConversationView, PeerlockClient } from '@peerlock/sdk';
 import { startHostileProxy, type HostileProxy, type Rewrite } from '@peerlock/api/testing';
 import { startServer, type ServerProcess } from './support/server-process.js';
+import { threeContacts } from './support/three-contacts.js';
 
 interface Edge {
   node: { messageId: string; sender: string };
@@ -34,15 +34,7 @@ describe('opening a long conversation at its newest messages (SQLite, hostile pr
   beforeAll(async () => {
     server = await startServer('sqlite');
     proxy = await startHostileProxy({ target: server.url });
-    const client = (url: string) => new PeerlockClient({ url, webSocketImpl: WebSocket });
-    alice = client(server.url);
-    bob = client(server.url);
-    carol = client(proxy.graphqlUrl);
-    for (const [name, c] of [['alice', alice], ['bob', bob], ['carol', carol]] as const) await c.signup({ username: name, passphrase: '', identity: keyPairFromSecretKey(randomBytes(32)) });
-    for (const [from, to] of [[alice, 'bob'], [alice, 'carol'], [bob, 'carol']] as const) await from.requestContact(to);
-    await bob.acceptContact('alice');
-    await carol.acceptContact('alice');
-    await carol.acceptContact('bob');
+    ({ alice, bob, carol } = await threeContacts(server.url, proxy.graphqlUrl));
 
     const first = await alice.messaging.send(['bob', 'carol'], { subject: 'Plans', body: 'a1' });
     conversationId = first.conversationId;

@@ -18,7 +18,7 @@ const KEY = 'current';
 
 interface Record {
   readonly key: CryptoKey;
-  readonly iv: Uint8Array;
+  readonly iv: Uint8Array<ArrayBuffer>;
   readonly sealed: ArrayBuffer;
   /** The server the session belongs to (this page's origin). */
   readonly origin: string;

@@ -6,23 +6,19 @@
  * does the session being ended from another device (the page returns to
  * the login at once, and a reload stays there).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generatePassphrase, PeerlockClient } from '@peerlock/sdk';
-import { findChromium, launchChromium } from './support/browser.js';
+import { browserSuite, launchChromium } from './support/browser.js';
 import { startServer, webRoot, type ServerProcess } from './support/server-process.js';
 
-const chromiumPath = findChromium();
-const built = existsSync(join(webRoot, 'index.html'));
-const mustRun = process.env.CI === 'true' || process.env.CI === '1';
+const suite = browserSuite('keeping a web session across reloads', webRoot);
 const SLOW = 90_000;
 const LIVE = 20_000;
 
-describe.skipIf(!mustRun && (!chromiumPath || !built))(
-  chromiumPath && built ? 'keeping a web session across reloads, in Chromium' : 'keeping a web session (skipped: needs Chromium at /usr/bin/chromium and a built clients/web/dist)',
+describe.skipIf(suite.skip)(
+  suite.title,
   () => {
     let server: ServerProcess;
     let browser: Browser;
@@ -32,8 +28,7 @@ describe.skipIf(!mustRun && (!chromiumPath || !built))(
     const passphrase = generatePassphrase(7).passphrase;
 
     beforeAll(async () => {
-      if (!chromiumPath) throw new Error('CI must have Chromium at /usr/bin/chromium (.ci/run installs it)');
-      if (!built) throw new Error('clients/web/dist is not built (npm run build -w clients/web)');
+      const chromiumPath = suite.ready();
       server = await startServer();
       browser = await launchChromium(chromiumPath);
       await new PeerlockClient({ url: `${server.origin}/graphql`, webSocketImpl: WebSocket }).signup({ username, passphrase });

@@ -18,3 +18,24 @@ export function findChromium(): string | null {
 export function launchChromium(executablePath: string): Promise<Browser> {
   return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
 }
+
+/**
+ * Whether a browser suite can run here, and its title: it needs Chromium
+ * and a built page. In CI (.ci/run installs Chromium and turbo builds the
+ * page) a missing one is a failure, not a skip: `ready()` throws then.
+ */
+export function browserSuite(name: string, webRoot: string): { skip: boolean; title: string; chromiumPath: string | null; ready(): string } {
+  const chromiumPath = findChromium();
+  const built = existsSync(`${webRoot}/index.html`);
+  const mustRun = process.env.CI === 'true' || process.env.CI === '1';
+  return {
+    skip: !mustRun && (!chromiumPath || !built),
+    title: chromiumPath && built ? `${name}, in Chromium` : `${name} (skipped: needs Chromium at /usr/bin/chromium and a built clients/web/dist)`,
+    chromiumPath,
+    ready() {
+      if (!chromiumPath) throw new Error('CI must have Chromium at /usr/bin/chromium (.ci/run installs it)');
+      if (!built) throw new Error('clients/web/dist is not built (npm run build -w clients/web)');
+      return chromiumPath;
+    },
+  };
+}
