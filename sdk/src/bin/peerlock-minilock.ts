@@ -4,20 +4,18 @@
  * with the miniLock reference. Streams stdin → stdout in bounded memory.
  */
 import { once } from 'node:events';
-import { createReadStream, fstatSync, ftruncateSync, readFileSync, rmSync, write as writeCallback } from 'node:fs';
+import { createReadStream, fstatSync, ftruncateSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { mkdtemp, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 // The miniLock part and the key helpers only, not the SDK's index (the GraphQL client and the
 // rest): a command that runs once per file should not pay for loading what it never uses.
 import { decodeMiniLockId, decryptStream, encodeMiniLockId, encryptStream, type DecryptedStream, type EncryptStream } from '../minilock/index.js';
 import { base64ToBytes, bytesToUtf8 } from '../crypto/bytes.js';
 import { base58ToBytes } from '../crypto/base58.js';
 import { keyPairFromSecretKey, type KeyPair } from '../keys/derive.js';
-
-const writeFd = promisify(writeCallback);
 
 const HELP = `Usage:
   peerlock-minilock id      KEY
@@ -228,11 +226,11 @@ async function encryptInPlace(enc: EncryptStream): Promise<void> {
   try {
     const room = enc.headerLength();
     let position = room;
-    for await (const chunk of enc.chunks) position += await writeAt(chunk, position);
+    for await (const chunk of enc.chunks) position += writeAt(chunk, position);
     const { header } = enc.finish();
     // Cannot differ (every header field has a fixed size); checked, as a wrong guess would corrupt the file.
     if (header.length !== room) throw new Error(`internal: header of ${header.length} bytes, ${room} reserved`);
-    await writeAt(header, 0);
+    writeAt(header, 0);
     onInterrupt.delete(empty);
   } catch (error) {
     onInterrupt.delete(empty);
@@ -282,12 +280,13 @@ function stdoutIsFreshFile(): boolean {
   }
 }
 
-/** All of `bytes` at `position` of stdout (a file). */
-async function writeAt(bytes: Uint8Array, position: number): Promise<number> {
-  for (let done = 0; done < bytes.length; ) {
-    const { bytesWritten } = await writeFd(1, bytes, done, bytes.length - done, position + done);
-    done += bytesWritten;
-  }
+/**
+ * All of `bytes` at `position` of stdout (a file). Synchronous on purpose:
+ * no write is ever in flight when SIGINT's handler empties the file, so
+ * nothing lands after it (an asynchronous write on the thread pool could).
+ */
+function writeAt(bytes: Uint8Array, position: number): number {
+  for (let done = 0; done < bytes.length; ) done += writeSync(1, bytes, done, bytes.length - done, position + done);
   return bytes.length;
 }
 
