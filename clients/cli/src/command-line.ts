@@ -140,8 +140,9 @@ function checkOption(t: Extract<Token, { kind: 'option' }>, options: Options, co
     return;
   }
   if (t.value === undefined) throw new UsageError(`${t.rawName} needs a value: ${optionSyntax(t.name, spec)} ${where}`);
-  // As parseArgs' strict mode: "-m -x" is more likely a forgotten value than a message "-x".
-  if (!t.inlineValue && t.value.length > 1 && t.value.startsWith('-')) {
+  // As parseArgs' strict mode: "-m -x" is more likely a forgotten value than a message "-x";
+  // but "--conversation -p0HFlZXcr" is an id that begins with "-" (see tokenize).
+  if (!t.inlineValue && t.value.length > 1 && t.value.startsWith('-') && !(ID_LIKE.test(t.value) && !isShortCluster(t.value, options))) {
     throw new UsageError(`${t.rawName} needs a value, and ${t.value} looks like an option; for a value that starts with "-", write --${t.name}=${t.value}`);
   }
 }

@@ -131,7 +131,9 @@ describe('mistakes are usage errors (exit 2) that say what to type', () => {
     expect(run('read -hX__ydpMtRcG --json').kind).toBe('run');
     expect(run('read -- -x').args.positionals).toEqual(['-x']);
     expect(run('send bob -mHelloThere').args.values.message).toBe('HelloThere');
-    expect(refusal('send bob -m -HelloThere').message).toBe('-m needs a value, and -HelloThere looks like an option; for a value that starts with "-", write --message=-HelloThere');
+    expect(run('files download Y3gGLgYcF758yTuTGBUxyQ --conversation -p0HFlZXcr').args.values.conversation).toBe('-p0HFlZXcr');
+    expect(refusal('send bob -m -x').message).toBe('-m needs a value, and -x looks like an option; for a value that starts with "-", write --message=-x');
+    expect(refusal('files download Y3gGLgYcF758yTuTGBUxyQ --conversation --json').message).toMatch(/^--conversation needs a value/);
   });
 
   it('a value that starts with "-" is accepted when written --option=value', () => {
