@@ -222,9 +222,14 @@ function deletionSection(ctx: ViewContext, account: Account): HTMLElement {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (confirm.value.trim().toLowerCase() !== client.username) return status.error('Type your username exactly to confirm.');
+    // The deletion ends this session too: stop listening first, so the page says "deleted", not "ended elsewhere".
+    ctx.session.live.stop();
     void client.deleteAccount(code?.value.trim()).then(
       () => ctx.loggedOut('Your account was deleted.'),
-      (error: unknown) => status.error(describeError(error)),
+      (error: unknown) => {
+        ctx.session.live.start(client);
+        status.error(describeError(error));
+      },
     );
   });
   return h('section', { class: 'card danger-zone', 'aria-labelledby': 'delete-title' }, h('h2', { id: 'delete-title' }, 'Delete account'), form, status.el);
