@@ -427,14 +427,7 @@ describe('T14: reordering across senders', () => {
   });
 
   it('a link whose hash is not the held message’s does not order (no cycle can be forged); rejected messages keep their place', () => {
-    const a = new Device(alice);
-    const b = new Device(bob);
-    const a1 = a.write('hello');
-    b.see(a1);
-    const forAlice = composeMessage({ sender: bob, conversation: b.ledger, keys, body: 'yes', now: NOW });
-    const forCarol = composeMessage({ sender: bob, conversation: b.ledger, keys, body: 'no', now: NOW });
-    a.see(forAlice);
-    const a2 = a.write('great');
+    const { a1, forCarol, a2 } = forked();
     const server = entries([a1, a2, forCarol]);
     expect(causalOrder([...server, null]).order).toEqual([0, 1, 2, 3]);
     expect(causalOrder([null, ...server]).order).toEqual([0, 1, 2, 3]);

@@ -71,9 +71,11 @@ export async function refreshSession(services: Services, request: RequestInfo, i
   const session = await services.tokens.useSession(username, input.sessionId, secret, now);
   secret.fill(0);
   if (session === null) throw new PeerlockError('SESSION_ENDED');
-  const account = await services.accounts.load(username);
-  if (account.status !== 'active') throw new PeerlockError('SESSION_ENDED');
-  return services.tokens.issue(username, account.authPublicKey, now, session.sessionId);
+  // The directory read model, not the account stream: a refresh costs the same however long the account's history.
+  // A key change or deletion ends the session (useSession above fails), so a key it has not caught up with buys nothing.
+  const account = await services.directory.user(username);
+  if (account?.entry.status !== 'active') throw new PeerlockError('SESSION_ENDED');
+  return services.tokens.issue(username, account.entry.authPublicKey, now, session.sessionId);
 }
 
 /** The viewer's live sessions, the one this request came through marked. */

@@ -151,6 +151,16 @@ describe.each(BACKENDS)('device sessions (%s)', (backend) => {
     expectCode(await laptop.refresh(), 'SESSION_ENDED');
   });
 
+  it('a device label must be printable text of 1 to 80 characters, and a session id its own shape: BAD_INPUT, nothing opened or ended', async () => {
+    const user = new HonestClient(server.url, `ds${++n}`, server.clock);
+    await user.signup();
+    for (const label of ['', '   ', 'x'.repeat(81)]) expectCode(await post(server.url, LOGIN, { u: user.username, c: null, d: { label } }), 'BAD_INPUT');
+    const desk = new Device(user);
+    await desk.login('desk');
+    expectCode(await desk.request('mutation($id: String!) { revokeSession(id: $id) }', { id: 'not-a-session' }), 'BAD_INPUT');
+    expect(expectOk(await desk.request<{ sessions: { id: string }[] }>(SESSIONS)).sessions.map((s) => s.id)).toEqual([desk.sessionId]);
+  });
+
   it("another user's session cannot be revoked or listed", async () => {
     const { user: a, secret: sa } = await twoFactorUser();
     const { user: b, secret: sb } = await twoFactorUser();

@@ -201,11 +201,22 @@ export class Messaging {
    * reply costs what lies after our last message, not the whole history.
    */
   async reply(conversationId: string, input: Omit<SendInput, 'subject'>): Promise<ReadMessage> {
-    for (let last = PAGE; ; last *= 4) {
+    await this.readBackUntil(conversationId, () => this.ledgers.get(conversationId)?.hasLoaded(this.client.username) === true);
+    const ledger = this.ledgers.get(conversationId);
+    if (!ledger) throw new RangeError('conversationId: no verified message to reply to');
+    return this.post(ledger, ledger.participants, input);
+  }
+
+  /**
+   * Reads the newest `first` messages, then four times as many each time,
+   * until `enough(view)` or the whole conversation was read: finding
+   * something recent (our own latest message, an attachment) costs what lies
+   * after it, not the conversation's history.
+   */
+  async readBackUntil(conversationId: string, enough: (view: ConversationView) => boolean, first = PAGE): Promise<ConversationView> {
+    for (let last = first; ; last *= 4) {
       const view = await this.read(conversationId, { last });
-      const ledger = this.ledgers.get(view.id);
-      if (ledger && (view.complete || ledger.hasLoaded(this.client.username))) return this.post(ledger, ledger.participants, input);
-      if (view.complete) throw new RangeError('conversationId: no verified message to reply to');
+      if (view.complete || enough(view)) return view;
     }
   }
 

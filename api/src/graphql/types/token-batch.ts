@@ -1,5 +1,5 @@
 import { builder } from '../builder.js';
-import { PeerlockError } from '../../errors.js';
+import { viewerOf } from '../../auth/viewer.js';
 import { authChallenge, endSession, listSessions, refreshSession, type LoginResult } from '../../auth/login.js';
 import type { SessionGrant, TokenBatch } from '../../auth/token-issuer.js';
 import type { DeviceSession } from '../../storage/auth-store.js';
@@ -84,8 +84,8 @@ builder.mutationField('logout', (t) =>
   t.boolean({
     description: 'Ends the device session this request came through (false when it has none). Requires a token.',
     resolve: async (_root, _args, ctx) => {
-      if (!ctx.viewer) throw new PeerlockError('UNAUTHENTICATED');
-      return ctx.viewer.sessionId ? endSession(ctx.services, ctx, ctx.viewer.sessionId, 'logout') : false;
+      viewerOf(ctx);
+      return ctx.viewer?.sessionId ? endSession(ctx.services, ctx, ctx.viewer.sessionId, 'logout') : false;
     },
   }),
 );

@@ -35,9 +35,13 @@ export async function resolveConversation(client: PeerlockClient, prefix: string
  * the user all three are "no conversation matches".
  */
 export async function openConversation(client: PeerlockClient, prefix: string, options: ReadOptions = {}): Promise<ConversationView> {
+  return withConversation(client, prefix, (id) => client.messaging.read(id, options));
+}
+
+async function withConversation(client: PeerlockClient, prefix: string, read: (id: string) => Promise<ConversationView>): Promise<ConversationView> {
   const id = await resolveConversation(client, prefix);
   try {
-    return await client.messaging.read(id, options);
+    return await read(id);
   } catch (error) {
     if (error instanceof PeerlockApiError && (error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND' || (error.code === 'BAD_INPUT' && error.details.field === 'conversationId'))) {
       throw new CliRefusal({ kind: 'no-conversation', prefix });
@@ -53,11 +57,9 @@ export async function openConversation(client: PeerlockClient, prefix: string, o
  * so a recent attachment costs what lies after it, not the whole history.
  */
 export async function findMessage(client: PeerlockClient, prefix: string, wanted: (m: ReadMessage) => boolean): Promise<ReadMessage | undefined> {
-  for (let last = NEWEST; ; last *= 4) {
-    const view = await openConversation(client, prefix, { last });
-    const found = view.messages.find((m) => m.rejected === null && wanted(m));
-    if (found || view.complete) return found;
-  }
+  const match = (m: ReadMessage) => m.rejected === null && wanted(m);
+  const view = await withConversation(client, prefix, (id) => client.messaging.readBackUntil(id, (v) => v.messages.some(match), NEWEST));
+  return view.messages.find(match);
 }
 
 async function attach(ctx: Context, client: PeerlockClient, paths: readonly string[], participants: readonly string[]): Promise<FileReference[]> {
