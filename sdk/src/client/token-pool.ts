@@ -18,6 +18,8 @@ export interface TokenSource {
 const LOW_WATER = 3;
 /** Tokens close to expiry are dropped rather than risked. */
 const EXPIRY_MARGIN_MS = 15_000;
+/** A caller waits through at most this many refills (each a whole batch) before giving up. */
+const MAX_REFILLS_PER_TAKE = 4;
 
 export class TokenPool {
   private tokens: Uint8Array[] = [];
@@ -49,18 +51,29 @@ export class TokenPool {
     this.expiresAt = 0;
   }
 
+  /**
+   * One token. Callers beyond what one batch holds wait for the next refill
+   * rather than fail: 40 concurrent takes on a pool of 32 each get a token
+   * (at most MAX_REFILLS_PER_TAKE batches are fetched for one caller, so a
+   * server that answers empty batches cannot keep it looping).
+   */
   async take(): Promise<Uint8Array> {
-    if (this.size <= LOW_WATER) {
-      try {
-        await this.refill();
-      } catch (error) {
-        // A refill that needs a code we do not have may still leave a few tokens to spend.
-        if (this.size === 0) throw error;
+    for (let refills = 0; ; refills++) {
+      // Only the callers who find the pool low refill; the others take at once.
+      if (this.size <= LOW_WATER && refills < MAX_REFILLS_PER_TAKE) {
+        try {
+          await this.refill();
+        } catch (error) {
+          // A refill that needs a code we do not have may still leave a few tokens to spend.
+          if (this.size === 0) throw error;
+        }
       }
+      if (this.live()) {
+        const token = this.tokens.shift();
+        if (token) return token;
+      }
+      if (refills >= MAX_REFILLS_PER_TAKE) throw new Error('token pool empty after refills');
     }
-    const token = this.tokens.shift();
-    if (!token) throw new Error('token pool empty after a refill');
-    return token;
   }
 
   refill(totpCode?: string): Promise<void> {

@@ -52,6 +52,20 @@ describe('TokenPool', () => {
     expect(asked.length).toBe(2);
   });
 
+  it('gives every one of more concurrent callers than a batch holds a token (40 takes on batches of 32)', async () => {
+    const s = source({ batch: 32 });
+    const taken = await Promise.all(Array.from({ length: 40 }, () => s.pool.take()));
+    expect(new Set(taken.map((t) => t[0])).size).toBe(40);
+    expect(s.batches()).toBe(2);
+  });
+
+  it('gives up after a few refills when the server keeps answering empty batches', async () => {
+    let batches = 0;
+    const pool = new TokenPool({ now: () => 0, fetchBatch: async () => (batches++, { tokens: [], expiresAt: 600_000 }) });
+    await expect(pool.take()).rejects.toThrow('token pool empty after refills');
+    expect(batches).toBe(4);
+  });
+
   it('hands out each token once and refills before it runs dry', async () => {
     const s = source({ batch: 8 });
     const taken = [];
