@@ -19,6 +19,15 @@
  * server while it loads nor costs its whole history on every cold load. A
  * snapshot is written (not awaited: it is only a shortcut) whenever the
  * state has moved `snapshots.every` events past the last one.
+ *
+ * One writer per stream per node: commands on one stream run one after the
+ * other in arrival order (a queue, not optimistic retries that collide and
+ * rebuild), so on one node a busy conversation never conflicts with itself.
+ * The queue is bounded (MAX_QUEUED_PER_STREAM); beyond it a command is
+ * refused UNAVAILABLE with a short Retry-After rather than buffered without
+ * bound. Across nodes a conflict is still possible and rare: the writer
+ * reads only the stream's new tail and decides again, after a short jittered
+ * pause so two nodes do not collide in step.
  */
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -30,6 +39,8 @@ import type { SnapshotStore } from '../storage/snapshot-store.js';
 import type { Decider } from './domain-event.js';
 
 const MAX_ATTEMPTS = 16;
+/** Commands waiting for one stream's writer on this node; beyond it, UNAVAILABLE (retry shortly). */
+export const MAX_QUEUED_PER_STREAM = 256;
 /** Events read and folded per turn of the event loop on a cold load (~1–3 ms each for small events). */
 const LOAD_PAGE = 500;
 
@@ -73,6 +84,8 @@ export interface Executed<State, Event> {
 
 export class StreamAggregate<Command, Event extends { readonly type: string; readonly data: unknown }, State> {
   private readonly cache = new Map<string, Cached<State>>();
+  /** Per stream with commands queued or running: the end of its queue and how many are in it. */
+  private readonly writers = new Map<string, { tail: Promise<void>; queued: number }>();
 
   constructor(
     private readonly store: EventStore,
@@ -117,7 +130,31 @@ export class StreamAggregate<Command, Event extends { readonly type: string; rea
 
   /** `build` turns the current state into a command; it runs again after a conflict (facts may have changed, and `loaded` says as of where). */
   async execute(streamName: string, build: (state: State, loaded: Loaded<State>) => Promise<Command> | Command, context: ExecuteContext): Promise<Executed<State, Event>> {
+    return this.inTurn(streamName, () => this.decideAndAppend(streamName, build, context));
+  }
+
+  /** Runs `work` after every command queued before it on this stream (see "One writer per stream" above). */
+  private async inTurn<T>(streamName: string, work: () => Promise<T>): Promise<T> {
+    let writer = this.writers.get(streamName);
+    if (!writer) this.writers.set(streamName, (writer = { tail: Promise.resolve(), queued: 0 }));
+    if (writer.queued >= MAX_QUEUED_PER_STREAM) throw new PeerlockError('UNAVAILABLE', { retryAfterSeconds: 1 });
+    writer.queued++;
+    const before = writer.tail;
+    let done!: () => void;
+    writer.tail = new Promise<void>((resolve) => (done = resolve));
+    try {
+      await before;
+      return await work();
+    } finally {
+      done();
+      if (--writer.queued === 0) this.writers.delete(streamName);
+    }
+  }
+
+  private async decideAndAppend(streamName: string, build: (state: State, loaded: Loaded<State>) => Promise<Command> | Command, context: ExecuteContext): Promise<Executed<State, Event>> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      // Another node appended meanwhile: give it a moment (0–2^attempt ms, at most 64), then read only the new tail.
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(64, 2 ** attempt)));
       const loaded = await this.load(streamName);
       const { state, revision } = loaded;
       const command = await build(state, loaded);

@@ -81,6 +81,8 @@ export class ConversationCommands {
     let result;
     let earlier: PostedMessage | null = null;
     try {
+      // Looked up once: a retry after another node's append decides again on the new tail, not the whole command.
+      const facts = await this.contacts.relationsOf(actor, participants.filter((p) => p !== actor));
       result = await this.conversations.execute(
         conversationStreamName(conversationId),
         async (state, loaded): Promise<ConversationCommand> => {
@@ -94,7 +96,7 @@ export class ConversationCommands {
             participants,
             ciphertextBytes: ciphertext.length,
             ciphertextSha256: sha256,
-            facts: await this.contacts.relationsOf(actor, participants.filter((p) => p !== actor)),
+            facts,
             posted: earlier,
           };
         },

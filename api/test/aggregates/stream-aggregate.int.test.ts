@@ -13,7 +13,8 @@ import { conversationEvents, conversationStreamName } from '@peerlock/schema';
 import { SqliteEventStore } from '../../src/eventstore/index.js';
 import type { EventStore, ReadStreamOptions } from '../../src/eventstore/event-store.js';
 import { SqliteSnapshotStore } from '../../src/storage/sqlite-snapshot-store.js';
-import { StreamAggregate } from '../../src/aggregates/stream-aggregate.js';
+import { MAX_QUEUED_PER_STREAM, StreamAggregate } from '../../src/aggregates/stream-aggregate.js';
+import { PeerlockError } from '../../src/errors.js';
 import { conversationDecider, type ConversationCommand, type ConversationDomainEvent, type ConversationState } from '../../src/conversations/conversation-decider.js';
 
 const CID = 'C'.repeat(43);
@@ -134,5 +135,81 @@ describe('StreamAggregate cold loads of a long conversation', () => {
     const loaded = await aggregate(store, 1_000_000, 'conversation@99').load(STREAM);
     expect(loaded.state).toMatchObject({ messageCount: 2_662 });
     expect(reads.reduce((n, r) => n + r.events, 0)).toBe(2_663);
+  });
+});
+
+describe('StreamAggregate: one writer per stream per node', () => {
+  let dir: string;
+  let events: SqliteEventStore;
+  const CID2 = 'D'.repeat(43);
+  const STREAM2 = conversationStreamName(CID2);
+  const postTo = (n: number, node: string): ConversationCommand => ({ ...post(n), conversationId: CID2, messageId: `${node}${String(n).padStart(21, 'q')}==` });
+
+  /** The store, counting appends refused for a stale revision (optimistic conflicts). */
+  function conflictCounting(store: EventStore): { store: EventStore; conflicts: () => number } {
+    let conflicts = 0;
+    const proxy = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === 'append') {
+          return async (...args: Parameters<EventStore['append']>) => {
+            try {
+              return await target.append(...args);
+            } catch (error) {
+              if ((error as Error).name === 'ConcurrencyError') conflicts++;
+              throw error;
+            }
+          };
+        }
+        const value = Reflect.get(target, property, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    return { store: proxy, conflicts: () => conflicts };
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'peerlock-writer-'));
+    events = new SqliteEventStore({ path: join(dir, 'peerlock.db') });
+    const start = conversationEvents.encode('ConversationStarted', { conversationId: CID2, creator: 'alice', participants });
+    await events.append(STREAM2, [{ id: randomUUID(), type: start.type, schemaVersion: start.schemaVersion, data: start.data as Record<string, unknown>, metadata: { actor: 'alice', correlationId: 'seed', causationId: null, occurredAt: new Date(context.now).toISOString() } }], { expectedRevision: 'noStream' });
+  });
+  afterAll(async () => {
+    await events.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs 200 concurrent posts to one conversation in turn: every one appended, not one optimistic conflict', async () => {
+    const { store, conflicts } = conflictCounting(events);
+    const node = new StreamAggregate<ConversationCommand, ConversationDomainEvent, ConversationState>(store, conversationEvents, conversationDecider);
+    let builds = 0;
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => node.execute(STREAM2, () => (builds++, postTo(i, 'a')), context)));
+    expect(results.every((r) => r.events.length === 1)).toBe(true);
+    expect(conflicts()).toBe(0);
+    expect(builds).toBe(200);
+    expect((await node.load(STREAM2)).state).toMatchObject({ messageCount: 200 });
+  });
+
+  it(`refuses beyond ${MAX_QUEUED_PER_STREAM} queued commands with UNAVAILABLE and a Retry-After, and the queued ones all land`, async () => {
+    const node = new StreamAggregate<ConversationCommand, ConversationDomainEvent, ConversationState>(events, conversationEvents, conversationDecider);
+    const outcomes = await Promise.allSettled(Array.from({ length: MAX_QUEUED_PER_STREAM + 40 }, (_, i) => node.execute(STREAM2, () => postTo(i, 'b'), context)));
+    const refused = outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason as PeerlockError);
+    expect(refused).toHaveLength(40);
+    expect(refused.every((e) => e instanceof PeerlockError && e.code === 'UNAVAILABLE' && e.details.retryAfterSeconds === 1)).toBe(true);
+    expect((await node.load(STREAM2)).state).toMatchObject({ messageCount: 200 + MAX_QUEUED_PER_STREAM });
+  });
+
+  it('two nodes posting to one conversation at once: conflicts only between the nodes, each retried on the new tail, none refused', async () => {
+    const a = conflictCounting(events);
+    const b = conflictCounting(events);
+    const nodeA = new StreamAggregate<ConversationCommand, ConversationDomainEvent, ConversationState>(a.store, conversationEvents, conversationDecider);
+    const nodeB = new StreamAggregate<ConversationCommand, ConversationDomainEvent, ConversationState>(b.store, conversationEvents, conversationDecider);
+    const before = (await nodeA.load(STREAM2)).state;
+    await nodeB.load(STREAM2);
+    const runs = [...Array.from({ length: 60 }, (_, i) => nodeA.execute(STREAM2, () => postTo(i, 'c'), context)), ...Array.from({ length: 60 }, (_, i) => nodeB.execute(STREAM2, () => postTo(i, 'd'), context))];
+    await Promise.all(runs);
+    expect((await nodeA.load(STREAM2)).state).toMatchObject({ messageCount: (before as { messageCount: number }).messageCount + 120 });
+    expect(a.conflicts() + b.conflicts()).toBeGreaterThan(0);
+    // At most one conflict per command that met the other node's append (a node's own commands never collide).
+    expect(a.conflicts() + b.conflicts()).toBeLessThanOrEqual(120);
   });
 });
