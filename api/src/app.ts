@@ -27,6 +27,7 @@ import { ServerKeys } from './auth/server-keys.js';
 import { TokenIssuer } from './auth/token-issuer.js';
 import { buildSchema } from './graphql/schema.js';
 import { serveGraphQLOverWebSocket, type WebSocketViewer } from './graphql/websocket.js';
+import { Admission, refuseOverloaded } from './ratelimit/admission.js';
 import type { GraphQLContext } from './graphql/builder.js';
 import { maskError, useErrorCodes } from './plugins/use-error-codes.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
@@ -183,7 +184,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       logging: createLogger(production ? 'warn' : 'info'),
       context: (initial) => {
         const { ws } = initial as { ws?: WebSocketViewer };
-        if (ws) return { services: svc, requestId: ws.requestId, clientAddress: ws.clientAddress } as unknown as GraphQLContext;
+        if (ws) return { services: svc, requestId: ws.requestId, clientAddress: ws.clientAddress, connectionId: ws.connectionId } as unknown as GraphQLContext;
         return { services: svc, requestId: requestIdOf(initial.request), clientAddress: clientAddress(initial.request, initial.req) } as unknown as GraphQLContext;
       },
       plugins: [
@@ -197,9 +198,14 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
 
     const fileHttp = { files: svc.files, tokens: svc.tokens, now, corsOrigins: config.corsOrigins };
     const webApp = createStaticWebApp({ root: config.webRoot, https: config.tls !== null || config.trustProxy });
+    const admission = new Admission(config.limits.maxInFlight);
     const handler = (req: IncomingMessage, res: ServerResponse) => {
       if (isFileRequest(req)) void handleFileRequest(req, res, fileHttp);
-      else if (isApiPath(req.url)) void yoga(req, res);
+      else if (isApiPath(req.url)) {
+        if (!admission.tryEnter()) return refuseOverloaded(res);
+        res.once('close', () => admission.leave());
+        void yoga(req, res);
+      }
       // The built web client, from this origin (so its CSP can be 'self' only).
       else void webApp(req, res).catch(() => res.destroy());
     };
@@ -210,7 +216,9 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     // Slow-loris bounds: a client must send its headers and body promptly.
     server.headersTimeout = 10_000;
     server.requestTimeout = 30_000;
-    stopWebSocket = serveGraphQLOverWebSocket(server, yoga, svc.tokens, now, config.limits.maxBodyBytes, (req) => clientAddressOfRequest(config.trustProxy, req));
+    stopWebSocket = serveGraphQLOverWebSocket(server, yoga, svc.tokens, now, config.limits.maxBodyBytes, (req) => clientAddressOfRequest(config.trustProxy, req), (user, session, onEnd) =>
+      notifications.bindToSession(user, session, onEnd), admission,
+    );
     const s = server;
     await new Promise<void>((resolve, reject) => {
       s.once('error', reject);

@@ -40,6 +40,8 @@ export interface LimitsConfig {
   notificationReplayEvents: number;
   /** How long a start waits for read models behind the log before it serves anyway (they catch up in the background). */
   startCatchUpWaitMs: number;
+  /** GraphQL operations (HTTP and WebSocket) a node runs at once; beyond it, UNAVAILABLE with Retry-After (load shedding). */
+  maxInFlight: number;
 }
 
 export interface FilesConfig {
@@ -202,6 +204,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxQueryBytes: int('PEERLOCK_MAX_QUERY_BYTES', 32_768, 1024, 10_485_760),
       maxQueryTokens: int('PEERLOCK_MAX_QUERY_TOKENS', 2000, 100, 1_000_000),
       notificationReplayEvents: int('PEERLOCK_NOTIFICATION_REPLAY_EVENTS', 100_000, 100, 100_000_000),
+      maxInFlight: int('PEERLOCK_MAX_IN_FLIGHT', 512, 1, 1_000_000),
       startCatchUpWaitMs: int('PEERLOCK_START_CATCH_UP_WAIT_MS', 500, 0, 600_000),
     },
     tls,

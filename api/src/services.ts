@@ -56,4 +56,6 @@ export interface RequestInfo {
   /** Set only when this request spent a valid token. */
   /** Who the request's token belongs to, and the device session it was issued for (null: a login without a session). */
   readonly viewer: { readonly username: string; readonly sessionId: string | null } | null;
+  /** A WebSocket operation: its connection (a stream is not told of the messages its own connection sent). */
+  readonly connectionId?: string;
 }

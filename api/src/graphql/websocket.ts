@@ -7,6 +7,14 @@
  * The token is spent once, in `connection_init` (`{ authorization: "Peerlock
  * <username> <base64 token>" }`); a missing, malformed, spent, expired or
  * foreign one closes the socket with 4403 Forbidden before anything runs.
+ *
+ * The connection carries the client's queries and mutations too (DESIGN §4:
+ * a message is one frame in and one push out per recipient), each run as the
+ * connection's user without spending a token. It lives as long as the device
+ * session it was opened in: when that session ends (logout, revocation, a key
+ * change, the account deleted; on any node), every operation after is refused
+ * SESSION_ENDED and the socket is closed shortly after (4401), once the
+ * subscriptions' own SESSION_ENDED errors have gone out.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -16,16 +24,30 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { parseAuthorization } from '../auth/tokens.js';
 import type { TokenIssuer } from '../auth/token-issuer.js';
+import { shedError, type Admission } from '../ratelimit/admission.js';
+import { CONNECTION_ORIGIN_PREFIX } from '../notifications/notification.js';
 
 export interface WebSocketViewer {
   readonly viewer: { readonly username: string; readonly sessionId: string | null };
+  /** `ws:<connection>:<operation>`: recorded as the events' correlation id, so a notification knows the connection it came from. */
   readonly requestId: string;
   readonly clientAddress: string;
+  readonly connectionId: string;
 }
 
 type ConnectionExtra = {
   viewer?: { username: string; sessionId: string | null };
+  connectionId?: string;
+  /** The connection's device session ended: nothing more runs on it. */
+  ended?: boolean;
+  unbind?: () => void;
 };
+
+/** How long a connection whose session ended stays open, so that the SESSION_ENDED errors of its subscriptions reach the client first. */
+const CLOSE_AFTER_SESSION_END_MS = 1000;
+
+/** Binds a connection to its device session (notification-hub.ts): `onEnd` runs when the session ends. */
+export type SessionBinder = (username: string, sessionId: string | null, onEnd: () => void) => () => void;
 
 export function serveGraphQLOverWebSocket(
   server: Server,
@@ -36,6 +58,9 @@ export function serveGraphQLOverWebSocket(
   maxPayloadBytes: number,
   /** The same lookup as HTTP's, proxy-aware (see ratelimit/client-address.ts). */
   clientAddress: (req: IncomingMessage) => string,
+  bindToSession: SessionBinder,
+  /** The node's bound on operations at once, shared with HTTP (ratelimit/admission.ts); subscriptions are not counted. */
+  admission: Admission,
 ): () => Promise<void> {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: maxPayloadBytes });
   const handle = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
@@ -49,13 +74,24 @@ export function serveGraphQLOverWebSocket(
         presented.token.fill(0);
         if (!spent) return false;
         ctx.extra.viewer = { username: presented.username, sessionId: spent.sessionId };
+        ctx.extra.connectionId = randomUUID();
+        const socket = ctx.extra.socket;
+        ctx.extra.unbind = bindToSession(presented.username, spent.sessionId, () => {
+          ctx.extra.ended = true;
+          setTimeout(() => socket.close(4401, 'Session ended'), CLOSE_AFTER_SESSION_END_MS).unref();
+        });
         return true;
       },
+      onClose(ctx) {
+        ctx.extra.unbind?.();
+      },
       async onSubscribe(ctx, _id, payload) {
+        if (ctx.extra.ended) return [new GraphQLError('This device session has ended; log in again', { extensions: { code: 'SESSION_ENDED' } })];
         const ws: WebSocketViewer = {
           viewer: ctx.extra.viewer!,
-          requestId: randomUUID(),
+          requestId: `${CONNECTION_ORIGIN_PREFIX}${ctx.extra.connectionId!}:${randomUUID()}`,
           clientAddress: clientAddress(ctx.extra.request),
+          connectionId: ctx.extra.connectionId!,
         };
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ws, params: payload });
         let document;
@@ -76,7 +112,17 @@ export function serveGraphQLOverWebSocket(
         };
         return args;
       },
-      execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
+      execute: async (args) => {
+        if (!admission.tryEnter()) {
+          const shed = shedError();
+          return { errors: [new GraphQLError(shed.message, { extensions: { code: shed.code, retryAfterSeconds: shed.details.retryAfterSeconds } })] };
+        }
+        try {
+          return (await (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args)) as never;
+        } finally {
+          admission.leave();
+        }
+      },
       subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
     },
     wss,

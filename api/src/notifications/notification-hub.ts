@@ -24,8 +24,12 @@ type Listener = (notification: Notification) => void;
 
 export class NotificationHub {
   private readonly listeners = new Map<string, Set<Listener>>();
-  /** Per user, each open stream with the device session it belongs to: ending the session ends the stream. */
-  private readonly streams = new Map<string, Map<NotificationChannel<Notification>, string | null>>();
+  /**
+   * Per user, what lives as one of their device sessions (a notification
+   * stream, an authenticated WebSocket connection), with the session and
+   * what to do when it ends.
+   */
+  private readonly sessionBound = new Map<string, Map<() => void, string | null>>();
   /** The last log position this node has dispatched. */
   private position = 0n;
   private follower: { controller: AbortController; done: Promise<void> } | null = null;
@@ -69,11 +73,13 @@ export class NotificationHub {
    * ends: then it fails with SESSION_ENDED (a key change or the account's
    * deletion ends every stream of the user).
    */
-  stream(username: string, after: bigint | null, sessionId: string | null = null): AsyncIterableIterator<Notification> {
+  stream(username: string, after: bigint | null, sessionId: string | null = null, connectionId: string | null = null): AsyncIterableIterator<Notification> {
     let last = after ?? this.position;
     let live = false;
     const held: Notification[] = [];
     const listener: Listener = (n) => {
+      // What this stream's own connection did (a message it sent) it knows already.
+      if (connectionId !== null && n.origin === connectionId) return;
       if (!live) held.push(n);
       else if (n.position > last) {
         last = n.position;
@@ -82,16 +88,12 @@ export class NotificationHub {
     };
     const channel: NotificationChannel<Notification> = new NotificationChannel<Notification>(MAX_QUEUED, () => {
       this.removeListener(username, listener);
-      const mine = this.streams.get(username);
-      mine?.delete(channel);
-      if (mine?.size === 0) this.streams.delete(username);
+      unbind();
     });
     let set = this.listeners.get(username);
     if (!set) this.listeners.set(username, (set = new Set()));
     set.add(listener);
-    let streams = this.streams.get(username);
-    if (!streams) this.streams.set(username, (streams = new Map()));
-    streams.set(channel, sessionId);
+    const unbind = this.bindToSession(username, sessionId, () => channel.fail(new PeerlockError('SESSION_ENDED')));
     // Everything above `upTo` reaches the listener; everything up to it is read from the log.
     const upTo = this.position;
     void (async () => {
@@ -104,7 +106,7 @@ export class NotificationHub {
             if (event.globalPosition > upTo) break;
             cursor = event.globalPosition;
             for (const a of await this.addressed(event)) {
-              if (a.to === username && a.notification.position > last) {
+              if (a.to === username && a.notification.position > last && (connectionId === null || a.notification.origin !== connectionId)) {
                 last = a.notification.position;
                 channel.push(a.notification);
               }
@@ -120,6 +122,22 @@ export class NotificationHub {
       }
     })();
     return channel;
+  }
+
+  /**
+   * Calls `onEnd` once when `username`'s device session `sessionId` ends
+   * (or every session of theirs, on a key change or the account's deletion),
+   * on whichever node it was ended. Returns the function that unbinds it.
+   */
+  bindToSession(username: string, sessionId: string | null, onEnd: () => void): () => void {
+    let bound = this.sessionBound.get(username);
+    if (!bound) this.sessionBound.set(username, (bound = new Map()));
+    bound.set(onEnd, sessionId);
+    return () => {
+      const mine = this.sessionBound.get(username);
+      mine?.delete(onEnd);
+      if (mine?.size === 0) this.sessionBound.delete(username);
+    };
   }
 
   private removeListener(username: string, listener: Listener): void {
@@ -147,15 +165,15 @@ export class NotificationHub {
     }
   }
 
-  /** A device session ended (every one of the user's, on a key change or deletion): its streams end with SESSION_ENDED, on every node. */
+  /** A device session ended (every one of the user's, on a key change or deletion): what is bound to it ends (streams with SESSION_ENDED), on every node. */
   private endStreams(event: RecordedEvent): void {
     if (event.type !== 'SessionEnded' && event.type !== 'KeyRotated' && event.type !== 'AccountDeleted') return;
     const { username, sessionId } = event.data as { username?: unknown; sessionId?: unknown };
-    const streams = typeof username === 'string' ? this.streams.get(username) : undefined;
-    if (!streams) return;
-    for (const [channel, session] of [...streams]) {
+    const bound = typeof username === 'string' ? this.sessionBound.get(username) : undefined;
+    if (!bound) return;
+    for (const [onEnd, session] of [...bound]) {
       if (event.type === 'SessionEnded' && session !== sessionId) continue;
-      channel.fail(new PeerlockError('SESSION_ENDED'));
+      onEnd();
     }
   }
 

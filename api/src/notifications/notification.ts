@@ -1,10 +1,15 @@
 /**
- * What a user is told, and when (DESIGN §4 "Notifications"): ids and kinds
- * only, never ciphertext; the client fetches content with a token. Derived
- * from committed events by a pure function, so every node derives the same
- * notifications from the same log, and a replay derives them again.
+ * What a user is told, and when (DESIGN §4 "Notifications"). A new message
+ * comes with its whole envelope (the ciphertext is resolved from the
+ * ciphertext store, once per message however many recipients are told), so
+ * the client verifies and shows it without a fetch; a contact's key change
+ * comes with the new key, a hint the client re-checks in the key log before
+ * it uses it. Derived from committed events by a pure function, so every
+ * node derives the same notifications from the same log, and a replay
+ * derives them again.
  */
 import { accountEvents, contactEvents, conversationEvents, fileEvents, type RecordedEvent } from '@peerlock/schema';
+import type { ConversationMessage } from '@peerlock/projections';
 
 export const NOTIFICATION_KINDS = ['MESSAGE_RECEIVED', 'RECEIPT_RECEIVED', 'CONTACT_REQUEST', 'CONTACT_ACCEPTED', 'CONTACT_REMOVED', 'CONTACT_KEY_CHANGED', 'FILE_SHARED'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -20,6 +25,21 @@ export interface Notification {
   readonly messageId: string | null;
   /** FILE_SHARED: the file now downloadable by the recipient. */
   readonly fileId: string | null;
+  /** MESSAGE_RECEIVED: the envelope as the messages read model records it (one object shared by its recipients). */
+  readonly message: ConversationMessage | null;
+  /** CONTACT_KEY_CHANGED: the contact's new miniLock ID, as the server says (a hint). */
+  readonly miniLockId: string | null;
+  /** The WebSocket connection whose operation caused it (null: over HTTP): that connection's own stream is not told. */
+  readonly origin: string | null;
+}
+
+/** Correlation ids of WebSocket operations start with this and the connection's id (graphql/websocket.ts). */
+export const CONNECTION_ORIGIN_PREFIX = 'ws:';
+
+function originOf(correlationId: string): string | null {
+  if (!correlationId.startsWith(CONNECTION_ORIGIN_PREFIX)) return null;
+  const end = correlationId.indexOf(':', CONNECTION_ORIGIN_PREFIX.length);
+  return end > 0 ? correlationId.slice(CONNECTION_ORIGIN_PREFIX.length, end) : null;
 }
 
 export interface Addressed {
@@ -33,15 +53,28 @@ export const NOTIFYING_TYPES: ReadonlySet<string> = new Set(['MessagePosted', 'R
 /** `contactsOf` is only consulted for a key change: who must re-check a pinned key. */
 export function notificationsOf(event: RecordedEvent, contactsOf: readonly string[] = []): Addressed[] {
   if (!NOTIFYING_TYPES.has(event.type)) return [];
-  const base = { position: event.globalPosition, occurredAt: event.metadata.occurredAt, conversationId: null, messageId: null, fileId: null };
+  const base = { position: event.globalPosition, occurredAt: event.metadata.occurredAt, conversationId: null, messageId: null, fileId: null, message: null, miniLockId: null, origin: originOf(event.metadata.correlationId) };
   const note = (to: string, kind: NotificationKind, from: string, extra: Partial<Notification> = {}): Addressed => ({ to, notification: { ...base, kind, from, ...extra } });
   if (conversationEvents.has(event.type)) {
     const e = conversationEvents.decode(event);
     switch (e.type) {
-      case 'MessagePosted':
-        return e.data.participants
-          .filter((p) => p !== e.data.sender)
-          .map((p) => note(p, 'MESSAGE_RECEIVED', e.data.sender, { conversationId: e.data.conversationId, messageId: e.data.messageId }));
+      case 'MessagePosted': {
+        const d = e.data;
+        // The same document the messages read model stores for it (conversation-messages-projection.ts).
+        const message: ConversationMessage = {
+          conversationId: d.conversationId,
+          messageId: d.messageId,
+          index: d.index,
+          sender: d.sender,
+          participants: d.participants,
+          receivedAt: event.metadata.occurredAt,
+          position: event.globalPosition.toString(),
+          ciphertextBytes: d.ciphertextBytes,
+          receipts: {},
+        };
+        // Every participant, the sender too: their other devices show it and move their own chain on (the sending connection is left out by the hub).
+        return d.participants.map((p) => note(p, 'MESSAGE_RECEIVED', d.sender, { conversationId: d.conversationId, messageId: d.messageId, message }));
+      }
       case 'ReceiptPosted':
         return [note(e.data.messageSender, 'RECEIPT_RECEIVED', e.data.reader, { conversationId: e.data.conversationId, messageId: e.data.messageId })];
       default:
@@ -69,7 +102,7 @@ export function notificationsOf(event: RecordedEvent, contactsOf: readonly strin
   if (event.type === 'KeyRotated') {
     const e = accountEvents.decode(event);
     if (e.type !== 'KeyRotated') return [];
-    return contactsOf.map((c) => note(c, 'CONTACT_KEY_CHANGED', e.data.username));
+    return contactsOf.map((c) => note(c, 'CONTACT_KEY_CHANGED', e.data.username, { miniLockId: e.data.miniLockId }));
   }
   return [];
 }

@@ -10,6 +10,7 @@
 import { chmodSync, closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { AuthStore, DeviceSession, IssuedTokens, RateLimitHit, SpentToken } from './auth-store.js';
+import { fulfilled, turnBatcher } from '@peerlock/projections';
 
 const SCHEMA = `
 -- One b-tree keyed by (username, hash): spending a token touches a single leaf, and a user's
@@ -138,10 +139,21 @@ export class SqliteAuthStore implements AuthStore {
     this.issueTx.immediate(batch, now, cap);
   }
 
-  async consumeToken(username: string, hash: Uint8Array, now: number): Promise<SpentToken | null> {
-    const row = this.stmts.consume.get(username, Buffer.from(hash)) as { expires_at: number; session_id: string | null } | undefined;
-    return row !== undefined && row.expires_at > now ? { sessionId: row.session_id } : null;
+  consumeToken(username: string, hash: Uint8Array, now: number): Promise<SpentToken | null> {
+    return this.spend({ username, hash: Buffer.from(hash), now });
   }
+
+  /** The spends of one event-loop turn in one transaction (one commit, not one per request), as PostgreSQL's. */
+  private readonly spend = turnBatcher((group: readonly { username: string; hash: Buffer; now: number }[]) => {
+    const outcomes: PromiseSettledResult<SpentToken | null>[] = [];
+    this.db.transaction(() => {
+      for (const { username, hash, now } of group) {
+        const row = this.stmts.consume.get(username, hash) as { expires_at: number; session_id: string | null } | undefined;
+        outcomes.push(fulfilled(row !== undefined && row.expires_at > now ? { sessionId: row.session_id } : null));
+      }
+    })();
+    return outcomes;
+  });
 
   async countTokens(username: string, now: number): Promise<number> {
     return (this.stmts.count.get(username, now) as { n: number }).n;

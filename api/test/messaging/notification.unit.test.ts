@@ -18,13 +18,25 @@ const recorded = (type: string, data: Record<string, unknown>): RecordedEvent =>
 const summary = (event: RecordedEvent, contacts?: string[]) => notificationsOf(event, contacts).map((a) => [a.to, a.notification.kind, a.notification.from]);
 
 describe('notificationsOf', () => {
-  it('a message notifies every participant but its sender, with ids and the log position', () => {
+  it('a message notifies every participant, its sender too (for their other devices), with ids, the log position and the envelope', () => {
     const event = recorded('MessagePosted', { conversationId: CID, messageId: MID, index: 0, sender: 'alice', participants: ['alice', 'bob', 'carol'], ciphertextBytes: 10, ciphertextSha256: `${'s'.repeat(43)}=` });
     expect(summary(event)).toEqual([
+      ['alice', 'MESSAGE_RECEIVED', 'alice'],
       ['bob', 'MESSAGE_RECEIVED', 'alice'],
       ['carol', 'MESSAGE_RECEIVED', 'alice'],
     ]);
-    expect(notificationsOf(event)[0]!.notification).toMatchObject({ kind: 'MESSAGE_RECEIVED', position: event.globalPosition, occurredAt: event.metadata.occurredAt, from: 'alice', conversationId: CID, messageId: MID });
+    const [first, second] = notificationsOf(event);
+    expect(first!.notification).toMatchObject({ kind: 'MESSAGE_RECEIVED', position: event.globalPosition, occurredAt: event.metadata.occurredAt, from: 'alice', conversationId: CID, messageId: MID, origin: null });
+    expect(first!.notification.message).toEqual({ conversationId: CID, messageId: MID, index: 0, sender: 'alice', participants: ['alice', 'bob', 'carol'], receivedAt: event.metadata.occurredAt, position: event.globalPosition.toString(), ciphertextBytes: 10, receipts: {} });
+    // One envelope for all recipients: its ciphertext is read once.
+    expect(second!.notification.message).toBe(first!.notification.message);
+  });
+
+  it('names the WebSocket connection an event came from (its correlation id), and no connection for HTTP', () => {
+    const viaSocket = { ...recorded('ContactRequested', { requester: 'alice', recipient: 'bob' }) };
+    const fromSocket = { ...viaSocket, metadata: { ...viaSocket.metadata, correlationId: 'ws:6f1c0e9e-1111-4222-8333-944455556666:0b8a7c6d-aaaa-4bbb-8ccc-9ddddeeeefff' } };
+    expect(notificationsOf(fromSocket)[0]!.notification.origin).toBe('6f1c0e9e-1111-4222-8333-944455556666');
+    expect(notificationsOf(viaSocket)[0]!.notification.origin).toBeNull();
   });
   it('a receipt notifies the message’s sender; contact events the other side; a key change every contact', () => {
     expect(summary(recorded('ReceiptPosted', { conversationId: CID, messageId: MID, messageIndex: 0, messageSender: 'alice', reader: 'bob', receipt: 'AAAA' }))).toEqual([['alice', 'RECEIPT_RECEIVED', 'bob']]);

@@ -34,7 +34,7 @@ describe.each(BACKENDS)('notifications (%s)', (backend) => {
     await server?.close();
   });
 
-  it('tells each user only their own contact, message and receipt events, without content', async () => {
+  it('tells each user only their own contact, message and receipt events; a sender hears its own message on its other connections', async () => {
     // From the current head: a subscription without a position starts whenever the server gets to it.
     const head = await headPosition();
     const forBob = collect(await bob.socket(), head);
@@ -48,20 +48,22 @@ describe.each(BACKENDS)('notifications (%s)', (backend) => {
     expectOk(await bob.contact('removeContact', 'alice'));
 
     await forBob.until(2);
-    await forAlice.until(3);
+    await forAlice.until(4);
     expect(forBob.received.map(({ kind, from, conversationId, messageId }) => ({ kind, from, conversationId, messageId }))).toEqual([
       { kind: 'CONTACT_REQUEST', from: 'alice', conversationId: null, messageId: null },
       { kind: 'MESSAGE_RECEIVED', from: 'alice', conversationId: sent.conversationId, messageId: sent.messageId },
     ]);
     expect(forAlice.received.map(({ kind, from, messageId }) => ({ kind, from, messageId }))).toEqual([
       { kind: 'CONTACT_ACCEPTED', from: 'bob', messageId: null },
+      // Sent over HTTP, not over this connection: her other devices (this stream) are told.
+      { kind: 'MESSAGE_RECEIVED', from: 'alice', messageId: sent.messageId },
       { kind: 'RECEIPT_RECEIVED', from: 'bob', messageId: sent.messageId },
       { kind: 'CONTACT_REMOVED', from: 'bob', messageId: null },
     ]);
     // Positions are the log's: strictly increasing per subscriber.
     const positions = forAlice.received.map((n) => BigInt(n.position));
     expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions);
-    // Nothing but ids, kinds and positions ever goes out.
+    // Only what the subscriber selected (this raw client selects no envelope).
     expect(Object.keys(forBob.received[1]!).sort()).toEqual(['conversationId', 'from', 'kind', 'messageId', 'position']);
     expect(forCarol.received).toEqual([]);
     for (const s of [forAlice, forBob, forCarol]) s.dispose();

@@ -5,6 +5,13 @@ import { PeerlockError } from '../../errors.js';
 import { viewerOf } from '../../auth/viewer.js';
 import { ReadReceiptRef } from './read-receipt.js';
 
+/**
+ * The base64 ciphertext per envelope object: a pushed message's envelope is
+ * one object shared by all its recipients (notification.ts), so its
+ * ciphertext is read and encoded once, not once per recipient.
+ */
+const encoded = new WeakMap<ConversationMessage, Promise<string>>();
+
 export const MessageRef = builder.objectRef<ConversationMessage>('Message').implement({
   description: 'A message envelope: routing data in clear, the content a miniLock file only participants can open.',
   fields: (t) => ({
@@ -19,9 +26,16 @@ export const MessageRef = builder.objectRef<ConversationMessage>('Message').impl
     ciphertext: t.string({
       description: 'base64 miniLock file.',
       resolve: async (m, _args, ctx) => {
-        const bytes = (await ctx.services.ciphertexts.get([m.messageId])).get(m.messageId);
-        if (!bytes) throw new PeerlockError('NOT_FOUND');
-        return bytesToBase64(bytes);
+        let text = encoded.get(m);
+        if (!text) {
+          text = ctx.services.ciphertexts.get([m.messageId]).then((found) => {
+            const bytes = found.get(m.messageId);
+            if (!bytes) throw new PeerlockError('NOT_FOUND');
+            return bytesToBase64(bytes);
+          });
+          encoded.set(m, text);
+        }
+        return text;
       },
     }),
     receipts: t.field({

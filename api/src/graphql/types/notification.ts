@@ -2,11 +2,14 @@ import { builder } from '../builder.js';
 import { badInput } from '../../errors.js';
 import { viewerOf } from '../../auth/viewer.js';
 import { NOTIFICATION_KINDS, type Notification } from '../../notifications/notification.js';
+import { MessageRef } from './message.js';
 
 const NotificationKindRef = builder.enumType('NotificationKind', { values: NOTIFICATION_KINDS });
 
 const NotificationRef = builder.objectRef<Notification>('Notification').implement({
-  description: 'Ids and kinds only, never content: fetch the message or receipt with a token.',
+  description:
+    'What changed for you. A new message comes whole (its envelope with the ciphertext): verify and show it without a fetch. ' +
+    'Everything else is ids and kinds: fetch the receipt, contact list or file with a token.',
   fields: (t) => ({
     kind: t.field({ type: NotificationKindRef, resolve: (n) => n.kind }),
     position: t.string({ description: 'Global log position; resubscribe with after = the last one seen.', resolve: (n) => n.position.toString() }),
@@ -15,6 +18,16 @@ const NotificationRef = builder.objectRef<Notification>('Notification').implemen
     conversationId: t.exposeString('conversationId', { nullable: true }),
     messageId: t.exposeString('messageId', { nullable: true }),
     fileId: t.exposeString('fileId', { nullable: true }),
+    message: t.field({
+      type: MessageRef,
+      nullable: true,
+      description: 'MESSAGE_RECEIVED: the envelope, ciphertext included (null once the conversation was purged).',
+      resolve: (n) => n.message,
+    }),
+    miniLockId: t.exposeString('miniLockId', {
+      nullable: true,
+      description: "CONTACT_KEY_CHANGED: the contact's new key, as the server says: check it in the key log before using it.",
+    }),
   }),
 });
 
@@ -35,7 +48,7 @@ builder.subscriptionField('notifications', (t) =>
       const replay = notifications.replayFrom(after, config.limits.notificationReplayEvents);
       if (replay === 'too-old') throw badInput('after');
       if (replay === 'replay') await rateLimiter.check('replay', ctx.clientAddress, viewer, now());
-      return notifications.stream(viewer, after, ctx.viewer?.sessionId ?? null);
+      return notifications.stream(viewer, after, ctx.viewer?.sessionId ?? null, ctx.connectionId ?? null);
     },
     resolve: (n) => n,
   }),
