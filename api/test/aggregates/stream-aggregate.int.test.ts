@@ -143,7 +143,7 @@ describe('StreamAggregate: one writer per stream per node', () => {
   let events: SqliteEventStore;
   const CID2 = 'D'.repeat(43);
   const STREAM2 = conversationStreamName(CID2);
-  const postTo = (n: number, node: string): ConversationCommand => ({ ...post(n), conversationId: CID2, messageId: `${node}${String(n).padStart(21, 'q')}==` });
+  const postTo = (n: number, node: string): ConversationCommand => ({ ...(post(n) as Extract<ConversationCommand, { type: 'PostMessage' }>), conversationId: CID2, messageId: `${node}${String(n).padStart(21, 'q')}==` });
 
   /** The store, counting appends refused for a stale revision (optimistic conflicts). */
   function conflictCounting(store: EventStore): { store: EventStore; conflicts: () => number } {

@@ -9,7 +9,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { PeerlockApiError, PeerlockClient, PeerlockNetworkError, keyPairFromSecretKey, randomBytes, bytesToUtf8 } from '@peerlock/sdk';
+import { PeerlockApiError, PeerlockClient, PeerlockNetworkError, SEND_ATTEMPTS, keyPairFromSecretKey, randomBytes, bytesToUtf8 } from '@peerlock/sdk';
 import { startHostileProxy, type ForgedResponse, type HostileProxy, type InterceptedRequest, type Rewrite } from '../../src/testing/index.js';
 import { unavailable } from '../support/forged-responses.js';
 import { TestClock, startTestServer, type TestServer } from '../support/test-server.js';
@@ -96,12 +96,12 @@ describe('sending again after a lost answer, on the wire', () => {
     expect(await bobReads(sent.conversationId)).toEqual([{ body: 'after two refusals', rejected: null }]);
   });
 
-  it('stored, then every answer cut: NETWORK after three attempts, and still only one message', async () => {
-    const sends = onSends('stored-then-cut', 'stored-then-cut', 'stored-then-cut');
+  it(`stored, then every answer cut: NETWORK after ${SEND_ATTEMPTS} attempts, and still only one message`, async () => {
+    const sends = onSends(...Array.from({ length: SEND_ATTEMPTS }, () => 'stored-then-cut' as const));
     const error = await alice.messaging.send(['bob'], { subject: 'unknown', body: 'outcome unknown' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PeerlockNetworkError);
     expect(error).toMatchObject({ code: 'NETWORK' });
-    expect(sends.seen()).toBe(3);
+    expect(sends.seen()).toBe(SEND_ATTEMPTS);
     // The caller never learnt the conversation's id: Bob reads every conversation, and finds exactly one copy.
     let copies = 0;
     for (const c of await bob.messaging.conversations()) copies += (await bobReads(c.id)).filter((m) => m.body === 'outcome unknown').length;

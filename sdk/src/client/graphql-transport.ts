@@ -11,7 +11,8 @@ import { PeerlockApiError, PeerlockNetworkError, serverCodeOf } from './errors.j
 
 const printed = new WeakMap<DocumentNode, string>();
 
-function text(document: DocumentNode): string {
+/** The printed text of a document, printed once. */
+export function operationText(document: DocumentNode): string {
   let query = printed.get(document);
   if (query === undefined) {
     query = print(document);
@@ -44,7 +45,7 @@ export async function executeOperation<R, V>(
     response = await fetchImpl(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...(authorization ? { authorization } : {}) },
-      body: JSON.stringify({ query: text(document), variables }),
+      body: JSON.stringify({ query: operationText(document), variables }),
     });
   } catch (cause) {
     throw new PeerlockNetworkError(`cannot reach ${url}`, { cause });

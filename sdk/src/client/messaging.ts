@@ -24,7 +24,7 @@ import { decodeKeyLogLeaf, MalformedLeafError } from '../keylog/leaf.js';
 import type { FileReference } from '../messages/message-plaintext.js';
 import type { MessageEnvelope } from '../messages/message-envelope.js';
 import { createReadReceipt, verifyReadReceiptWithPins, ReceiptRejectedError } from '../receipts/read-receipt.js';
-import { keysValidAt, type PinSet } from '../contacts/key-pins.js';
+import { emptyPinSet, keysValidAt, type PinSet } from '../contacts/key-pins.js';
 import { PeerlockApiError, PeerlockNetworkError } from './errors.js';
 import {
   ConversationMessagesDocument,
@@ -37,6 +37,8 @@ import {
   type MessageFieldsFragment,
 } from './generated/graphql.js';
 import type { PeerlockClient } from './peerlock-client.js';
+import { withJitter } from './retry.js';
+import type { PeerlockNotification } from './notifications.js';
 
 export interface ConversationSummary {
   readonly id: string;
@@ -153,28 +155,54 @@ interface Fetched {
   readonly complete: boolean;
 }
 
-/** How often one message is sent at most when its outcome stays unknown (see Messaging.deliver). */
-export const SEND_ATTEMPTS = 3;
+/** How often one message is sent at most when its outcome stays unknown or the server is busy (see Messaging.deliver). */
+export const SEND_ATTEMPTS = 5;
 
 /**
  * How long to wait before sending a message again after `error` on attempt
- * `attempt`, or null if it must not be sent again: 0.5 s then 1 s without an
- * answer, the server's Retry-After (up to 5 s) for UNAVAILABLE, 0.5 s for a
- * CONFLICT on a resend.
+ * `attempt`, or null if it must not be sent again: 0.5 s, 1 s, … without an
+ * answer, the server's Retry-After (up to 5 s) for UNAVAILABLE (its storage
+ * away, or too busy), 0.5 s for a CONFLICT on a resend; each with jitter
+ * (up to as long again), so clients refused together spread out.
  */
 function retryWait(error: unknown, attempt: number): number | null {
-  if (error instanceof PeerlockNetworkError) return 500 * attempt;
+  if (error instanceof PeerlockNetworkError) return withJitter(500 * attempt);
   if (!(error instanceof PeerlockApiError)) return null;
   if (error.code === 'UNAVAILABLE') {
     const seconds = error.details.retryAfterSeconds ?? 1;
-    return seconds <= 5 ? seconds * 1000 : null;
+    return seconds <= 5 ? withJitter(seconds * 1000) : null;
   }
-  if (error.code === 'CONFLICT' && attempt > 1) return 500;
+  if (error.code === 'CONFLICT' && attempt > 1) return withJitter(500);
   return null;
 }
 
+/**
+ * A conversation as this device last verified it, kept while a notification
+ * stream is open (so nothing is missed: a stream that reconnects replays what
+ * it missed, in order): pushed messages are verified on it without a fetch,
+ * and a reply composes on it without reading back.
+ */
+interface LiveConversation {
+  readonly ledger: ConversationLedger;
+  /** The server index the next message must have to be verified in order (a hint: the ledger checks the chains). */
+  next: number;
+  /** Messages the server pushed ahead of `next` (our own send still on its way back), by index. */
+  readonly ahead: Map<number, MessageFieldsFragment>;
+  /** Our own sends in flight here. */
+  readonly sending: Set<Promise<unknown>>;
+}
+
+/** Pushed messages held ahead of a missing one before the missing ones are fetched instead. */
+const MAX_AHEAD = 64;
+/** How many of our own recent message ids are remembered, to tell our echo from another device's message. */
+const MAX_OWN_SENT = 4096;
+
 export class Messaging {
-  private readonly ledgers = new Map<string, ConversationLedger>();
+  private readonly ledgers = new Map<string, LiveConversation>();
+  /** Whether a notification stream is open and delivering to `receive` (PeerlockClient.notifications). */
+  private streaming = false;
+  /** Ids of messages this device sent, until each joined its conversation's ledger. */
+  private readonly ownSent = new Set<string>();
   /** Per view read: the messages our receipt is on (a server hint: a receipt it hides is only sent again). */
   private readonly acknowledged = new WeakMap<ConversationView, Set<string>>();
   /** When our current key replaced a former one (a hint, see formerKeyUntil), per key. */
@@ -201,10 +229,12 @@ export class Messaging {
    * reply costs what lies after our last message, not the whole history.
    */
   async reply(conversationId: string, input: Omit<SendInput, 'subject'>): Promise<ReadMessage> {
-    await this.readBackUntil(conversationId, () => this.ledgers.get(conversationId)?.hasLoaded(this.client.username) === true);
-    const ledger = this.ledgers.get(conversationId);
-    if (!ledger) throw new RangeError('conversationId: no verified message to reply to');
-    return this.post(ledger, ledger.participants, input);
+    const loaded = () => this.ledgers.get(conversationId)?.ledger.hasLoaded(this.client.username) === true;
+    // With a stream open the conversation as verified so far is current (every message since reached receive()): no read.
+    if (!(this.streaming && loaded())) await this.readBackUntil(conversationId, loaded);
+    const live = this.ledgers.get(conversationId);
+    if (!live) throw new RangeError('conversationId: no verified message to reply to');
+    return this.post(live, live.ledger.participants, input);
   }
 
   /**
@@ -236,12 +266,9 @@ export class Messaging {
     if (options.last !== undefined && !(Number.isSafeInteger(options.last) && options.last > 0)) throw new RangeError('last: a positive whole number');
     const { wire, listed, complete } = options.last === undefined ? await this.fetchAll(conversationId) : await this.fetchNewest(conversationId, options.last);
     // Pin every sender on first sight before anything is verified; a pending change keeps the old pin.
-    for (const sender of new Set(wire.map((m) => m.sender))) if (sender !== this.client.username) await this.client.observe(sender).catch(() => undefined);
+    for (const sender of new Set(wire.map((m) => m.sender))) if (sender !== this.client.username) await this.client.checkKey(sender).catch(() => undefined);
     const pins = await this.client.pins();
-    const context: ReceiverContext = {
-      me: { username: this.client.username, secretKey: this.client.secretKey() },
-      pinnedKey: (u, at) => (u === this.client.username ? this.client.miniLockId : keysValidAt(pins, u, at)),
-    };
+    const context = this.receiverContext(pins);
     // A fresh ledger each time: the server's order is replayed from the start (of the window), so nothing stale is trusted.
     let ledger: ConversationLedger | null = null;
     const verified: (VerifiedMessage | null)[] = [];
@@ -276,7 +303,10 @@ export class Messaging {
       } satisfies ReadMessage;
     });
     const founded = ledger as ConversationLedger | null;
-    if (founded) this.ledgers.set(conversationId, founded);
+    if (founded) {
+      const sending = this.ledgers.get(conversationId)?.sending ?? new Set();
+      this.ledgers.set(conversationId, { ledger: founded, next: wire.length ? wire[wire.length - 1]!.index + 1 : 0, ahead: new Map(), sending });
+    }
     // A window without the opening message: its subject, from that message verified on its own.
     if (founded && !complete && !founded.subject) await this.takeOpening(conversationId, founded, context);
     const participants = founded ? founded.participants : [];
@@ -401,12 +431,12 @@ export class Messaging {
     return (await this.client.call(RemoveConversationDocument, { id: conversationId }, true)).removeConversation;
   }
 
-  private async post(ledger: ConversationLedger | null, participants: readonly string[], input: SendInput): Promise<ReadMessage> {
+  private async post(live: LiveConversation | null, participants: readonly string[], input: SendInput): Promise<ReadMessage> {
     const keys: Record<string, string> = {};
     for (const p of participants) keys[p] = await this.client.sendableKey(p);
     const composed = composeMessage({
       sender: { username: this.client.username, secretKey: this.client.secretKey() },
-      conversation: ledger,
+      conversation: live?.ledger ?? null,
       participants,
       keys,
       ...(input.subject !== undefined ? { subject: input.subject } : {}),
@@ -414,10 +444,30 @@ export class Messaging {
       files: input.files ?? [],
       now: Date.now(),
     });
-    const sendMessage = await this.deliver({
+    if (this.streaming) this.rememberOwn(composed.messageId);
+    const variables = {
       input: { conversationId: composed.conversationId, messageId: composed.messageId, participants: [...composed.participants], ciphertext: bytesToBase64(composed.ciphertext) },
-    });
-    this.ledgers.delete(composed.conversationId);
+    };
+    const sending = this.deliver(variables);
+    live?.sending.add(sending);
+    let sendMessage;
+    try {
+      sendMessage = await sending;
+    } catch (error) {
+      // Stored or not, we cannot tell: the ledger no longer knows our chain's head.
+      if (live) this.ledgers.delete(composed.conversationId);
+      throw error;
+    } finally {
+      live?.sending.delete(sending);
+    }
+    if (this.streaming) {
+      // Our own message joins the ledger at its server index, so the next reply and the next push go on from it.
+      const own: MessageFieldsFragment = { ...sendMessage, ciphertext: variables.input.ciphertext, receipts: [] };
+      const current = this.ledgers.get(composed.conversationId);
+      if (current && own.index === current.next) this.advance(current, own, this.receiverContext(await this.client.pins()));
+      else if (current && own.index > current.next) current.ahead.set(own.index, own);
+      else if (!current && live === null && own.index === 0) this.foundOwn(own);
+    } else this.ledgers.delete(composed.conversationId);
     return {
       conversationId: sendMessage.conversationId,
       messageId: sendMessage.messageId,
@@ -433,6 +483,114 @@ export class Messaging {
       receipts: [],
       rejectedReceipts: [],
     };
+  }
+
+  /**
+   * A notification from the stream (PeerlockClient.notifications routes
+   * every one here first). MESSAGE_RECEIVED carries the message's envelope:
+   * it is verified on the conversation's ledger, in server order, exactly as
+   * `read` would, and returned as shown, with no request. A fetch happens only
+   * to catch up: the first message of a conversation this device has not
+   * read yet (its newest messages are read as a window), a push without its
+   * envelope (purged meanwhile), or a gap in the server's order that our own
+   * sends do not explain (the missing messages are fetched; what the server
+   * still withholds shows as withheld, as in `read`). Returns the messages
+   * newly shown, oldest first (usually one).
+   *
+   * A message of our own sent from another device comes the same way (the
+   * server leaves out only the connection that sent it): verified, shown,
+   * and our chain moves on with it, so the next reply from here follows it.
+   */
+  async receive(notification: PeerlockNotification): Promise<ReadMessage[]> {
+    const { kind, conversationId } = notification;
+    if (kind === 'CONTACT_KEY_CHANGED') this.client.forgetKeyCheck(notification.from);
+    if (kind !== 'MESSAGE_RECEIVED' || !conversationId) return [];
+    const pushed = notification.message;
+    let live = this.ledgers.get(conversationId);
+    if (pushed && live && pushed.index > live.next && live.sending.size > 0) {
+      // Our own message in between is still on its way back: it goes first.
+      await Promise.allSettled([...live.sending]);
+      live = this.ledgers.get(conversationId);
+    }
+    if (!pushed || pushed.conversationId !== conversationId || !live) return this.catchUp(conversationId, pushed?.index ?? null);
+    if (pushed.index < live.next) return [];
+    if (pushed.index > live.next) {
+      live.ahead.set(pushed.index, pushed);
+      if (live.ahead.size <= MAX_AHEAD && live.sending.size > 0) return [];
+      return this.catchUp(conversationId, live.next);
+    }
+    if (pushed.sender !== this.client.username) await this.client.checkKey(pushed.sender).catch(() => undefined);
+    return this.advance(live, pushed, this.receiverContext(await this.client.pins()));
+  }
+
+  /** Verifies `wire` (the next in server order) and then whatever was held ahead of it, in order; returns them as shown, but for what this device sent. */
+  private advance(live: LiveConversation, wire: MessageFieldsFragment, context: ReceiverContext): ReadMessage[] {
+    const shown: ReadMessage[] = [];
+    for (let next: MessageFieldsFragment | undefined = wire; next; next = live.ahead.get(live.next)) {
+      live.ahead.delete(next.index);
+      const row = this.take(live, next, context);
+      if (!this.ownSent.delete(row.messageId)) shown.push(row);
+    }
+    return shown;
+  }
+
+  /** @internal PeerlockClient.notifications: whether a stream is open and delivering every notification to `receive`. */
+  setStreaming(open: boolean): void {
+    this.streaming = open;
+    // Without a stream, what happens meanwhile is not seen: every conversation is read again when next needed.
+    if (!open) this.ledgers.clear();
+  }
+
+  /** @internal The stream could not replay what it missed (too far behind): every conversation is read again when next needed. */
+  forgetConversations(): void {
+    this.ledgers.clear();
+  }
+
+  /** Reads the newest messages again (a window from `from`, or the newest PAGE) and returns those from `from` on. */
+  private async catchUp(conversationId: string, from: number | null): Promise<ReadMessage[]> {
+    const live = this.ledgers.get(conversationId);
+    const known = live ? live.next : null;
+    const view = await this.read(conversationId, { last: known !== null && from !== null ? Math.max(PAGE, from - known + PAGE) : PAGE });
+    const since = known ?? from ?? 0;
+    return view.messages.filter((m) => m.index >= since);
+  }
+
+  /** Verifies one message (the next in server order) on its conversation's ledger and advances it. */
+  private take(live: LiveConversation, wire: MessageFieldsFragment, context: ReceiverContext): ReadMessage {
+    const verification = live.ledger.accept(toEnvelope(wire), context);
+    live.next = wire.index + 1;
+    const plain = verification.message;
+    return {
+      conversationId: wire.conversationId,
+      messageId: wire.messageId,
+      index: wire.index,
+      position: wire.position,
+      sender: wire.sender,
+      receivedAt: Date.parse(wire.receivedAt),
+      rejected: verification.ok ? null : verification.reason,
+      ...(plain ? { subject: plain.plaintext.subject, body: plain.plaintext.body, files: plain.plaintext.files, sentAt: plain.plaintext.sentAt, late: plain.late } : {}),
+      ...(!verification.ok && verification.withheld ? { withheld: { from: verification.withheld.from, to: verification.withheld.to } } : {}),
+      receipts: [],
+      rejectedReceipts: [],
+    };
+  }
+
+  /** The ledger of a conversation we just started, founded on our own first message. */
+  private foundOwn(own: MessageFieldsFragment): void {
+    const { ledger } = ConversationLedger.found(toEnvelope(own), this.receiverContext(emptyPinSet));
+    if (ledger) this.ledgers.set(own.conversationId, { ledger, next: own.index + 1, ahead: new Map(), sending: new Set() });
+  }
+
+  private receiverContext(pins: PinSet): ReceiverContext {
+    return {
+      me: { username: this.client.username, secretKey: this.client.secretKey() },
+      pinnedKey: (u, at) => (u === this.client.username ? this.client.miniLockId : keysValidAt(pins, u, at)),
+    };
+  }
+
+  private rememberOwn(messageId: string): void {
+    this.ownSent.add(messageId);
+    if (this.ownSent.size > MAX_OWN_SENT) this.ownSent.delete(this.ownSent.values().next().value!);
   }
 
   /**

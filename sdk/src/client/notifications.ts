@@ -1,5 +1,7 @@
 /**
- * Live notifications with automatic reconnect and catch-up. graphql-ws
+ * Live notifications with automatic reconnect and catch-up, on a connection
+ * that also carries the client's own operations while it is up (DESIGN §4:
+ * a message is one frame in, one push out; `onConnection`). graphql-ws
  * would resubscribe with the original variables after a reconnect, which
  * replays from the first position again; instead every attempt subscribes
  * with `after` = the last position delivered, so nothing is missed and
@@ -10,8 +12,12 @@
 import { createClient, type Client } from 'graphql-ws/client';
 import { print } from 'graphql/language/printer.js';
 import { NotificationsDocument, type NotificationsSubscription } from './generated/graphql.js';
-import { apiErrorOf } from './graphql-transport.js';
-import { PeerlockApiError } from './errors.js';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { apiErrorOf, operationText } from './graphql-transport.js';
+import { PeerlockApiError, PeerlockNetworkError } from './errors.js';
+
+/** Runs one query or mutation over the stream's authenticated connection, as its user, with no token. */
+export type ConnectionExecute = <R, V>(document: TypedDocumentNode<R, V>, variables: V) => Promise<R>;
 
 export type PeerlockNotification = NotificationsSubscription['notifications'];
 
@@ -28,6 +34,8 @@ export interface NotificationStreamOptions {
   /** Called for every failed attempt; the stream keeps retrying unless it returns false. */
   readonly onError?: (error: unknown, attempt: number) => boolean | void;
   readonly onConnected?: () => void;
+  /** @internal The connection's operation runner once it is up, null when it went down (PeerlockClient routes its calls through it). */
+  readonly onConnection?: (execute: ConnectionExecute | null) => void;
   /**
    * The server no longer replays from the last position (it was too far
    * behind the log): the stream goes on live, and what happened meanwhile
@@ -62,7 +70,14 @@ export function openNotificationStream(options: NotificationStreamOptions): Noti
         connectionParams: async () => ({ authorization: await options.authorization() }),
         lazy: true,
         retryAttempts: 0,
-        on: { connected: () => options.onConnected?.() },
+        on: {
+          connected: () => {
+            const c = client!;
+            options.onConnection?.((document, variables) => executeOver(c, document, variables));
+            options.onConnected?.();
+          },
+          closed: () => options.onConnection?.(null),
+        },
       });
       let chain = Promise.resolve();
       client.subscribe<NotificationsSubscription>(
@@ -141,4 +156,29 @@ export function openNotificationStream(options: NotificationStreamOptions): Noti
       await done;
     },
   };
+}
+
+/**
+ * One operation over an open graphql-ws connection: its single result, or the
+ * typed error its GraphQL errors carry; the connection going down before the
+ * answer is a network error (the caller may not know whether it ran, as over
+ * HTTP).
+ */
+function executeOver<R, V>(client: Client, document: TypedDocumentNode<R, V>, variables: V): Promise<R> {
+  return new Promise<R>((resolve, reject) => {
+    let result: { data?: unknown; errors?: readonly unknown[] } | undefined;
+    client.subscribe(
+      { query: operationText(document), variables: variables as Record<string, unknown> },
+      {
+        next: (value) => void (result = value as typeof result),
+        error: (error: unknown) =>
+          reject(Array.isArray(error) ? apiErrorOf(error[0] as never, 200) : new PeerlockNetworkError('the connection closed before the answer', { cause: error })),
+        complete: () => {
+          if (!result) return reject(new PeerlockNetworkError('the connection gave no answer'));
+          if (result.errors?.length || result.data == null) return reject(apiErrorOf(result.errors?.[0] as never, 200));
+          resolve(result.data as R);
+        },
+      },
+    );
+  });
 }

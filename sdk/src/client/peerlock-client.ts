@@ -25,8 +25,9 @@ import { pinSetKind, SealedDocumentStore, type Execute } from './sealed-document
 import { FileIndexStore } from './file-index-store.js';
 import { TokenPool } from './token-pool.js';
 import { MemoryMarkStore, NO_MARKS, raiseMarks, type DeviceMarks, type DeviceMarkStore } from './device-marks.js';
-import { openNotificationStream, type NotificationStream, type NotificationStreamOptions } from './notifications.js';
-import { Messaging } from './messaging.js';
+import { openNotificationStream, type ConnectionExecute, type NotificationStream, type NotificationStreamOptions, type PeerlockNotification } from './notifications.js';
+import { Messaging, type ReadMessage } from './messaging.js';
+import { withJitter } from './retry.js';
 import { FileTransfers } from './file-transfers.js';
 import {
   AcceptContactDocument,
@@ -134,6 +135,12 @@ export class PeerlockClient {
   private rekeying = false;
   private keyLog: KeyTransparency;
   private readonly markStore: DeviceMarkStore;
+  /** Per contact, when this device last checked their key in the directory and the key log (see checkKey). */
+  private readonly keyChecked = new Map<string, number>();
+  /** Notification streams open (connected or reconnecting with catch-up): a contact's key change reaches us through them. */
+  private streams = 0;
+  /** The connection of a notification stream while it is up: authenticated calls go through it, with no token. */
+  private connection: ConnectionExecute | null = null;
   readonly messaging: Messaging;
   readonly files: FileTransfers;
 
@@ -466,6 +473,7 @@ export class PeerlockClient {
     await this.keyLog.reconcile(this.marks().treeHead);
     await this.keyLog.reconcile((await this.pins()).treeHead);
     await this.keyLog.verifyKey(user, entry.miniLockId);
+    this.keyChecked.set(user, this.now());
     this.raiseMarks(this.keyLog.head ? { treeHead: this.keyLog.head } : {});
     let observation: Observation = 'unchanged';
     const set = await this.pinsStore().update((s) => {
@@ -478,13 +486,33 @@ export class PeerlockClient {
   }
 
   /**
+   * Checks a contact's key in the directory and the key log (observe), unless
+   * this device did so already: while a notification stream is open a change
+   * of their key is pushed to us (CONTACT_KEY_CHANGED, and forgetKeyCheck),
+   * so one check per session holds; without one, a check holds for
+   * KEY_RECHECK_MS. So a message costs no key lookup, and a key change is
+   * still seen before the next message once we are told of it.
+   */
+  async checkKey(username: string): Promise<void> {
+    const user = canonicalUsername(username);
+    const at = this.keyChecked.get(user);
+    if (at !== undefined && (this.streams > 0 || this.now() - at < KEY_RECHECK_MS)) return;
+    await this.observe(user);
+  }
+
+  /** @internal A contact's key changed (pushed): check it again before using it. */
+  forgetKeyCheck(username: string): void {
+    this.keyChecked.delete(canonicalUsername(username));
+  }
+
+  /**
    * The key to encrypt to: the pin, after checking the directory still
-   * shows it. A change is recorded and refused until acceptKey.
+   * shows it (checkKey). A change is recorded and refused until acceptKey.
    */
   async sendableKey(username: string): Promise<string> {
     const user = canonicalUsername(username);
     if (user === this.username) return this.miniLockId;
-    await this.observe(user);
+    await this.checkKey(user);
     const check = checkSend(await this.pins(), user);
     if (!check.ok) throw new ContactKeyError(user, check.reason);
     return check.miniLockId;
@@ -519,11 +547,39 @@ export class PeerlockClient {
 
   // ---- notifications -----------------------------------------------------
 
-  /** Live notifications, reconnecting and catching up from the last position seen. */
-  notifications(options: Omit<NotificationStreamOptions, 'url' | 'authorization' | 'webSocketImpl' | 'renewedSession'>): NotificationStream {
+  /**
+   * Live notifications, reconnecting and catching up from the last position
+   * seen. Every notification goes through `messaging.receive` first: a new
+   * message arrives whole and is verified there, and `onMessages` gets it as
+   * shown (no fetch). While the stream's connection is up, this client's
+   * authenticated calls travel on it too, without spending tokens.
+   */
+  notifications(options: Omit<NotificationStreamOptions, 'url' | 'authorization' | 'webSocketImpl' | 'renewedSession' | 'onConnection'> & {
+    /** The messages a MESSAGE_RECEIVED showed, verified (usually one; more when it caught up), before onNotification. */
+    readonly onMessages?: (messages: readonly ReadMessage[], notification: PeerlockNotification) => void | Promise<void>;
+  }): NotificationStream {
     let connectedWith: string | null = null;
-    return openNotificationStream({
-      ...options,
+    const { onMessages, ...streamOptions } = options;
+    let mine: ConnectionExecute | null = null;
+    this.streams++;
+    this.messaging.setStreaming(true);
+    const stream = openNotificationStream({
+      ...streamOptions,
+      onNotification: async (n) => {
+        const shown = await this.messaging.receive(n);
+        if (n.kind === 'MESSAGE_RECEIVED') await onMessages?.(shown, n);
+        await options.onNotification(n);
+      },
+      onResync: async () => {
+        // What happened while we could not replay it is unknown: keys and conversations are checked again.
+        this.keyChecked.clear();
+        this.messaging.forgetConversations();
+        await options.onResync?.();
+      },
+      onConnection: (execute) => {
+        if (execute) this.connection = mine = execute;
+        else if (this.connection === mine) this.connection = mine = null;
+      },
       url: this.url,
       authorization: async () => {
         const header = await this.authorization();
@@ -533,6 +589,11 @@ export class PeerlockClient {
       renewedSession: () => this.rekeying || (this.session?.id ?? null) !== connectedWith,
       ...(this.options.webSocketImpl ? { webSocketImpl: this.options.webSocketImpl } : {}),
     });
+    void stream.done.finally(() => {
+      if (this.connection === mine) this.connection = null;
+      if (--this.streams === 0) this.messaging.setStreaming(false);
+    });
+    return stream;
   }
 
   // ---- plumbing ----------------------------------------------------------
@@ -557,13 +618,23 @@ export class PeerlockClient {
     } catch (error) {
       const waitSeconds = error instanceof PeerlockApiError && error.code === 'UNAVAILABLE' ? (error.details.retryAfterSeconds ?? 1) : Infinity;
       if (waitSeconds > MAX_UNAVAILABLE_WAIT_SECONDS || operationOf(document) !== 'query') throw error;
-      await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000));
+      await new Promise((resolve) => setTimeout(resolve, withJitter(waitSeconds * 1000)));
       return this.callOnce(document, variables, authenticated);
     }
   }
 
   private async callOnce<R, V>(document: TypedDocumentNode<R, V>, variables: V, authenticated: boolean): Promise<R> {
     if (!authenticated) return executeOperation(this.fetchImpl, this.url, document, variables);
+    const connection = this.connection;
+    if (connection) {
+      try {
+        return await connection(document, variables);
+      } catch (error) {
+        // The connection's session ended under it (our own key change, say): the next call goes over HTTP, with the session we hold now.
+        if (!(error instanceof PeerlockApiError && error.code === 'SESSION_ENDED')) throw error;
+        if (this.connection === connection) this.connection = null;
+      }
+    }
     try {
       return await executeOperation(this.fetchImpl, this.url, document, variables, await this.authorization());
     } catch (error) {
@@ -674,6 +745,8 @@ export class PeerlockClient {
 
 /** The longest Retry-After a read waits out by itself; longer (a full disk) goes to the caller at once. */
 const MAX_UNAVAILABLE_WAIT_SECONDS = 5;
+/** Without a notification stream, how long a contact's key check holds before the next message checks again. */
+export const KEY_RECHECK_MS = 60_000;
 
 function operationOf(document: DocumentNode): 'query' | 'mutation' | 'subscription' | undefined {
   for (const definition of document.definitions) if (definition.kind === 'OperationDefinition') return definition.operation;
