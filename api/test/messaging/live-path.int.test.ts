@@ -136,6 +136,14 @@ describe('the live path: one frame in, one push out, verified without a fetch', 
     return rule;
   };
 
+  it('20 replies asked for at once from one client go out one after another: each chained after the one before, none withheld or replayed', async () => {
+    const { alice, b, id } = await conversation('quinn', 'rosa');
+    await listening(alice);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => alice.messaging.reply(id, { body: `burst ${i}` })));
+    await until('all 20', () => b.shown.length === 21);
+    expect(b.shown.slice(1).map((m) => [m.body, m.rejected])).toEqual(Array.from({ length: 20 }, (_, i) => [`burst ${i}`, null]));
+  });
+
   it('a pushed envelope whose ciphertext was altered is shown as Undecryptable, never as the message', async () => {
     const { alice, b, id } = await conversation('carol', 'dan');
     onPush((n) => {

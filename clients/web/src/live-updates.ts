@@ -1,10 +1,12 @@
 /**
- * The subscription (ids and kinds only) fanned out to whichever screen is
- * open; screens re-fetch and re-verify what a notification points at.
+ * The subscription fanned out to whichever screen is open. A new message
+ * comes verified by the SDK from the push itself (`shown`); for anything
+ * else, screens re-fetch and re-verify what a notification points at.
  */
-import type { NotificationStream, PeerlockClient, PeerlockNotification } from '@peerlock/sdk';
+import type { NotificationStream, PeerlockClient, PeerlockNotification, ReadMessage } from '@peerlock/sdk';
 
-export type NotificationListener = (n: PeerlockNotification) => void;
+/** `shown`: for MESSAGE_RECEIVED, the messages the SDK verified from it (usually one); empty otherwise. */
+export type NotificationListener = (n: PeerlockNotification, shown: readonly ReadMessage[]) => void;
 
 export class LiveUpdates {
   private stream: NotificationStream | null = null;
@@ -16,10 +18,14 @@ export class LiveUpdates {
 
   start(client: PeerlockClient): void {
     this.stop();
+    let shown: readonly ReadMessage[] = [];
     this.stream = client.notifications({
       onConnected: () => this.setConnected(true),
+      onMessages: (messages) => void (shown = messages),
       onNotification: (n) => {
-        for (const l of [...this.listeners]) l(n);
+        const verified = shown;
+        shown = [];
+        for (const l of [...this.listeners]) l(n, verified);
       },
       onError: (error) => {
         this.setConnected(false);

@@ -1,4 +1,4 @@
-import type { PeerlockNotification } from '@peerlock/sdk';
+import type { NotificationListener } from './live-updates.js';
 import type { Session } from './session.js';
 
 /** What a screen gets from the shell. */
@@ -6,7 +6,7 @@ export interface ViewContext {
   readonly session: Session;
   readonly navigate: (hash: string) => void;
   /** A listener removed when the screen is left. */
-  readonly onNotification: (listener: (n: PeerlockNotification) => void) => void;
+  readonly onNotification: (listener: NotificationListener) => void;
   /** True once the user has moved to another screen (async work then stops touching the page). */
   readonly left: () => boolean;
   /** The account is gone (deleted) or the keys changed hands: back to the login screen. */

@@ -201,6 +201,8 @@ export class Messaging {
   private readonly ledgers = new Map<string, LiveConversation>();
   /** Whether a notification stream is open and delivering to `receive` (PeerlockClient.notifications). */
   private streaming = false;
+  /** Per conversation, the last reply queued: replies from this device go out one after another (see reply). */
+  private readonly replying = new Map<string, Promise<unknown>>();
   /** Ids of messages this device sent, until each joined its conversation's ledger. */
   private readonly ownSent = new Set<string>();
   /** Per view read: the messages our receipt is on (a server hint: a receipt it hides is only sent again). */
@@ -227,8 +229,24 @@ export class Messaging {
    * goes back (newest PAGE messages, then 4× as many each time) until it
    * holds one of ours or the whole conversation: in a long conversation a
    * reply costs what lies after our last message, not the whole history.
+   * With a notification stream open, the conversation as verified so far is
+   * current, and a reply reads nothing. Replies from this client to one
+   * conversation go out one after another, in the order they were asked
+   * for, so each takes the sequence after the one before it.
    */
   async reply(conversationId: string, input: Omit<SendInput, 'subject'>): Promise<ReadMessage> {
+    // One at a time per conversation: each takes the sequence after the one before it.
+    const before = this.replying.get(conversationId) ?? Promise.resolve();
+    const mine = before.catch(() => undefined).then(() => this.replyNow(conversationId, input));
+    this.replying.set(conversationId, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.replying.get(conversationId) === mine) this.replying.delete(conversationId);
+    }
+  }
+
+  private async replyNow(conversationId: string, input: Omit<SendInput, 'subject'>): Promise<ReadMessage> {
     const loaded = () => this.ledgers.get(conversationId)?.ledger.hasLoaded(this.client.username) === true;
     // With a stream open the conversation as verified so far is current (every message since reached receive()): no read.
     if (!(this.streaming && loaded())) await this.readBackUntil(conversationId, loaded);
@@ -465,7 +483,8 @@ export class Messaging {
       const own: MessageFieldsFragment = { ...sendMessage, ciphertext: variables.input.ciphertext, receipts: [] };
       const current = this.ledgers.get(composed.conversationId);
       if (current && own.index === current.next) this.advance(current, own, this.receiverContext(await this.client.pins()));
-      else if (current && own.index > current.next) current.ahead.set(own.index, own);
+      // Messages we have not verified yet came before ours: the next reply reads back (our chain must include this one).
+      else if (current && own.index > current.next) this.ledgers.delete(composed.conversationId);
       else if (!current && live === null && own.index === 0) this.foundOwn(own);
     } else this.ledgers.delete(composed.conversationId);
     return {

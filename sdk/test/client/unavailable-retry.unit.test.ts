@@ -33,29 +33,32 @@ function clientAnswering(...answers: (() => Response)[]) {
 describe('UNAVAILABLE', () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    // The jitter (up to the wait again) at its middle: the retry comes 1.5 × Retry-After after the refusal.
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
   });
   afterEach(() => {
     vi.useRealTimers();
+    vi.restoreAllMocks();
   });
 
   it('is one of the server codes the client knows', () => {
     expect(serverCodeOf('UNAVAILABLE')).toBe('UNAVAILABLE');
   });
 
-  it('a query is sent once more after the Retry-After, and its answer returned', async () => {
+  it('a query is sent once more after the Retry-After and a jitter, and its answer returned', async () => {
     const { client, sent } = clientAnswering(() => unavailable(2), serverKeys);
     const result = client.call(ServerKeysDocument, {});
-    await vi.advanceTimersByTimeAsync(1999);
+    await vi.advanceTimersByTimeAsync(2999);
     expect(sent).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     await expect(result).resolves.toEqual({ serverKeys: { signingPublicKey: 'k', ephemeral: [] } });
-    expect(sent[1]! - sent[0]!).toBe(2000);
+    expect(sent[1]! - sent[0]!).toBe(3000);
   });
 
   it('a second UNAVAILABLE reaches the caller, typed, with the wait', async () => {
     const { client, sent } = clientAnswering(() => unavailable(1), () => unavailable(1));
     const result = client.call(ServerKeysDocument, {}).catch((error: unknown) => error);
-    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(1500);
     const error = await result;
     expect(error).toBeInstanceOf(PeerlockApiError);
     expect(error).toMatchObject({ code: 'UNAVAILABLE', status: 503, details: { retryAfterSeconds: 1 } });

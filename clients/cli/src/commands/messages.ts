@@ -295,6 +295,8 @@ export const messageCommands: Command[] = [
       let seen = 0;
       let stream: ReturnType<PeerlockClient['notifications']> | null = null;
       let ended: unknown = null;
+      /** What the SDK verified from the notification being handled (the pushed envelope, or what it fetched to catch up). */
+      let shown: readonly ReadMessage[] = [];
       await new Promise<void>((resolve) => {
         const stop = () => void (stream ? stream.close().then(resolve, resolve) : resolve());
         process.once('SIGINT', stop);
@@ -314,15 +316,13 @@ export const messageCommands: Command[] = [
             if (!ctx.out.json) writeStderr(ctx.out.paint.dim(`connection lost (${(error as { code?: string })?.code ?? 'network'}); reconnecting (${attempt})\n`));
             return true;
           },
-          onNotification: async (n) => {
+          onMessages: (messages) => void (shown = messages),
+          onNotification: async ({ message: _envelope, ...n }) => {
             // Delivered after --count was reached, while the stream closes: not this watch's any more.
             if (seen >= limit) return;
-            let message: ReadMessage | undefined;
-            if (n.kind === 'MESSAGE_RECEIVED' && n.conversationId) {
-              // The message just notified is among the newest: no need to read the whole history.
-              const view = await client.messaging.read(n.conversationId, { last: 10 });
-              message = view.messages.find((m) => m.messageId === n.messageId);
-            }
+            // Verified by the SDK from the push itself: no fetch (the envelope is not printed, its verified content is).
+            const message = n.kind === 'MESSAGE_RECEIVED' ? shown.find((m) => m.messageId === n.messageId) : undefined;
+            shown = [];
             // What to do about a changed key depends on whether the contact was verified.
             const wasVerified = n.kind === 'CONTACT_KEY_CHANGED' ? ((await client.pin(n.from))?.verified ?? false) : false;
             ctx.lastPosition = n.position;

@@ -46,6 +46,15 @@ export function conversationScreen(ctx: ViewContext, [id]: readonly string[]): H
   const status = statusLine();
   const report = (message: string, error = false) => (error ? status.error(message) : status.info(message));
   let participants: readonly string[] = [];
+  /** The view on screen: pushed messages join it without a reload. */
+  let current: ConversationView | null = null;
+  /** Adds verified messages (pushed, or our own just sent) below the others, and acknowledges the others' ones. */
+  const append = async (messages: readonly ReadMessage[]) => {
+    if (!current || messages.length === 0) return;
+    const view = current;
+    list.append(...messages.map((m) => messageItem(client, view, m, report)));
+    if ((await client.messaging.markRead({ ...view, messages })) > 0) ctx.refreshBadges();
+  };
 
   const body = h('textarea', { name: 'body', rows: 3, required: true });
   const files = h('input', { type: 'file', name: 'files', multiple: true });
@@ -58,6 +67,7 @@ export function conversationScreen(ctx: ViewContext, [id]: readonly string[]): H
     try {
       const view = await client.messaging.read(id!, { last: shown });
       if (ctx.left()) return;
+      current = view;
       replaceChildren(
         olderArea,
         view.complete
@@ -95,12 +105,12 @@ export function conversationScreen(ctx: ViewContext, [id]: readonly string[]): H
         // Every key first: a changed key stops the reply before anything is uploaded.
         for (const p of participants) await client.sendableKey(p);
         const refs = await uploadAndShare(client, [...(files.files ?? [])], participants, progressArea);
-        await client.messaging.reply(id!, { body: body.value, files: refs });
+        const sent = await client.messaging.reply(id!, { body: body.value, files: refs });
         body.value = '';
         files.value = '';
         progressArea.replaceChildren();
         status.info('Sent.');
-        await load();
+        await append([sent]);
       } catch (error) {
         status.error(describeError(error));
         const changed = await changedKeys(client, participants).catch(() => []);
@@ -114,8 +124,10 @@ export function conversationScreen(ctx: ViewContext, [id]: readonly string[]): H
     })();
   });
 
-  ctx.onNotification((n) => {
-    if (n.conversationId === id || n.kind === 'CONTACT_KEY_CHANGED') void load();
+  ctx.onNotification((n, pushed) => {
+    // A new message here, verified from the push: shown at once, no reload (a message the SDK had to fetch to catch up comes the same way).
+    if (n.kind === 'MESSAGE_RECEIVED' && n.conversationId === id && pushed.length > 0 && pushed.every((m) => m.conversationId === id)) void append(pushed);
+    else if (n.conversationId === id || n.kind === 'CONTACT_KEY_CHANGED') void load();
   });
   void load();
   return h('section', { 'aria-labelledby': 'conversation-title' }, h('p', {}, h('a', { href: '#/inbox' }, '← Inbox')), title, people, listing, banner, olderArea, list, withheld, status.el, form);
