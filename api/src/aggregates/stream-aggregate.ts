@@ -97,6 +97,17 @@ export class StreamAggregate<Command, Event extends { readonly type: string; rea
       /** evolve(anyState, event) depends on the event only: the last event alone gives the state. */
       readonly lastEventIsState?: boolean;
       readonly snapshots?: SnapshotPolicy;
+      /**
+       * Decide on the state cached here without reading the stream's tail
+       * first: this node's own writes are all in it (one writer per stream),
+       * and another node's append since makes ours fail its expected
+       * revision, after which the tail is read and the command decided again.
+       * Only for deciders whose no-op decisions stay true once true (a
+       * message already posted, a receipt already stored, a conversation
+       * already removed), since a no-op on a stale state appends nothing to
+       * fail.
+       */
+      readonly decideOnCachedState?: boolean;
     } = {},
   ) {}
 
@@ -155,7 +166,8 @@ export class StreamAggregate<Command, Event extends { readonly type: string; rea
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       // Another node appended meanwhile: give it a moment (0–2^attempt ms, at most 64), then read only the new tail.
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(64, 2 ** attempt)));
-      const loaded = await this.load(streamName);
+      const cached = attempt === 0 && this.options.decideOnCachedState ? this.cache.get(streamName) : undefined;
+      const loaded = cached ?? (await this.load(streamName));
       const { state, revision } = loaded;
       const command = await build(state, loaded);
       const events = this.decider.decide(command, state);

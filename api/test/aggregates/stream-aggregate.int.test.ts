@@ -198,14 +198,15 @@ describe('StreamAggregate: one writer per stream per node', () => {
     expect((await node.load(STREAM2)).state).toMatchObject({ messageCount: 200 + MAX_QUEUED_PER_STREAM });
   });
 
-  it('two nodes posting to one conversation at once: conflicts only between the nodes, each retried on the new tail, none refused', async () => {
+  it.each([false, true])('two nodes posting to one conversation at once (deciding on the cached state: %s): conflicts only between the nodes, each retried on the new tail, none refused', async (decideOnCachedState) => {
     const a = conflictCounting(events);
     const b = conflictCounting(events);
-    const nodeA = new StreamAggregate<ConversationCommand, ConversationDomainEvent, ConversationState>(a.store, conversationEvents, conversationDecider);
-    const nodeB = new StreamAggregate<ConversationCommand, ConversationDomainEvent, ConversationState>(b.store, conversationEvents, conversationDecider);
+    const nodeA = new StreamAggregate<ConversationCommand, ConversationDomainEvent, ConversationState>(a.store, conversationEvents, conversationDecider, { decideOnCachedState });
+    const nodeB = new StreamAggregate<ConversationCommand, ConversationDomainEvent, ConversationState>(b.store, conversationEvents, conversationDecider, { decideOnCachedState });
     const before = (await nodeA.load(STREAM2)).state;
     await nodeB.load(STREAM2);
-    const runs = [...Array.from({ length: 60 }, (_, i) => nodeA.execute(STREAM2, () => postTo(i, 'c'), context)), ...Array.from({ length: 60 }, (_, i) => nodeB.execute(STREAM2, () => postTo(i, 'd'), context))];
+    const tag = decideOnCachedState ? 'e' : 'c';
+    const runs = [...Array.from({ length: 60 }, (_, i) => nodeA.execute(STREAM2, () => postTo(i, tag), context)), ...Array.from({ length: 60 }, (_, i) => nodeB.execute(STREAM2, () => postTo(i, String.fromCharCode(tag.charCodeAt(0) + 1)), context))];
     await Promise.all(runs);
     expect((await nodeA.load(STREAM2)).state).toMatchObject({ messageCount: (before as { messageCount: number }).messageCount + 120 });
     expect(a.conflicts() + b.conflicts()).toBeGreaterThan(0);
