@@ -170,6 +170,8 @@ interface Phase {
   readonly lost: number;
   readonly rejected: number;
   readonly sent: number;
+  /** CPU of the client processes per message delivered (encrypt, send, receive, verify; kept off the server's figure). */
+  readonly clientCpuMsPerMessage: number;
 }
 
 interface Row {
@@ -180,15 +182,17 @@ interface Row {
   readonly half: Phase;
   readonly overload: Phase;
   readonly peakRssMiB: number;
+  /** The server's RSS once every client had connected, before any message. */
+  readonly connectedRssMiB: number;
 }
 
 async function phase(workers: Worker[], pid: number, command: Extract<Command, { type: 'run' }>): Promise<Phase> {
   const cpuBefore = cpuMs(pid);
-  const started = performance.now();
+  const clientsBefore = workers.reduce((t, w) => t + cpuMs(w.child.pid!), 0);
   const results = (await Promise.all(workers.map((w) => w.ask(command)))).map((a) => a.result!);
   const seconds = command.seconds;
   const cpu = cpuMs(pid) - cpuBefore;
-  void started;
+  const clientCpu = workers.reduce((t, w) => t + cpuMs(w.child.pid!), 0) - clientsBefore;
   const latencies = results.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
   const delivered = results.reduce((n, r) => n + r.delivered, 0);
   const errors: Record<string, number> = {};
@@ -199,6 +203,7 @@ async function phase(workers: Worker[], pid: number, command: Extract<Command, {
     p99: percentile(latencies, 99),
     // The drain after an open phase is included in the CPU (the server works through its backlog), and in no rate.
     cpuMsPerMessage: cpu / Math.max(1, delivered),
+    clientCpuMsPerMessage: clientCpu / Math.max(1, delivered),
     errors,
     lost: results.reduce((n, r) => n + r.lost, 0),
     rejected: results.reduce((n, r) => n + r.rejected, 0),
@@ -230,6 +235,7 @@ async function measure(target: Target, pairCount: number): Promise<Row | null> {
   const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(running.pid))), 100);
   try {
     await Promise.all(workers.map((w, i) => w.ask(running.init(pairs.filter((_, k) => k % WORKERS === i)))));
+    const connectedRssMiB = rssMiB(running.pid);
     // Warm-up (JIT, caches, connections), not counted.
     await phase(workers, running.pid, { type: 'run', mode: 'closed', seconds: 2 });
     peak = 0;
@@ -237,7 +243,7 @@ async function measure(target: Target, pairCount: number): Promise<Row | null> {
     const perPair = closed.rate / pairCount;
     const half = await phase(workers, running.pid, { type: 'run', mode: 'open', ratePerPair: perPair / 2, seconds: SECONDS });
     const overload = await phase(workers, running.pid, { type: 'run', mode: 'open', ratePerPair: perPair * 2, seconds: SECONDS });
-    return { target, pairs: pairCount, ...(version ? { version } : {}), closed, half, overload, peakRssMiB: peak };
+    return { target, pairs: pairCount, ...(version ? { version } : {}), closed, half, overload, peakRssMiB: peak, connectedRssMiB };
   } finally {
     clearInterval(sampler);
     await Promise.all(workers.map((w) => w.ask({ type: 'stop' }).catch(() => undefined)));
@@ -257,19 +263,19 @@ for (const pairCount of PAIR_COUNTS) {
     rows.push(row);
     const c = row.closed;
     console.log(
-      `${target.padEnd(8)} ${String(pairCount).padStart(3)} pairs: closed ${fmt(c.rate)} msg/s, server CPU ${fmt(c.cpuMsPerMessage, 3)} ms/msg, p50 ${fmt(c.p50, 1)} p99 ${fmt(c.p99, 1)} ms; ` +
-        `half rate p50 ${fmt(row.half.p50, 1)} p99 ${fmt(row.half.p99, 1)} ms; 2× offered ${fmt(row.overload.rate)} msg/s delivered (refused: ${errorsText(row.overload.errors)}; lost ${row.overload.lost}; rejected ${row.overload.rejected + c.rejected + row.half.rejected}); peak RSS ${fmt(row.peakRssMiB)} MiB`,
+      `${target.padEnd(8)} ${String(pairCount).padStart(3)} pairs: closed ${fmt(c.rate)} msg/s, server CPU ${fmt(c.cpuMsPerMessage, 3)} ms/msg (clients ${fmt(c.clientCpuMsPerMessage, 3)}), p50 ${fmt(c.p50, 1)} p99 ${fmt(c.p99, 1)} ms; ` +
+        `half rate p50 ${fmt(row.half.p50, 1)} p99 ${fmt(row.half.p99, 1)} ms; 2× offered ${fmt(row.overload.rate)} msg/s delivered (refused: ${errorsText(row.overload.errors)}; lost ${row.overload.lost}; rejected ${row.overload.rejected + c.rejected + row.half.rejected}); RSS ${fmt(row.connectedRssMiB)} MiB connected, ${fmt(row.peakRssMiB)} MiB peak`,
     );
   }
 }
 
-console.log('\n| pairs | target | msg/s (closed) | × Prosody | server CPU ms/msg | × Prosody | p50 / p99 ms (closed) | p50 / p99 ms at ½ rate | at 2× offered: delivered msg/s, refused, lost | peak RSS MiB |');
-console.log('|---:|---|---:|---:|---:|---:|---:|---:|---|---:|');
+console.log('\n| pairs | target | msg/s (closed) | × Prosody | server CPU ms/msg | × Prosody | client CPU ms/msg | p50 / p99 ms (closed) | p50 / p99 ms at ½ rate | at 2× offered: delivered msg/s, refused, lost | RSS MiB connected / peak |');
+console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|');
 for (const row of rows) {
   const peer = rows.find((r) => r.target === 'prosody' && r.pairs === row.pairs);
   const ratio = (a: number, b: number | undefined) => (b ? `${fmt(a / b, 2)}×` : '—');
   console.log(
-    `| ${row.pairs} | ${row.target === 'prosody' ? `Prosody ${row.version ?? ''}` : `Peerlock, ${row.target}`} | ${fmt(row.closed.rate)} | ${ratio(row.closed.rate, peer?.closed.rate)} | ${fmt(row.closed.cpuMsPerMessage, 3)} | ${ratio(row.closed.cpuMsPerMessage, peer?.closed.cpuMsPerMessage)} | ${fmt(row.closed.p50, 1)} / ${fmt(row.closed.p99, 1)} | ${fmt(row.half.p50, 1)} / ${fmt(row.half.p99, 1)} | ${fmt(row.overload.rate)}, ${errorsText(row.overload.errors)}, ${row.overload.lost} lost | ${fmt(row.peakRssMiB)} |`,
+    `| ${row.pairs} | ${row.target === 'prosody' ? `Prosody ${row.version ?? ''}` : `Peerlock, ${row.target}`} | ${fmt(row.closed.rate)} | ${ratio(row.closed.rate, peer?.closed.rate)} | ${fmt(row.closed.cpuMsPerMessage, 3)} | ${ratio(row.closed.cpuMsPerMessage, peer?.closed.cpuMsPerMessage)} | ${fmt(row.closed.clientCpuMsPerMessage, 3)} | ${fmt(row.closed.p50, 1)} / ${fmt(row.closed.p99, 1)} | ${fmt(row.half.p50, 1)} / ${fmt(row.half.p99, 1)} | ${fmt(row.overload.rate)}, ${errorsText(row.overload.errors)}, ${row.overload.lost} lost | ${fmt(row.connectedRssMiB)} / ${fmt(row.peakRssMiB)} |`,
   );
 }
 const out = join(tmpdir(), `peerlock-real-path-${Date.now()}.json`);
