@@ -141,7 +141,9 @@ describe('a new user against a real server', () => {
     expect(read).not.toMatch(UTC_ISO);
     expect((await alice.ok(['inbox'], INDIA)).stdout).toMatch(/Q3 numbers +bob {2}2 messages {2}/);
 
-    const watch = await alice.ok(['watch', '--after', firstPosition, '--count', '1'], INDIA);
+    // First alice's own second message (sent by another command: every device but the sending one is told), then bob's reply.
+    const watch = await alice.ok(['watch', '--after', firstPosition, '--count', '2'], INDIA);
+    expect(watch.stdout).toMatch(new RegExp(`^${LOCAL_TIME.source} message sent from another device in \\S{10}$`, 'm'));
     expect(watch.stdout).toMatch(new RegExp(`^${LOCAL_TIME.source} message received from bob in ${conversation.slice(0, 10)}$`, 'm'));
     expect(watch.stdout).toMatch(new RegExp(`^bob ${LOCAL_TIME.source}$`, 'm'));
     expect(watch.stdout).not.toMatch(UTC_ISO);

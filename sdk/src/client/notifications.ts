@@ -73,7 +73,7 @@ export function openNotificationStream(options: NotificationStreamOptions): Noti
         on: {
           connected: () => {
             const c = client!;
-            options.onConnection?.((document, variables) => executeOver(c, document, variables));
+            if (!closed) options.onConnection?.((document, variables) => executeOver(c, document, variables));
             options.onConnected?.();
           },
           closed: () => options.onConnection?.(null),
@@ -150,6 +150,8 @@ export function openNotificationStream(options: NotificationStreamOptions): Noti
     done,
     close: async () => {
       closed = true;
+      // From now on nothing new goes over this connection (calls made after close() go over HTTP).
+      options.onConnection?.(null);
       wake?.();
       stop?.();
       await (client as Client | null)?.dispose();

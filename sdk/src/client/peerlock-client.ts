@@ -137,7 +137,7 @@ export class PeerlockClient {
   private readonly markStore: DeviceMarkStore;
   /** Per contact, when this device last checked their key in the directory and the key log (see checkKey). */
   private readonly keyChecked = new Map<string, number>();
-  /** Notification streams open (connected or reconnecting with catch-up): a contact's key change reaches us through them. */
+  /** Notification streams open (connected or reconnecting with catch-up). */
   private streams = 0;
   /** The connection of a notification stream while it is up: authenticated calls go through it, with no token. */
   private connection: ConnectionExecute | null = null;
@@ -487,16 +487,16 @@ export class PeerlockClient {
 
   /**
    * Checks a contact's key in the directory and the key log (observe), unless
-   * this device did so already: while a notification stream is open a change
-   * of their key is pushed to us (CONTACT_KEY_CHANGED, and forgetKeyCheck),
-   * so one check per session holds; without one, a check holds for
-   * KEY_RECHECK_MS. So a message costs no key lookup, and a key change is
-   * still seen before the next message once we are told of it.
+   * this device did so while its notification stream is connected: a change
+   * of their key is pushed to us then (CONTACT_KEY_CHANGED, and
+   * forgetKeyCheck), so one check holds until we are told of a change, and a
+   * message costs no key lookup. Without a connected stream (none opened, or
+   * reconnecting) every message checks, as a rotated key may be a
+   * compromised one.
    */
   async checkKey(username: string): Promise<void> {
     const user = canonicalUsername(username);
-    const at = this.keyChecked.get(user);
-    if (at !== undefined && (this.streams > 0 || this.now() - at < KEY_RECHECK_MS)) return;
+    if (this.connection !== null && this.keyChecked.has(user)) return;
     await this.observe(user);
   }
 
@@ -577,6 +577,8 @@ export class PeerlockClient {
         await options.onResync?.();
       },
       onConnection: (execute) => {
+        // A first connection starts live: a key change before it was not pushed to us, so earlier checks do not count.
+        if (execute && stream.lastPosition() === null) this.keyChecked.clear();
         if (execute) this.connection = mine = execute;
         else if (this.connection === mine) this.connection = mine = null;
       },
@@ -625,7 +627,8 @@ export class PeerlockClient {
 
   private async callOnce<R, V>(document: TypedDocumentNode<R, V>, variables: V, authenticated: boolean): Promise<R> {
     if (!authenticated) return executeOperation(this.fetchImpl, this.url, document, variables);
-    const connection = this.connection;
+    // During our own key change the connection belongs to the session the change ends: everything goes over HTTP with the new one.
+    const connection = this.rekeying ? null : this.connection;
     if (connection) {
       try {
         return await connection(document, variables);
@@ -745,8 +748,6 @@ export class PeerlockClient {
 
 /** The longest Retry-After a read waits out by itself; longer (a full disk) goes to the caller at once. */
 const MAX_UNAVAILABLE_WAIT_SECONDS = 5;
-/** Without a notification stream, how long a contact's key check holds before the next message checks again. */
-export const KEY_RECHECK_MS = 60_000;
 
 function operationOf(document: DocumentNode): 'query' | 'mutation' | 'subscription' | undefined {
   for (const definition of document.definitions) if (definition.kind === 'OperationDefinition') return definition.operation;

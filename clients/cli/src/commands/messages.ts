@@ -327,8 +327,10 @@ export const messageCommands: Command[] = [
             const wasVerified = n.kind === 'CONTACT_KEY_CHANGED' ? ((await client.pin(n.from))?.verified ?? false) : false;
             ctx.lastPosition = n.position;
             ctx.out.result({ ...n, ...(message ? { message: messageJson(message) } : {}) }, () => {
-              const label = ctx.out.paint.bold(n.kind.toLowerCase().replace(/_/g, ' '));
-              ctx.out.line(`${ctx.out.paint.dim(formatLocalTime(n.occurredAt))} ${label} from ${n.from}${n.conversationId ? ` in ${n.conversationId.slice(0, SHORT)}` : ''}`);
+              // Our own message, sent from another device (or another command): the server tells every device but the sending one.
+              const own = n.kind === 'MESSAGE_RECEIVED' && n.from === client.username;
+              const label = ctx.out.paint.bold(own ? 'message sent' : n.kind.toLowerCase().replace(/_/g, ' '));
+              ctx.out.line(`${ctx.out.paint.dim(formatLocalTime(n.occurredAt))} ${label} ${own ? 'from another device' : `from ${n.from}`}${n.conversationId ? ` in ${n.conversationId.slice(0, SHORT)}` : ''}`);
               if (message) printMessage(ctx, message, client.username);
               if (n.kind === 'CONTACT_KEY_CHANGED') writeStderr(ctx.out.paint.red(ctx.out.paint.bold(`!!! ${n.from}'s KEY HAS CHANGED: sending to them is blocked. ${keyChangeAdvice(n.from, wasVerified)}\n`)));
             });
