@@ -453,8 +453,9 @@ describe('version 1 messages', () => {
       files: [],
       sentAt: NOW,
     };
-    const ciphertext = encryptFile(encodePlaintext(plaintext), { senderSecretKey: sender.secretKey, recipients: participants.map((p) => keys[p]!) });
-    return { conversationId: conversationIdOf(plaintext.conversationSecret), messageId: plaintext.messageId, participants, ciphertext, plaintext };
+    const encoded = encodePlaintext(plaintext);
+    const ciphertext = encryptFile(encoded, { senderSecretKey: sender.secretKey, recipients: participants.map((p) => keys[p]!) });
+    return { conversationId: conversationIdOf(plaintext.conversationSecret), messageId: plaintext.messageId, participants, ciphertext, plaintext, hash: messageHash(encoded) };
   }
 
   it('still decode and verify (no links), and a v2 reply links them', () => {

@@ -71,6 +71,30 @@ describe('honest conversation', () => {
   });
 });
 
+describe('our own message recorded as composed (no decryption)', () => {
+  it('takes the hash a recipient computes, so the next message chains to it and everyone verifies it', () => {
+    const { bobLedger, aliceLedger } = start();
+    const second = composeMessage({ sender: alice, conversation: aliceLedger, keys, body: 'second', now: NOW });
+    expect(aliceLedger.recordOwn(second.plaintext, second.hash, NOW).ok).toBe(true);
+    expect(bobLedger.accept(envelopeOf(second, 'alice'), contextOf(bob)).ok).toBe(true);
+    // The recipient's hash of it is the one composed.
+    expect(bobLedger.chainOf('alice').lastHash).toBe(second.hash);
+    expect(aliceLedger.chainOf('alice')).toEqual(bobLedger.chainOf('alice'));
+    const third = composeMessage({ sender: alice, conversation: aliceLedger, keys, body: 'third', now: NOW });
+    expect(third.plaintext.sequence).toBe(3);
+    expect(bobLedger.accept(envelopeOf(third, 'alice'), contextOf(bob))).toMatchObject({ ok: true });
+  });
+
+  it('refuses a message of another conversation or one already recorded', () => {
+    const { aliceLedger } = start();
+    const elsewhere = composeMessage({ sender: alice, conversation: null, participants: ['bob'], keys, body: 'x', now: NOW });
+    expect(aliceLedger.recordOwn(elsewhere.plaintext, elsewhere.hash, NOW)).toEqual({ ok: false, reason: 'WrongConversation' });
+    const second = composeMessage({ sender: alice, conversation: aliceLedger, keys, body: 'second', now: NOW });
+    expect(aliceLedger.recordOwn(second.plaintext, second.hash, NOW).ok).toBe(true);
+    expect(aliceLedger.recordOwn(second.plaintext, second.hash, NOW)).toEqual({ ok: false, reason: 'Replay' });
+  });
+});
+
 describe('malicious server', () => {
   it('T2: swapping the sender name → SenderKeyMismatch', () => {
     const { first } = start();

@@ -21,7 +21,8 @@
  *
  *   npm run bench:real-path -w @peerlock/api
  *   BENCH_PAIRS=50,100 BENCH_SECONDS=10 BENCH_WORKERS=4 BENCH_TARGETS=prosody,sqlite,postgres
- *   BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" passes Node flags to the Peerlock server, BENCH_SERVER_LOG=file keeps its output
+ *   BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" passes Node flags to the Peerlock server, BENCH_SERVER_LOG=file keeps its output,
+ *   BENCH_WORKER_FLAGS the same for the client processes
  *
  * Prosody missing (`apt-get install prosody lua-dbi-sqlite3`) is said, and its
  * columns are empty. Figures from a shared 2-core machine move ±30%: repeat.
@@ -150,7 +151,7 @@ interface Worker {
 }
 
 function startWorker(): Worker {
-  const child = fork(join(here, 'worker.ts'), [], { execArgv: ['--conditions=source', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(here, 'worker.ts'), [], { execArgv: ['--conditions=source', '--import', 'tsx', ...(process.env.BENCH_WORKER_FLAGS?.split(' ').filter(Boolean) ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return {
     child,
     ask: (command) =>

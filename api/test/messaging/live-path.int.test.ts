@@ -144,6 +144,26 @@ describe('the live path: one frame in, one push out, verified without a fetch', 
     expect(b.shown.slice(1).map((m) => [m.body, m.rejected])).toEqual(Array.from({ length: 20 }, (_, i) => [`burst ${i}`, null]));
   });
 
+  it('both sides writing at once, 25 each: every message shown once on the other side, and the chains a fresh reader verifies have no gap or fork', async () => {
+    const { alice, b, id } = await conversation('sam', 'tess');
+    const a = await listening(alice);
+    await alice.messaging.read(id, { last: 50 });
+    await b.client.messaging.read(id, { last: 50 });
+    await Promise.all([
+      Promise.all(Array.from({ length: 25 }, (_, i) => alice.messaging.reply(id, { body: `sam ${i}` }))),
+      Promise.all(Array.from({ length: 25 }, (_, i) => b.client.messaging.reply(id, { body: `tess ${i}` }))),
+    ]);
+    await until('both sides to have all', () => b.shown.filter((m) => m.sender === 'sam').length >= 26 && a.shown.filter((m) => m.sender === 'tess').length >= 25);
+    const bodies = (list: ReadMessage[], sender: string) => list.filter((m) => m.sender === sender && m.rejected === null).map((m) => m.body);
+    expect(new Set(bodies(b.shown, 'sam'))).toEqual(new Set(['first', ...Array.from({ length: 25 }, (_, i) => `sam ${i}`)]));
+    expect(new Set(bodies(a.shown, 'tess'))).toEqual(new Set(Array.from({ length: 25 }, (_, i) => `tess ${i}`)));
+    const view = await (await loggedIn('tess')).messaging.read(id);
+    expect(view.messages).toHaveLength(51);
+    expect(view.messages.filter((m) => m.rejected !== null)).toEqual([]);
+    expect(view.withheld).toEqual([]);
+    expect(view.anomalies).toEqual([]);
+  });
+
   it('a pushed envelope whose ciphertext was altered is shown as Undecryptable, never as the message', async () => {
     const { alice, b, id } = await conversation('carol', 'dan');
     onPush((n) => {

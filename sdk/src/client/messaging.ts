@@ -21,7 +21,7 @@ import {
   type WithheldMessages,
 } from '../messages/conversation-ledger.js';
 import { decodeKeyLogLeaf, MalformedLeafError } from '../keylog/leaf.js';
-import type { FileReference } from '../messages/message-plaintext.js';
+import type { FileReference, MessagePlaintext } from '../messages/message-plaintext.js';
 import type { MessageEnvelope } from '../messages/message-envelope.js';
 import { createReadReceipt, verifyReadReceiptWithPins, ReceiptRejectedError } from '../receipts/read-receipt.js';
 import { emptyPinSet, keysValidAt, type PinSet } from '../contacts/key-pins.js';
@@ -186,14 +186,22 @@ interface LiveConversation {
   readonly ledger: ConversationLedger;
   /** The server index the next message must have to be verified in order (a hint: the ledger checks the chains). */
   next: number;
-  /** Messages the server pushed ahead of `next` (our own send still on its way back), by index. */
-  readonly ahead: Map<number, MessageFieldsFragment>;
+  /** Our own messages the server placed after one we have not verified yet (still being pushed to us), by index. */
+  readonly ahead: Map<number, OwnMessage>;
   /** Our own sends in flight here. */
   readonly sending: Set<Promise<unknown>>;
 }
 
-/** Pushed messages held ahead of a missing one before the missing ones are fetched instead. */
-const MAX_AHEAD = 64;
+/** Our own message as composed, at the index the server gave it. */
+interface OwnMessage {
+  readonly index: number;
+  readonly plaintext: MessagePlaintext;
+  readonly hash: string;
+  readonly receivedAt: number;
+}
+
+/** How many times a push ahead of the ledger waits for our own sends in flight before the gap is fetched instead. */
+const MAX_WAITS_FOR_OWN_SENDS = 8;
 /** How many of our own recent message ids are remembered, to tell our echo from another device's message. */
 const MAX_OWN_SENT = 4096;
 
@@ -479,13 +487,13 @@ export class Messaging {
       live?.sending.delete(sending);
     }
     if (this.streaming) {
-      // Our own message joins the ledger at its server index, so the next reply and the next push go on from it.
-      const own: MessageFieldsFragment = { ...sendMessage, ciphertext: variables.input.ciphertext, receipts: [] };
+      // Our own message joins the ledger at its server index (as composed: nothing to decrypt), so the next reply and push go on from it.
+      const own: OwnMessage = { index: sendMessage.index, plaintext: composed.plaintext, hash: composed.hash, receivedAt: Date.parse(sendMessage.receivedAt) };
       const current = this.ledgers.get(composed.conversationId);
-      if (current && own.index === current.next) this.advance(current, own, this.receiverContext(await this.client.pins()));
-      // Messages we have not verified yet came before ours: the next reply reads back (our chain must include this one).
-      else if (current && own.index > current.next) this.ledgers.delete(composed.conversationId);
-      else if (!current && live === null && own.index === 0) this.foundOwn(own);
+      if (current && own.index === current.next) this.recordOwn(current, own);
+      // Messages still being pushed to us came before ours: it joins after them (receive), and the next reply waits for that.
+      else if (current && own.index > current.next) current.ahead.set(own.index, own);
+      else if (!current && live === null && own.index === 0) this.foundOwn(composed.conversationId, sendMessage, variables.input.ciphertext);
     } else this.ledgers.delete(composed.conversationId);
     return {
       conversationId: sendMessage.conversationId,
@@ -526,31 +534,28 @@ export class Messaging {
     if (kind !== 'MESSAGE_RECEIVED' || !conversationId) return [];
     const pushed = notification.message;
     let live = this.ledgers.get(conversationId);
-    if (pushed && live && pushed.index > live.next && live.sending.size > 0) {
-      // Our own message in between is still on its way back: it goes first.
+    // Our own message in between is still on its way back: it goes first.
+    for (let waits = 0; pushed && live && pushed.index > live.next && live.sending.size > 0 && waits < MAX_WAITS_FOR_OWN_SENDS; waits++) {
       await Promise.allSettled([...live.sending]);
       live = this.ledgers.get(conversationId);
     }
     if (!pushed || pushed.conversationId !== conversationId || !live) return this.catchUp(conversationId, pushed?.index ?? null);
     if (pushed.index < live.next) return [];
-    if (pushed.index > live.next) {
-      live.ahead.set(pushed.index, pushed);
-      if (live.ahead.size <= MAX_AHEAD && live.sending.size > 0) return [];
-      return this.catchUp(conversationId, live.next);
-    }
+    // A gap our own sends do not explain: the missing messages are fetched (what the server still withholds shows as withheld).
+    if (pushed.index > live.next) return this.catchUp(conversationId, live.next);
     if (pushed.sender !== this.client.username) await this.client.checkKey(pushed.sender).catch(() => undefined);
-    return this.advance(live, pushed, this.receiverContext(await this.client.pins()));
+    const shown = this.take(live, pushed, this.receiverContext(await this.client.pins()));
+    // Our own messages the server placed right after it.
+    for (let own = live.ahead.get(live.next); own; own = live.ahead.get(live.next)) this.recordOwn(live, own);
+    return this.ownSent.delete(shown.messageId) ? [] : [shown];
   }
 
-  /** Verifies `wire` (the next in server order) and then whatever was held ahead of it, in order; returns them as shown, but for what this device sent. */
-  private advance(live: LiveConversation, wire: MessageFieldsFragment, context: ReceiverContext): ReadMessage[] {
-    const shown: ReadMessage[] = [];
-    for (let next: MessageFieldsFragment | undefined = wire; next; next = live.ahead.get(live.next)) {
-      live.ahead.delete(next.index);
-      const row = this.take(live, next, context);
-      if (!this.ownSent.delete(row.messageId)) shown.push(row);
-    }
-    return shown;
+  /** Records our own message, as composed, at the ledger's next index. */
+  private recordOwn(live: LiveConversation, own: OwnMessage): void {
+    live.ahead.delete(own.index);
+    live.ledger.recordOwn(own.plaintext, own.hash, own.receivedAt);
+    live.next = own.index + 1;
+    this.ownSent.delete(own.plaintext.messageId);
   }
 
   /** @internal PeerlockClient.notifications: whether a stream is open and delivering every notification to `receive`. */
@@ -594,10 +599,10 @@ export class Messaging {
     };
   }
 
-  /** The ledger of a conversation we just started, founded on our own first message. */
-  private foundOwn(own: MessageFieldsFragment): void {
-    const { ledger } = ConversationLedger.found(toEnvelope(own), this.receiverContext(emptyPinSet));
-    if (ledger) this.ledgers.set(own.conversationId, { ledger, next: own.index + 1, ahead: new Map(), sending: new Set() });
+  /** The ledger of a conversation we just started, founded on our own first message (as sent: opened once, to found it). */
+  private foundOwn(conversationId: string, sent: Omit<MessageFieldsFragment, 'ciphertext' | 'receipts'>, ciphertext: string): void {
+    const { ledger } = ConversationLedger.found(toEnvelope({ ...sent, ciphertext, receipts: [] }), this.receiverContext(emptyPinSet));
+    if (ledger) this.ledgers.set(conversationId, { ledger, next: sent.index + 1, ahead: new Map(), sending: new Set() });
   }
 
   private receiverContext(pins: PinSet): ReceiverContext {

@@ -17,6 +17,7 @@ import {
   canonicalParticipants,
   conversationIdOf,
   encodePlaintext,
+  messageHash,
   MalformedMessageError,
   MESSAGE_VERSION,
   type FileReference,
@@ -42,6 +43,8 @@ export interface ComposedMessage {
   readonly participants: readonly string[];
   readonly ciphertext: Uint8Array;
   readonly plaintext: MessagePlaintext;
+  /** messageHash of the plaintext bytes sealed: what the next message chains to. */
+  readonly hash: string;
 }
 
 export function composeMessage(input: ComposeInput): ComposedMessage {
@@ -71,6 +74,7 @@ export function composeMessage(input: ComposeInput): ComposedMessage {
     files: input.files ?? [],
     sentAt: input.now,
   };
-  const ciphertext = encryptFile(encodePlaintext(plaintext), { senderSecretKey: input.sender.secretKey, recipients });
-  return { conversationId: conversationIdOf(conversationSecret), messageId: plaintext.messageId, participants, ciphertext, plaintext };
+  const encoded = encodePlaintext(plaintext);
+  const ciphertext = encryptFile(encoded, { senderSecretKey: input.sender.secretKey, recipients });
+  return { conversationId: conversationIdOf(conversationSecret), messageId: plaintext.messageId, participants, ciphertext, plaintext, hash: messageHash(encoded) };
 }

@@ -258,6 +258,17 @@ export class ConversationLedger {
     return true;
   }
 
+  /**
+   * Our own message, exactly as we composed it (`hash` = messageHash of the
+   * bytes we sealed), at its place in the server's order: nothing to decrypt
+   * or authenticate, we wrote it. Only the bookkeeping of `accept`.
+   */
+  recordOwn(plaintext: MessagePlaintext, hash: string, receivedAt: number): Verification {
+    if (plaintext.conversationSecret !== this.conversationSecret) return { ok: false, reason: 'WrongConversation' };
+    if (this.seen.has(plaintext.messageId)) return { ok: false, reason: 'Replay' };
+    return this.take(plaintext, hash, receivedAt);
+  }
+
   /** Verifies a later message of this conversation, in the server's order. */
   accept(envelope: MessageEnvelope, context: ReceiverContext): Verification {
     const opened = open(envelope, context);
