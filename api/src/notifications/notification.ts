@@ -9,7 +9,7 @@
  * derives them again.
  */
 import { accountEvents, contactEvents, conversationEvents, fileEvents, type RecordedEvent } from '@peerlock/schema';
-import type { ConversationMessage } from '@peerlock/projections';
+import { postedMessageDocument, type ConversationMessage } from '@peerlock/projections';
 
 export const NOTIFICATION_KINDS = ['MESSAGE_RECEIVED', 'RECEIPT_RECEIVED', 'CONTACT_REQUEST', 'CONTACT_ACCEPTED', 'CONTACT_REMOVED', 'CONTACT_KEY_CHANGED', 'FILE_SHARED'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -60,18 +60,8 @@ export function notificationsOf(event: RecordedEvent, contactsOf: readonly strin
     switch (e.type) {
       case 'MessagePosted': {
         const d = e.data;
-        // The same document the messages read model stores for it (conversation-messages-projection.ts).
-        const message: ConversationMessage = {
-          conversationId: d.conversationId,
-          messageId: d.messageId,
-          index: d.index,
-          sender: d.sender,
-          participants: d.participants,
-          receivedAt: event.metadata.occurredAt,
-          position: event.globalPosition.toString(),
-          ciphertextBytes: d.ciphertextBytes,
-          receipts: {},
-        };
+        // The very document the messages read model stores for it.
+        const message = postedMessageDocument(d, event.metadata.occurredAt, event.globalPosition);
         // Every participant, the sender too: their other devices show it and move their own chain on (the sending connection is left out by the hub).
         return d.participants.map((p) => note(p, 'MESSAGE_RECEIVED', d.sender, { conversationId: d.conversationId, messageId: d.messageId, message }));
       }

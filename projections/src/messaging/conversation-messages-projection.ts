@@ -1,4 +1,4 @@
-import { ConversationPurged, MessagePosted, ReceiptPosted } from '@peerlock/schema';
+import { ConversationPurged, MessagePosted, ReceiptPosted, type EventDataOf } from '@peerlock/schema';
 import { defineProjection } from '../projection.js';
 
 export interface StoredReceipt {
@@ -20,6 +20,21 @@ export interface ConversationMessage {
   readonly ciphertextBytes: number;
   /** Receipts by reader: at most one per (message, reader). */
   readonly receipts: Readonly<Record<string, StoredReceipt>>;
+}
+
+/** A posted message's document, as this read model stores it and as a notification pushes it (one shape for both). */
+export function postedMessageDocument(data: EventDataOf<typeof MessagePosted>, occurredAt: string, globalPosition: bigint): ConversationMessage {
+  return {
+    conversationId: data.conversationId,
+    messageId: data.messageId,
+    index: data.index,
+    sender: data.sender,
+    participants: data.participants,
+    receivedAt: occurredAt,
+    position: globalPosition.toString(),
+    ciphertextBytes: data.ciphertextBytes,
+    receipts: {},
+  };
 }
 
 /** `<conversationId>/<index, 10 digits>`: a prefix scan lists a conversation's messages in order. */
@@ -51,18 +66,7 @@ export const conversationMessagesProjection = defineProjection<ConversationMessa
         const d = event.data;
         const id = messageDocumentId(d.conversationId, d.index);
         if (view.get(id)) return [];
-        const doc: ConversationMessage = {
-          conversationId: d.conversationId,
-          messageId: d.messageId,
-          index: d.index,
-          sender: d.sender,
-          participants: d.participants,
-          receivedAt: event.metadata.occurredAt,
-          position: event.globalPosition.toString(),
-          ciphertextBytes: d.ciphertextBytes,
-          receipts: {},
-        };
-        return [{ op: 'put', id, doc }];
+        return [{ op: 'put', id, doc: postedMessageDocument(d, event.metadata.occurredAt, event.globalPosition) }];
       }
       case 'ReceiptPosted': {
         const id = messageDocumentId(event.data.conversationId, event.data.messageIndex);
