@@ -61,8 +61,26 @@ export function openNotificationStream(options: NotificationStreamOptions): Noti
   let wake: (() => void) | null = null;
   let stop: (() => void) | null = null;
 
+  /**
+   * The last connection's deliveries, settled. A handler may take a while (a
+   * message that needs a fetch to catch up): the next connection subscribes
+   * only once the previous one's deliveries are done, from the position they
+   * reached, and a failed connection delivers nothing more, so a slow handler
+   * during a reconnect neither repeats nor skips a notification.
+   */
+  let delivered: Promise<void> = Promise.resolve();
+
   const once = (): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
+    new Promise<void>((resolveOnce, rejectOnce) => {
+      let ended = false;
+      const resolve = () => {
+        ended = true;
+        resolveOnce();
+      };
+      const reject = (error: unknown) => {
+        ended = true;
+        rejectOnce(error);
+      };
       stop = resolve;
       client = createClient({
         url: options.url.replace(/^http/, 'ws'),
@@ -89,10 +107,12 @@ export function openNotificationStream(options: NotificationStreamOptions): Noti
             if (!n) return;
             // Deliver in order, one at a time, and advance only once the handler is done with it.
             chain = chain.then(async () => {
+              if (ended) return;
               await options.onNotification(n);
               last = n.position;
             });
             chain.catch(reject);
+            delivered = chain.catch(() => undefined);
           },
           // The server ending the subscription (SESSION_ENDED, UNAVAILABLE…) sends GraphQL errors: one typed error, as for next().
           error: (error: unknown) => reject(Array.isArray(error) ? apiErrorOf(error[0] as never, 200) : error),
@@ -130,6 +150,7 @@ export function openNotificationStream(options: NotificationStreamOptions): Noti
         const c: Client | null = client;
         client = null;
         await (c as Client | null)?.dispose();
+        await delivered;
       }
       if (closed) break;
       const backoff = Math.max(retryAfterMs, Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)));
