@@ -24,7 +24,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { parseAuthorization } from '../auth/tokens.js';
 import type { TokenIssuer } from '../auth/token-issuer.js';
-import { shedError, type Admission } from '../ratelimit/admission.js';
+import { shedGraphQLError, type Admission } from '../ratelimit/admission.js';
 import { CONNECTION_ORIGIN_PREFIX } from '../notifications/notification.js';
 
 export interface WebSocketViewer {
@@ -113,10 +113,7 @@ export function serveGraphQLOverWebSocket(
         return args;
       },
       execute: async (args) => {
-        if (!admission.tryEnter()) {
-          const shed = shedError();
-          return { errors: [new GraphQLError(shed.message, { extensions: { code: shed.code, retryAfterSeconds: shed.details.retryAfterSeconds } })] };
-        }
+        if (!admission.tryEnter()) return { errors: [shedGraphQLError()] };
         try {
           return (await (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args)) as never;
         } finally {

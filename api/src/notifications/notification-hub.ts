@@ -77,9 +77,10 @@ export class NotificationHub {
     let last = after ?? this.position;
     let live = false;
     const held: Notification[] = [];
+    // What this stream's own connection did (a message it sent) it knows already.
+    const fromItsConnection = (n: Notification) => connectionId !== null && n.origin === connectionId;
     const listener: Listener = (n) => {
-      // What this stream's own connection did (a message it sent) it knows already.
-      if (connectionId !== null && n.origin === connectionId) return;
+      if (fromItsConnection(n)) return;
       if (!live) held.push(n);
       else if (n.position > last) {
         last = n.position;
@@ -106,7 +107,7 @@ export class NotificationHub {
             if (event.globalPosition > upTo) break;
             cursor = event.globalPosition;
             for (const a of await this.addressed(event)) {
-              if (a.to === username && a.notification.position > last && (connectionId === null || a.notification.origin !== connectionId)) {
+              if (a.to === username && a.notification.position > last && !fromItsConnection(a.notification)) {
                 last = a.notification.position;
                 channel.push(a.notification);
               }

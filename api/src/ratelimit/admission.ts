@@ -8,6 +8,7 @@
  * with jitter (the SDK does).
  */
 import type { ServerResponse } from 'node:http';
+import { GraphQLError } from 'graphql';
 import { PeerlockError } from '../errors.js';
 
 export const SHED_RETRY_AFTER_SECONDS = 1;
@@ -33,11 +34,16 @@ export class Admission {
   }
 }
 
-export const shedError = (): PeerlockError => new PeerlockError('UNAVAILABLE', { retryAfterSeconds: SHED_RETRY_AFTER_SECONDS });
+/** The refusal as the GraphQL error every UNAVAILABLE is (PeerlockError.toGraphQLError), without its HTTP hints, which travel in the response itself. */
+export function shedGraphQLError(): GraphQLError {
+  const error = new PeerlockError('UNAVAILABLE', { retryAfterSeconds: SHED_RETRY_AFTER_SECONDS }).toGraphQLError();
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, { extensions });
+}
 
 /** The HTTP refusal: 503, Retry-After, and the same GraphQL error body any UNAVAILABLE has. */
 export function refuseOverloaded(res: ServerResponse): void {
-  const error = shedError();
-  const body = JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code, retryAfterSeconds: SHED_RETRY_AFTER_SECONDS } }] });
+  const error = shedGraphQLError();
+  const body = JSON.stringify({ errors: [{ message: error.message, extensions: error.extensions }] });
   res.writeHead(503, { 'content-type': 'application/graphql-response+json; charset=utf-8', 'retry-after': String(SHED_RETRY_AFTER_SECONDS), 'content-length': Buffer.byteLength(body) }).end(body);
 }

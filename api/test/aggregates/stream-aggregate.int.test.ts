@@ -198,6 +198,17 @@ describe('StreamAggregate: one writer per stream per node', () => {
     expect((await node.load(STREAM2)).state).toMatchObject({ messageCount: 200 + MAX_QUEUED_PER_STREAM });
   });
 
+  it('deciding on the cached state, a warm node reads nothing of the stream per command; without it, the tail each time', async () => {
+    for (const decideOnCachedState of [true, false]) {
+      const { store, reads } = counted(events);
+      const node = new StreamAggregate<ConversationCommand, ConversationDomainEvent, ConversationState>(store, conversationEvents, conversationDecider, { decideOnCachedState });
+      await node.load(STREAM2);
+      const before = reads.length;
+      for (let i = 0; i < 5; i++) await node.execute(STREAM2, () => postTo(i, decideOnCachedState ? 'g' : 'h'), context);
+      expect(reads.length - before).toBe(decideOnCachedState ? 0 : 5);
+    }
+  });
+
   it.each([false, true])('two nodes posting to one conversation at once (deciding on the cached state: %s): conflicts only between the nodes, each retried on the new tail, none refused', async (decideOnCachedState) => {
     const a = conflictCounting(events);
     const b = conflictCounting(events);

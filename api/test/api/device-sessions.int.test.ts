@@ -151,6 +151,33 @@ describe.each(BACKENDS)('device sessions (%s)', (backend) => {
     expectCode(await laptop.refresh(), 'SESSION_ENDED');
   });
 
+  it("a revoked session's connection runs nothing more: its next query is refused SESSION_ENDED, then the socket closes", async () => {
+    const { user, secret } = await twoFactorUser();
+    const laptop = new Device(user);
+    const phone = new Device(user);
+    await laptop.login('laptop', code(secret));
+    server.clock.advance(30_000);
+    await phone.login('phone', code(secret), false);
+    const socket = createClient({ url: server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: phone.header() }, retryAttempts: 0, lazy: true, lazyCloseTimeout: 60_000 });
+    sockets.push(socket);
+    const run = () =>
+      new Promise<unknown>((resolve) => {
+        let last: unknown;
+        socket.subscribe({ query: '{ me { username } }' }, { next: (r) => void (last = r), error: (e) => resolve(e), complete: () => resolve(last) });
+      });
+    expect(await run()).toEqual({ data: { me: { username: user.username } } });
+    expect(expectOk(await laptop.request<{ revokeSession: boolean }>('mutation($id: String!) { revokeSession(id: $id) }', { id: phone.sessionId })).revokeSession).toBe(true);
+    // The end reaches the connection through the log (any node may have ended it): until then the query still runs.
+    let outcome = await run();
+    for (let i = 0; i < 100 && (outcome as { data?: unknown }).data !== undefined; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      outcome = await run();
+    }
+    expect(outcome).toEqual([expect.objectContaining({ extensions: { code: 'SESSION_ENDED' } })]);
+    const closed = await new Promise<number>((resolve) => socket.on('closed', (event) => resolve((event as { code: number }).code)));
+    expect(closed).toBe(4401);
+  });
+
   it('a device label must be printable text of 1 to 80 characters, and a session id its own shape: BAD_INPUT, nothing opened or ended', async () => {
     const user = new HonestClient(server.url, `ds${++n}`, server.clock);
     await user.signup();

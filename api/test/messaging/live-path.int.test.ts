@@ -229,6 +229,48 @@ describe('the live path: one frame in, one push out, verified without a fetch', 
     expect(b.shown.some((m) => m.index === 3)).toBe(false);
   });
 
+  it("a lying index in our own send's answer does not move our chain: the next reply still follows it, and the reader verifies both", async () => {
+    const { alice, b, id } = await conversation('uma', 'vic');
+    await listening(alice);
+    await alice.messaging.read(id, { last: 50 });
+    rules.push(proxy.onGraphql('SendMessage', (data: { sendMessage: { index: number } }) => ({ sendMessage: { ...data.sendMessage, index: data.sendMessage.index + 5 } })));
+    await alice.messaging.reply(id, { body: 'told the wrong index' });
+    await alice.messaging.reply(id, { body: 'and again' });
+    await until('both replies', () => b.shown.length === 3);
+    expect(b.shown.map((m) => [m.body, m.rejected])).toEqual([
+      ['first', null],
+      ['told the wrong index', null],
+      ['and again', null],
+    ]);
+    const view = await (await loggedIn('vic')).messaging.read(id);
+    expect(view.anomalies).toEqual([]);
+    expect(view.withheld).toEqual([]);
+  });
+
+  it('a push whose index is a lie costs a fetch, nothing else: an index already passed drops it until the next push shows the gap, which is fetched and verified', async () => {
+    const { alice, b, id } = await conversation('wes', 'xia');
+    let lied = 0;
+    onPush((n) => (n.message!.index === 1 ? (lied++, { ...n, message: { ...n.message!, index: 0 } }) : undefined));
+    await alice.messaging.reply(id, { body: 'pushed under an old index' });
+    await until('the lying push', () => lied === 1 && b.notifications.length >= 2);
+    expect(b.shown).toHaveLength(1);
+    await alice.messaging.reply(id, { body: 'the next one' });
+    await until('both', () => b.shown.length === 3);
+    expect(b.shown.slice(1).map((m) => [m.index, m.body, m.rejected])).toEqual([
+      [1, 'pushed under an old index', null],
+      [2, 'the next one', null],
+    ]);
+  });
+
+  it("a contact's key change pushed while connected makes the next message check the key again: sending is refused until it is accepted", async () => {
+    const [yan, zoe] = await pair('yan', 'zoe');
+    const y = await listening(yan);
+    const opened = await yan.messaging.send(['zoe'], { subject: 'before', body: 'to the old key' });
+    await zoe.rotateKeys({ identity: keyPairFromSecretKey(randomBytes(32)) });
+    await until('the key change to be pushed', () => y.notifications.some((n) => n.kind === 'CONTACT_KEY_CHANGED' && n.from === 'zoe'));
+    await expect(yan.messaging.reply(opened.conversationId, { body: 'to which key?' })).rejects.toMatchObject({ code: 'CONTACT_KEY' });
+  });
+
   it('a push without its envelope (purged, or an older server) is fetched, then verified as usual', async () => {
     const { alice, b, id } = await conversation('kate', 'liam');
     onPush((n) => ({ ...n, message: null }));

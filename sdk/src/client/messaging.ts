@@ -17,11 +17,12 @@ import {
   type ConversationAnomaly,
   type RejectionReason,
   type ReceiverContext,
+  type Verification,
   type VerifiedMessage,
   type WithheldMessages,
 } from '../messages/conversation-ledger.js';
 import { decodeKeyLogLeaf, MalformedLeafError } from '../keylog/leaf.js';
-import type { FileReference, MessagePlaintext } from '../messages/message-plaintext.js';
+import type { FileReference } from '../messages/message-plaintext.js';
 import type { MessageEnvelope } from '../messages/message-envelope.js';
 import { createReadReceipt, verifyReadReceiptWithPins, ReceiptRejectedError } from '../receipts/read-receipt.js';
 import { emptyPinSet, keysValidAt, type PinSet } from '../contacts/key-pins.js';
@@ -186,18 +187,10 @@ interface LiveConversation {
   readonly ledger: ConversationLedger;
   /** The server index the next message must have to be verified in order (a hint: the ledger checks the chains). */
   next: number;
-  /** Our own messages the server placed after one we have not verified yet (still being pushed to us), by index. */
-  readonly ahead: Map<number, OwnMessage>;
+  /** Indexes the server gave our own messages beyond `next` (already in the ledger): `next` skips them once it gets there. */
+  readonly ownAhead: Set<number>;
   /** Our own sends in flight here. */
   readonly sending: Set<Promise<unknown>>;
-}
-
-/** Our own message as composed, at the index the server gave it. */
-interface OwnMessage {
-  readonly index: number;
-  readonly plaintext: MessagePlaintext;
-  readonly hash: string;
-  readonly receivedAt: number;
 }
 
 /** How many times a push ahead of the ledger waits for our own sends in flight before the gap is fetched instead. */
@@ -207,8 +200,6 @@ const MAX_OWN_SENT = 4096;
 
 export class Messaging {
   private readonly ledgers = new Map<string, LiveConversation>();
-  /** Whether a notification stream is open and delivering to `receive` (PeerlockClient.notifications). */
-  private streaming = false;
   /** Per conversation, the last reply queued: replies from this device go out one after another (see reply). */
   private readonly replying = new Map<string, Promise<unknown>>();
   /** Ids of messages this device sent, until each joined its conversation's ledger. */
@@ -257,7 +248,7 @@ export class Messaging {
   private async replyNow(conversationId: string, input: Omit<SendInput, 'subject'>): Promise<ReadMessage> {
     const loaded = () => this.ledgers.get(conversationId)?.ledger.hasLoaded(this.client.username) === true;
     // With a stream open the conversation as verified so far is current (every message since reached receive()): no read.
-    if (!(this.streaming && loaded())) await this.readBackUntil(conversationId, loaded);
+    if (!(this.client.streaming && loaded())) await this.readBackUntil(conversationId, loaded);
     const live = this.ledgers.get(conversationId);
     if (!live) throw new RangeError('conversationId: no verified message to reply to');
     return this.post(live, live.ledger.participants, input);
@@ -309,29 +300,13 @@ export class Messaging {
         ledger = founded.ledger;
         verification = founded.verification;
       }
-      const plain = verification.ok ? verification.message : verification.message;
-      verified.push(plain ?? null);
-      const receipts = m.sender === this.client.username ? this.checkReceipts(m, pins) : { ok: [], bad: [] };
-      return {
-        conversationId: m.conversationId,
-        messageId: m.messageId,
-        index: m.index,
-        position: m.position,
-        sender: m.sender,
-        receivedAt: Date.parse(m.receivedAt),
-        rejected: verification.ok ? null : verification.reason,
-        ...(plain
-          ? { subject: plain.plaintext.subject, body: plain.plaintext.body, files: plain.plaintext.files, sentAt: plain.plaintext.sentAt, late: plain.late }
-          : {}),
-        ...(!verification.ok && verification.withheld ? { withheld: { from: verification.withheld.from, to: verification.withheld.to } } : {}),
-        receipts: receipts.ok,
-        rejectedReceipts: receipts.bad,
-      } satisfies ReadMessage;
+      verified.push(verification.message ?? null);
+      return rowOf(m, verification, m.sender === this.client.username ? this.checkReceipts(m, pins) : NO_RECEIPTS);
     });
     const founded = ledger as ConversationLedger | null;
     if (founded) {
       const sending = this.ledgers.get(conversationId)?.sending ?? new Set();
-      this.ledgers.set(conversationId, { ledger: founded, next: wire.length ? wire[wire.length - 1]!.index + 1 : 0, ahead: new Map(), sending });
+      this.ledgers.set(conversationId, { ledger: founded, next: wire.length ? wire[wire.length - 1]!.index + 1 : 0, ownAhead: new Set(), sending });
     }
     // A window without the opening message: its subject, from that message verified on its own.
     if (founded && !complete && !founded.subject) await this.takeOpening(conversationId, founded, context);
@@ -470,7 +445,7 @@ export class Messaging {
       files: input.files ?? [],
       now: Date.now(),
     });
-    if (this.streaming) this.rememberOwn(composed.messageId);
+    if (this.client.streaming) this.rememberOwn(composed.messageId);
     const variables = {
       input: { conversationId: composed.conversationId, messageId: composed.messageId, participants: [...composed.participants], ciphertext: bytesToBase64(composed.ciphertext) },
     };
@@ -486,14 +461,16 @@ export class Messaging {
     } finally {
       live?.sending.delete(sending);
     }
-    if (this.streaming) {
-      // Our own message joins the ledger at its server index (as composed: nothing to decrypt), so the next reply and push go on from it.
-      const own: OwnMessage = { index: sendMessage.index, plaintext: composed.plaintext, hash: composed.hash, receivedAt: Date.parse(sendMessage.receivedAt) };
+    if (this.client.streaming) {
       const current = this.ledgers.get(composed.conversationId);
-      if (current && own.index === current.next) this.recordOwn(current, own);
-      // Messages still being pushed to us came before ours: it joins after them (receive), and the next reply waits for that.
-      else if (current && own.index > current.next) current.ahead.set(own.index, own);
-      else if (!current && live === null && own.index === 0) this.foundOwn(composed.conversationId, sendMessage, variables.input.ciphertext);
+      if (current) {
+        // Our chain moves on with what we composed at once (nothing to decrypt), whatever index the server says it took:
+        // the next reply follows it. The index (a hint) only places it in the server's order for the pushes.
+        current.ledger.recordOwn(composed.plaintext, composed.hash, Date.parse(sendMessage.receivedAt));
+        this.ownSent.delete(composed.messageId);
+        if (sendMessage.index >= current.next) current.ownAhead.add(sendMessage.index);
+        skipOwn(current);
+      } else if (live === null && sendMessage.index === 0) this.foundOwn(composed.conversationId, sendMessage, variables.input.ciphertext);
     } else this.ledgers.delete(composed.conversationId);
     return {
       conversationId: sendMessage.conversationId,
@@ -545,27 +522,11 @@ export class Messaging {
     if (pushed.index > live.next) return this.catchUp(conversationId, live.next);
     if (pushed.sender !== this.client.username) await this.client.checkKey(pushed.sender).catch(() => undefined);
     const shown = this.take(live, pushed, this.receiverContext(await this.client.pins()));
-    // Our own messages the server placed right after it.
-    for (let own = live.ahead.get(live.next); own; own = live.ahead.get(live.next)) this.recordOwn(live, own);
+    skipOwn(live);
     return this.ownSent.delete(shown.messageId) ? [] : [shown];
   }
 
-  /** Records our own message, as composed, at the ledger's next index. */
-  private recordOwn(live: LiveConversation, own: OwnMessage): void {
-    live.ahead.delete(own.index);
-    live.ledger.recordOwn(own.plaintext, own.hash, own.receivedAt);
-    live.next = own.index + 1;
-    this.ownSent.delete(own.plaintext.messageId);
-  }
-
-  /** @internal PeerlockClient.notifications: whether a stream is open and delivering every notification to `receive`. */
-  setStreaming(open: boolean): void {
-    this.streaming = open;
-    // Without a stream, what happens meanwhile is not seen: every conversation is read again when next needed.
-    if (!open) this.ledgers.clear();
-  }
-
-  /** @internal The stream could not replay what it missed (too far behind): every conversation is read again when next needed. */
+  /** @internal No stream delivers to `receive` any more, or it could not replay what it missed: every conversation is read again when next needed. */
   forgetConversations(): void {
     this.ledgers.clear();
   }
@@ -583,26 +544,14 @@ export class Messaging {
   private take(live: LiveConversation, wire: MessageFieldsFragment, context: ReceiverContext): ReadMessage {
     const verification = live.ledger.accept(toEnvelope(wire), context);
     live.next = wire.index + 1;
-    const plain = verification.message;
-    return {
-      conversationId: wire.conversationId,
-      messageId: wire.messageId,
-      index: wire.index,
-      position: wire.position,
-      sender: wire.sender,
-      receivedAt: Date.parse(wire.receivedAt),
-      rejected: verification.ok ? null : verification.reason,
-      ...(plain ? { subject: plain.plaintext.subject, body: plain.plaintext.body, files: plain.plaintext.files, sentAt: plain.plaintext.sentAt, late: plain.late } : {}),
-      ...(!verification.ok && verification.withheld ? { withheld: { from: verification.withheld.from, to: verification.withheld.to } } : {}),
-      receipts: [],
-      rejectedReceipts: [],
-    };
+    // A message just posted has no receipts yet (a pushed one carries none).
+    return rowOf(wire, verification, NO_RECEIPTS);
   }
 
   /** The ledger of a conversation we just started, founded on our own first message (as sent: opened once, to found it). */
   private foundOwn(conversationId: string, sent: Omit<MessageFieldsFragment, 'ciphertext' | 'receipts'>, ciphertext: string): void {
     const { ledger } = ConversationLedger.found(toEnvelope({ ...sent, ciphertext, receipts: [] }), this.receiverContext(emptyPinSet));
-    if (ledger) this.ledgers.set(conversationId, { ledger, next: sent.index + 1, ahead: new Map(), sending: new Set() });
+    if (ledger) this.ledgers.set(conversationId, { ledger, next: sent.index + 1, ownAhead: new Set(), sending: new Set() });
   }
 
   private receiverContext(pins: PinSet): ReceiverContext {
@@ -659,6 +608,31 @@ export class Messaging {
     }
     return { ok, bad };
   }
+}
+
+const NO_RECEIPTS: { ok: VerifiedReceipt[]; bad: string[] } = { ok: [], bad: [] };
+
+/** A message as shown: its envelope's routing data, and the content and verdict of its verification. */
+function rowOf(m: MessageFieldsFragment, verification: Verification, receipts: { ok: VerifiedReceipt[]; bad: string[] }): ReadMessage {
+  const plain = verification.message;
+  return {
+    conversationId: m.conversationId,
+    messageId: m.messageId,
+    index: m.index,
+    position: m.position,
+    sender: m.sender,
+    receivedAt: Date.parse(m.receivedAt),
+    rejected: verification.ok ? null : verification.reason,
+    ...(plain ? { subject: plain.plaintext.subject, body: plain.plaintext.body, files: plain.plaintext.files, sentAt: plain.plaintext.sentAt, late: plain.late } : {}),
+    ...(!verification.ok && verification.withheld ? { withheld: { from: verification.withheld.from, to: verification.withheld.to } } : {}),
+    receipts: receipts.ok,
+    rejectedReceipts: receipts.bad,
+  };
+}
+
+/** Moves `next` past the indexes of our own messages, already in the ledger. */
+function skipOwn(live: LiveConversation): void {
+  while (live.ownAhead.delete(live.next)) live.next++;
 }
 
 function listingMismatch(listed: readonly string[], verified: readonly string[]): ParticipantsListingMismatch | null {

@@ -135,8 +135,8 @@ export class PeerlockClient {
   private rekeying = false;
   private keyLog: KeyTransparency;
   private readonly markStore: DeviceMarkStore;
-  /** Per contact, when this device last checked their key in the directory and the key log (see checkKey). */
-  private readonly keyChecked = new Map<string, number>();
+  /** Contacts whose key this device checked in the directory and the key log (see checkKey). */
+  private readonly keyChecked = new Set<string>();
   /** Notification streams open (connected or reconnecting with catch-up). */
   private streams = 0;
   /** The connection of a notification stream while it is up: authenticated calls go through it, with no token. */
@@ -473,7 +473,7 @@ export class PeerlockClient {
     await this.keyLog.reconcile(this.marks().treeHead);
     await this.keyLog.reconcile((await this.pins()).treeHead);
     await this.keyLog.verifyKey(user, entry.miniLockId);
-    this.keyChecked.set(user, this.now());
+    this.keyChecked.add(user);
     this.raiseMarks(this.keyLog.head ? { treeHead: this.keyLog.head } : {});
     let observation: Observation = 'unchanged';
     const set = await this.pinsStore().update((s) => {
@@ -498,6 +498,11 @@ export class PeerlockClient {
     const user = canonicalUsername(username);
     if (this.connection !== null && this.keyChecked.has(user)) return;
     await this.observe(user);
+  }
+
+  /** @internal Whether a notification stream is open (connected or reconnecting with catch-up), delivering every notification to `messaging.receive`. */
+  get streaming(): boolean {
+    return this.streams > 0;
   }
 
   /** @internal A contact's key changed (pushed): check it again before using it. */
@@ -562,7 +567,6 @@ export class PeerlockClient {
     const { onMessages, ...streamOptions } = options;
     let mine: ConnectionExecute | null = null;
     this.streams++;
-    this.messaging.setStreaming(true);
     const stream = openNotificationStream({
       ...streamOptions,
       onNotification: async (n) => {
@@ -593,7 +597,8 @@ export class PeerlockClient {
     });
     void stream.done.finally(() => {
       if (this.connection === mine) this.connection = null;
-      if (--this.streams === 0) this.messaging.setStreaming(false);
+      // Without a stream, what happens meanwhile is not seen: every conversation is read again when next needed.
+      if (--this.streams === 0) this.messaging.forgetConversations();
     });
     return stream;
   }
