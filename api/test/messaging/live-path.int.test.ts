@@ -12,7 +12,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { PeerlockApiError, PeerlockClient, base64ToBytes, bytesToBase64, bytesToUtf8, keyPairFromSecretKey, randomBytes, type KeyPair, type NotificationStream, type PeerlockNotification, type ReadMessage } from '@peerlock/sdk';
+import { PeerlockApiError, PeerlockClient, base64ToBytes, bytesToBase64, bytesToUtf8, keyPairFromSecretKey, randomBytes, type KeyPair, type LiveLimits, type NotificationStream, type PeerlockNotification, type ReadMessage } from '@peerlock/sdk';
 import { startHostileProxy, type HostileProxy, type Rewrite } from '../../src/testing/index.js';
 import { TestClock, startTestServer, type TestServer } from '../support/test-server.js';
 import { until } from '../support/until.js';
@@ -34,10 +34,10 @@ describe('the live path: one frame in, one push out, verified without a fetch', 
   /** Authenticated-or-not HTTP GraphQL requests the proxy saw, by operation name. */
   const httpOperations: string[] = [];
 
-  const client = () => new PeerlockClient({ url: proxy.graphqlUrl, webSocketImpl: WebSocket, now: Date.now });
+  const client = (liveLimits?: LiveLimits) => new PeerlockClient({ url: proxy.graphqlUrl, webSocketImpl: WebSocket, now: Date.now, ...(liveLimits ? { liveLimits } : {}) });
 
-  async function signedUp(username: string): Promise<PeerlockClient> {
-    const c = client();
+  async function signedUp(username: string, liveLimits?: LiveLimits): Promise<PeerlockClient> {
+    const c = client(liveLimits);
     const identity = keyPairFromSecretKey(randomBytes(32));
     identities.set(username, identity);
     await c.signup({ username, passphrase: '', identity });
@@ -162,6 +162,34 @@ describe('the live path: one frame in, one push out, verified without a fetch', 
     expect(view.messages.filter((m) => m.rejected !== null)).toEqual([]);
     expect(view.withheld).toEqual([]);
     expect(view.anomalies).toEqual([]);
+  });
+
+  it('a long-lived stream keeps a bounded amount verified: past its bounds the next message is read as a window (one fetch) and shown as before', async () => {
+    const ana = await signedUp('ana');
+    const ben = await signedUp('ben', { messagesPerConversation: 4, conversations: 1 });
+    await ana.requestContact('ben');
+    await ben.acceptContact('ana');
+    const b = await listening(ben);
+    let fetches = 0;
+    // Ben's reads travel on his stream's connection (Ana, without a stream, reads back over HTTP before each reply).
+    rules.push(proxy.onGraphql('ConversationNewestMessages', (_data, context) => void (context.transport === 'ws' && fetches++)));
+    const first = await ana.messaging.send(['ben'], { subject: 'long', body: 'm0' });
+    await until('m0', () => b.shown.length === 1);
+    for (let i = 1; i <= 6; i++) {
+      await ana.messaging.reply(first.conversationId, { body: `m${i}` });
+      await until(`m${i}`, () => b.shown.length === i + 1);
+    }
+    expect(b.shown.map((m) => [m.body, m.rejected])).toEqual(Array.from({ length: 7 }, (_, i) => [`m${i}`, null]));
+    // The first message's catch-up, then a window each time the ledger passed 4 messages.
+    expect(fetches).toBeGreaterThan(2);
+    // One conversation kept: a second one drops the first, whose next message is read again.
+    const other = await ana.messaging.send(['ben'], { subject: 'other', body: 'o0' });
+    await until('o0', () => b.shown.some((m) => m.conversationId === other.conversationId));
+    const before = fetches;
+    await ana.messaging.reply(first.conversationId, { body: 'back' });
+    await until('back', () => b.shown.some((m) => m.body === 'back'));
+    expect(b.shown.find((m) => m.body === 'back')!.rejected).toBeNull();
+    expect(fetches).toBe(before + 1);
   });
 
   it('a pushed envelope whose ciphertext was altered is shown as Undecryptable, never as the message', async () => {

@@ -191,7 +191,23 @@ interface LiveConversation {
   readonly ownAhead: Set<number>;
   /** Our own sends in flight here. */
   readonly sending: Set<Promise<unknown>>;
+  /** Messages taken into the ledger since it was founded (see LiveLimits). */
+  taken: number;
 }
+
+/**
+ * Bounds on what a long-lived stream keeps verified in memory, so a client's
+ * memory does not grow with the history it has seen: past
+ * `messagesPerConversation` messages a conversation's ledger is dropped (its
+ * next message is read as a window of the newest, one fetch), and at most
+ * `conversations` ledgers are kept (the least recently used is dropped).
+ */
+export interface LiveLimits {
+  readonly messagesPerConversation: number;
+  readonly conversations: number;
+}
+
+export const DEFAULT_LIVE_LIMITS: LiveLimits = { messagesPerConversation: 5_000, conversations: 500 };
 
 /** How many times a push ahead of the ledger waits for our own sends in flight before the gap is fetched instead. */
 const MAX_WAITS_FOR_OWN_SENDS = 8;
@@ -209,7 +225,10 @@ export class Messaging {
   /** When our current key replaced a former one (a hint, see formerKeyUntil), per key. */
   private ownKeySince: { readonly miniLockId: string; readonly since: number | null } | null = null;
 
-  constructor(private readonly client: PeerlockClient) {}
+  constructor(
+    private readonly client: PeerlockClient,
+    private readonly limits: LiveLimits = DEFAULT_LIVE_LIMITS,
+  ) {}
 
   async conversations(first = 50): Promise<ConversationSummary[]> {
     const { conversations } = await this.client.call(ConversationsDocument, { first, after: null }, true);
@@ -306,7 +325,7 @@ export class Messaging {
     const founded = ledger as ConversationLedger | null;
     if (founded) {
       const sending = this.ledgers.get(conversationId)?.sending ?? new Set();
-      this.ledgers.set(conversationId, { ledger: founded, next: wire.length ? wire[wire.length - 1]!.index + 1 : 0, ownAhead: new Set(), sending });
+      this.keep(conversationId, { ledger: founded, next: wire.length ? wire[wire.length - 1]!.index + 1 : 0, ownAhead: new Set(), sending, taken: wire.length });
     }
     // A window without the opening message: its subject, from that message verified on its own.
     if (founded && !complete && !founded.subject) await this.takeOpening(conversationId, founded, context);
@@ -467,6 +486,7 @@ export class Messaging {
         // Our chain moves on with what we composed at once (nothing to decrypt), whatever index the server says it took:
         // the next reply follows it. The index (a hint) only places it in the server's order for the pushes.
         current.ledger.recordOwn(composed.plaintext, composed.hash, Date.parse(sendMessage.receivedAt));
+        current.taken++;
         this.ownSent.delete(composed.messageId);
         if (sendMessage.index >= current.next) current.ownAhead.add(sendMessage.index);
         skipOwn(current);
@@ -523,7 +543,16 @@ export class Messaging {
     if (pushed.sender !== this.client.username) await this.client.checkKey(pushed.sender).catch(() => undefined);
     const shown = this.take(live, pushed, this.receiverContext(await this.client.pins()));
     skipOwn(live);
+    if (live.taken >= this.limits.messagesPerConversation) this.ledgers.delete(conversationId);
+    else this.keep(conversationId, live);
     return this.ownSent.delete(shown.messageId) ? [] : [shown];
+  }
+
+  /** Keeps a conversation's ledger as the most recently used, dropping the least recently used beyond the bound. */
+  private keep(conversationId: string, live: LiveConversation): void {
+    this.ledgers.delete(conversationId);
+    this.ledgers.set(conversationId, live);
+    if (this.ledgers.size > this.limits.conversations) this.ledgers.delete(this.ledgers.keys().next().value!);
   }
 
   /** @internal No stream delivers to `receive` any more, or it could not replay what it missed: every conversation is read again when next needed. */
@@ -544,6 +573,7 @@ export class Messaging {
   private take(live: LiveConversation, wire: MessageFieldsFragment, context: ReceiverContext): ReadMessage {
     const verification = live.ledger.accept(toEnvelope(wire), context);
     live.next = wire.index + 1;
+    live.taken++;
     // A message just posted has no receipts yet (a pushed one carries none).
     return rowOf(wire, verification, NO_RECEIPTS);
   }
@@ -551,7 +581,7 @@ export class Messaging {
   /** The ledger of a conversation we just started, founded on our own first message (as sent: opened once, to found it). */
   private foundOwn(conversationId: string, sent: Omit<MessageFieldsFragment, 'ciphertext' | 'receipts'>, ciphertext: string): void {
     const { ledger } = ConversationLedger.found(toEnvelope({ ...sent, ciphertext, receipts: [] }), this.receiverContext(emptyPinSet));
-    if (ledger) this.ledgers.set(conversationId, { ledger, next: sent.index + 1, ownAhead: new Set(), sending: new Set() });
+    if (ledger) this.keep(conversationId, { ledger, next: sent.index + 1, ownAhead: new Set(), sending: new Set(), taken: 1 });
   }
 
   private receiverContext(pins: PinSet): ReceiverContext {

@@ -26,7 +26,7 @@ import { FileIndexStore } from './file-index-store.js';
 import { TokenPool } from './token-pool.js';
 import { MemoryMarkStore, NO_MARKS, raiseMarks, type DeviceMarks, type DeviceMarkStore } from './device-marks.js';
 import { openNotificationStream, type ConnectionExecute, type NotificationStream, type NotificationStreamOptions, type PeerlockNotification } from './notifications.js';
-import { Messaging, type ReadMessage } from './messaging.js';
+import { Messaging, type LiveLimits, type ReadMessage } from './messaging.js';
 import { withJitter } from './retry.js';
 import { FileTransfers } from './file-transfers.js';
 import {
@@ -89,6 +89,8 @@ export interface PeerlockClientOptions {
    * (every batch is a login, with a code when two-factor is on).
    */
   readonly device?: { readonly label: string; readonly trusted?: boolean } | null;
+  /** What a notification stream keeps verified in memory (Messaging's LiveLimits); the defaults suit any client. */
+  readonly liveLimits?: LiveLimits;
 }
 
 /** One of the user's device sessions as the server lists them. */
@@ -161,7 +163,7 @@ export class PeerlockClient {
         return code ?? (await options.totp?.());
       },
     });
-    this.messaging = new Messaging(this);
+    this.messaging = new Messaging(this, options.liveLimits);
     this.files = new FileTransfers(this);
     this.keyLog = this.newKeyLog();
   }
