@@ -1,4 +1,6 @@
-/** Timing helpers for the benchmark; all durations come from performance.now(). */
+/** Timing and process helpers for the benchmarks; all durations come from performance.now(). */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
 
 export interface Throughput {
   readonly events: number;
@@ -63,3 +65,47 @@ export function percentiles(samples: Float64Array): Latencies {
 
 export const formatRate = (perSecond: number): string => Math.round(perSecond).toLocaleString('en-US');
 export const formatMs = (ms: number): string => (ms < 1 ? ms.toFixed(3) : ms.toFixed(2));
+
+/**
+ * Starts `node <nodeArgs>` as a server process and waits for its "listening on
+ * <url>" line. BENCH_SERVER_FLAGS adds Node flags; BENCH_SERVER_LOG=file keeps
+ * its output.
+ */
+export function startChild(nodeArgs: readonly string[], env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const flags = process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...flags, ...nodeArgs], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      output += c.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(output);
+      if (m) resolve({ url: m[1]!, child });
+    });
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    if (process.env.BENCH_SERVER_LOG) {
+      const log = createWriteStream(process.env.BENCH_SERVER_LOG, { flags: 'a' });
+      child.stdout!.pipe(log);
+      child.stderr!.pipe(log);
+    }
+    child.once('exit', (code) => reject(new Error(`child exited (${code}): ${output}`)));
+  });
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** User + system CPU time of a process so far (Linux), in ms. */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** Resident set of a process now (VmRSS) or at its peak (VmHWM), Linux, in MiB. */
+export function rssMiB(pid: number, which: 'now' | 'peak' = 'now'): number {
+  const m = new RegExp(`${which === 'now' ? 'VmRSS' : 'VmHWM'}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}

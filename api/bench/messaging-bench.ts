@@ -16,9 +16,8 @@
  *   BENCH_STORE=sqlite|postgres (only one); BENCH_PROFILE=1 writes server CPU profiles to /tmp/prof;
  *   BENCH_SERVER_FLAGS="--max-old-space-size=256" passes Node flags to the servers, BENCH_SERVER_LOG=file keeps their output
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, createServer } from 'node:http';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +28,7 @@ import { WebSocketServer } from 'ws';
 import WebSocket from 'ws';
 import { createPubSub, createSchema, createYoga } from 'graphql-yoga';
 import { benchLogin, benchSignup, graphqlPoster } from './bench-client.js';
+import { cpuMs, rssMiB as processRssMiB, startChild, stopChild } from './measure.js';
 import {
   authorizationHeader,
   bytesToBase64,
@@ -49,39 +49,8 @@ const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
 
 const gql = graphqlPoster(agent);
 
-/** Starts `args` as a child process and waits for its "listening on <url>" line. */
-function startChild(args: string[], env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const flags = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])];
-  const child = spawn(process.execPath, [...flags, '--conditions=source', '--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      output += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(output);
-      if (m) resolve({ url: m[1]!, child });
-    });
-    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    if (process.env.BENCH_SERVER_LOG) {
-      const log = createWriteStream(process.env.BENCH_SERVER_LOG, { flags: 'a' });
-      child.stdout!.pipe(log);
-      child.stderr!.pipe(log);
-    }
-    child.once('exit', (code) => reject(new Error(`child exited (${code}): ${output}`)));
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-/** Peak resident set of a process (Linux), in MiB. */
-function peakRssMiB(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
+/** The servers run from source under tsx; BENCH_PROFILE=1 writes their CPU profiles to /tmp/prof. */
+const TSX = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--conditions=source', '--import', 'tsx'];
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
@@ -116,12 +85,6 @@ const OFFERED_RATE = Number(process.env.BENCH_RATE ?? 1000);
 const OFFERED_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const OPEN_LOOP_PER_CLIENT = Math.ceil((OFFERED_RATE * OFFERED_SECONDS) / CLIENTS);
 const PER_CLIENT = WARMUP + MESSAGES + OPEN_LOOP_PER_CLIENT;
-
-/** User + system CPU time of a process so far (Linux), in ms. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
 
 /** Counts notifications per phase and records when each arrived. */
 class Deliveries {
@@ -232,7 +195,7 @@ async function drive(name: string, driver: Driver, pid: number): Promise<Outcome
     }
   }
   latencies.sort((a, b) => a - b);
-  const rssMiB = peakRssMiB(pid);
+  const rssMiB = processRssMiB(pid, 'peak');
   await Promise.all(sockets.map((s) => s.dispose()));
   return {
     name,
@@ -285,9 +248,14 @@ async function peerlockDriver(url: string): Promise<Driver> {
   return {
     async subscribe(i, onMessage) {
       const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: header(i) }, retryAttempts: 0, lazy: false });
-      client.subscribe<{ notifications: { kind: string; messageId: string | null } }>(
-        { query: 'subscription { notifications { kind messageId } }' },
-        { next: (r) => r.data?.notifications.kind === 'MESSAGE_RECEIVED' && onMessage(r.data.notifications.messageId!), error: (e) => console.error('subscription', e), complete: () => undefined },
+      // The old shape: ids only (no envelope selected), and the recipients' notifications only (a sender's own streams hear its message too).
+      client.subscribe<{ notifications: { kind: string; from: string; messageId: string | null } }>(
+        { query: 'subscription { notifications { kind from messageId } }' },
+        {
+          next: (r) => r.data?.notifications.kind === 'MESSAGE_RECEIVED' && r.data.notifications.from !== username(i) && onMessage(r.data.notifications.messageId!),
+          error: (e) => console.error('subscription', e),
+          complete: () => undefined,
+        },
       );
       return client;
     },
@@ -370,7 +338,7 @@ async function runPeerlock(store: 'sqlite' | 'postgres'): Promise<Outcome> {
     PEERLOCK_RATE_LIMIT_CHALLENGE_PER_USERNAME: relaxed,
     ...(store === 'postgres' ? { PEERLOCK_STORE: 'postgres', PEERLOCK_DATABASE_URL: process.env.DATABASE_URL!, PEERLOCK_DATABASE_SCHEMA: schema, PEERLOCK_BLOB_FOLDER_SHARED: 'true' } : {}),
   };
-  const { url, child } = await startChild([join(self, '../../src/main.ts')], env);
+  const { url, child } = await startChild([...TSX, join(self, '../../src/main.ts')], env);
   try {
     return await drive(`Peerlock, ${store === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`, await peerlockDriver(url), child.pid!);
   } finally {
@@ -387,7 +355,7 @@ async function runPeerlock(store: 'sqlite' | 'postgres'): Promise<Outcome> {
 }
 
 async function runBare(): Promise<Outcome> {
-  const { url, child } = await startChild([self, '--bare-server'], {});
+  const { url, child } = await startChild([...TSX, self, '--bare-server'], {});
   try {
     return await drive('bare Yoga + graphql-ws publish', bareDriver(url), child.pid!);
   } finally {

@@ -27,14 +27,15 @@
  * Prosody missing (`apt-get install prosody lua-dbi-sqlite3`) is said, and its
  * columns are empty. Figures from a shared 2-core machine move ±30%: repeat.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import pg from 'pg';
 import { PeerlockClient, bytesToBase64, keyPairFromSecretKey, randomBytes } from '@peerlock/sdk';
+import { cpuMs, percentiles, rssMiB, startChild, stopChild } from '../measure.js';
 import { prosodyInstalled, startProsody } from './prosody.js';
 import type { Account, Command, PhaseResult } from './worker.js';
 
@@ -53,24 +54,11 @@ interface Running {
   stop(): Promise<void>;
 }
 
-/** User + system CPU time of a process so far (Linux), in ms. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function startPeerlock(store: 'sqlite' | 'postgres'): Promise<Running> {
   const dataDir = mkdtempSync(join(tmpdir(), 'peerlock-bench-real-'));
   const schema = `bench_${bytesToBase64(randomBytes(6)).replace(/[^a-z0-9]/gi, '').toLowerCase()}`;
   const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
     PEERLOCK_MODE: 'dev',
     PEERLOCK_PORT: '0',
     PEERLOCK_HOST: '127.0.0.1',
@@ -82,31 +70,12 @@ async function startPeerlock(store: 'sqlite' | 'postgres'): Promise<Running> {
     ...(store === 'postgres' ? { PEERLOCK_STORE: 'postgres', PEERLOCK_DATABASE_URL: process.env.DATABASE_URL!, PEERLOCK_DATABASE_SCHEMA: schema, PEERLOCK_BLOB_FOLDER_SHARED: 'true' } : {}),
   };
   // As `npm start` runs it: the built server, not tsx.
-  const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=2', ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []), join(repository, 'api', 'dist', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      output += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(output);
-      if (m) resolve(m[1]!);
-    });
-    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
-    if (process.env.BENCH_SERVER_LOG) {
-      const log = createWriteStream(process.env.BENCH_SERVER_LOG, { flags: 'a' });
-      child.stdout!.pipe(log);
-      child.stderr!.pipe(log);
-    }
-  });
+  const { url, child } = await startChild(['--max-semi-space-size=2', join(repository, 'api', 'dist', 'main.js')], env);
   return {
     pid: child.pid!,
     init: (pairs) => ({ type: 'init', target: 'peerlock', url, pairs }),
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await stopChild(child);
       rmSync(dataDir, { recursive: true, force: true });
       if (store === 'postgres') {
         const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
@@ -194,14 +163,14 @@ async function phase(workers: Worker[], pid: number, command: Extract<Command, {
   const seconds = command.seconds;
   const cpu = cpuMs(pid) - cpuBefore;
   const clientCpu = workers.reduce((t, w) => t + cpuMs(w.child.pid!), 0) - clientsBefore;
-  const latencies = results.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
+  const latency = percentiles(Float64Array.from(results.flatMap((r) => r.latenciesMs)));
   const delivered = results.reduce((n, r) => n + r.delivered, 0);
   const errors: Record<string, number> = {};
   for (const r of results) for (const [code, n] of Object.entries(r.errors)) errors[code] = (errors[code] ?? 0) + n;
   return {
     rate: delivered / seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
+    p50: latency.p50,
+    p99: latency.p99,
     // The drain after an open phase is included in the CPU (the server works through its backlog), and in no rate.
     cpuMsPerMessage: cpu / Math.max(1, delivered),
     clientCpuMsPerMessage: clientCpu / Math.max(1, delivered),
