@@ -87,9 +87,19 @@ withSodium('tweetnacl ≡ libsodium', () => {
         const pk = tweetnaclBackend.scalarMultBase(k);
         expect(sodium.scalarMultBase(k)).toEqual(pk);
         expect(sodium.box(m, n, pk, sk)).toEqual(tweetnaclBackend.box(m, n, pk, sk));
+        // crypto_box_beforenm: the same key from both, and box is secretbox under it.
+        const agreed = tweetnaclBackend.boxBeforeNm(pk, sk)!;
+        expect(sodium.boxBeforeNm(pk, sk)).toEqual(agreed);
+        expect(sodium.secretbox(m, n, agreed)).toEqual(sodium.box(m, n, pk, sk));
       }),
       { numRuns: 50 },
     );
+  });
+
+  it('boxBeforeNm on a small-order point: libsodium refuses (null), as its box does', () => {
+    const low = new Uint8Array(32); // u = 0
+    expect(sodium.boxBeforeNm(low, seeded(4)(32))).toBeNull();
+    expect(sodium.boxOpen(new Uint8Array(40), new Uint8Array(24), low, seeded(4)(32))).toBeNull();
   });
 });
 
@@ -131,6 +141,7 @@ describe('noble ciphers and curves (against tweetnacl, which libsodium equals ab
         const pkB = x25519.getPublicKey(b);
         expect(tweetnaclBackend.scalarMultBase(b)).toEqual(pkB);
         expect(xsalsa20poly1305(nobleBoxKey(pkB, a), n).encrypt(m)).toEqual(tweetnaclBackend.box(m, n, pkB, a));
+        expect(tweetnaclBackend.boxBeforeNm(pkB, a)).toEqual(nobleBoxKey(pkB, a));
       }),
       { numRuns: 30 },
     );

@@ -10,6 +10,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { DocumentNode } from 'graphql';
 import { base64ToBytes, bytesToBase64, wipe } from '../crypto/bytes.js';
+import { forgetLongTermKey } from '../crypto/long-term-key.js';
 import { deriveAuthKeyPair, deriveKeyPair, keyPairFromSecretKey, miniLockIdOf, type KeyPair } from '../keys/derive.js';
 import { decodeMiniLockId } from '../keys/minilock-id.js';
 import { assertStrongPassphrase } from '../keys/passphrase.js';
@@ -318,7 +319,7 @@ export class PeerlockClient {
 
   /** Forgets keys and tokens here (the server lets unspent tokens expire). */
   logout(): void {
-    if (this.me) wipe(this.me.identity.secretKey, this.me.auth.secretKey);
+    if (this.me) forgetKeys(this.me);
     if (this.session) wipe(this.session.secret);
     this.session = null;
     this.me = null;
@@ -396,7 +397,7 @@ export class PeerlockClient {
       input.recoveryCode === undefined,
     );
     this.pool.clear();
-    wipe(me.identity.secretKey, me.auth.secretKey);
+    forgetKeys(me);
     // The rotation ended every session of the account, this one too: the login below opens a new one.
     if (this.session) wipe(this.session.secret);
     this.session = null;
@@ -751,6 +752,12 @@ export class PeerlockClient {
       authAnswer: bytesToBase64(openAuthChallenge(box(challenge.authChallenge), server, auth.secretKey)),
     };
   }
+}
+
+/** Wipes an identity's secret keys, and what was computed from them (the agreements remembered for its messages). */
+function forgetKeys(me: { identity: KeyPair; auth: KeyPair }): void {
+  forgetLongTermKey(me.identity.secretKey);
+  wipe(me.identity.secretKey, me.auth.secretKey);
 }
 
 /** The longest Retry-After a read waits out by itself; longer (a full disk) goes to the caller at once. */

@@ -7,6 +7,9 @@
  * secretbox = XSalsa20-Poly1305 (NaCl crypto_secretbox), output is the 16-byte
  * Poly1305 tag followed by the ciphertext ("easy" layout, as tweetnacl).
  * box = X25519 + HSalsa20 key agreement, then secretbox (NaCl crypto_box).
+ * boxBeforeNm = that key agreement alone (crypto_box_beforenm): box(m, n, pk, sk)
+ * is secretbox(m, n, boxBeforeNm(pk, sk)), which lets a long-term agreement be
+ * computed once (see long-term-key.ts).
  */
 import nacl from 'tweetnacl';
 import { loadSodium } from '#platform';
@@ -32,8 +35,27 @@ export interface NaclBackend {
   secretboxOpenInto?(out: Uint8Array, box: Uint8Array, nonce: Uint8Array, key: Uint8Array): boolean;
   box(message: Uint8Array, nonce: Uint8Array, theirPublicKey: Uint8Array, mySecretKey: Uint8Array): Uint8Array;
   boxOpen(box: Uint8Array, nonce: Uint8Array, theirPublicKey: Uint8Array, mySecretKey: Uint8Array): Uint8Array | null;
+  /**
+   * HSalsa20(X25519(mySecretKey, theirPublicKey), 0): the key box uses. Null
+   * where the backend refuses the point (libsodium: a low-order public key
+   * gives an all-zero X25519 output); tweetnacl computes a key anyway, as its box does.
+   */
+  boxBeforeNm(theirPublicKey: Uint8Array, mySecretKey: Uint8Array): Uint8Array | null;
   /** X25519(secretKey, 9): the public key of a secret key. */
   scalarMultBase(secretKey: Uint8Array): Uint8Array;
+}
+
+// tweetnacl exports its primitives as `lowlevel` without declaring them.
+const lowlevel = (nacl as unknown as { lowlevel: { crypto_core_hsalsa20(out: Uint8Array, input: Uint8Array, key: Uint8Array, constant: Uint8Array): number } }).lowlevel;
+const HSALSA20_ZERO_NONCE = new Uint8Array(16);
+/** "expand 32-byte k", Salsa20's constant. */
+const SIGMA = new Uint8Array([101, 120, 112, 97, 110, 100, 32, 51, 50, 45, 98, 121, 116, 101, 32, 107]);
+
+/** crypto_box_beforenm's second half: HSalsa20 of an X25519 output, under a zero nonce. */
+export function hsalsa20Key(sharedSecret: Uint8Array): Uint8Array {
+  const k = new Uint8Array(KEY_BYTES);
+  lowlevel.crypto_core_hsalsa20(k, HSALSA20_ZERO_NONCE, sharedSecret, SIGMA);
+  return k;
 }
 
 export const tweetnaclBackend: NaclBackend = {
@@ -42,6 +64,7 @@ export const tweetnaclBackend: NaclBackend = {
   secretboxOpen: (b, n, k) => nacl.secretbox.open(b, n, k),
   box: (m, n, pk, sk) => nacl.box(m, n, pk, sk),
   boxOpen: (b, n, pk, sk) => nacl.box.open(b, n, pk, sk),
+  boxBeforeNm: (pk, sk) => nacl.box.before(pk, sk),
   scalarMultBase: (sk) => nacl.scalarMult.base(sk),
 };
 

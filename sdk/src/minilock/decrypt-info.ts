@@ -9,8 +9,14 @@
  * inner box (from the sender's long-term key) is what authenticates the sender:
  * only the holder of senderID's secret key can make a fileInfo box that opens
  * with senderID's public key and the recipient's secret key.
+ *
+ * Both boxes are made as secretbox under crypto_box_beforenm's key (the same
+ * bytes as crypto_box): the inner one's key is a long-term agreement,
+ * remembered (LongTermKey); the reader agrees with the ephemeral key once per
+ * header, not once per entry it tries.
  */
 import { bytesToBase64, utf8ToBytes, wipe } from '../crypto/bytes.js';
+import type { LongTermKey } from '../crypto/long-term-key.js';
 import type { NaclBackend } from '../crypto/nacl.js';
 import { decodeMiniLockId } from '../keys/minilock-id.js';
 import { DecryptionError, MalformedFileError, NotARecipientError } from './errors.js';
@@ -20,8 +26,7 @@ import { parseJsonObject, base64Field } from './json.js';
 import { isUnusablePublicKey } from './recipients.js';
 
 export interface SealEntryInput {
-  readonly senderID: string;
-  readonly senderSecretKey: Uint8Array;
+  readonly sender: Pick<LongTermKey, 'id' | 'sharedKey'>;
   readonly recipientID: string;
   readonly recipientPublicKey: Uint8Array;
   readonly ephemeralSecretKey: Uint8Array;
@@ -32,11 +37,12 @@ export interface SealEntryInput {
 
 export function sealDecryptInfo(input: SealEntryInput, backend: NaclBackend): HeaderEntry {
   const fileInfoJson = encodeFileInfo(input.fileInfo);
-  const fileInfoBox = backend.box(fileInfoJson, input.nonce, input.recipientPublicKey, input.senderSecretKey);
+  const fileInfoBox = backend.secretbox(fileInfoJson, input.nonce, agreed(input.sender.sharedKey(input.recipientPublicKey)));
   wipe(fileInfoJson);
   const decryptInfoJson = utf8ToBytes(
-    JSON.stringify({ senderID: input.senderID, recipientID: input.recipientID, fileInfo: bytesToBase64(fileInfoBox) }),
+    JSON.stringify({ senderID: input.sender.id, recipientID: input.recipientID, fileInfo: bytesToBase64(fileInfoBox) }),
   );
+  // One header's ephemeral key meets each recipient once: nothing to remember.
   const box = backend.box(decryptInfoJson, input.nonce, input.recipientPublicKey, input.ephemeralSecretKey);
   return { nonce: input.nonce, box };
 }
@@ -56,15 +62,21 @@ export interface OpenedDecryptInfo {
  *   - our entry's contents malformed → MalformedFileError
  *   - fileInfo box does not open (sender not authentic) → DecryptionError
  */
-export function openDecryptInfo(
-  entries: readonly HeaderEntry[],
-  ephemeralPublicKey: Uint8Array,
-  mySecretKey: Uint8Array,
-  myID: string,
-  backend: NaclBackend,
-): OpenedDecryptInfo {
+export function openDecryptInfo(entries: readonly HeaderEntry[], ephemeralPublicKey: Uint8Array, me: LongTermKey, backend: NaclBackend): OpenedDecryptInfo {
+  const myID = me.id;
+  // Every entry is boxed from the one ephemeral key: agree once, then try each entry's box under that key.
+  const outerKey = me.agree(ephemeralPublicKey);
+  if (outerKey === null) throw new NotARecipientError();
+  try {
+    return openOurs(entries, outerKey, me, myID, backend);
+  } finally {
+    wipe(outerKey);
+  }
+}
+
+function openOurs(entries: readonly HeaderEntry[], outerKey: Uint8Array, me: LongTermKey, myID: string, backend: NaclBackend): OpenedDecryptInfo {
   for (const entry of entries) {
-    const opened = backend.boxOpen(entry.box, entry.nonce, ephemeralPublicKey, mySecretKey);
+    const opened = entry.box.length < 16 ? null : backend.secretboxOpen(entry.box, entry.nonce, outerKey);
     if (opened === null) continue;
     const info = parseJsonObject(opened, 'decrypt-info');
     // recipientID binds the entry to one reader; an entry that opens with our
@@ -80,11 +92,18 @@ export function openDecryptInfo(
     }
     if (isUnusablePublicKey(senderPublicKey)) throw new MalformedFileError('sender-id');
     const fileInfoBox = base64Field(info, 'fileInfo', 'decrypt-info');
-    const fileInfoJson = fileInfoBox.length < 16 ? null : backend.boxOpen(fileInfoBox, entry.nonce, senderPublicKey, mySecretKey);
+    const innerKey = me.sharedKey(senderPublicKey);
+    const fileInfoJson = fileInfoBox.length < 16 || innerKey === null ? null : backend.secretboxOpen(fileInfoBox, entry.nonce, innerKey);
     if (fileInfoJson === null) throw new DecryptionError();
     const fileInfo = decodeFileInfo(fileInfoJson);
     wipe(fileInfoJson);
     return { senderID, recipientID: myID, fileInfo };
   }
   throw new NotARecipientError();
+}
+
+/** A long-term agreement with a recipient resolveRecipients accepted: only a low-order key (refused there) has none. */
+function agreed(key: Uint8Array | null): Uint8Array {
+  if (key === null) throw new RangeError('recipient: unusable public key');
+  return key;
 }

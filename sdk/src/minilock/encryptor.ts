@@ -11,7 +11,8 @@ import type { HashInput } from './file-hash.js';
 import type { FileInfo } from './file-info.js';
 import { checkOptions, draw, resolveBackend, resolveRandom, type BackendOption, type RandomOption, type RandomSource } from './options.js';
 import { resolveRecipients, type Recipient } from './recipients.js';
-import { sealHeader, senderFromSecretKey, type Sender } from './seal-header.js';
+import { sealHeader, senderFromSecretKey } from './seal-header.js';
+import { LongTermKey } from '../crypto/long-term-key.js';
 import type { NaclBackend } from '../crypto/nacl.js';
 
 export interface EncryptOptions extends BackendOption, RandomOption {
@@ -60,7 +61,7 @@ export class FileEncryptor {
   private lastSealed = false;
 
   private constructor(
-    private readonly sender: Sender,
+    private readonly sender: LongTermKey,
     private readonly recipients: readonly Recipient[],
     attributes: FileAttributes,
     private readonly random: RandomSource,
@@ -86,7 +87,7 @@ export class FileEncryptor {
     const recipients = resolveRecipients(o.recipients, 'options.recipients');
     const attributes = resolveAttributes(o);
     encodeAttributes(attributes); // checks the fields before any random draw
-    return new FileEncryptor({ id: sender.id, secretKey: sender.secretKey.slice() }, recipients, attributes, random, backend, hasher);
+    return new FileEncryptor(sender, recipients, attributes, random, backend, hasher);
   }
 
   /** chunk₀: the padded attributes (file name; v2 also media type and time), never flagged last. */
@@ -110,7 +111,9 @@ export class FileEncryptor {
   headerLength(): number {
     const constant: RandomSource = (length) => new Uint8Array(length).fill(1);
     const throwaway: FileInfo = { fileKey: constant(FILE_KEY_BYTES), fileNonce: constant(FILE_NONCE_BYTES), fileHash: constant(32) };
-    return sealHeader(throwaway, { id: this.sender.id, secretKey: constant(32) }, this.recipients, constant, this.backend, this.version).length;
+    // A throwaway sender key too (never the real one under constant nonces), under the real ID.
+    const stand = new LongTermKey(constant(32), this.backend);
+    return sealHeader(throwaway, { id: this.sender.id, sharedKey: (publicKey) => stand.sharedKey(publicKey) }, this.recipients, constant, this.backend, this.version).length;
   }
 
   /** After the last chunk, with the digest of everything fed to the hasher: seals the header. */
@@ -119,7 +122,6 @@ export class FileEncryptor {
     if (!this.lastSealed) throw new Error('encryption: the last chunk has not been sealed');
     const fileInfo: FileInfo = { fileKey: this.fileKey, fileNonce: this.fileNonce, fileHash };
     const header = sealHeader(fileInfo, this.sender, this.recipients, this.random, this.backend, this.version);
-    this.sender.secretKey.fill(0);
     this.finished = { header, fileInfo, senderID: this.sender.id, recipients: this.recipients.map((r) => r.id), version: this.version };
     return this.finished;
   }

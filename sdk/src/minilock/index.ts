@@ -5,6 +5,7 @@
  * re-exported here for that use.
  */
 export { defaultBackend, sodiumBackend, tweetnaclBackend, type NaclBackend } from '../crypto/nacl.js';
+export { forgetLongTermKey } from '../crypto/long-term-key.js';
 export { encodeMiniLockId, decodeMiniLockId, isMiniLockId } from '../keys/minilock-id.js';
 export { DecryptionError } from '../crypto/errors.js';
 export { MalformedFileError, NotARecipientError, type MalformedFileReason } from './errors.js';

@@ -3,8 +3,8 @@
  * who, authenticated, sent the file.
  */
 import { assertBytes } from '../crypto/bytes.js';
+import { longTermKey } from '../crypto/long-term-key.js';
 import { KEY_BYTES } from '../crypto/nacl.js';
-import { encodeMiniLockId } from '../keys/minilock-id.js';
 import { openDecryptInfo, type OpenedDecryptInfo } from './decrypt-info.js';
 import { decodeHeader } from './header.js';
 import type { FormatVersion } from './format.js';
@@ -24,6 +24,5 @@ export function openHeader(header: Uint8Array, secretKey: Uint8Array, options?: 
   assertBytes(secretKey, 'secretKey', KEY_BYTES);
   const backend = resolveBackend(checkOptions(options).backend);
   const parsed = decodeHeader(header);
-  const myID = encodeMiniLockId(backend.scalarMultBase(secretKey));
-  return { ...openDecryptInfo(parsed.decryptInfo, parsed.ephemeralPublicKey, secretKey, myID, backend), version: parsed.version };
+  return { ...openDecryptInfo(parsed.decryptInfo, parsed.ephemeralPublicKey, longTermKey(secretKey, backend), backend), version: parsed.version };
 }

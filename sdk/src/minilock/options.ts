@@ -34,6 +34,7 @@ export function resolveBackend(backend: unknown): NaclBackend {
     typeof b.secretboxOpen !== 'function' ||
     typeof b.box !== 'function' ||
     typeof b.boxOpen !== 'function' ||
+    typeof b.boxBeforeNm !== 'function' ||
     typeof b.scalarMultBase !== 'function'
   ) {
     throw new TypeError('backend: expected a NaclBackend');

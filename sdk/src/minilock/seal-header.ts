@@ -5,8 +5,8 @@
  * secret key (32), then one 24-byte nonce per recipient in recipient order.
  */
 import { assertBytes, wipe } from '../crypto/bytes.js';
+import { longTermKey, type LongTermKey } from '../crypto/long-term-key.js';
 import { KEY_BYTES, type NaclBackend } from '../crypto/nacl.js';
-import { encodeMiniLockId } from '../keys/minilock-id.js';
 import { sealDecryptInfo } from './decrypt-info.js';
 import type { FileInfo } from './file-info.js';
 import { DECRYPT_INFO_NONCE_BYTES, type FormatVersion } from './format.js';
@@ -14,15 +14,13 @@ import { encodeHeader } from './header.js';
 import { draw, type RandomSource } from './options.js';
 import type { Recipient } from './recipients.js';
 
-export interface Sender {
-  readonly id: string;
-  readonly secretKey: Uint8Array;
-}
+/** What sealing needs of the sender: its miniLock ID and its agreement with each recipient. */
+export type Sender = Pick<LongTermKey, 'id' | 'sharedKey'>;
 
-/** The sender's miniLock ID from their secret key (checked: 32 bytes). */
-export function senderFromSecretKey(secretKey: unknown, backend: NaclBackend, name = 'senderSecretKey'): Sender {
+/** The sender's long-term key (its miniLock ID and agreements), from their secret key (checked: 32 bytes). */
+export function senderFromSecretKey(secretKey: unknown, backend: NaclBackend, name = 'senderSecretKey'): LongTermKey {
   assertBytes(secretKey, name, KEY_BYTES);
-  return { id: encodeMiniLockId(backend.scalarMultBase(secretKey)), secretKey };
+  return longTermKey(secretKey, backend);
 }
 
 export function sealHeader(
@@ -42,8 +40,7 @@ export function sealHeader(
     const decryptInfo = recipients.map((recipient, i) =>
       sealDecryptInfo(
         {
-          senderID: sender.id,
-          senderSecretKey: sender.secretKey,
+          sender,
           recipientID: recipient.id,
           recipientPublicKey: recipient.publicKey,
           ephemeralSecretKey,

@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { createHash, getHashes, scrypt } from 'node:crypto';
-import type { NaclBackend } from '../crypto/nacl.js';
+import { hsalsa20Key, type NaclBackend } from '../crypto/nacl.js';
 import type { Platform } from './types.js';
 import { createParallelBlake2s256 as parallelBlake2s256 } from './node-parallel-hash.js';
 
@@ -14,6 +14,8 @@ interface Sodium {
   crypto_box_easy(c: Uint8Array, m: Uint8Array, n: Uint8Array, pk: Uint8Array, sk: Uint8Array): void;
   crypto_box_open_easy(m: Uint8Array, c: Uint8Array, n: Uint8Array, pk: Uint8Array, sk: Uint8Array): boolean;
   crypto_scalarmult_base(q: Uint8Array, n: Uint8Array): void;
+  /** Throws when the output is all zero (a low-order point). */
+  crypto_scalarmult(q: Uint8Array, n: Uint8Array, p: Uint8Array): void;
 }
 
 const MAC = 16;
@@ -56,6 +58,18 @@ export function loadSodium(): NaclBackend | null {
       } catch {
         return null;
       }
+    },
+    // sodium-native has no crypto_box_beforenm: X25519 natively, then the HSalsa20 step it adds (one block, in JS).
+    boxBeforeNm(pk, sk) {
+      const q = new Uint8Array(32);
+      try {
+        sodium.crypto_scalarmult(q, sk, pk);
+      } catch {
+        return null;
+      }
+      const k = hsalsa20Key(q);
+      q.fill(0);
+      return k;
     },
     scalarMultBase(sk) {
       const q = new Uint8Array(32);
