@@ -15,6 +15,7 @@ import {
   utf8ToBytes,
   wipe,
 } from '../src/index.js';
+import { bytesToBase64InBrowser } from '../src/crypto/bytes.js';
 
 describe('encodings round trip', () => {
   it('base64 matches Node’s encoder and round trips', () => {
@@ -25,6 +26,17 @@ describe('encodings round trip', () => {
         expect(base64ToBytes(text)).toEqual(bytes);
       }),
     );
+  });
+  it('the browser’s base64 (btoa) gives the same text, also past its 32 KiB pieces and for a view into a larger buffer', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat({ max: 16 }), (bytes, offset) => {
+        const view = concatBytes(new Uint8Array(offset), bytes).subarray(offset);
+        expect(bytesToBase64InBrowser(view)).toBe(Buffer.from(bytes).toString('base64'));
+        expect(bytesToBase64(view)).toBe(Buffer.from(bytes).toString('base64'));
+      }),
+    );
+    const large = randomBytes(0x8000 * 2 + 7);
+    expect(bytesToBase64InBrowser(large)).toBe(Buffer.from(large).toString('base64'));
   });
   it('base58 and hex round trip', () => {
     fc.assert(

@@ -69,23 +69,25 @@ const B64_LOOKUP = new Int16Array(256).fill(-1);
 for (let i = 0; i < B64.length; i++) B64_LOOKUP[B64.charCodeAt(i)] = i;
 
 /** Standard base64 with padding (RFC 4648 §4), as miniLock's header uses. */
+/** Node's Buffer, where there is one (never in the browser bundle): a native base64 encoder. */
+const nodeBuffer = (globalThis as { Buffer?: { from(data: ArrayBufferLike, offset: number, length: number): { toString(encoding: 'base64'): string } } }).Buffer;
+
+/**
+ * Standard base64 with padding. Natively encoded: an encoder in JavaScript
+ * builds its answer of ~n/3 small strings (measured on the server, which
+ * encodes every pushed message's ciphertext: 29 % of all it allocated).
+ */
 export function bytesToBase64(bytes: Uint8Array): string {
   assertBytes(bytes, 'bytes');
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
-  }
-  const rest = bytes.length - i;
-  if (rest === 1) {
-    const n = bytes[i]! << 16;
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + '==';
-  } else if (rest === 2) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
-  }
-  return out;
+  if (nodeBuffer) return nodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  return bytesToBase64InBrowser(bytes);
+}
+
+/** The browser's way: btoa over a binary string, built 32 KiB at a time (apply's argument limit). Exported for its test. */
+export function bytesToBase64InBrowser(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]);
+  return btoa(binary);
 }
 
 /**
