@@ -90,8 +90,13 @@ export class ProjectionRunner<Doc, Event extends RecordedEvent = RecordedEvent> 
    * live loop moves it forward by itself: callers without a live runner use catchUp.
    */
   reached(position: bigint): Promise<void> {
-    if (this.known >= position) return Promise.resolve();
+    if (this.hasReached(position)) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ position, resolve }));
+  }
+
+  /** reached(position), answered now: whether this runner has seen its checkpoint at or past `position`. */
+  hasReached(position: bigint): boolean {
+    return this.known >= position;
   }
 
   private advanceKnown(checkpoint: bigint): void {

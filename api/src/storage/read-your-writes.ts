@@ -3,8 +3,8 @@
  * are filled asynchronously by the live runners. `upTo(position)` returns
  * once every given projection has folded the log up to `position`. The live
  * runners get there by themselves (and batch many writers' events into one
- * transaction under load); a catch-up is run only if they have not within
- * `patienceMs`, e.g. while a runner is backing off after an error.
+ * transaction under load); a catch-up is run only if they have not, all of
+ * them, within `patienceMs`, e.g. while a runner is backing off after an error.
  */
 import type { ProjectionRunner } from '@peerlock/projections';
 
@@ -17,23 +17,23 @@ export class ReadYourWrites {
   ) {}
 
   async upTo(position: bigint): Promise<void> {
-    for (const runner of this.runners) {
-      let timer: NodeJS.Timeout | undefined;
-      const impatient = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), this.patienceMs)));
-      const outcome = await Promise.race([runner.reached(position), impatient]);
-      clearTimeout(timer);
-      if (outcome === 'late') {
-        this.catchingUp ??= Promise.all(this.runners.map((r) => r.catchUp())).then(
-          () => {
-            this.catchingUp = null;
-          },
-          (error: unknown) => {
-            this.catchingUp = null;
-            throw error;
-          },
-        );
-        await this.catchingUp;
-      }
-    }
+    // Usually every runner is there already (one batch folds many writers' events): then no timer, no promise.
+    const behind = this.runners.filter((runner) => !runner.hasReached(position));
+    if (behind.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const impatient = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), this.patienceMs)));
+    const outcome = await Promise.race([Promise.all(behind.map((runner) => runner.reached(position))), impatient]);
+    clearTimeout(timer);
+    if (outcome !== 'late') return;
+    this.catchingUp ??= Promise.all(this.runners.map((r) => r.catchUp())).then(
+      () => {
+        this.catchingUp = null;
+      },
+      (error: unknown) => {
+        this.catchingUp = null;
+        throw error;
+      },
+    );
+    await this.catchingUp;
   }
 }
