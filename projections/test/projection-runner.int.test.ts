@@ -163,6 +163,7 @@ function runnerSuite(name: string, open: () => Promise<{ store: () => ReadModelS
         for (let i = 0; i < 5; i++) source.append('other', 'SomethingElse', { i });
         // Read-your-writes waits on `reached`: it must not wait for a commit that never comes.
         await runner.reached(6n);
+        expect([runner.hasReached(6n), runner.hasReached(7n)]).toEqual([true, false]);
         expect((await runner.lag()).behind).toBe(0n);
         expect((await store.checkpoint('ledger_skips'))?.position).toBe(1n);
         // The next handled event commits its rows and the skipped run in one go.
