@@ -219,7 +219,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     server.headersTimeout = 10_000;
     server.requestTimeout = 30_000;
     stopWebSocket = serveGraphQLOverWebSocket(server, yoga, svc.tokens, now, config.limits.maxBodyBytes, (req) => clientAddressOfRequest(config.trustProxy, req), (user, session, onEnd) =>
-      notifications.bindToSession(user, session, onEnd), admission,
+      notifications.bindToSession(user, session, onEnd), admission, config.limits.maxOperationsPerConnection,
     );
     const s = server;
     await new Promise<void>((resolve, reject) => {

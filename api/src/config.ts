@@ -42,6 +42,8 @@ export interface LimitsConfig {
   startCatchUpWaitMs: number;
   /** GraphQL operations (HTTP and WebSocket) a node runs at once; beyond it, UNAVAILABLE with Retry-After (load shedding). */
   maxInFlight: number;
+  /** Operations one WebSocket connection may have under way (subscriptions included); beyond it, UNAVAILABLE, so one client cannot take the node's share. */
+  maxOperationsPerConnection: number;
 }
 
 export interface FilesConfig {
@@ -205,6 +207,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxQueryTokens: int('PEERLOCK_MAX_QUERY_TOKENS', 2000, 100, 1_000_000),
       notificationReplayEvents: int('PEERLOCK_NOTIFICATION_REPLAY_EVENTS', 100_000, 100, 100_000_000),
       maxInFlight: int('PEERLOCK_MAX_IN_FLIGHT', 512, 1, 1_000_000),
+      maxOperationsPerConnection: int('PEERLOCK_MAX_OPERATIONS_PER_CONNECTION', 64, 1, 100_000),
       startCatchUpWaitMs: int('PEERLOCK_START_CATCH_UP_WAIT_MS', 500, 0, 600_000),
     },
     tls,

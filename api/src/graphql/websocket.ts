@@ -61,6 +61,8 @@ export function serveGraphQLOverWebSocket(
   bindToSession: SessionBinder,
   /** The node's bound on operations at once, shared with HTTP (ratelimit/admission.ts); subscriptions are not counted. */
   admission: Admission,
+  /** Operations under way on one connection, subscriptions included: past it the next is refused before it is parsed. */
+  maxOperationsPerConnection: number,
 ): () => Promise<void> {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: maxPayloadBytes });
   const handle = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
@@ -87,6 +89,9 @@ export function serveGraphQLOverWebSocket(
       },
       async onSubscribe(ctx, _id, payload) {
         if (ctx.extra.ended) return [new GraphQLError('This device session has ended; log in again', { extensions: { code: 'SESSION_ENDED' } })];
+        // graphql-ws keeps every operation under way, this one included, until it ends: one client
+        // pipelining without bound would otherwise take the node's whole share (PEERLOCK_MAX_IN_FLIGHT).
+        if (operationsUnderWay(ctx.subscriptions) > maxOperationsPerConnection) return [shedGraphQLError()];
         const ws: WebSocketViewer = {
           viewer: ctx.extra.viewer!,
           requestId: `${CONNECTION_ORIGIN_PREFIX}${ctx.extra.connectionId!}:${randomUUID()}`,
@@ -128,6 +133,12 @@ export function serveGraphQLOverWebSocket(
     await handle.dispose();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   };
+}
+
+function operationsUnderWay(subscriptions: Record<string, unknown>): number {
+  let count = 0;
+  for (const _ in subscriptions) count++;
+  return count;
 }
 
 function codedBadInput(err: unknown): GraphQLError {

@@ -80,3 +80,43 @@ describe('load shedding', () => {
     await socket.dispose();
   });
 });
+
+describe('operations under way on one WebSocket connection', () => {
+  let server: TestServer;
+  let alice: HonestClient;
+
+  beforeAll(async () => {
+    server = await startTestServer('sqlite', { PEERLOCK_MAX_OPERATIONS_PER_CONNECTION: '2' });
+    alice = new HonestClient(server.url, 'alice', server.clock);
+    await alice.signup();
+    await alice.login();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const connect = () => createClient({ url: server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: alice.takeHeader() }, retryAttempts: 0, lazyCloseTimeout: 60_000 });
+  const query = (socket: ReturnType<typeof createClient>) =>
+    new Promise<unknown>((resolve) => {
+      let last: unknown;
+      socket.subscribe({ query: '{ me { username } }' }, { next: (r) => void (last = r), error: (e) => resolve(e), complete: () => resolve(last) });
+    });
+
+  it('past the bound (subscriptions count) the next operation is refused UNAVAILABLE before it runs; other connections are not affected; a slot freed is usable again', async () => {
+    const busy = connect();
+    // Two subscriptions hold the connection's two places for as long as they are open.
+    const held = [0, 1].map(() => busy.subscribe({ query: 'subscription { notifications { kind } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Refused before it is parsed: graphql-ws's error message (the SDK reads both forms as one typed error).
+    expect(await query(busy)).toEqual([{ message: 'Temporarily unavailable, retry later', extensions: { code: 'UNAVAILABLE', retryAfterSeconds: 1 } }]);
+
+    const other = connect();
+    expect(await query(other)).toEqual({ data: { me: { username: 'alice' } } });
+
+    held[0]!();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await query(busy)).toEqual({ data: { me: { username: 'alice' } } });
+    held[1]!();
+    await Promise.all([busy.dispose(), other.dispose()]);
+  });
+});
