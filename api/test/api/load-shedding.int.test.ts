@@ -33,45 +33,49 @@ function halfSent(url: string): { finish: () => Promise<number>; sent: Promise<v
   };
 }
 
-describe('load shedding', () => {
-  let server: TestServer;
-  let alice: HonestClient;
-
+/** A server with `env` and alice logged in, for the describe block it is called in. */
+function serverWith(env: Record<string, string>): { server: TestServer; alice: HonestClient } {
+  const ctx = {} as { server: TestServer; alice: HonestClient };
   beforeAll(async () => {
-    server = await startTestServer('sqlite', { PEERLOCK_MAX_IN_FLIGHT: '1' });
-    alice = new HonestClient(server.url, 'alice', server.clock);
-    await alice.signup();
-    await alice.login();
+    ctx.server = await startTestServer('sqlite', env);
+    ctx.alice = new HonestClient(ctx.server.url, 'alice', ctx.server.clock);
+    await ctx.alice.signup();
+    await ctx.alice.login();
   });
   afterAll(async () => {
-    await server?.close();
+    await ctx.server?.close();
   });
+  return ctx;
+}
+
+describe('load shedding', () => {
+  const ctx = serverWith({ PEERLOCK_MAX_IN_FLIGHT: '1' });
 
   it('one operation over the bound is refused at once: 503, Retry-After 1, UNAVAILABLE, and its token is not spent', async () => {
-    const holder = halfSent(server.url);
+    const holder = halfSent(ctx.server.url);
     await holder.sent;
     // Give the server the request's headers (the slot is taken as they arrive).
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const header = alice.takeHeader();
-    const refused = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: header }, body: JSON.stringify({ query: '{ me { username } }' }) });
+    const header = ctx.alice.takeHeader();
+    const refused = await fetch(`${ctx.server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: header }, body: JSON.stringify({ query: '{ me { username } }' }) });
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(await refused.json()).toEqual({ errors: [{ message: 'Temporarily unavailable, retry later', extensions: { code: 'UNAVAILABLE', retryAfterSeconds: 1 } }] });
     expect(await holder.finish()).toBe(200);
     // The refused request spent nothing: the same token works now.
-    const again = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: header }, body: JSON.stringify({ query: '{ me { username } }' }) });
+    const again = await fetch(`${ctx.server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: header }, body: JSON.stringify({ query: '{ me { username } }' }) });
     expect(await again.json()).toEqual({ data: { me: { username: 'alice' } } });
   });
 
   it('the bound is shared with WebSocket operations, which get the same typed refusal', async () => {
-    const socket = createClient({ url: server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: alice.takeHeader() }, retryAttempts: 0, lazyCloseTimeout: 60_000 });
+    const socket = createClient({ url: ctx.server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: ctx.alice.takeHeader() }, retryAttempts: 0, lazyCloseTimeout: 60_000 });
     const run = () =>
       new Promise<unknown>((resolve) => {
         let last: unknown;
         socket.subscribe({ query: '{ me { username } }' }, { next: (r) => void (last = r), error: (e) => resolve(e), complete: () => resolve(last) });
       });
     expect(await run()).toEqual({ data: { me: { username: 'alice' } } });
-    const holder = halfSent(server.url);
+    const holder = halfSent(ctx.server.url);
     await holder.sent;
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await run()).toEqual({ errors: [{ message: 'Temporarily unavailable, retry later', locations: undefined, path: undefined, extensions: { code: 'UNAVAILABLE', retryAfterSeconds: 1 } }] });
@@ -82,20 +86,9 @@ describe('load shedding', () => {
 });
 
 describe('operations under way on one WebSocket connection', () => {
-  let server: TestServer;
-  let alice: HonestClient;
+  const ctx = serverWith({ PEERLOCK_MAX_OPERATIONS_PER_CONNECTION: '2' });
 
-  beforeAll(async () => {
-    server = await startTestServer('sqlite', { PEERLOCK_MAX_OPERATIONS_PER_CONNECTION: '2' });
-    alice = new HonestClient(server.url, 'alice', server.clock);
-    await alice.signup();
-    await alice.login();
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
-
-  const connect = () => createClient({ url: server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: alice.takeHeader() }, retryAttempts: 0, lazyCloseTimeout: 60_000 });
+  const connect = () => createClient({ url: ctx.server.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: ctx.alice.takeHeader() }, retryAttempts: 0, lazyCloseTimeout: 60_000 });
   const query = (socket: ReturnType<typeof createClient>) =>
     new Promise<unknown>((resolve) => {
       let last: unknown;
