@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  forgetLongTermKey,
   box,
   bytesToBase64,
   concatBytes,
@@ -295,6 +296,7 @@ const argumentCases: [string, string, () => unknown, Expected][] = [
   ['decryptToSink', 'sink null', () => decryptToSink([v.minilock], bob.secretKey, null as never), T],
   ['decryptToSink', 'sink without abort', () => decryptToSink([v.minilock], bob.secretKey, { write() {}, commit() {} } as never), T],
   ['decryptToSink', 'source a number', () => decryptToSink(3 as never, bob.secretKey, { write() {}, commit() {}, abort() {} }), T],
+  ['forgetLongTermKey', 'secretKey a string', () => forgetLongTermKey('key' as never), T],
   ['openHeader', 'header a string', () => openHeader('{}' as never, bob.secretKey), T],
   ['openHeader', 'secretKey 31 bytes', () => openHeader(vHeader, bytes(31)), R],
   ['openHeader', 'backend a string', () => openHeader(vHeader, bob.secretKey, { backend: 'libsodium' as never }), T],

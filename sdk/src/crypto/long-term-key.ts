@@ -21,7 +21,7 @@
  * (the SDK client calls it at logout, before it wipes its own copy).
  */
 import { encodeMiniLockId } from '../keys/minilock-id.js';
-import { wipe } from './bytes.js';
+import { assertBytes, wipe } from './bytes.js';
 import type { NaclBackend } from './nacl.js';
 
 /** Agreed keys kept per long-term key; past it the memory starts over (a client talks to far fewer people). */
@@ -93,8 +93,9 @@ export function longTermKey(secretKey: Uint8Array, backend: NaclBackend): LongTe
   return key;
 }
 
-/** Wipes and forgets what was remembered for `secretKey`. */
+/** Wipes and forgets what was remembered for `secretKey` (the array the miniLock calls were given). */
 export function forgetLongTermKey(secretKey: Uint8Array): void {
+  assertBytes(secretKey, 'secretKey');
   remembered.get(secretKey)?.wipe();
   remembered.delete(secretKey);
 }
