@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './merkle.js';
 export * from './leaf.js';
 export * from './tree-head.js';
+export * from './vrf.js';
