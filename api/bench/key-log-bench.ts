@@ -17,8 +17,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordedEvent } from '@peerlock/schema';
-import { encodeKeyLogLeaf, foldEvents, keyLogProjection, SqliteReadModelStore, type KeyLogLeafRow } from '@peerlock/projections';
-import { keyPairFromSecretKey, miniLockIdOf, randomBytes } from '@peerlock/sdk';
+import { foldEvents, keyLogProjection, SqliteReadModelStore, type KeyLogLeafRow } from '@peerlock/projections';
+import { encodeKeyLogLeaf, keyPairFromSecretKey, miniLockIdOf, randomBytes } from '@peerlock/sdk';
 import { KeyLogQueries } from '../src/keylog/key-log-queries.js';
 
 const N = Number(process.env.KEY_LOG_BENCH_LEAVES ?? 100_000);

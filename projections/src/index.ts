@@ -13,6 +13,5 @@ export * from './messaging/conversation-inbox-projection.js';
 export * from './messaging/conversation-messages-projection.js';
 export * from './messaging/message-ids-projection.js';
 export * from './files/files-projection.js';
-export * from './key-log/key-log-leaf.js';
 export * from './key-log/key-log-projection.js';
 export * from './turn-batcher.js';

@@ -16,7 +16,7 @@ import {
   type TreeHead,
 } from '../src/index.js';
 
-/** The same vector as projections/test/key-log-projection.unit.test.ts (the server's encoder). */
+/** Pins the leaf format (version 1) that the server's projection writes with this same encoder. */
 const VECTOR: { fields: KeyLogLeaf; hex: string } = {
   fields: { kind: 'rotated', timestamp: 1_780_000_000_123, keySequence: 2, username: 'alice', miniLockId: '3YTtcFtiWfbAbcb5bfa9MwFVUcbSuiVF7YTarUzy3HVNi', authPublicKey: 'CI8JbrMVXDiBED7vxS7A48hjb0JU+Weje/ohdddaiFc=' },
   hex: '01020000019e7044887b000000020005616c696365002d33595474634674695766624162636235626661394d77465655636253756956463759546172557a793348564e69002c4349384a62724d565844694245443776785337413438686a62304a552b57656a652f6f68646464616946633d',

@@ -10,7 +10,6 @@
  *   Ed25519(treeHeadSignedBytes(size, timestamp, root)), timestamp = the newest
  *   leaf's event time, so an honest server signs one head per size.
  */
-import { createHash } from 'node:crypto';
 import {
   emptyKeyLogState,
   KEY_LOG_STATE_ID,
@@ -24,6 +23,7 @@ import {
   type KeyLogUserRow,
   type ReadModelStore,
 } from '@peerlock/projections';
+import { emptyTreeRoot, merkleNodeHash } from '@peerlock/sdk';
 import { PeerlockError } from '../errors.js';
 import { consistencyRanges, inclusionRanges, perfectPieces, type LeafRange } from './merkle-proofs.js';
 
@@ -59,7 +59,8 @@ export type TreeHeadSigner = (treeSize: number, timestamp: number, rootHash: Uin
 const NAME = keyLogProjection.name;
 const CACHE_LIMIT = 200_000;
 
-const nodeHash = (left: Buffer, right: Buffer): Buffer => createHash('sha256').update(Buffer.of(0x01)).update(left).update(right).digest();
+// RFC 9162's hashes have one home, the SDK's verifier (one encoder for both sides).
+const nodeHash = (left: Buffer, right: Buffer): Buffer => Buffer.from(merkleNodeHash(left, right));
 
 export class KeyLogQueries {
   private readonly nodes = new Map<string, Buffer>();
@@ -123,7 +124,7 @@ export class KeyLogQueries {
       const hash = Buffer.from(state.frontier[i]!.hash, 'hex');
       root = root === null ? hash : nodeHash(hash, root);
     }
-    const rootHash = root ?? createHash('sha256').digest();
+    const rootHash = root ?? Buffer.from(emptyTreeRoot());
     const head = { treeSize: state.size, timestamp: state.timestamp, rootHash, signature: Buffer.from(this.sign(state.size, state.timestamp, rootHash)) };
     if (!this.signed || head.treeSize >= this.signed.treeSize) this.signed = head;
     return head;

@@ -1,6 +1,7 @@
 import { AccountRegistered, KeyRotated } from '@peerlock/schema';
 import { defineProjection, type ReadModelChange } from '../projection.js';
-import { encodeKeyLogLeaf, leafHash, nodeHash, type KeyLogLeafKind } from './key-log-leaf.js';
+// The leaf encoding and the RFC 9162 hashes have one home, the SDK, whose verifier reads what this writes.
+import { bytesToBase64, bytesToHex, encodeKeyLogLeaf, hexToBytes, merkleLeafHash, merkleNodeHash, type KeyLogLeafKind } from '@peerlock/sdk';
 
 /**
  * The key-transparency log (DESIGN §6; docs/key-transparency.md): every key
@@ -98,12 +99,12 @@ export const keyLogProjection = defineProjection({
     const timestamp = Date.parse(event.metadata.occurredAt);
     const leaf = encodeKeyLogLeaf({ kind: leafKind, timestamp, keySequence, username, miniLockId, authPublicKey });
     const index = state.size;
-    const hash = leafHash(leaf);
+    const hash = merkleLeafHash(leaf);
     const changes: ReadModelChange<KeyLogDocument>[] = [
       {
         op: 'put',
         id: keyLogLeafId(index),
-        doc: { kind: 'leaf', leaf: leaf.toString('base64'), hash: hash.toString('hex'), username, miniLockId, leafKind, keySequence, timestamp },
+        doc: { kind: 'leaf', leaf: bytesToBase64(leaf), hash: bytesToHex(hash), username, miniLockId, leafKind, keySequence, timestamp },
       },
     ];
     // Merge into the frontier: equal-height roots pair up into their parent (RFC 9162 MTH on a perfect subtree).
@@ -113,12 +114,12 @@ export const keyLogProjection = defineProjection({
     let nodeIndex = index;
     while (frontier.length > 0 && frontier[frontier.length - 1]!.level === level) {
       const left = frontier.pop()!;
-      node = nodeHash(Buffer.from(left.hash, 'hex'), node);
+      node = merkleNodeHash(hexToBytes(left.hash), node);
       level += 1;
       nodeIndex = Math.floor(nodeIndex / 2);
-      changes.push({ op: 'put', id: keyLogNodeId(level, nodeIndex), doc: { kind: 'node', hash: node.toString('hex') } });
+      changes.push({ op: 'put', id: keyLogNodeId(level, nodeIndex), doc: { kind: 'node', hash: bytesToHex(node) } });
     }
-    frontier.push({ level, hash: node.toString('hex') });
+    frontier.push({ level, hash: bytesToHex(node) });
     changes.push({ op: 'put', id: KEY_LOG_STATE_ID, doc: { kind: 'state', size: index + 1, timestamp, frontier } });
     changes.push({ op: 'put', id: keyLogUserId(username), doc: { kind: 'user', leafIndex: index, miniLockId, keySequence } });
     return changes;
