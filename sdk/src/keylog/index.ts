@@ -3,3 +3,4 @@ export * from './merkle.js';
 export * from './leaf.js';
 export * from './tree-head.js';
 export * from './vrf.js';
+export * from './signed-note.js';

@@ -1,7 +1,8 @@
 /**
- * Ed25519 signature verification (RFC 8032 §5.1.7) through tweetnacl's
- * `sign.detached.verify`. The SDK only ever verifies: the server signs its
- * daily ephemeral X25519 key with its long-term Ed25519 key (DESIGN.md §2).
+ * Ed25519 (RFC 8032) through tweetnacl. Clients only verify (the server
+ * signs its daily ephemeral X25519 key and its key-log heads with its
+ * long-term key, DESIGN.md §2 and §6); signing from a 32-byte seed is here
+ * for key-log witnesses, which co-sign heads (keylog/signed-note.ts).
  */
 import nacl from 'tweetnacl';
 import { assertBytes } from '../crypto/bytes.js';
@@ -14,4 +15,24 @@ export function verifyEd25519(message: Uint8Array, signature: Uint8Array, public
   assertBytes(signature, 'signature', ED25519_SIGNATURE_BYTES);
   assertBytes(publicKey, 'publicKey', ED25519_PUBLIC_KEY_BYTES);
   return nacl.sign.detached.verify(message, signature, publicKey);
+}
+
+export const ED25519_SEED_BYTES = 32;
+
+/** The public key of a 32-byte seed (RFC 8032 §5.1.5). */
+export function ed25519PublicKey(seed: Uint8Array): Uint8Array {
+  assertBytes(seed, 'seed', ED25519_SEED_BYTES);
+  return nacl.sign.keyPair.fromSeed(seed).publicKey;
+}
+
+/** A signature by the key of a 32-byte seed (RFC 8032 §5.1.6). */
+export function signEd25519(message: Uint8Array, seed: Uint8Array): Uint8Array {
+  assertBytes(message, 'message');
+  assertBytes(seed, 'seed', ED25519_SEED_BYTES);
+  const { secretKey } = nacl.sign.keyPair.fromSeed(seed);
+  try {
+    return nacl.sign.detached(message, secretKey);
+  } finally {
+    secretKey.fill(0);
+  }
 }
