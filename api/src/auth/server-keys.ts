@@ -16,7 +16,7 @@
  * lifetime is minutes, so nothing long-lived is lost.
  */
 import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
-import { keyPairFromSecretKey, randomBytes, serverKeySignedBytes, treeHeadSignedBytes, type KeyPair } from '@peerlock/sdk';
+import { keyLogNoteKey, keyPairFromSecretKey, randomBytes, serverKeySignedBytes, treeHeadSignedBytes, type KeyPair, type NoteSignature } from '@peerlock/sdk';
 import { boxAfterNm, boxBeforeNm, x25519PrivateKey } from './box-precompute.js';
 import { deriveSubKey, hmacSha256 } from './key-derivation.js';
 import type { ServerSecrets } from './server-secrets.js';
@@ -75,6 +75,17 @@ export class ServerKeys {
    */
   signTreeHead(treeSize: number, timestamp: number, rootHash: Uint8Array): Uint8Array {
     return new Uint8Array(sign(null, treeHeadSignedBytes(treeSize, timestamp, rootHash), this.signingKey));
+  }
+
+  /**
+   * The key log's checkpoint as a C2SP signed note's signature (DESIGN §6,
+   * T13): Ed25519 over the checkpoint text, as note key "peerlock/key-log/…"
+   * (keyLogNoteKey). A note text holds no 0x00 byte, so it can never be
+   * read as the tree-head or ephemeral-key bytes, which are labelled and 0x00-separated.
+   */
+  signCheckpoint(text: string): NoteSignature {
+    const key = keyLogNoteKey(this.signingPublicKey);
+    return { name: key.name, keyId: key.keyId, signature: new Uint8Array(sign(null, Buffer.from(text, 'utf8'), this.signingKey)) };
   }
 
   /** NaCl box (X25519-XSalsa20-Poly1305) from today's ephemeral key, fresh random 24-byte nonce. */

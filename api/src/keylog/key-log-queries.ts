@@ -23,7 +23,7 @@ import {
   type KeyLogUserRow,
   type ReadModelStore,
 } from '@peerlock/projections';
-import { emptyTreeRoot, merkleNodeHash } from '@peerlock/sdk';
+import { emptyTreeRoot, formatCheckpoint, formatNote, merkleNodeHash, type NoteSignature } from '@peerlock/sdk';
 import { PeerlockError } from '../errors.js';
 import { consistencyRanges, inclusionRanges, perfectPieces, type LeafRange } from './merkle-proofs.js';
 
@@ -32,6 +32,8 @@ export interface SignedTreeHead {
   readonly timestamp: number;
   readonly rootHash: Buffer;
   readonly signature: Buffer;
+  /** The same head as a C2SP tlog checkpoint, a signed note (null where no note signer was given). */
+  readonly checkpoint: string | null;
 }
 
 export interface InclusionProofResult {
@@ -55,6 +57,8 @@ export interface KeyProofResult {
 }
 
 export type TreeHeadSigner = (treeSize: number, timestamp: number, rootHash: Uint8Array) => Uint8Array;
+/** Signs a checkpoint's text as the log (ServerKeys.signCheckpoint). */
+export type CheckpointSigner = { readonly origin: string; sign(text: string): NoteSignature };
 
 const NAME = keyLogProjection.name;
 const CACHE_LIMIT = 200_000;
@@ -69,6 +73,7 @@ export class KeyLogQueries {
   constructor(
     private readonly readModels: ReadModelStore,
     private readonly sign: TreeHeadSigner,
+    private readonly checkpointSigner: CheckpointSigner | null = null,
   ) {}
 
   /** The newest signed tree head. */
@@ -125,7 +130,15 @@ export class KeyLogQueries {
       root = root === null ? hash : nodeHash(hash, root);
     }
     const rootHash = root ?? Buffer.from(emptyTreeRoot());
-    const head = { treeSize: state.size, timestamp: state.timestamp, rootHash, signature: Buffer.from(this.sign(state.size, state.timestamp, rootHash)) };
+    const signer = this.checkpointSigner;
+    const text = signer ? formatCheckpoint({ origin: signer.origin, treeSize: state.size, rootHash }) : null;
+    const head = {
+      treeSize: state.size,
+      timestamp: state.timestamp,
+      rootHash,
+      signature: Buffer.from(this.sign(state.size, state.timestamp, rootHash)),
+      checkpoint: signer && text !== null ? formatNote(text, [signer.sign(text)]) : null,
+    };
     if (!this.signed || head.treeSize >= this.signed.treeSize) this.signed = head;
     return head;
   }

@@ -15,6 +15,11 @@ import {
   verifyConsistency,
   verifyInclusion,
   verifyTreeHeadSignature,
+  keyLogNoteKey,
+  keyLogOrigin,
+  parseCheckpoint,
+  parseNote,
+  verifyNoteSignature,
   type KeyPair,
   type TreeHead,
 } from '@peerlock/sdk';
@@ -69,6 +74,17 @@ describe.each(BACKENDS)('key-log queries (%s)', (backend) => {
     expect(heads.map((h) => h.treeSize)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(heads[0]).toMatchObject({ timestamp: '0', rootHash: '47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=' });
     for (const h of heads) expect(() => verifyTreeHeadSignature(toHead(h), signingKey)).not.toThrow();
+  });
+
+  it('the head is also a C2SP checkpoint: its origin and key come from the pinned signing key, its signature verifies, its size and root are the head’s', async () => {
+    const wire = expectOk(await post<{ keyLogTreeHead: WireHead & { checkpoint: string } }>(server.url, '{ keyLogTreeHead { treeSize rootHash checkpoint } }')).keyLogTreeHead;
+    const { text, signatures } = parseNote(wire.checkpoint);
+    expect(parseCheckpoint(text)).toEqual({ origin: keyLogOrigin(signingKey), treeSize: wire.treeSize, rootHash: base64ToBytes(wire.rootHash) });
+    expect(signatures).toHaveLength(1);
+    const logKey = keyLogNoteKey(signingKey);
+    expect(verifyNoteSignature(text, signatures[0]!, logKey)).toBe(true);
+    // Another head's text does not carry the signature.
+    expect(verifyNoteSignature(text.replace(`\n${wire.treeSize}\n`, `\n${wire.treeSize + 1}\n`), signatures[0]!, logKey)).toBe(false);
   });
 
   it('inclusion of every leaf in every tree size verifies against that size’s signed root', async () => {

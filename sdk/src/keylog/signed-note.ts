@@ -193,6 +193,23 @@ export function parseCheckpoint(text: string): Checkpoint {
   return { origin, treeSize: Number(size), rootHash };
 }
 
+/**
+ * The key log's origin line: fixed by the server's long-term signing key
+ * (the one clients pin), so a client, a witness and the server all know it
+ * without being told: "peerlock/key-log/" ‖ hex(SHA-256(signing key))[:16].
+ */
+export function keyLogOrigin(serverSigningKey: Uint8Array): string {
+  const hash = sha256(serverSigningKey);
+  let hex = '';
+  for (let i = 0; i < 8; i++) hex += hash[i]!.toString(16).padStart(2, '0');
+  return `peerlock/key-log/${hex}`;
+}
+
+/** The key the server signs its checkpoints with, as a note key (type 0x01, named after the origin). */
+export function keyLogNoteKey(serverSigningKey: Uint8Array): NoteKey {
+  return noteKey(keyLogOrigin(serverSigningKey), NOTE_ED25519, serverSigningKey);
+}
+
 /** Two notes with the same checkpoint text are the same statement, whatever their signatures. */
 export function sameCheckpoint(a: Checkpoint, b: Checkpoint): boolean {
   return a.origin === b.origin && a.treeSize === b.treeSize && equalBytes(a.rootHash, b.rootHash);

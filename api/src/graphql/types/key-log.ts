@@ -17,6 +17,12 @@ const KeyLogTreeHeadRef = builder.objectRef<SignedTreeHead>('KeyLogTreeHead').im
     timestamp: t.string({ description: 'Unix milliseconds (decimal) of the newest key event in the tree; 0 when empty.', resolve: (h) => String(h.timestamp) }),
     rootHash: t.string({ description: 'base64, 32 bytes: RFC 9162 MTH with SHA-256.', resolve: (h) => b64(h.rootHash) }),
     signature: t.string({ description: 'base64, 64 bytes.', resolve: (h) => b64(h.signature) }),
+    checkpoint: t.string({
+      nullable: true,
+      description:
+        'The same head as a C2SP tlog checkpoint (c2sp.org/tlog-checkpoint), a signed note: origin "peerlock/key-log/" + the first 16 hex digits of SHA-256(signing key), the tree size, the base64 root; signed Ed25519 (note type 0x01) by the long-term server key under the origin as key name. What key-log witnesses co-sign.',
+      resolve: (h) => h.checkpoint,
+    }),
   }),
 });
 

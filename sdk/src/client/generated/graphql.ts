@@ -215,6 +215,8 @@ export type KeyLogKeyProof = {
 /** A signed tree head: Ed25519 by the long-term server key over "peerlock/key-log/tree-head/v1" ‖ 0x00 ‖ u64be(treeSize) ‖ u64be(timestamp) ‖ rootHash. */
 export type KeyLogTreeHead = {
   __typename?: 'KeyLogTreeHead';
+  /** The same head as a C2SP tlog checkpoint (c2sp.org/tlog-checkpoint), a signed note: origin "peerlock/key-log/" + the first 16 hex digits of SHA-256(signing key), the tree size, the base64 root; signed Ed25519 (note type 0x01) by the long-term server key under the origin as key name. What key-log witnesses co-sign. */
+  checkpoint?: Maybe<Scalars['String']['output']>;
   /** base64, 32 bytes: RFC 9162 MTH with SHA-256. */
   rootHash: Scalars['String']['output'];
   /** base64, 64 bytes. */
