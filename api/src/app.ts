@@ -50,7 +50,6 @@ import { PinSets } from './pins/pin-sets.js';
 import { FileIndexes } from './files/file-indexes.js';
 import { NotificationHub } from './notifications/notification-hub.js';
 import { KeyLogQueries } from './keylog/key-log-queries.js';
-import { keyLogOrigin } from '@peerlock/sdk';
 import { SharedLogFeed } from './eventstore/shared-log-feed.js';
 import type { BlobStore } from './blobstore/blob-store.js';
 import { openBlobStore } from './blobstore/open-blob-store.js';
@@ -146,7 +145,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       accounts: new AccountCommands(new EventStoreAccountRepository(stores.events), catchUp),
       directory: new DirectoryQueries(stores.readModels, vault),
       keyLog: new KeyLogQueries(stores.readModels, (size, timestamp, root) => keys.signTreeHead(size, timestamp, root), {
-        origin: keyLogOrigin(keys.signingPublicKey),
+        origin: keys.keyLogNoteKey.name,
         sign: (text) => keys.signCheckpoint(text),
       }),
       ciphertexts: stores.ciphertexts,

@@ -11,19 +11,11 @@
  * box); only the 32 X25519 multiplications of a batch become one.
  */
 import { createPrivateKey, createPublicKey, diffieHellman, type KeyObject } from 'node:crypto';
-import nacl from 'tweetnacl';
-import { secretbox } from '@peerlock/sdk';
+import { hsalsa20Key, secretbox } from '@peerlock/sdk';
 
 /** DER prefixes of PKCS#8 / SPKI X25519 keys (RFC 8410 §7, §4); the raw 32 bytes follow. */
 const PKCS8_X25519 = Buffer.from('302e020100300506032b656e04220420', 'hex');
 const SPKI_X25519 = Buffer.from('302a300506032b656e032100', 'hex');
-/** "expand 32-byte k", the Salsa20 constant σ. */
-const SIGMA = new TextEncoder().encode('expand 32-byte k');
-const ZERO16 = new Uint8Array(16);
-
-// tweetnacl exports its low-level core functions at run time but not in its type declarations.
-const hsalsa20 = (nacl as unknown as { lowlevel: { crypto_core_hsalsa20(out: Uint8Array, input: Uint8Array, key: Uint8Array, c: Uint8Array): void } }).lowlevel.crypto_core_hsalsa20;
-
 export function x25519PrivateKey(secretKey: Uint8Array): KeyObject {
   return createPrivateKey({ key: Buffer.concat([PKCS8_X25519, secretKey]), format: 'der', type: 'pkcs8' });
 }
@@ -45,8 +37,8 @@ export function boxBeforeNm(theirPublicKey: Uint8Array, myPrivateKey: KeyObject)
     throw new LowOrderKeyError();
   }
   if (shared.every((b) => b === 0)) throw new LowOrderKeyError();
-  const k = new Uint8Array(32);
-  hsalsa20(k, ZERO16, new Uint8Array(shared), SIGMA);
+  // The HSalsa20 step is the SDK's, the one its libsodium backend uses too.
+  const k = hsalsa20Key(new Uint8Array(shared.buffer, shared.byteOffset, shared.length));
   shared.fill(0);
   return k;
 }

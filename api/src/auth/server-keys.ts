@@ -16,7 +16,7 @@
  * lifetime is minutes, so nothing long-lived is lost.
  */
 import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
-import { keyLogNoteKey, keyPairFromSecretKey, randomBytes, serverKeySignedBytes, treeHeadSignedBytes, type KeyPair, type NoteSignature } from '@peerlock/sdk';
+import { keyLogNoteKey, keyPairFromSecretKey, randomBytes, serverKeySignedBytes, treeHeadSignedBytes, type KeyPair, type NoteKey, type NoteSignature } from '@peerlock/sdk';
 import { boxAfterNm, boxBeforeNm, x25519PrivateKey } from './box-precompute.js';
 import { deriveSubKey, hmacSha256 } from './key-derivation.js';
 import type { ServerSecrets } from './server-secrets.js';
@@ -43,6 +43,8 @@ export interface BoxedSecret {
 
 export class ServerKeys {
   readonly signingPublicKey: Uint8Array;
+  /** The note key the key log's checkpoints are signed as (origin and key ID follow from signingPublicKey). */
+  readonly keyLogNoteKey: NoteKey;
   private readonly signingKey: KeyObject;
   private readonly ephemeralRoot: Uint8Array;
   private cached: EphemeralKey | null = null;
@@ -51,6 +53,7 @@ export class ServerKeys {
     this.signingKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, secrets.signingSeed]), format: 'der', type: 'pkcs8' });
     // The raw public key is the last 32 bytes of its SPKI encoding (RFC 8410 §4).
     this.signingPublicKey = new Uint8Array(createPublicKey(this.signingKey).export({ format: 'der', type: 'spki' }).subarray(-32));
+    this.keyLogNoteKey = keyLogNoteKey(this.signingPublicKey);
     this.ephemeralRoot = deriveSubKey(secrets.rootKey, 'ephemeral-x25519/v1');
   }
 
@@ -84,7 +87,7 @@ export class ServerKeys {
    * read as the tree-head or ephemeral-key bytes, which are labelled and 0x00-separated.
    */
   signCheckpoint(text: string): NoteSignature {
-    const key = keyLogNoteKey(this.signingPublicKey);
+    const key = this.keyLogNoteKey;
     return { name: key.name, keyId: key.keyId, signature: new Uint8Array(sign(null, Buffer.from(text, 'utf8'), this.signingKey)) };
   }
 

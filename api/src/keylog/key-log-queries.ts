@@ -130,17 +130,23 @@ export class KeyLogQueries {
       root = root === null ? hash : nodeHash(hash, root);
     }
     const rootHash = root ?? Buffer.from(emptyTreeRoot());
-    const signer = this.checkpointSigner;
-    const text = signer ? formatCheckpoint({ origin: signer.origin, treeSize: state.size, rootHash }) : null;
     const head = {
       treeSize: state.size,
       timestamp: state.timestamp,
       rootHash,
       signature: Buffer.from(this.sign(state.size, state.timestamp, rootHash)),
-      checkpoint: signer && text !== null ? formatNote(text, [signer.sign(text)]) : null,
+      checkpoint: this.checkpointOf(state.size, rootHash),
     };
     if (!this.signed || head.treeSize >= this.signed.treeSize) this.signed = head;
     return head;
+  }
+
+  /** The head as a checkpoint note signed by the log, when a signer was given. */
+  private checkpointOf(treeSize: number, rootHash: Uint8Array): string | null {
+    const signer = this.checkpointSigner;
+    if (!signer) return null;
+    const text = formatCheckpoint({ origin: signer.origin, treeSize, rootHash });
+    return formatNote(text, [signer.sign(text)]);
   }
 
   private async inclusion(leafIndex: number, treeSize: number): Promise<InclusionProofResult> {

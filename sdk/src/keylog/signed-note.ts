@@ -55,9 +55,9 @@ export interface Checkpoint {
   readonly rootHash: Uint8Array;
 }
 
-function assertKeyName(name: string): void {
-  // Non-empty, no Unicode space, no "+" (it separates a vkey's fields); no control characters in a note.
-  if (name.length === 0 || /[\s+\u0000-\u001f\u007f]/u.test(name)) throw new MalformedNoteError('key name');
+/** A key name, or a checkpoint's origin (the log's key name): non-empty, no Unicode space, no "+" (it separates a vkey's fields), no control character. */
+function assertKeyName(name: string, what = 'key name'): void {
+  if (name.length === 0 || /[\s+\u0000-\u001f\u007f]/u.test(name)) throw new MalformedNoteError(what);
 }
 
 export function noteKeyId(name: string, type: NoteKeyType, publicKey: Uint8Array): number {
@@ -171,7 +171,7 @@ export function verifyNoteSignature(text: string, signature: NoteSignature, key:
 }
 
 export function formatCheckpoint(checkpoint: Checkpoint): string {
-  if (/[\s+\u0000-\u001f]/u.test(checkpoint.origin) || checkpoint.origin.length === 0) throw new MalformedNoteError('origin');
+  assertKeyName(checkpoint.origin, 'origin');
   if (!Number.isSafeInteger(checkpoint.treeSize) || checkpoint.treeSize < 0) throw new RangeError('treeSize: expected a count');
   if (checkpoint.rootHash.length !== 32) throw new RangeError('rootHash: expected 32 bytes');
   return `${checkpoint.origin}\n${checkpoint.treeSize}\n${bytesToBase64(checkpoint.rootHash)}\n`;
