@@ -50,6 +50,8 @@ import { PinSets } from './pins/pin-sets.js';
 import { FileIndexes } from './files/file-indexes.js';
 import { NotificationHub } from './notifications/notification-hub.js';
 import { KeyLogQueries } from './keylog/key-log-queries.js';
+import { WitnessCosignatures } from './keylog/witness-cosignatures.js';
+import { parseVerifierKey } from '@peerlock/sdk';
 import { SharedLogFeed } from './eventstore/shared-log-feed.js';
 import type { BlobStore } from './blobstore/blob-store.js';
 import { openBlobStore } from './blobstore/open-blob-store.js';
@@ -131,6 +133,13 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     const catchUp = async () => {
       for (const r of runners) await r.catchUp();
     };
+    const witnesses = config.witnesses.map(parseVerifierKey);
+    const keyLog = new KeyLogQueries(
+      stores.readModels,
+      (size, timestamp, root) => keys.signTreeHead(size, timestamp, root),
+      { origin: keys.keyLogNoteKey.name, sign: (text) => keys.signCheckpoint(text) },
+      witnesses,
+    );
     const svc: Services = {
       config,
       now,
@@ -144,10 +153,8 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       vault,
       accounts: new AccountCommands(new EventStoreAccountRepository(stores.events), catchUp),
       directory: new DirectoryQueries(stores.readModels, vault),
-      keyLog: new KeyLogQueries(stores.readModels, (size, timestamp, root) => keys.signTreeHead(size, timestamp, root), {
-        origin: keys.keyLogNoteKey.name,
-        sign: (text) => keys.signCheckpoint(text),
-      }),
+      keyLog,
+      witnessCosignatures: new WitnessCosignatures(stores.events, keyLog, witnesses, catchUp),
       ciphertexts: stores.ciphertexts,
       contacts,
       conversations: new ConversationCommands(stores.events, stores.ciphertexts, contacts, messagingReads, stores.readModels, stores.snapshots),

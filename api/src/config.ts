@@ -8,6 +8,7 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NOTE_COSIGNATURE_V1, parseVerifierKey } from '@peerlock/sdk';
 
 /** clients/web/dist of this checkout: config.ts sits two levels below the repository in src/ and dist/ alike. */
 const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../clients/web/dist', import.meta.url));
@@ -87,6 +88,8 @@ export interface AppConfig {
   files: FilesConfig;
   /** The built web client served at `/` (absent: `/` says it is not built). */
   webRoot: string;
+  /** Key-log witnesses whose co-signatures this server accepts and serves: C2SP verifier keys (cosignature/v1). */
+  witnesses: string[];
 }
 
 export class ConfigError extends Error {
@@ -217,6 +220,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     macKey: secret('PEERLOCK_MAC_KEY'),
     files: filesConfig(str, int, oneOf, problems, { store, blobFolderShared }),
     webRoot: resolve(str('PEERLOCK_WEB_ROOT') ?? DEFAULT_WEB_ROOT),
+    witnesses: witnessKeys(str('PEERLOCK_WITNESSES'), problems),
   };
 
   // A misspelt variable would silently fall back to a default: refuse it instead.
@@ -225,6 +229,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** PEERLOCK_WITNESSES: verifier keys separated by commas or white space, each a cosignature/v1 key (type 0x04). */
+function witnessKeys(raw: string | undefined, problems: string[]): string[] {
+  const keys = (raw ?? '').split(/[\s,]+/).filter(Boolean);
+  for (const vkey of keys) {
+    try {
+      if (parseVerifierKey(vkey).type !== NOTE_COSIGNATURE_V1) problems.push('PEERLOCK_WITNESSES: expected cosignature/v1 verifier keys (type 0x04), as peerlock-witness init prints');
+    } catch {
+      problems.push('PEERLOCK_WITNESSES: expected verifier keys name+keyid+base64, as peerlock-witness init prints');
+    }
+  }
+  if (new Set(keys).size !== keys.length) problems.push('PEERLOCK_WITNESSES: a witness is listed twice');
+  return keys;
 }
 
 function filesConfig(

@@ -9,6 +9,7 @@ import {
   conversationInboxProjection,
   conversationMessagesProjection,
   filesProjection,
+  keyLogCosignaturesProjection,
   keyLogProjection,
   messageIdsProjection,
   userDirectoryProjection,
@@ -24,6 +25,7 @@ export const READ_MODELS: readonly Projection<unknown, RecordedEvent>[] = [
   accountProfileProjection,
   ...MESSAGING_READ_MODELS,
   filesProjection,
-  // Key transparency (DESIGN §6).
+  // Key transparency (DESIGN §6) and its witnesses' co-signatures (T13).
   keyLogProjection,
+  keyLogCosignaturesProjection,
 ] as unknown as readonly Projection<unknown, RecordedEvent>[];

@@ -13,6 +13,7 @@ import type { OneTimeCodes } from './twofactor/one-time-codes.js';
 import type { AuthStore } from './storage/auth-store.js';
 import type { DirectoryQueries } from './accounts/directory-queries.js';
 import type { KeyLogQueries } from './keylog/key-log-queries.js';
+import type { WitnessCosignatures } from './keylog/witness-cosignatures.js';
 import type { EventStore } from './eventstore/event-store.js';
 import type { CiphertextStore } from './storage/ciphertext-store.js';
 import type { ContactCommands } from './contacts/contact-commands.js';
@@ -38,6 +39,7 @@ export interface Services {
   readonly accounts: AccountCommands;
   readonly directory: DirectoryQueries;
   readonly keyLog: KeyLogQueries;
+  readonly witnessCosignatures: WitnessCosignatures;
   readonly ciphertexts: CiphertextStore;
   readonly contacts: ContactCommands;
   readonly conversations: ConversationCommands;

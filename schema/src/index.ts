@@ -13,3 +13,4 @@ export * from './messaging/conversation-events.js';
 export * from './messaging/pin-set-events.js';
 export * from './events/file-events.js';
 export * from './events/file-index-events.js';
+export * from './keylog/key-log-witness-events.js';

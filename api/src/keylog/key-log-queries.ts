@@ -9,21 +9,30 @@
  * Tree heads are signed on demand with the long-term Ed25519 key:
  *   Ed25519(treeHeadSignedBytes(size, timestamp, root)), timestamp = the newest
  *   leaf's event time, so an honest server signs one head per size.
+ *
+ * Witnesses (DESIGN §6, T13): each head's checkpoint note carries the
+ * co-signatures the configured witnesses gave that size (the
+ * key_log_cosignatures read model), and a caller may ask for the newest head
+ * that at least k of them co-signed instead of the newest head.
  */
 import {
   emptyKeyLogState,
+  KEY_LOG_COSIGNATURES_ID,
   KEY_LOG_STATE_ID,
+  keyLogCosignaturesProjection,
   keyLogLeafId,
   keyLogNodeId,
   keyLogProjection,
   keyLogUserId,
+  type KeyLogCosignaturesDocument,
+  type KeyLogCosignedHead,
   type KeyLogLeafRow,
   type KeyLogNodeRow,
   type KeyLogState,
   type KeyLogUserRow,
   type ReadModelStore,
 } from '@peerlock/projections';
-import { emptyTreeRoot, formatCheckpoint, formatNote, merkleNodeHash, type NoteSignature } from '@peerlock/sdk';
+import { emptyTreeRoot, formatCheckpoint, formatNote, formatVerifierKey, merkleNodeHash, type NoteKey, type NoteSignature } from '@peerlock/sdk';
 import { PeerlockError } from '../errors.js';
 import { consistencyRanges, inclusionRanges, perfectPieces, type LeafRange } from './merkle-proofs.js';
 
@@ -32,9 +41,12 @@ export interface SignedTreeHead {
   readonly timestamp: number;
   readonly rootHash: Buffer;
   readonly signature: Buffer;
-  /** The same head as a C2SP tlog checkpoint, a signed note (null where no note signer was given). */
+  /** The same head as a C2SP tlog checkpoint, a signed note with the witnesses' co-signatures (null where no note signer was given). */
   readonly checkpoint: string | null;
 }
+
+/** How long a caller waits for witnesses it asked for (they poll every few seconds, docs/key-transparency.md). */
+const WITNESS_RETRY_SECONDS = 5;
 
 export interface InclusionProofResult {
   readonly leafIndex: number;
@@ -61,6 +73,7 @@ export type TreeHeadSigner = (treeSize: number, timestamp: number, rootHash: Uin
 export type CheckpointSigner = { readonly origin: string; sign(text: string): NoteSignature };
 
 const NAME = keyLogProjection.name;
+const COSIGNATURES = keyLogCosignaturesProjection.name;
 const CACHE_LIMIT = 200_000;
 
 // RFC 9162's hashes have one home, the SDK's verifier (one encoder for both sides).
@@ -68,17 +81,36 @@ const nodeHash = (left: Buffer, right: Buffer): Buffer => Buffer.from(merkleNode
 
 export class KeyLogQueries {
   private readonly nodes = new Map<string, Buffer>();
-  private signed: SignedTreeHead | undefined;
+  /** Signed heads by size (without co-signatures, which keep coming): the newest and the witnessed ones asked for. */
+  private readonly signed = new Map<number, Omit<SignedTreeHead, 'checkpoint'> & { readonly logSignature: NoteSignature | null }>();
+  private readonly witnesses: ReadonlyMap<string, NoteKey>;
 
   constructor(
     private readonly readModels: ReadModelStore,
     private readonly sign: TreeHeadSigner,
     private readonly checkpointSigner: CheckpointSigner | null = null,
-  ) {}
+    /** The witnesses whose co-signatures this server accepts and serves (PEERLOCK_WITNESSES). */
+    witnesses: readonly NoteKey[] = [],
+  ) {
+    this.witnesses = new Map(witnesses.map((w) => [formatVerifierKey(w), w]));
+  }
 
-  /** The newest signed tree head. */
-  async treeHead(): Promise<SignedTreeHead> {
-    return this.headOf(await this.state());
+  /**
+   * The newest signed tree head; with `minCosignatures` k > 0, the newest head
+   * at least k configured witnesses co-signed (UNAVAILABLE while none has).
+   */
+  async treeHead(minCosignatures = 0): Promise<SignedTreeHead> {
+    const k = this.threshold(minCosignatures);
+    const [state, cosigned] = await Promise.all([this.state(), this.cosigned()]);
+    return k === 0 ? this.headOf(state, cosigned) : this.witnessedHead(state, cosigned, k);
+  }
+
+  /** The checkpoint text of the tree of `treeSize` leaves (a size the log has reached), what a witness co-signs. */
+  async checkpointText(treeSize: number): Promise<string> {
+    const state = await this.state();
+    if (!Number.isSafeInteger(treeSize) || treeSize < 0 || treeSize > state.size) throw new PeerlockError('BAD_INPUT', { field: 'treeSize' });
+    if (!this.checkpointSigner) throw new Error('key log: no checkpoint signer');
+    return formatCheckpoint({ origin: this.checkpointSigner.origin, treeSize, rootHash: await this.rootAt(treeSize) });
   }
 
   /** Inclusion of leaf `leafIndex` in the tree of `treeSize` leaves (a size the log has reached). */
@@ -101,52 +133,104 @@ export class KeyLogQueries {
    * one head: the head, the inclusion of the key's leaf, and the consistency
    * proof from the head the client last trusted.
    */
-  async keyProof(username: string, knownTreeSize: number | null): Promise<KeyProofResult> {
+  async keyProof(username: string, knownTreeSize: number | null, minCosignatures = 0): Promise<KeyProofResult> {
     if (knownTreeSize !== null && (!Number.isSafeInteger(knownTreeSize) || knownTreeSize < 0)) throw new PeerlockError('BAD_INPUT', { field: 'knownTreeSize' });
-    // The user's row first: the state read after it is at least as new, so the leaf is inside the head.
+    const k = this.threshold(minCosignatures);
+    // The user's row first: the state read after it is at least as new, so the leaf is inside the newest head.
     const user = await this.readModels.get<KeyLogUserRow>(NAME, keyLogUserId(username));
     if (!user) throw new PeerlockError('NOT_FOUND');
-    const state = await this.state();
-    const [treeHead, inclusion, consistency] = await Promise.all([
-      this.headOf(state),
-      this.inclusion(user.leafIndex, state.size),
-      knownTreeSize === null || knownTreeSize > state.size
+    const [state, cosigned] = await Promise.all([this.state(), this.cosigned()]);
+    const treeHead = k === 0 ? this.headOf(state, cosigned) : await this.witnessedHead(state, cosigned, k);
+    // The key is newer than what the witnesses have vouched for so far: once they catch up it is.
+    if (user.leafIndex >= treeHead.treeSize) throw new PeerlockError('UNAVAILABLE', { retryAfterSeconds: WITNESS_RETRY_SECONDS });
+    const size = treeHead.treeSize;
+    const [inclusion, consistency] = await Promise.all([
+      this.inclusion(user.leafIndex, size),
+      knownTreeSize === null || knownTreeSize > size
         ? Promise.resolve(null)
-        : this.hashes(consistencyRanges(knownTreeSize, state.size)).then((path) => ({ fromSize: knownTreeSize, toSize: state.size, path })),
+        : this.hashes(consistencyRanges(knownTreeSize, size)).then((path) => ({ fromSize: knownTreeSize, toSize: size, path })),
     ]);
     return { treeHead, inclusion, consistency };
+  }
+
+  /** k must be one the configured witnesses can meet. */
+  private threshold(minCosignatures: number): number {
+    if (!Number.isSafeInteger(minCosignatures) || minCosignatures < 0 || minCosignatures > this.witnesses.size) throw new PeerlockError('BAD_INPUT', { field: 'minCosignatures' });
+    return minCosignatures;
+  }
+
+  private async cosigned(): Promise<readonly KeyLogCosignedHead[]> {
+    if (this.witnesses.size === 0) return [];
+    return (await this.readModels.get<KeyLogCosignaturesDocument>(COSIGNATURES, KEY_LOG_COSIGNATURES_ID))?.heads ?? [];
+  }
+
+  /** The configured witnesses' signature lines for `treeSize`, in a stable order. */
+  private cosignaturesAt(cosigned: readonly KeyLogCosignedHead[], treeSize: number): NoteSignature[] {
+    const head = cosigned.find((h) => h.treeSize === treeSize);
+    if (!head) return [];
+    return Object.keys(head.cosignatures)
+      .filter((vkey) => this.witnesses.has(vkey))
+      .sort()
+      .map((vkey) => {
+        const witness = this.witnesses.get(vkey)!;
+        return { name: witness.name, keyId: witness.keyId, signature: Buffer.from(head.cosignatures[vkey]!, 'base64').subarray(4) };
+      });
+  }
+
+  /** The newest head at least k configured witnesses co-signed. */
+  private async witnessedHead(state: KeyLogState, cosigned: readonly KeyLogCosignedHead[], k: number): Promise<SignedTreeHead> {
+    for (let i = cosigned.length - 1; i >= 0; i--) {
+      const { treeSize } = cosigned[i]!;
+      if (treeSize > state.size || this.cosignaturesAt(cosigned, treeSize).length < k) continue;
+      if (treeSize === state.size) return this.headOf(state, cosigned);
+      const timestamp = treeSize === 0 ? 0 : ((await this.readModels.get<KeyLogLeafRow>(NAME, keyLogLeafId(treeSize - 1)))?.timestamp ?? NaN);
+      if (!Number.isSafeInteger(timestamp)) throw new Error(`key log: leaf ${treeSize - 1} missing`);
+      return this.signedHead(treeSize, timestamp, await this.rootAt(treeSize), cosigned);
+    }
+    throw new PeerlockError('UNAVAILABLE', { retryAfterSeconds: WITNESS_RETRY_SECONDS });
+  }
+
+  private async rootAt(treeSize: number): Promise<Buffer> {
+    return treeSize === 0 ? Buffer.from(emptyTreeRoot()) : (await this.hashes([[0, treeSize]]))[0]!;
   }
 
   private async state(): Promise<KeyLogState> {
     return (await this.readModels.get<KeyLogState>(NAME, KEY_LOG_STATE_ID)) ?? emptyKeyLogState;
   }
 
-  private headOf(state: KeyLogState): SignedTreeHead {
-    if (this.signed?.treeSize === state.size && this.signed.timestamp === state.timestamp) return this.signed;
+  private headOf(state: KeyLogState, cosigned: readonly KeyLogCosignedHead[]): SignedTreeHead {
+    const known = this.signed.get(state.size);
+    if (known?.timestamp === state.timestamp) return this.withCosignatures(known, cosigned);
     // MTH of the whole tree: the frontier's perfect-subtree roots folded from the right (empty tree: SHA-256()).
     let root: Buffer | null = null;
     for (let i = state.frontier.length - 1; i >= 0; i--) {
       const hash = Buffer.from(state.frontier[i]!.hash, 'hex');
       root = root === null ? hash : nodeHash(hash, root);
     }
-    const rootHash = root ?? Buffer.from(emptyTreeRoot());
-    const head = {
-      treeSize: state.size,
-      timestamp: state.timestamp,
-      rootHash,
-      signature: Buffer.from(this.sign(state.size, state.timestamp, rootHash)),
-      checkpoint: this.checkpointOf(state.size, rootHash),
-    };
-    if (!this.signed || head.treeSize >= this.signed.treeSize) this.signed = head;
-    return head;
+    return this.signedHead(state.size, state.timestamp, root ?? Buffer.from(emptyTreeRoot()), cosigned);
   }
 
-  /** The head as a checkpoint note signed by the log, when a signer was given. */
-  private checkpointOf(treeSize: number, rootHash: Uint8Array): string | null {
+  private signedHead(treeSize: number, timestamp: number, rootHash: Buffer, cosigned: readonly KeyLogCosignedHead[]): SignedTreeHead {
     const signer = this.checkpointSigner;
-    if (!signer) return null;
-    const text = formatCheckpoint({ origin: signer.origin, treeSize, rootHash });
-    return formatNote(text, [signer.sign(text)]);
+    const head = {
+      treeSize,
+      timestamp,
+      rootHash,
+      signature: Buffer.from(this.sign(treeSize, timestamp, rootHash)),
+      logSignature: signer ? signer.sign(formatCheckpoint({ origin: signer.origin, treeSize, rootHash })) : null,
+    };
+    // The newest head and the few witnessed ones are what is asked for; an honest log signs each size once.
+    if (this.signed.size >= 64) this.signed.delete(this.signed.keys().next().value!);
+    this.signed.set(treeSize, head);
+    return this.withCosignatures(head, cosigned);
+  }
+
+  /** The head's checkpoint note: the log's signature, then the configured witnesses' co-signatures of that size. */
+  private withCosignatures(head: Omit<SignedTreeHead, 'checkpoint'> & { readonly logSignature: NoteSignature | null }, cosigned: readonly KeyLogCosignedHead[]): SignedTreeHead {
+    const { logSignature, ...rest } = head;
+    if (!logSignature) return { ...rest, checkpoint: null };
+    const text = formatCheckpoint({ origin: logSignature.name, treeSize: head.treeSize, rootHash: head.rootHash });
+    return { ...rest, checkpoint: formatNote(text, [logSignature, ...this.cosignaturesAt(cosigned, head.treeSize)]) };
   }
 
   private async inclusion(leafIndex: number, treeSize: number): Promise<InclusionProofResult> {

@@ -8,3 +8,4 @@ export { openNotificationStream, type NotificationStream, type NotificationStrea
 export type * as Operations from './generated/graphql.js';
 export * from './device-marks.js';
 export { FILE_INDEX_PAGE, FILE_INDEX_RECORDS_PER_APPEND } from './file-index-store.js';
+export { executeOperation } from './graphql-transport.js';

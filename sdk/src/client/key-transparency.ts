@@ -8,7 +8,11 @@
  *      memory and, sealed, in the pin set): never smaller (TreeHeadRollback),
  *      same size ⇒ same root (InconsistentTreeHead 'fork'), larger ⇒ a valid
  *      RFC 9162 consistency proof (InconsistentTreeHead 'bad-consistency-proof');
- *   3. the key's RFC 9162 inclusion proof under that head, for a leaf naming
+ *   3. with witnesses configured (k of n, DESIGN §6 T13), the head's checkpoint
+ *      note: the log's signature over exactly this head (TreeHeadSignature)
+ *      and k valid co-signatures by configured witnesses (TooFewCosignatures);
+ *      the server is asked for the newest head k witnesses co-signed;
+ *   4. the key's RFC 9162 inclusion proof under that head, for a leaf naming
  *      exactly this user and this key (KeyNotInLog).
  *
  * A key proven once stays proven for the session (a leaf can never leave an
@@ -18,7 +22,9 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { base64ToBytes, bytesToBase64 } from '../crypto/bytes.js';
 import { KeyNotInLogError, TreeHeadRollbackError } from '../keylog/errors.js';
+import { keyLogNoteKey, type NoteKey } from '../keylog/signed-note.js';
 import { checkKeyInclusion, checkTreeHeadAdvance, verifyTreeHeadSignature, type TreeHead, type TreeHeadRecord } from '../keylog/tree-head.js';
+import { checkWitnessedHead } from '../keylog/witnessing.js';
 import { PeerlockApiError } from './errors.js';
 import { KeyLogConsistencyProofDocument, KeyLogKeyProofDocument, type KeyLogTreeHeadFieldsFragment } from './generated/graphql.js';
 
@@ -43,6 +49,8 @@ export class KeyTransparency {
     private readonly call: Call,
     /** The pinned long-term server key (pinned on first use when not configured). */
     private readonly signingKey: () => Promise<Uint8Array>,
+    /** The witnesses (cosignature/v1 keys) and how many of them must co-sign a head; k = 0: none. */
+    private readonly witnessing: { readonly witnesses: readonly NoteKey[]; readonly threshold: number } = { witnesses: [], threshold: 0 },
   ) {}
 
   /** The newest verified head, in the form stored in the pin set. */
@@ -87,13 +95,16 @@ export class KeyTransparency {
     if (this.proven.get(username) === miniLockId) return;
     let answer;
     try {
-      answer = (await this.call(KeyLogKeyProofDocument, { username, knownTreeSize: this.trusted?.treeSize ?? null })).keyLogKeyProof;
+      const { threshold } = this.witnessing;
+      answer = (await this.call(KeyLogKeyProofDocument, { username, knownTreeSize: this.trusted?.treeSize ?? null, minCosignatures: threshold || null })).keyLogKeyProof;
     } catch (error) {
       if (error instanceof PeerlockApiError && error.code === 'NOT_FOUND') throw new KeyNotInLogError(username, 'absent');
       throw error;
     }
     const head = fromRecord(answer.treeHead);
-    verifyTreeHeadSignature(head, await this.signingKey());
+    const signingKey = await this.signingKey();
+    verifyTreeHeadSignature(head, signingKey);
+    checkWitnessedHead(answer.treeHead.checkpoint, keyLogNoteKey(signingKey), head, this.witnessing.witnesses, this.witnessing.threshold);
     const consistency = answer.consistency;
     const path = this.trusted && consistency && consistency.fromSize === this.trusted.treeSize && consistency.toSize === head.treeSize ? consistency.path.map(b64) : null;
     this.trusted = checkTreeHeadAdvance(this.trusted, head, path);

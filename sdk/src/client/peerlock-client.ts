@@ -19,6 +19,7 @@ import { openAuthChallenge, openIdentityChallenge, openSessionSecret, openToken 
 import { verifyServerKey } from '../protocol/server-key.js';
 import { acceptKeyChange, checkSend, markVerified, observeKey, withTreeHead, type KeyPin, type Observation, type PinSet } from '../contacts/key-pins.js';
 import { KeyTransparency } from './key-transparency.js';
+import { formatVerifierKey, NOTE_COSIGNATURE_V1, parseVerifierKey, type NoteKey } from '../keylog/signed-note.js';
 import { safetyNumber, type SafetyNumber } from '../contacts/safety-number.js';
 import { ContactKeyError, NoSuchAccountError, NotLoggedInError, PeerlockApiError, WrongPassphraseError } from './errors.js';
 import { executeOperation } from './graphql-transport.js';
@@ -73,6 +74,14 @@ export interface PeerlockClientOptions {
   readonly webSocketImpl?: unknown;
   /** The server's long-term Ed25519 key (base64) from configuration; otherwise pinned on first use. */
   readonly serverSigningKey?: string;
+  /**
+   * Key-log witnesses (DESIGN §6, T13): their C2SP verifier keys, as
+   * `peerlock-witness init` prints them, and how many of them must have
+   * co-signed a tree head before this client trusts it (default 0: none, a
+   * single-node dev setup). A head with fewer is refused TooFewCosignatures.
+   */
+  readonly witnesses?: readonly string[];
+  readonly witnessThreshold?: number;
   /** Supplies a TOTP code when the token pool must be refilled with two-factor on. */
   readonly totp?: () => Promise<string | undefined>;
   readonly now?: () => number;
@@ -92,6 +101,18 @@ export interface PeerlockClientOptions {
   readonly device?: { readonly label: string; readonly trusted?: boolean } | null;
   /** What a notification stream keeps verified in memory (Messaging's LiveLimits); the defaults suit any client. */
   readonly liveLimits?: LiveLimits;
+}
+
+/** The witness configuration, checked once: cosignature/v1 verifier keys, distinct, and 0 ≤ k ≤ n. */
+function witnessingOf(vkeys: readonly string[], threshold: number): { witnesses: NoteKey[]; threshold: number } {
+  const witnesses = vkeys.map((vkey) => {
+    const key = parseVerifierKey(vkey);
+    if (key.type !== NOTE_COSIGNATURE_V1) throw new RangeError(`witnesses: ${key.name} is not a cosignature/v1 key`);
+    return key;
+  });
+  if (new Set(witnesses.map(formatVerifierKey)).size !== witnesses.length) throw new RangeError('witnesses: a witness is listed twice');
+  if (!Number.isSafeInteger(threshold) || threshold < 0 || threshold > witnesses.length) throw new RangeError('witnessThreshold: expected 0 ≤ k ≤ the number of witnesses');
+  return { witnesses, threshold };
 }
 
 /** One of the user's device sessions as the server lists them. */
@@ -137,6 +158,7 @@ export class PeerlockClient {
   /** Our own key change is under way: the server has ended our sessions, and the new key's login will open a new one. */
   private rekeying = false;
   private keyLog: KeyTransparency;
+  private readonly witnessing: { readonly witnesses: readonly NoteKey[]; readonly threshold: number };
   private readonly markStore: DeviceMarkStore;
   /** Contacts whose key this device checked in the directory and the key log (see checkKey). */
   private readonly keyChecked = new Set<string>();
@@ -153,6 +175,7 @@ export class PeerlockClient {
     this.now = options.now ?? Date.now;
     this.markStore = options.deviceMarks ?? new MemoryMarkStore();
     this.serverSigningKey = options.serverSigningKey ? base64ToBytes(options.serverSigningKey, 'serverSigningKey') : null;
+    this.witnessing = witnessingOf(options.witnesses ?? [], options.witnessThreshold ?? 0);
     this.pool = new TokenPool({
       now: this.now,
       fetchBatch: (code) => this.fetchTokens(code),
@@ -657,7 +680,7 @@ export class PeerlockClient {
   }
 
   private newKeyLog(): KeyTransparency {
-    return new KeyTransparency((d, v) => this.call(d, v), () => this.pinnedSigningKey());
+    return new KeyTransparency((d, v) => this.call(d, v), () => this.pinnedSigningKey(), this.witnessing);
   }
 
   /** The long-term server key: configured, from the session, or pinned on first use. */

@@ -17,7 +17,9 @@ export type CryptoErrorCode =
   | 'KEY_NOT_IN_LOG'
   | 'TREE_HEAD_SIGNATURE_INVALID'
   | 'INCONSISTENT_TREE_HEAD'
-  | 'TREE_HEAD_ROLLBACK';
+  | 'TREE_HEAD_ROLLBACK'
+  | 'TOO_FEW_COSIGNATURES'
+  | 'CHECKPOINT_REFUSED';
 
 export abstract class PeerlockCryptoError extends Error {
   abstract readonly code: CryptoErrorCode;

@@ -63,3 +63,48 @@ export class TreeHeadRollbackError extends PeerlockCryptoError {
     super(`key log rolled back from size ${trustedSize} to ${shownSize}`);
   }
 }
+
+/**
+ * A tree head without the co-signatures the client's configuration asks for
+ * (DESIGN §6, T13): fewer than `required` of the configured witnesses vouch
+ * for this exact checkpoint. A forked head shown to this client alone lands
+ * here, since honest witnesses only co-sign the one log they have checked.
+ */
+export class TooFewCosignaturesError extends PeerlockCryptoError {
+  readonly code = 'TOO_FEW_COSIGNATURES' as const;
+  constructor(
+    readonly required: number,
+    readonly valid: number,
+    readonly treeSize: number,
+  ) {
+    super(`key log tree head of size ${treeSize} has ${valid} valid witness co-signature(s); ${required} required`);
+  }
+}
+
+export type CheckpointRefusalReason =
+  /** The note is not a checkpoint of this log, or does not parse. */
+  | 'malformed'
+  /** The log's own signature over the checkpoint is missing or does not verify. */
+  | 'signature'
+  /** Smaller than the checkpoint co-signed before: an append-only log never shrinks. */
+  | 'rollback'
+  /** Same size as the checkpoint co-signed before, other root. */
+  | 'fork'
+  /** Larger, but the log's consistency proof from the co-signed checkpoint does not verify. */
+  | 'bad-consistency-proof';
+
+/** A witness refuses to co-sign a checkpoint, and says why. */
+export class CheckpointRefusedError extends PeerlockCryptoError {
+  readonly code = 'CHECKPOINT_REFUSED' as const;
+  constructor(
+    readonly reason: CheckpointRefusalReason,
+    readonly cosignedSize: number | null,
+    readonly shownSize: number | null,
+  ) {
+    super(
+      `checkpoint refused (${reason})` +
+        (cosignedSize === null ? '' : `: co-signed size ${cosignedSize}`) +
+        (shownSize === null ? '' : `, shown size ${shownSize}`),
+    );
+  }
+}

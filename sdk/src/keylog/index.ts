@@ -4,3 +4,4 @@ export * from './leaf.js';
 export * from './tree-head.js';
 export * from './vrf.js';
 export * from './signed-note.js';
+export * from './witnessing.js';

@@ -94,6 +94,30 @@ export function formatVerifierKey(key: NoteKey): string {
   return `${key.name}+${key.keyId.toString(16).padStart(8, '0')}+${bytesToBase64(concatBytes(new Uint8Array([key.type]), key.publicKey))}`;
 }
 
+/** One signature line, without its newline: "— " name " " base64(key ID ‖ signature). */
+export function parseSignatureLine(line: string): NoteSignature {
+  if (!line.startsWith(EM_DASH_LINE)) throw new MalformedNoteError('signature line');
+  const [name, encoded, extra] = line.slice(EM_DASH_LINE.length).split(' ');
+  if (name === undefined || encoded === undefined || extra !== undefined) throw new MalformedNoteError('signature line');
+  assertKeyName(name);
+  let raw: Uint8Array;
+  try {
+    raw = base64ToBytes(encoded, 'signature');
+  } catch {
+    throw new MalformedNoteError('signature encoding');
+  }
+  if (raw.length < 5) throw new MalformedNoteError('signature length');
+  return { name, keyId: new DataView(raw.buffer, raw.byteOffset, 4).getUint32(0), signature: raw.slice(4) };
+}
+
+/** The line `parseSignatureLine` reads, without its newline. */
+export function formatSignatureLine(signature: NoteSignature): string {
+  assertKeyName(signature.name);
+  const id = new Uint8Array(4);
+  new DataView(id.buffer).setUint32(0, signature.keyId);
+  return `${EM_DASH_LINE}${signature.name} ${bytesToBase64(concatBytes(id, signature.signature))}`;
+}
+
 /** Splits a note into its text and signature lines, strictly (UTF-8, no control characters but newline). */
 export function parseNote(note: string): { text: string; signatures: NoteSignature[] } {
   if (/[\u0000-\u0009\u000b-\u001f]/.test(note)) throw new MalformedNoteError('control character');
@@ -103,31 +127,13 @@ export function parseNote(note: string): { text: string; signatures: NoteSignatu
   const text = note.slice(0, split + 1);
   const lines = note.slice(split + 2, -1).split('\n');
   if (lines.length > MAX_NOTE_SIGNATURES) throw new MalformedNoteError('too many signatures');
-  const signatures = lines.map((line) => {
-    if (!line.startsWith(EM_DASH_LINE)) throw new MalformedNoteError('signature line');
-    const [name, encoded, extra] = line.slice(EM_DASH_LINE.length).split(' ');
-    if (name === undefined || encoded === undefined || extra !== undefined) throw new MalformedNoteError('signature line');
-    assertKeyName(name);
-    let raw: Uint8Array;
-    try {
-      raw = base64ToBytes(encoded, 'signature');
-    } catch {
-      throw new MalformedNoteError('signature encoding');
-    }
-    if (raw.length < 5) throw new MalformedNoteError('signature length');
-    return { name, keyId: new DataView(raw.buffer, raw.byteOffset, 4).getUint32(0), signature: raw.slice(4) };
-  });
+  const signatures = lines.map(parseSignatureLine);
   return { text, signatures };
 }
 
 export function formatNote(text: string, signatures: readonly NoteSignature[]): string {
   if (!text.endsWith('\n')) throw new MalformedNoteError('text must end in a newline');
-  const lines = signatures.map((s) => {
-    assertKeyName(s.name);
-    const id = new Uint8Array(4);
-    new DataView(id.buffer).setUint32(0, s.keyId);
-    return `${EM_DASH_LINE}${s.name} ${bytesToBase64(concatBytes(id, s.signature))}\n`;
-  });
+  const lines = signatures.map((s) => `${formatSignatureLine(s)}\n`);
   return `${text}\n${lines.join('')}`;
 }
 

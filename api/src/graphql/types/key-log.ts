@@ -59,8 +59,26 @@ const KeyLogKeyProofRef = builder.objectRef<KeyProofResult>('KeyLogKeyProof').im
   }),
 });
 
+const MIN_COSIGNATURES =
+  'k > 0: the newest head at least k of the witnesses this server is configured with co-signed, instead of the newest head (BAD_INPUT above their number; UNAVAILABLE, retryable, while none is).';
+
 builder.queryField('keyLogTreeHead', (t) =>
-  t.field({ type: KeyLogTreeHeadRef, description: 'The newest signed tree head of the key log.', resolve: (_root, _args, { services }) => services.keyLog.treeHead() }),
+  t.field({
+    type: KeyLogTreeHeadRef,
+    description: 'The newest signed tree head of the key log; its checkpoint carries the witnesses\' co-signatures of that size.',
+    args: { minCosignatures: t.arg.int({ required: false, description: MIN_COSIGNATURES }) },
+    resolve: (_root, args, { services }) => services.keyLog.treeHead(args.minCosignatures ?? 0),
+  }),
+);
+
+builder.mutationField('submitKeyLogCosignature', (t) =>
+  t.string({
+    description:
+      "A witness's cosignature/v1 (c2sp.org/tlog-cosignature) of this log's checkpoint of treeSize leaves, as the note signature line it appends (\"— name base64\"). No token: FORBIDDEN unless the line is from a witness this server is configured with (PEERLOCK_WITNESSES), BAD_INPUT (field) unless it verifies over the server's own checkpoint of that size or when the witness co-signed a larger size before. Returns the witness's name.",
+    args: { treeSize: t.arg.int(), cosignature: t.arg.string() },
+    resolve: (_root, args, ctx) =>
+      ctx.services.witnessCosignatures.submit(args.treeSize, args.cosignature, { actor: 'witness', correlationId: ctx.requestId, now: ctx.services.now() }),
+  }),
 );
 
 builder.queryField('keyLogInclusionProof', (t) =>
@@ -84,8 +102,9 @@ builder.queryField('keyLogConsistencyProof', (t) =>
 builder.queryField('keyLogKeyProof', (t) =>
   t.field({
     type: KeyLogKeyProofRef,
-    description: "The user's current key's leaf under the newest head, with the consistency proof from knownTreeSize. NOT_FOUND for an unknown user.",
-    args: { username: t.arg.string(), knownTreeSize: t.arg.int({ required: false }) },
-    resolve: (_root, args, { services }) => services.keyLog.keyProof(canonicalUsername(args.username), args.knownTreeSize ?? null),
+    description:
+      "The user's current key's leaf under the newest head (with minCosignatures k > 0: the newest head k witnesses co-signed; UNAVAILABLE, retryable, while the key is newer than that), with the consistency proof from knownTreeSize. NOT_FOUND for an unknown user.",
+    args: { username: t.arg.string(), knownTreeSize: t.arg.int({ required: false }), minCosignatures: t.arg.int({ required: false, description: MIN_COSIGNATURES }) },
+    resolve: (_root, args, { services }) => services.keyLog.keyProof(canonicalUsername(args.username), args.knownTreeSize ?? null, args.minCosignatures ?? 0),
   }),
 );
