@@ -13,6 +13,7 @@ import {
   PeerlockApiError,
   PeerlockNetworkError,
   PinRejectedError,
+  TooFewCosignaturesError,
   WeakPassphraseError,
   WrongPassphraseError,
 } from '@peerlock/sdk';
@@ -131,6 +132,17 @@ export function describeError(error: unknown): { code: string; message: string; 
       malformed: 'a record of your file index opens but is not valid',
     }[error.reason] ?? `the stored file index was refused (${error.reason})`;
     return { code: error.code, message: `file index refused (${error.reason}): ${why}; nothing was done`, exit: EXIT.keyChanged, details: { reason: error.reason } };
+  }
+  if (error instanceof TooFewCosignaturesError) {
+    const { required, valid, treeSize } = error;
+    return {
+      code: error.code,
+      message:
+        `the server's key log head (size ${treeSize}) carries ${valid} valid co-signature(s) of the ${required} your witnesses must give: ` +
+        'the server may be showing you a log others do not see, or the witnesses have not caught up yet; nothing was done. Try again in a minute; if it persists, ask your witnesses\' operators',
+      exit: EXIT.keyChanged,
+      details: { required, valid, treeSize },
+    };
   }
   if (error instanceof WeakPassphraseError) return { code: error.code, message: `passphrase too weak (${error.reasons.join(', ')}): \`peerlock passphrase\` generates a strong one`, exit: EXIT.usage };
   if (error instanceof TypeError || error instanceof RangeError) return { code: 'USAGE', message: error.message, exit: EXIT.usage };

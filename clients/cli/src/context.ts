@@ -42,6 +42,18 @@ export function serverUrl(flags: GlobalFlags, cached?: CachedSession | null): st
   return url.toString();
 }
 
+/**
+ * Key-log witnesses (DESIGN §6, T13): PEERLOCK_WITNESSES lists their verifier
+ * keys (commas or spaces), PEERLOCK_WITNESS_THRESHOLD how many must co-sign a
+ * tree head (default: 0, none). A bad value is a usage error, not a silent 0.
+ */
+function witnessConfig(env: NodeJS.ProcessEnv = process.env): { witnesses: string[]; witnessThreshold: number } {
+  const witnesses = (env.PEERLOCK_WITNESSES ?? '').split(/[\s,]+/).filter(Boolean);
+  const raw = env.PEERLOCK_WITNESS_THRESHOLD ?? '0';
+  if (!/^\d{1,3}$/.test(raw)) throw new UsageError('PEERLOCK_WITNESS_THRESHOLD: expected a number of witnesses');
+  return { witnesses, witnessThreshold: Number(raw) };
+}
+
 export class Context {
   private cached: CachedSession | null;
   private clientInstance: PeerlockClient | null = null;
@@ -75,7 +87,7 @@ export class Context {
   async fresh(): Promise<PeerlockClient> {
     // Another login (perhaps another user): nothing verified for the session before carries over.
     this.subjects.clear();
-    this.clientInstance = new PeerlockClient({ url: this.server, webSocketImpl: await webSocketImpl(), deviceMarks: fileMarkStore, device: DEVICE });
+    this.clientInstance = new PeerlockClient({ url: this.server, webSocketImpl: await webSocketImpl(), deviceMarks: fileMarkStore, device: DEVICE, ...witnessConfig() });
     return this.clientInstance;
   }
 
@@ -85,7 +97,7 @@ export class Context {
     const asked = this.flags.server ?? process.env.PEERLOCK_SERVER;
     // A session belongs to one server: never spend its tokens or keys on another.
     if (!this.cached || (asked !== undefined && serverUrl(this.flags) !== this.cached.server)) throw new NotLoggedInError();
-    const client = new PeerlockClient({ url: this.cached.server, webSocketImpl: await webSocketImpl(), deviceMarks: fileMarkStore, device: DEVICE });
+    const client = new PeerlockClient({ url: this.cached.server, webSocketImpl: await webSocketImpl(), deviceMarks: fileMarkStore, device: DEVICE, ...witnessConfig() });
     client.resume(this.cached.session);
     this.clientInstance = client;
     return client;
