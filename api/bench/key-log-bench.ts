@@ -3,7 +3,14 @@
  * against bare SHA-256 over the same bytes measured in the same run.
  *
  *   append   the key-log projection folding N key events into SQLite
- *            (rows + checkpoint, batches of 1000) vs SHA-256 of the same N leaves
+ *            (rows + checkpoint, batches of 1000) vs SHA-256 of the same N leaves.
+ *            The leaves are built directly: the server's VRF and opening
+ *            functions are stood in for by SHA-256 here (their real cost is
+ *            measured on its own, per key event, below), so 1,000,000 leaves
+ *            take minutes, not the 40 the real VRF would add
+ *   lookup   exact lookups by name (T12): inclusion + the name's VRF proof
+ *            (cold: computed; warm: cached) + opening, the answer's size in
+ *            bytes as the SDK's query gets it, and the SDK's verification of it
  *   proofs   inclusion proofs of random leaves and consistency proofs between
  *            random sizes of the N-leaf tree, from stored rows (cold: a new
  *            query object, nothing cached; warm: its node cache filled) vs
@@ -17,9 +24,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordedEvent } from '@peerlock/schema';
-import { foldEvents, keyLogProjection, SqliteReadModelStore, type KeyLogLeafRow } from '@peerlock/projections';
-import { encodeKeyLogLeaf, keyPairFromSecretKey, miniLockIdOf, randomBytes } from '@peerlock/sdk';
+import { createKeyLogProjection, foldEvents, keyLogCosignaturesProjection, SqliteReadModelStore, type KeyLogLeafRow } from '@peerlock/projections';
+import {
+  checkKeyLookup,
+  checkWitnessedHead,
+  cosign,
+  ed25519PublicKey,
+  formatCheckpoint,
+  keyLogNoteKey,
+  keyPairFromSecretKey,
+  miniLockIdOf,
+  noteKey,
+  NOTE_COSIGNATURE_V1,
+  randomBytes,
+  verifyTreeHeadSignature,
+} from '@peerlock/sdk';
 import { KeyLogQueries } from '../src/keylog/key-log-queries.js';
+import { ServerKeys } from '../src/auth/server-keys.js';
 
 const N = Number(process.env.KEY_LOG_BENCH_LEAVES ?? 100_000);
 const PROOFS = 2000;
@@ -40,10 +61,17 @@ function event(i: number): RecordedEvent {
 }
 
 const seconds = (start: number) => (performance.now() - start) / 1000;
+const keys = new ServerKeys({ signingSeed: randomBytes(32), rootKey: randomBytes(32) });
+const sha = (text: string) => new Uint8Array(createHash('sha256').update(text).digest());
+// Stand-ins for the VRF index and the opening (see the header): the tree's own cost, at any N.
+const keyLogProjection = createKeyLogProjection({ index: (u) => sha(`index ${u}`), opening: (u, n) => sha(`opening ${u} ${n}`) });
+// The real ones, for the lookups (their openings must match the leaves: only users whose leaves were made with them are looked up).
+const realProjection = createKeyLogProjection({ index: (u) => keys.keyLogIndex(u), opening: (u, n) => keys.keyLogOpening(u, n) });
 const dir = mkdtempSync(join(tmpdir(), 'peerlock-keylog-bench-'));
 try {
   const store = SqliteReadModelStore.open(join(dir, 'rm.db'));
   await store.prepare(keyLogProjection);
+  await store.prepare(keyLogCosignaturesProjection);
   const events = Array.from({ length: N }, (_, i) => keyLogProjection.decode(event(i)));
 
   // Append: fold + commit in batches of 1000, exactly as the runner does.
@@ -55,12 +83,21 @@ try {
   }
   const appendSeconds = seconds(start);
   // Baseline: SHA-256(0x00 ‖ leaf) of the same leaves, nothing else.
-  const leaves = events.map((e) => encodeKeyLogLeaf({ kind: 'registered', timestamp: Date.parse(e.metadata.occurredAt), keySequence: 0, username: e.data.username, miniLockId: e.data.miniLockId, authPublicKey: AUTH }));
+  const leafRows = await store.range<KeyLogLeafRow>(keyLogProjection.name, { prefix: 'leaf:', limit: N + 1 });
+  const leaves = leafRows.map((r) => Buffer.from(r.doc.leaf, 'base64'));
   start = performance.now();
   for (const leaf of leaves) createHash('sha256').update(Buffer.of(0)).update(leaf).digest();
   const hashSeconds = seconds(start);
+  // The real VRF index and opening of one key event (what the stand-ins skip).
+  start = performance.now();
+  for (let i = 0; i < 200; i++) {
+    keys.keyLogIndex(`vrf${i}`);
+    keys.keyLogOpening(`vrf${i}`, 0);
+  }
+  const vrfPerEventMs = (seconds(start) * 1000) / 200;
 
-  const sign = () => new Uint8Array(64);
+  const sign = (treeSize: number, timestamp: number, rootHash: Uint8Array) => keys.signTreeHead(treeSize, timestamp, rootHash);
+  const checkpoints = { origin: keys.keyLogNoteKey.name, sign: (text: string) => keys.signCheckpoint(text) };
   const random = (n: number) => Math.floor(Math.random() * n);
   const proofRun = async (queries: KeyLogQueries, kind: 'inclusion' | 'consistency') => {
     const t = performance.now();
@@ -70,15 +107,75 @@ try {
     }
     return PROOFS / seconds(t);
   };
-  const cold = { inclusion: await proofRun(new KeyLogQueries(store, sign), 'inclusion'), consistency: await proofRun(new KeyLogQueries(store, sign), 'consistency') };
-  const warmQueries = new KeyLogQueries(store, sign);
+  const cold = { inclusion: await proofRun(new KeyLogQueries(store, sign, keys), 'inclusion'), consistency: await proofRun(new KeyLogQueries(store, sign, keys), 'consistency') };
+  const warmQueries = new KeyLogQueries(store, sign, keys);
   await proofRun(warmQueries, 'inclusion');
   await proofRun(warmQueries, 'consistency');
   const warm = { inclusion: await proofRun(warmQueries, 'inclusion'), consistency: await proofRun(warmQueries, 'consistency') };
 
+  // Exact lookups: the last LOOKUPS users get real leaves (real VRF index and opening), appended to the tree.
+  const LOOKUPS = 200;
+  const lookupEvents = Array.from({ length: LOOKUPS }, (_, i) => realProjection.decode(event(N + i)));
+  await store.commit(keyLogProjection.name, { from: BigInt(N), to: BigInt(N + LOOKUPS), documentIds: [...new Set(lookupEvents.flatMap((e) => realProjection.documentIds(e)))], fold: (view) => foldEvents(realProjection, view, lookupEvents) });
+  const witnessSeeds = [randomBytes(32), randomBytes(32)];
+  const witnesses = witnessSeeds.map((seed, i) => noteKey(`witness-${i}.example`, NOTE_COSIGNATURE_V1, ed25519PublicKey(seed)));
+  const lookups = new KeyLogQueries(store, sign, keys, checkpoints, witnesses);
+  const lookupRun = async () => {
+    const t = performance.now();
+    const answers = [];
+    for (let i = 0; i < LOOKUPS; i++) answers.push(await lookups.keyProof(`u${N + i}`, null));
+    return { rate: LOOKUPS / seconds(t), answers };
+  };
+  const coldLookup = await lookupRun();
+  const warmLookup = await lookupRun();
+  // The answer as the SDK's KeyLogKeyProof query gets it (GraphQL JSON), without and with two witness co-signatures.
+  const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+  const wire = (a: (typeof coldLookup.answers)[number], note: string | null) =>
+    JSON.stringify({
+      data: {
+        keyLogKeyProof: {
+          treeHead: { treeSize: a.treeHead.treeSize, timestamp: String(a.treeHead.timestamp), rootHash: b64(a.treeHead.rootHash), signature: b64(a.treeHead.signature), checkpoint: note },
+          inclusion: { leafIndex: a.inclusion.leafIndex, treeSize: a.inclusion.treeSize, leaf: b64(a.inclusion.leaf), auditPath: a.inclusion.auditPath.map(b64) },
+          lookup: { vrfProof: b64(a.lookup.vrfProof), opening: b64(a.lookup.opening), timestamp: String(a.lookup.timestamp), miniLockId: a.lookup.miniLockId, authPublicKey: a.lookup.authPublicKey },
+          consistency: null,
+        },
+      },
+    });
+  const sample = warmLookup.answers[0]!;
+  const text = formatCheckpoint({ origin: keys.keyLogNoteKey.name, treeSize: sample.treeHead.treeSize, rootHash: sample.treeHead.rootHash });
+  const cosigned = `${sample.treeHead.checkpoint!}${witnessSeeds.map((seed, i) => {
+    const line = cosign(text, witnesses[i]!.name, seed, 1_790_000_000);
+    const id = Buffer.alloc(4);
+    id.writeUInt32BE(line.keyId);
+    return `\u2014 ${line.name} ${Buffer.concat([id, line.signature]).toString('base64')}\n`;
+  }).join('')}`;
+  const bytesPlain = Buffer.byteLength(wire(sample, sample.treeHead.checkpoint));
+  const bytesWitnessed = Buffer.byteLength(wire(sample, cosigned));
+  // The SDK's verification of one answer: head signature, (k = 2) the checkpoint's co-signatures, inclusion + VRF + opening.
+  const logKey = keyLogNoteKey(keys.signingPublicKey);
+  const verifyOne = (a: (typeof coldLookup.answers)[number], note: string | null, k: number) => {
+    const head = { treeSize: a.treeHead.treeSize, timestamp: a.treeHead.timestamp, rootHash: a.treeHead.rootHash, signature: a.treeHead.signature };
+    verifyTreeHeadSignature(head, keys.signingPublicKey);
+    checkWitnessedHead(note, logKey, head, witnesses, k);
+    checkKeyLookup(
+      { username: `u${N + warmLookup.answers.indexOf(a)}`, miniLockId: a.lookup.miniLockId },
+      head,
+      { leafIndex: a.inclusion.leafIndex, leaf: a.inclusion.leaf, auditPath: a.inclusion.auditPath },
+      { vrfProof: a.lookup.vrfProof, opening: a.lookup.opening, timestamp: a.lookup.timestamp, authPublicKey: a.lookup.authPublicKey },
+      keys.keyLogVrfKey.publicKey,
+    );
+  };
+  let t = performance.now();
+  for (const a of warmLookup.answers) verifyOne(a, null, 0);
+  const verifyPlainMs = (seconds(t) * 1000) / warmLookup.answers.length;
+  // The co-signatures are of the sample's head: verified with k = 2 against it.
+  t = performance.now();
+  for (let i = 0; i < 100; i++) verifyOne(sample, cosigned, 2);
+  const verifyWitnessedMs = (seconds(t) * 1000) / 100;
+
   // Baseline: the root from all N stored leaf hashes (read + RFC 9162 MTH), as a server without subtree rows would per proof.
   start = performance.now();
-  const rows = await store.range<KeyLogLeafRow>(keyLogProjection.name, { prefix: 'leaf:', limit: N + 1 });
+  const rows = leafRows;
   const mth = (hashes: Buffer[]): Buffer => {
     if (hashes.length === 1) return hashes[0]!;
     let k = 1;
@@ -93,10 +190,15 @@ try {
   console.log(`\n### Key transparency: a key log of ${N.toLocaleString('en')} leaves (SQLite read model)\n`);
   console.log('| operation | rate | same work as bare SHA-256 / full rehash | ratio |');
   console.log('|---|---:|---:|---:|');
-  console.log(`| append (fold + rows + checkpoint, batches of 1000) | ${f(N / appendSeconds)} leaves/s | SHA-256 of the same leaves: ${f(N / hashSeconds)} leaves/s | ${((N / appendSeconds) / (N / hashSeconds)).toFixed(3)}× |`);
+  console.log(`| append (fold + rows + checkpoint, batches of 1000; leaves built directly) | ${f(N / appendSeconds)} leaves/s | SHA-256 of the same leaves: ${f(N / hashSeconds)} leaves/s | ${((N / appendSeconds) / (N / hashSeconds)).toFixed(3)}× |`);
+  console.log(`| + the real VRF index and opening per key event | ${vrfPerEventMs.toFixed(2)} ms/event (${f(1000 / vrfPerEventMs)} events/s) | | |`);
+  console.log(`| exact lookup (inclusion + VRF proof + opening), VRF proof computed | ${f(coldLookup.rate)} lookups/s | | |`);
+  console.log(`| exact lookup, VRF proof cached | ${f(warmLookup.rate)} lookups/s | | |`);
   for (const [kind, rate] of [['inclusion proof, cold', cold.inclusion], ['inclusion proof, warm cache', warm.inclusion], ['consistency proof, cold', cold.consistency], ['consistency proof, warm cache', warm.consistency]] as const) {
     console.log(`| ${kind} | ${f(rate)} proofs/s | root from all ${N.toLocaleString('en')} leaf hashes: ${f(1 / rehashSeconds)} /s | ${(rate * rehashSeconds).toFixed(0)}× faster |`);
   }
+  console.log(`\nLookup answer (the SDK's KeyLogKeyProof query, JSON): ${bytesPlain} B; with two witness co-signatures in the checkpoint: ${bytesWitnessed} B.`);
+  console.log(`SDK verification per lookup: ${verifyPlainMs.toFixed(2)} ms (k = 0: head signature, inclusion, VRF, opening); ${verifyWitnessedMs.toFixed(2)} ms with k = 2 co-signatures checked.`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

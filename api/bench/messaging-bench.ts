@@ -335,6 +335,7 @@ async function runPeerlock(store: 'sqlite' | 'postgres'): Promise<Outcome> {
     PEERLOCK_RATE_LIMIT_SIGNUP_PER_ADDRESS: relaxed,
     PEERLOCK_RATE_LIMIT_SIGNUP_PER_USERNAME: relaxed,
     PEERLOCK_RATE_LIMIT_CHALLENGE_PER_ADDRESS: relaxed,
+    PEERLOCK_RATE_LIMIT_KEY_LOG_PER_ADDRESS: relaxed,
     PEERLOCK_RATE_LIMIT_CHALLENGE_PER_USERNAME: relaxed,
     ...(store === 'postgres' ? { PEERLOCK_STORE: 'postgres', PEERLOCK_DATABASE_URL: process.env.DATABASE_URL!, PEERLOCK_DATABASE_SCHEMA: schema, PEERLOCK_BLOB_FOLDER_SHARED: 'true' } : {}),
   };

@@ -118,7 +118,7 @@ function startServer(store: Store): Promise<Server> {
   const began = performance.now();
   const child = spawn(process.execPath, ['--max-semi-space-size=2', main], {
     // As deployed: production mode behind a TLS-terminating proxy (loopback here).
-    env: { ...process.env, PEERLOCK_MODE: 'production', PEERLOCK_TRUST_PROXY: 'true', PEERLOCK_PORT: '0', PEERLOCK_RATE_LIMIT_CHALLENGE_PER_USERNAME: '100000', PEERLOCK_RATE_LIMIT_CHALLENGE_PER_ADDRESS: '100000', ...store.env },
+    env: { ...process.env, PEERLOCK_MODE: 'production', PEERLOCK_TRUST_PROXY: 'true', PEERLOCK_PORT: '0', PEERLOCK_RATE_LIMIT_CHALLENGE_PER_USERNAME: '100000', PEERLOCK_RATE_LIMIT_CHALLENGE_PER_ADDRESS: '100000', PEERLOCK_RATE_LIMIT_KEY_LOG_PER_ADDRESS: '100000', ...store.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

@@ -14,7 +14,7 @@ import {
   type Projection,
   filesProjection,
 } from '@peerlock/projections';
-import { MESSAGING_READ_MODELS, READ_MODELS } from './read-models.js';
+import { keyLogSecretsOf, MESSAGING_READ_MODELS, readModels as allReadModels } from './read-models.js';
 import type { AppConfig } from './config.js';
 import { AccountCommands } from './accounts/account-commands.js';
 import { sweepErasedDataKeys } from './accounts/account-deletion.js';
@@ -111,7 +111,8 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     const runner = <Doc, E extends RecordedEvent>(projection: Projection<Doc, E>) =>
       new ProjectionRunner({ source, store: readModels, projection, ...retry, onError: retryingLoopLogger(`projection ${projection.name}`) }) as unknown as ProjectionRunner<unknown>;
     // One runner per read model (read-models.ts); signup and rotation catch them all up before answering.
-    runners = READ_MODELS.map((projection) => runner(projection));
+    const projections = allReadModels(keyLogSecretsOf(keys));
+    runners = projections.map((projection) => runner(projection));
     const runnerOf = (projection: { name: string }) => runners.find((r) => r.name === projection.name)!;
     const messagingRunners = MESSAGING_READ_MODELS.map(runnerOf);
     const filesRunner = runnerOf(filesProjection);
@@ -137,6 +138,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     const keyLog = new KeyLogQueries(
       stores.readModels,
       (size, timestamp, root) => keys.signTreeHead(size, timestamp, root),
+      keys,
       { origin: keys.keyLogNoteKey.name, sign: (text) => keys.signCheckpoint(text) },
       witnesses,
     );
@@ -168,7 +170,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     services = svc;
     // Each step may be repeated: the database may go away again while we start.
     // Every read model's table exists before anything reads it (and one built by another version stops the start).
-    await untilAvailable('preparing the read models', () => Promise.all(READ_MODELS.map((p) => readModels.prepare(p))));
+    await untilAvailable('preparing the read models', () => Promise.all(projections.map((p) => readModels.prepare(p))));
     const files = svc.files;
     // Every node sweeps; the decider makes a second expiry of the same upload a no-op.
     const sweepEvery = Math.min(60_000, (config.files.uploadTimeoutSeconds * 1000) / 4);

@@ -27,6 +27,8 @@ export interface RateLimitConfig {
   /** Notification subscriptions that replay from a past position (reading the log costs the server). */
   replayPerAddress: number;
   replayPerUsername: number;
+  /** Key-log queries and witness hand-ins (public; an exact lookup confirms a username). */
+  keyLogPerAddress: number;
 }
 
 export interface LimitsConfig {
@@ -199,6 +201,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       twoFactorPerUsername: int('PEERLOCK_RATE_LIMIT_TWO_FACTOR_PER_USERNAME', 10, 1, 1_000_000),
       replayPerAddress: int('PEERLOCK_RATE_LIMIT_REPLAY_PER_ADDRESS', 120, 1, 1_000_000),
       replayPerUsername: int('PEERLOCK_RATE_LIMIT_REPLAY_PER_USERNAME', 30, 1, 1_000_000),
+      keyLogPerAddress: int('PEERLOCK_RATE_LIMIT_KEY_LOG_PER_ADDRESS', 600, 1, 1_000_000),
     },
     limits: {
       maxDepth: int('PEERLOCK_MAX_QUERY_DEPTH', 8, 2, 64),

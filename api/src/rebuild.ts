@@ -10,12 +10,14 @@
 import { parseArgs } from 'node:util';
 import { rebuildProjections } from '@peerlock/projections';
 import { ConfigError, loadConfig } from './config.js';
-import { READ_MODELS } from './read-models.js';
+import { keyLogSecretsOf, READ_MODEL_NAMES, readModels } from './read-models.js';
+import { loadServerSecrets } from './auth/server-secrets.js';
+import { ServerKeys } from './auth/server-keys.js';
 import { openStores } from './storage/open-stores.js';
 
 const usage = `usage: npm run rebuild -w @peerlock/api -- [--projection NAME]...
 Rebuilds the named read models (all of them by default) beside the live ones and switches to them.
-Read models: ${READ_MODELS.map((p) => p.name).join(', ')}`;
+Read models: ${READ_MODEL_NAMES.join(', ')}`;
 
 let values;
 try {
@@ -28,8 +30,8 @@ if (values.help) {
   console.log(usage);
   process.exit(0);
 }
-const chosen = values.projection ?? READ_MODELS.map((p) => p.name);
-const unknown = chosen.filter((name) => !READ_MODELS.some((p) => p.name === name));
+const chosen = values.projection ?? READ_MODEL_NAMES;
+const unknown = chosen.filter((name) => !READ_MODEL_NAMES.includes(name));
 if (unknown.length > 0) {
   console.error(`unknown read model${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}\n${usage}`);
   process.exit(2);
@@ -50,7 +52,7 @@ try {
 
 const stores = await openStores(config);
 try {
-  const projections = READ_MODELS.filter((p) => chosen.includes(p.name));
+  const projections = readModels(keyLogSecretsOf(new ServerKeys(loadServerSecrets(config)))).filter((p) => chosen.includes(p.name));
   console.log(`rebuilding ${projections.map((p) => p.name).join(', ')} from the log (${config.store})`);
   const began = performance.now();
   let lastReport = began;

@@ -1,12 +1,21 @@
 /**
  * The key-log projection (DESIGN §6): leaves in log order, node rows equal to
  * the RFC 9162 subtree hashes, the frontier folding to the root of every
- * size, whatever the batching. The reference is MTH written from the RFC.
+ * size, whatever the batching; leaves that name no one (T12), made with the
+ * secrets given. The reference is MTH written from the RFC.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '@peerlock/schema';
-import { emptyKeyLogState, foldEvents, keyLogLeafId, keyLogNodeId, keyLogProjection, keyLogUserId, type KeyLogDocument, type KeyLogLeafRow, type KeyLogState } from '../src/index.js';
+import { decodeKeyLogLeaf, keyLogCommitment } from '@peerlock/sdk';
+import { createKeyLogProjection, emptyKeyLogState, foldEvents, keyLogLeafId, keyLogNodeId, keyLogUserId, type KeyLogDocument, type KeyLogLeafRow, type KeyLogState } from '../src/index.js';
+
+/** Stand-ins for the server's VRF and opening keys: deterministic, distinct per name and key number. */
+const secrets = {
+  index: (username: string) => new Uint8Array(createHash('sha256').update(`index ${username}`).digest()),
+  opening: (username: string, keySequence: number) => new Uint8Array(createHash('sha256').update(`opening ${username} ${keySequence}`).digest()),
+};
+const keyLogProjection = createKeyLogProjection(secrets);
 
 const sha = (...parts: Uint8Array[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
 function mth(leaves: readonly Buffer[]): Buffer {
@@ -76,9 +85,19 @@ describe('key-log projection', () => {
         expect(doc.hash, `level ${level} index ${index}`).toBe(mth(leaves.slice(index * 2 ** level, (index + 1) * 2 ** level)).toString('hex'));
       }
     }
-    expect(docs.get(keyLogUserId('u2'))).toEqual({ kind: 'user', leafIndex: 4, miniLockId: id(2002), keySequence: 2 });
-    expect(docs.get(keyLogLeafId(2))).toMatchObject({ username: 'u2', leafKind: 'registered', keySequence: 0, miniLockId: id(2) });
-    expect(docs.get(keyLogLeafId(3))).toMatchObject({ username: 'u2', leafKind: 'rotated', keySequence: 1, miniLockId: id(1002) });
+    const u2 = docs.get(keyLogUserId('u2'));
+    expect(u2).toEqual({ kind: 'user', leafIndex: 4, keySequence: 2, miniLockId: id(2002), authPublicKey: AUTH, timestamp: expect.any(Number) });
+    // u2's three keys: filed under u2's index, numbered, each committed to its key and time with its own opening.
+    for (const [leafIndex, keySequence, key] of [[2, 0, id(2)], [3, 1, id(1002)], [4, 2, id(2002)]] as const) {
+      const row = docs.get(keyLogLeafId(leafIndex)) as KeyLogLeafRow;
+      const leaf = decodeKeyLogLeaf(new Uint8Array(Buffer.from(row.leaf, 'base64')));
+      expect(leaf.index).toEqual(secrets.index('u2'));
+      expect(leaf.keySequence).toBe(keySequence);
+      const entry = { timestamp: row.timestamp, keySequence, username: 'u2', miniLockId: key, authPublicKey: AUTH };
+      expect(leaf.commitment).toEqual(keyLogCommitment(secrets.opening('u2', keySequence), entry));
+      // The rows the proofs are served from name no one.
+      for (const named of ['u2', AUTH, key]) expect(JSON.stringify(row)).not.toContain(named);
+    }
   });
 
   it('the root of every prefix is MTH of that prefix (folding one event at a time)', () => {

@@ -1,26 +1,27 @@
-/** Key transparency, the client checks: leaf format, tree-head signatures, rollback, forks, key inclusion → exact typed errors. */
+/** Key transparency, the client checks: leaf format, tree-head signatures, rollback, forks, exact lookups → exact typed errors. */
 import { createHash } from 'node:crypto';
 import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
 import {
   bytesToHex,
-  checkKeyInclusion,
+  checkKeyLookup,
   checkTreeHeadAdvance,
   decodeKeyLogLeaf,
   encodeKeyLogLeaf,
   hexToBytes,
+  keyLogCommitment,
+  keyLogIndex,
   MalformedLeafError,
   treeHeadSignedBytes,
+  utf8ToBytes,
   verifyTreeHeadSignature,
-  type KeyLogLeaf,
+  verifyVrfKey,
+  vrfKeySignedBytes,
+  vrfProve,
+  vrfPublicKey,
+  type KeyLogEntry,
   type TreeHead,
 } from '../src/index.js';
-
-/** Pins the leaf format (version 1) that the server's projection writes with this same encoder. */
-const VECTOR: { fields: KeyLogLeaf; hex: string } = {
-  fields: { kind: 'rotated', timestamp: 1_780_000_000_123, keySequence: 2, username: 'alice', miniLockId: '3YTtcFtiWfbAbcb5bfa9MwFVUcbSuiVF7YTarUzy3HVNi', authPublicKey: 'CI8JbrMVXDiBED7vxS7A48hjb0JU+Weje/ohdddaiFc=' },
-  hex: '01020000019e7044887b000000020005616c696365002d33595474634674695766624162636235626661394d77465655636253756956463759546172557a793348564e69002c4349384a62724d565844694245443776785337413438686a62304a552b57656a652f6f68646464616946633d',
-};
 
 const sha = (...p: Uint8Array[]) => new Uint8Array(createHash('sha256').update(Buffer.concat(p)).digest());
 const server = nacl.sign.keyPair();
@@ -31,25 +32,49 @@ const sign = (treeSize: number, timestamp: number, rootHash: Uint8Array, key = s
   signature: nacl.sign.detached(treeHeadSignedBytes(treeSize, timestamp, rootHash), key),
 });
 
+// The server's VRF key: RFC 9381's example 16 secret key (its proofs are pinned in vrf.unit.test.ts).
+const vrfSecret = hexToBytes('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60');
+const vrfKey = vrfPublicKey(vrfSecret);
+const alice: KeyLogEntry = { timestamp: 1_780_000_000_123, keySequence: 2, username: 'alice', miniLockId: '3YTtcFtiWfbAbcb5bfa9MwFVUcbSuiVF7YTarUzy3HVNi', authPublicKey: 'CI8JbrMVXDiBED7vxS7A48hjb0JU+Weje/ohdddaiFc=' };
+const bob: KeyLogEntry = { ...alice, keySequence: 0, username: 'bob', miniLockId: 'mkLCsZTqvpc5TzRUMQCgAodEShkDWs5uWUxrLpfR8hB3R' };
+const opening = (e: KeyLogEntry) => sha(utf8ToBytes(`opening of ${e.username} ${e.keySequence}`));
+const leafOf = (e: KeyLogEntry) =>
+  encodeKeyLogLeaf({ index: keyLogIndex(vrfProve(vrfSecret, utf8ToBytes(e.username)).output), keySequence: e.keySequence, commitment: keyLogCommitment(opening(e), e) });
+
+/** The commitment written out from the format in leaf.ts with node:crypto, field by field: an independent computation. */
+function commitmentByHand(o: Uint8Array, e: KeyLogEntry): Uint8Array {
+  const str = (v: string) => Buffer.concat([Buffer.from([0, Buffer.byteLength(v)]), Buffer.from(v)]);
+  const u64 = Buffer.alloc(8);
+  u64.writeBigUInt64BE(BigInt(e.timestamp));
+  const u32 = Buffer.alloc(4);
+  u32.writeUInt32BE(e.keySequence);
+  return sha(Buffer.from('peerlock/key-log/commitment/v1\0'), o, u64, u32, str(e.username), str(e.miniLockId), str(e.authPublicKey));
+}
+
 /** A two-leaf log: alice's key and bob's. */
-const leaves = [
-  encodeKeyLogLeaf({ ...VECTOR.fields, kind: 'registered', keySequence: 0 }),
-  encodeKeyLogLeaf({ ...VECTOR.fields, kind: 'registered', keySequence: 0, username: 'bob', miniLockId: 'mkLCsZTqvpc5TzRUMQCgAodEShkDWs5uWUxrLpfR8hB3R' }),
-];
+const leaves = [leafOf(alice), leafOf(bob)];
 const leafHashes = leaves.map((l) => sha(Uint8Array.of(0), l));
 const root1 = leafHashes[0]!;
 const root2 = sha(Uint8Array.of(1), leafHashes[0]!, leafHashes[1]!);
 
-describe('key-log leaves', () => {
-  it('encode to the shared vector and decode back', () => {
-    expect(bytesToHex(encodeKeyLogLeaf(VECTOR.fields))).toBe(VECTOR.hex);
-    expect(decodeKeyLogLeaf(hexToBytes(VECTOR.hex))).toEqual(VECTOR.fields);
+describe('key-log leaves (version 2: private)', () => {
+  it('hold the VRF index, the key sequence and the commitment, 69 bytes; the commitment is the format in leaf.ts computed independently', () => {
+    const leaf = leaves[0]!;
+    expect(leaf).toHaveLength(69);
+    expect(leaf[0]).toBe(2);
+    const decoded = decodeKeyLogLeaf(leaf);
+    // RFC 9381 example 16's key on "alice": the index is the first 32 bytes of the output, as the RFC computes it.
+    expect(bytesToHex(decoded.index)).toBe(bytesToHex(vrfProve(vrfSecret, utf8ToBytes('alice')).output.subarray(0, 32)));
+    expect(decoded.keySequence).toBe(2);
+    expect(bytesToHex(decoded.commitment)).toBe(bytesToHex(commitmentByHand(opening(alice), alice)));
+    // Nothing of the name or the key is in the bytes.
+    for (const secret of [alice.username, alice.miniLockId, alice.authPublicKey]) expect(Buffer.from(leaf).includes(Buffer.from(secret))).toBe(false);
   });
 
-  it('refuses a wrong version or kind, truncation and trailing bytes', () => {
-    const bytes = hexToBytes(VECTOR.hex);
+  it('refuses a wrong version, truncation and trailing bytes', () => {
+    const bytes = leaves[0]!;
     const with0 = (i: number, v: number) => Uint8Array.from(bytes, (b, j) => (j === i ? v : b));
-    for (const bad of [with0(0, 2), with0(1, 3), bytes.subarray(0, bytes.length - 1), Uint8Array.of(...bytes, 0), bytes.subarray(0, 10)]) {
+    for (const bad of [with0(0, 1), with0(0, 3), bytes.subarray(0, bytes.length - 1), Uint8Array.of(...bytes, 0), bytes.subarray(0, 10), new Uint8Array(0)]) {
       expect(() => decodeKeyLogLeaf(bad)).toThrow(MalformedLeafError);
     }
   });
@@ -81,16 +106,35 @@ describe('tree heads', () => {
     expect(() => checkTreeHeadAdvance(h1, h2, null)).toThrow(expect.objectContaining({ code: 'INCONSISTENT_TREE_HEAD', reason: 'bad-consistency-proof' }));
   });
 
-  it('key inclusion: the proven leaf must be this user and this key, else KeyNotInLog', () => {
+  it('exact lookup: the leaf is in the tree, filed under this name (VRF proof) and committed to this key (opening), else KeyNotInLog', () => {
     const head = sign(2, 2000, root2);
-    const alice = { username: 'alice', miniLockId: VECTOR.fields.miniLockId };
-    expect(checkKeyInclusion(alice, head, { leafIndex: 0, leaf: leaves[0]!, auditPath: [leafHashes[1]!] })).toMatchObject({ username: 'alice', kind: 'registered' });
+    const expected = { username: 'alice', miniLockId: alice.miniLockId };
+    const proof = { leafIndex: 0, leaf: leaves[0]!, auditPath: [leafHashes[1]!] };
+    const lookup = { vrfProof: vrfProve(vrfSecret, utf8ToBytes('alice')).proof, opening: opening(alice), timestamp: alice.timestamp, authPublicKey: alice.authPublicKey };
+    expect(checkKeyLookup(expected, head, proof, lookup, vrfKey)).toEqual(alice);
     const refused = (reason: string) => expect.objectContaining({ code: 'KEY_NOT_IN_LOG', reason, username: 'alice' });
-    expect(() => checkKeyInclusion(alice, head, { leafIndex: 1, leaf: leaves[0]!, auditPath: [leafHashes[1]!] })).toThrow(refused('bad-proof'));
-    expect(() => checkKeyInclusion(alice, head, { leafIndex: 1, leaf: leaves[1]!, auditPath: [leafHashes[0]!] })).toThrow(refused('key-mismatch'));
-    expect(() => checkKeyInclusion({ ...alice, miniLockId: 'mkLCsZTqvpc5TzRUMQCgAodEShkDWs5uWUxrLpfR8hB3R' }, head, { leafIndex: 0, leaf: leaves[0]!, auditPath: [leafHashes[1]!] })).toThrow(
-      refused('key-mismatch'),
+    expect(() => checkKeyLookup(expected, head, { ...proof, leafIndex: 1 }, lookup, vrfKey)).toThrow(refused('bad-proof'));
+    expect(() => checkKeyLookup(expected, head, { ...proof, leaf: Uint8Array.of(2, 2, 3) }, lookup, vrfKey)).toThrow(refused('malformed-leaf'));
+    // Bob's leaf, genuinely in the tree, shown as alice's: the VRF proof for "alice" names another index.
+    expect(() => checkKeyLookup(expected, head, { leafIndex: 1, leaf: leaves[1]!, auditPath: [leafHashes[0]!] }, lookup, vrfKey)).toThrow(refused('bad-vrf-proof'));
+    // … or with bob's VRF proof: a proof for another name.
+    expect(() => checkKeyLookup(expected, head, proof, { ...lookup, vrfProof: vrfProve(vrfSecret, utf8ToBytes('bob')).proof }, vrfKey)).toThrow(refused('bad-vrf-proof'));
+    expect(() => checkKeyLookup(expected, head, proof, { ...lookup, vrfProof: new Uint8Array(80) }, vrfKey)).toThrow(refused('bad-vrf-proof'));
+    expect(() => checkKeyLookup(expected, head, proof, lookup, vrfPublicKey(new Uint8Array(32).fill(1)))).toThrow(refused('bad-vrf-proof'));
+    // The commitment opens to exactly one key, time and opening.
+    expect(() => checkKeyLookup({ ...expected, miniLockId: bob.miniLockId }, head, proof, lookup, vrfKey)).toThrow(refused('key-mismatch'));
+    expect(() => checkKeyLookup(expected, head, proof, { ...lookup, authPublicKey: 'AAAA' }, vrfKey)).toThrow(refused('key-mismatch'));
+    expect(() => checkKeyLookup(expected, head, proof, { ...lookup, timestamp: alice.timestamp + 1 }, vrfKey)).toThrow(refused('key-mismatch'));
+    expect(() => checkKeyLookup(expected, head, proof, { ...lookup, opening: opening(bob) }, vrfKey)).toThrow(refused('key-mismatch'));
+    expect(() => checkKeyLookup(expected, head, proof, { ...lookup, opening: new Uint8Array(31) }, vrfKey)).toThrow(refused('key-mismatch'));
+  });
+
+  it("the VRF key counts only under the pinned key's signature", () => {
+    const signature = nacl.sign.detached(vrfKeySignedBytes(vrfKey), server.secretKey);
+    expect(() => verifyVrfKey(vrfKey, signature, server.publicKey)).not.toThrow();
+    expect(() => verifyVrfKey(vrfPublicKey(new Uint8Array(32)), signature, server.publicKey)).toThrow(expect.objectContaining({ code: 'TREE_HEAD_SIGNATURE_INVALID' }));
+    expect(() => verifyVrfKey(vrfKey, nacl.sign.detached(vrfKeySignedBytes(vrfKey), nacl.sign.keyPair().secretKey), server.publicKey)).toThrow(
+      expect.objectContaining({ code: 'TREE_HEAD_SIGNATURE_INVALID' }),
     );
-    expect(() => checkKeyInclusion(alice, head, { leafIndex: 0, leaf: Uint8Array.of(1, 2, 3), auditPath: [leafHashes[1]!] })).toThrow(refused('malformed-leaf'));
   });
 });

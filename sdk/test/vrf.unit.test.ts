@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '../src/crypto/bytes.js';
-import { vrfProve, vrfPublicKey, vrfVerify } from '../src/keylog/vrf.js';
+import { vrfOutput, vrfProve, vrfPublicKey, vrfVerify } from '../src/keylog/vrf.js';
 
 const RFC_9381_B3 = [
   {
@@ -42,6 +42,7 @@ describe('ECVRF-EDWARDS25519-SHA512-TAI (RFC 9381)', () => {
     const { proof, output } = vrfProve(sk, hexToBytes(v.alpha));
     expect(bytesToHex(proof)).toBe(v.pi);
     expect(bytesToHex(output)).toBe(v.beta);
+    expect(bytesToHex(vrfOutput(sk, hexToBytes(v.alpha)))).toBe(v.beta);
     const verified = vrfVerify(hexToBytes(v.pk), hexToBytes(v.alpha), hexToBytes(v.pi));
     expect(verified && bytesToHex(verified)).toBe(v.beta);
   });

@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 
-export type SubKeyLabel = 'sealed-state/v1' | 'ephemeral-x25519/v1' | 'second-factor-hash/v1' | 'recovery-code-hash/v1' | 'rate-limit-bucket/v1';
+export type SubKeyLabel = 'sealed-state/v1' | 'ephemeral-x25519/v1' | 'second-factor-hash/v1' | 'recovery-code-hash/v1' | 'rate-limit-bucket/v1' | 'key-log-vrf/v1' | 'key-log-opening/v1';
 
 export function deriveSubKey(rootKey: Uint8Array, label: SubKeyLabel): Uint8Array {
   if (rootKey.length !== 32) throw new RangeError('rootKey: expected 32 bytes');

@@ -9,6 +9,14 @@
  *               batch fetched just before midnight still verifies), and signed:
  *                 sig_d = Ed25519(longTerm, serverKeySignedBytes(pk_d, validFrom, validUntil))
  *
+ *   key-log VRF   the Ed25519-curve ECVRF key (RFC 9381) the key log files leaves under,
+ *               secret = K_vrf (sub-key "key-log-vrf/v1"), its public key signed:
+ *                 Ed25519(longTerm, "peerlock/key-log/vrf-key/v1" ‖ 0x00 ‖ vrfPublicKey)
+ *   openings    a key-log commitment's opening (DESIGN §6, T12):
+ *                 HMAC-SHA-256(K_open, "key-log-opening", u32be(keySequence), username)
+ *               K_open = sub-key "key-log-opening/v1"; deterministic, so the key log
+ *               stays a pure fold that every node and every rebuild computes alike
+ *
  * Deriving the daily key from a shared secret, rather than generating and
  * storing it, lets every node of a cluster compute the same key with no
  * coordination. The cost is that the root key's compromise exposes past
@@ -16,7 +24,22 @@
  * lifetime is minutes, so nothing long-lived is lost.
  */
 import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
-import { keyLogNoteKey, keyPairFromSecretKey, randomBytes, serverKeySignedBytes, treeHeadSignedBytes, type KeyPair, type NoteKey, type NoteSignature } from '@peerlock/sdk';
+import {
+  keyLogIndex,
+  keyLogNoteKey,
+  keyPairFromSecretKey,
+  randomBytes,
+  serverKeySignedBytes,
+  treeHeadSignedBytes,
+  utf8ToBytes,
+  vrfKeySignedBytes,
+  vrfOutput,
+  vrfProve,
+  vrfPublicKey,
+  type KeyPair,
+  type NoteKey,
+  type NoteSignature,
+} from '@peerlock/sdk';
 import { boxAfterNm, boxBeforeNm, x25519PrivateKey } from './box-precompute.js';
 import { deriveSubKey, hmacSha256 } from './key-derivation.js';
 import type { ServerSecrets } from './server-secrets.js';
@@ -45,8 +68,12 @@ export class ServerKeys {
   readonly signingPublicKey: Uint8Array;
   /** The note key the key log's checkpoints are signed as (origin and key ID follow from signingPublicKey). */
   readonly keyLogNoteKey: NoteKey;
+  /** The key log's VRF public key and the long-term key's signature of it. */
+  readonly keyLogVrfKey: { readonly publicKey: Uint8Array; readonly signature: Uint8Array };
   private readonly signingKey: KeyObject;
   private readonly ephemeralRoot: Uint8Array;
+  private readonly vrfSecret: Uint8Array;
+  private readonly openingKey: Uint8Array;
   private cached: EphemeralKey | null = null;
 
   constructor(secrets: ServerSecrets) {
@@ -55,6 +82,27 @@ export class ServerKeys {
     this.signingPublicKey = new Uint8Array(createPublicKey(this.signingKey).export({ format: 'der', type: 'spki' }).subarray(-32));
     this.keyLogNoteKey = keyLogNoteKey(this.signingPublicKey);
     this.ephemeralRoot = deriveSubKey(secrets.rootKey, 'ephemeral-x25519/v1');
+    this.vrfSecret = deriveSubKey(secrets.rootKey, 'key-log-vrf/v1');
+    this.openingKey = deriveSubKey(secrets.rootKey, 'key-log-opening/v1');
+    const publicKey = vrfPublicKey(this.vrfSecret);
+    this.keyLogVrfKey = { publicKey, signature: new Uint8Array(sign(null, vrfKeySignedBytes(publicKey), this.signingKey)) };
+  }
+
+  /** Where the key log files `username`'s leaves: the first 32 bytes of its VRF output. */
+  keyLogIndex(username: string): Uint8Array {
+    return keyLogIndex(vrfOutput(this.vrfSecret, utf8ToBytes(username)));
+  }
+
+  /** The VRF proof (80 bytes) that the index is `username`'s, for an exact lookup. */
+  keyLogVrfProof(username: string): Uint8Array {
+    return vrfProve(this.vrfSecret, utf8ToBytes(username)).proof;
+  }
+
+  /** The opening of the commitment of `username`'s key number `keySequence`. */
+  keyLogOpening(username: string, keySequence: number): Uint8Array {
+    const sequence = new Uint8Array(4);
+    new DataView(sequence.buffer).setUint32(0, keySequence);
+    return hmacSha256(this.openingKey, 'key-log-opening', sequence, username);
   }
 
   /** Today's signed ephemeral key (cached for the day). */

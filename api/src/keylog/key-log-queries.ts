@@ -18,11 +18,11 @@
 import {
   emptyKeyLogState,
   KEY_LOG_COSIGNATURES_ID,
+  KEY_LOG_PROJECTION_NAME,
   KEY_LOG_STATE_ID,
   keyLogCosignaturesProjection,
   keyLogLeafId,
   keyLogNodeId,
-  keyLogProjection,
   keyLogUserId,
   type KeyLogCosignaturesDocument,
   type KeyLogCosignedHead,
@@ -61,9 +61,19 @@ export interface ConsistencyProofResult {
   readonly path: Buffer[];
 }
 
+/** What only an exact lookup by name gets (DESIGN §6, T12): the VRF proof, and the commitment's opening and contents. */
+export interface KeyLookupResult {
+  readonly vrfProof: Uint8Array;
+  readonly opening: Uint8Array;
+  readonly timestamp: number;
+  readonly miniLockId: string;
+  readonly authPublicKey: string;
+}
+
 export interface KeyProofResult {
   readonly treeHead: SignedTreeHead;
   readonly inclusion: InclusionProofResult;
+  readonly lookup: KeyLookupResult;
   /** From `knownTreeSize` to the head; null when none was given or it is beyond the head. */
   readonly consistency: ConsistencyProofResult | null;
 }
@@ -71,8 +81,15 @@ export interface KeyProofResult {
 export type TreeHeadSigner = (treeSize: number, timestamp: number, rootHash: Uint8Array) => Uint8Array;
 /** Signs a checkpoint's text as the log (ServerKeys.signCheckpoint). */
 export type CheckpointSigner = { readonly origin: string; sign(text: string): NoteSignature };
+/** The secret-keyed parts of an exact lookup (ServerKeys). */
+export interface KeyLookupSecrets {
+  keyLogVrfProof(username: string): Uint8Array;
+  keyLogOpening(username: string, keySequence: number): Uint8Array;
+}
 
-const NAME = keyLogProjection.name;
+const NAME = KEY_LOG_PROJECTION_NAME;
+/** VRF proofs cost ~5 ms each: the most recently asked-for names keep theirs (a name's proof never changes). */
+const VRF_PROOF_CACHE = 10_000;
 const COSIGNATURES = keyLogCosignaturesProjection.name;
 const CACHE_LIMIT = 200_000;
 
@@ -84,10 +101,12 @@ export class KeyLogQueries {
   /** Signed heads by size (without co-signatures, which keep coming): the newest and the witnessed ones asked for. */
   private readonly signed = new Map<number, Omit<SignedTreeHead, 'checkpoint'> & { readonly logSignature: NoteSignature | null }>();
   private readonly witnesses: ReadonlyMap<string, NoteKey>;
+  private readonly vrfProofs = new Map<string, Uint8Array>();
 
   constructor(
     private readonly readModels: ReadModelStore,
     private readonly sign: TreeHeadSigner,
+    private readonly secrets: KeyLookupSecrets,
     private readonly checkpointSigner: CheckpointSigner | null = null,
     /** The witnesses whose co-signatures this server accepts and serves (PEERLOCK_WITNESSES). */
     witnesses: readonly NoteKey[] = [],
@@ -144,13 +163,33 @@ export class KeyLogQueries {
     // The key is newer than what the witnesses have vouched for so far: once they catch up it is.
     if (user.leafIndex >= treeHead.treeSize) throw new PeerlockError('UNAVAILABLE', { retryAfterSeconds: WITNESS_RETRY_SECONDS });
     const size = treeHead.treeSize;
+    const lookup = {
+      vrfProof: this.vrfProof(username),
+      opening: this.secrets.keyLogOpening(username, user.keySequence),
+      timestamp: user.timestamp,
+      miniLockId: user.miniLockId,
+      authPublicKey: user.authPublicKey,
+    };
     const [inclusion, consistency] = await Promise.all([
       this.inclusion(user.leafIndex, size),
       knownTreeSize === null || knownTreeSize > size
         ? Promise.resolve(null)
         : this.hashes(consistencyRanges(knownTreeSize, size)).then((path) => ({ fromSize: knownTreeSize, toSize: size, path })),
     ]);
-    return { treeHead, inclusion, consistency };
+    return { treeHead, inclusion, lookup, consistency };
+  }
+
+  private vrfProof(username: string): Uint8Array {
+    let proof = this.vrfProofs.get(username);
+    if (proof) {
+      // Most recently used last: the first key is the one to evict.
+      this.vrfProofs.delete(username);
+    } else {
+      proof = this.secrets.keyLogVrfProof(username);
+      if (this.vrfProofs.size >= VRF_PROOF_CACHE) this.vrfProofs.delete(this.vrfProofs.keys().next().value!);
+    }
+    this.vrfProofs.set(username, proof);
+    return proof;
   }
 
   /** k must be one the configured witnesses can meet. */

@@ -1,6 +1,7 @@
 /**
  * Rate limits on the unauthenticated, attackable operations (DESIGN.md §3):
- * signup, challenges and second-factor attempts, and on the one authenticated
+ * signup, challenges and second-factor attempts, key-log queries (per address
+ * only: each exact lookup confirms a username, DESIGN §6 T12), and on the one authenticated
  * operation whose cost a client chooses (replaying notifications from a past
  * position), each per client address and per username, counted in the shared AuthStore so the limits hold across nodes.
  *
@@ -12,7 +13,7 @@ import { PeerlockError } from '../errors.js';
 import { deriveSubKey, hmacSha256 } from '../auth/key-derivation.js';
 import type { AuthStore } from '../storage/auth-store.js';
 
-export type LimitedOperation = 'signup' | 'challenge' | 'twoFactor' | 'replay';
+export type LimitedOperation = 'signup' | 'challenge' | 'twoFactor' | 'replay' | 'keyLog';
 
 export class RateLimiter {
   private readonly key: Uint8Array;
@@ -53,6 +54,8 @@ export class RateLimiter {
         return [c.twoFactorPerAddress, c.twoFactorPerUsername];
       case 'replay':
         return [c.replayPerAddress, c.replayPerUsername];
+      case 'keyLog':
+        return [c.keyLogPerAddress, Number.POSITIVE_INFINITY];
       default: {
         const unreachable: never = operation;
         throw new Error(`unknown operation ${String(unreachable)}`);

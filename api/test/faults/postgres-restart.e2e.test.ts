@@ -31,20 +31,10 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PeerlockApiError, PeerlockClient, PeerlockNetworkError, keyPairFromSecretKey, randomBytes, type NotificationStream, type PeerlockNotification } from '@peerlock/sdk';
-import {
-  PostgresReadModelStore,
-  ProjectionRunner,
-  accountProfileProjection,
-  contactsProjection,
-  conversationInboxProjection,
-  conversationMessagesProjection,
-  filesProjection,
-  messageIdsProjection,
-  keyLogProjection,
-  userDirectoryProjection,
-  type Projection,
-} from '@peerlock/projections';
+import { PostgresReadModelStore, ProjectionRunner } from '@peerlock/projections';
 import type { RecordedEvent } from '@peerlock/schema';
+import { ServerKeys } from '../../src/auth/server-keys.js';
+import { keyLogSecretsOf, readModels } from '../../src/read-models.js';
 import { PostgresEventStore } from '../../src/eventstore/postgres-event-store.js';
 import { notificationsOf } from '../../src/notifications/notification.js';
 import { builtMainScript, SERVER_NODE_ARGS, startServerProcess, stopServerProcess, type ServerProcess } from '../files/server-process.js';
@@ -169,6 +159,8 @@ async function probe(node: ServerProcess): Promise<{ status: number; retryAfter:
 describe.skipIf(skip !== '')(`PostgreSQL restarts and a node crash under load, two API nodes${skip}`, () => {
   let db: PrivatePostgres;
   let dir: string;
+  /** The nodes' own keys (the same on both, as in a real cluster). */
+  let secrets = { PEERLOCK_SIGNING_KEY: '', PEERLOCK_MAC_KEY: '' };
   const nodes: Record<'A' | 'B', ServerProcess | undefined> = { A: undefined, B: undefined };
   const nodeLogs: Record<'A' | 'B', string> = { A: '', B: '' };
   const members: Member[] = [];
@@ -177,7 +169,7 @@ describe.skipIf(skip !== '')(`PostgreSQL restarts and a node crash under load, t
   beforeAll(async () => {
     db = await PrivatePostgres.start();
     dir = mkdtempSync(join(tmpdir(), 'peerlock-faults-'));
-    const secrets = { PEERLOCK_SIGNING_KEY: nodeRandomBytes(32).toString('base64'), PEERLOCK_MAC_KEY: nodeRandomBytes(32).toString('base64') };
+    secrets = { PEERLOCK_SIGNING_KEY: nodeRandomBytes(32).toString('base64'), PEERLOCK_MAC_KEY: nodeRandomBytes(32).toString('base64') };
     for (const name of ['A', 'B'] as const) {
       const node = await startServerProcess(
         {
@@ -372,7 +364,9 @@ describe.skipIf(skip !== '')(`PostgreSQL restarts and a node crash under load, t
         const head = log[log.length - 1]!.globalPosition;
         const live = new PostgresReadModelStore(pool, { schema: SCHEMA });
         const rebuilt = new PostgresReadModelStore(pool, { schema: `${SCHEMA}_rebuild` });
-        const projections = [userDirectoryProjection, accountProfileProjection, contactsProjection, conversationInboxProjection, conversationMessagesProjection, messageIdsProjection, filesProjection, keyLogProjection] as Projection<unknown, RecordedEvent>[];
+        // Every read model the nodes keep, the key log's made with the nodes' own secrets.
+        const keys = new ServerKeys({ signingSeed: Buffer.from(secrets.PEERLOCK_SIGNING_KEY, 'base64'), rootKey: Buffer.from(secrets.PEERLOCK_MAC_KEY, 'base64') });
+        const projections = readModels(keyLogSecretsOf(keys));
         for (const projection of projections) {
           expect((await live.checkpoint(projection.name))?.position, projection.name).toBe(head);
           await new ProjectionRunner({ source: events, store: rebuilt, projection }).rebuild();

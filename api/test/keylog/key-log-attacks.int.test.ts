@@ -5,8 +5,10 @@
  * the attack needs it, the server's own signing key (a malicious server has
  * it). Each attack must end in the exact typed error, and nothing is pinned.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bytesToBase64, keyPairFromSecretKey, miniLockIdOf, PeerlockClient, randomBytes, type KeyPair } from '@peerlock/sdk';
+import { accountEvents, accountStreamName } from '@peerlock/schema';
+import { base64ToBytes, bytesToBase64, decodeKeyLogLeaf, deriveAuthKeyPair, encodeKeyLogLeaf, keyLogCommitment, keyPairFromSecretKey, miniLockIdOf, PeerlockClient, randomBytes, type KeyPair } from '@peerlock/sdk';
 import { BACKENDS, startTestServer, type TestServer } from '../support/test-server.js';
 import { expectOk, post } from '../support/graphql-client.js';
 
@@ -78,16 +80,19 @@ describe.each(BACKENDS)('key transparency attacks (%s)', (backend) => {
     }
   });
 
-  it('… and with a leaf forged for that key → KeyNotInLog (bad-proof)', async () => {
-    const realLeaf = expectOk(await post<{ keyLogKeyProof: Json }>(server.url, '{ keyLogKeyProof(username: "carol") { inclusion { leaf } } }')).keyLogKeyProof.inclusion.leaf as string;
-    // A key whose ID has the real one's length, so the forged leaf stays well-formed and only the key differs.
-    const real = miniLockIdOf(ids.carol!);
-    let mallory = miniLockIdOf(keyPairFromSecretKey(randomBytes(32)));
-    while (mallory.length !== real.length) mallory = miniLockIdOf(keyPairFromSecretKey(randomBytes(32)));
-    const forged = Buffer.from(Buffer.from(realLeaf, 'base64').toString('latin1').replace(real, mallory), 'latin1').toString('base64');
+  it('… and with a leaf forged for that key, filed under her real index and opened to it → KeyNotInLog (bad-proof)', async () => {
+    const mallory = miniLockIdOf(keyPairFromSecretKey(randomBytes(32)));
     const bob = await device('bob', true);
     tampers.set('User', (data) => ({ user: { ...data.user, miniLockId: mallory } }));
-    tampers.set('KeyLogKeyProof', (data) => ({ keyLogKeyProof: { ...data.keyLogKeyProof, inclusion: { ...data.keyLogKeyProof.inclusion, leaf: forged } } }));
+    tampers.set('KeyLogKeyProof', (data) => {
+      const { inclusion, lookup } = data.keyLogKeyProof;
+      // Everything a malicious server can make: carol's real index and VRF proof, a commitment to mallory's key that opens.
+      const honest = decodeKeyLogLeaf(base64ToBytes(inclusion.leaf));
+      const opening = randomBytes(32);
+      const entry = { timestamp: Number(lookup.timestamp), keySequence: honest.keySequence, username: 'carol', miniLockId: mallory, authPublicKey: lookup.authPublicKey };
+      const leaf = encodeKeyLogLeaf({ index: honest.index, keySequence: honest.keySequence, commitment: keyLogCommitment(opening, entry) });
+      return { keyLogKeyProof: { ...data.keyLogKeyProof, inclusion: { ...inclusion, leaf: bytesToBase64(leaf) }, lookup: { ...lookup, opening: bytesToBase64(opening), miniLockId: mallory } } };
+    });
     try {
       await expect(bob.observe('carol')).rejects.toMatchObject({ code: 'KEY_NOT_IN_LOG', reason: 'bad-proof' });
     } finally {
@@ -95,10 +100,32 @@ describe.each(BACKENDS)('key transparency attacks (%s)', (backend) => {
     }
   });
 
+  it("… and with another user's genuine leaf shown as carol's → KeyNotInLog (bad-vrf-proof); with carol's leaf but a made-up opening → (key-mismatch)", async () => {
+    const aliceProof = expectOk(await post<{ keyLogKeyProof: Json }>(server.url, '{ keyLogKeyProof(username: "alice") { inclusion { leafIndex treeSize leaf auditPath } lookup { opening timestamp authPublicKey } } }')).keyLogKeyProof;
+    const bob = await device('bob', true);
+    tampers.set('User', (data) => ({ user: { ...data.user, miniLockId: miniLockIdOf(ids.alice!) } }));
+    tampers.set('KeyLogKeyProof', (data) => ({ keyLogKeyProof: { ...data.keyLogKeyProof, inclusion: aliceProof.inclusion, lookup: { ...data.keyLogKeyProof.lookup, ...aliceProof.lookup, miniLockId: miniLockIdOf(ids.alice!) } } }));
+    try {
+      await expect(bob.observe('carol')).rejects.toMatchObject({ code: 'KEY_NOT_IN_LOG', reason: 'bad-vrf-proof', username: 'carol' });
+    } finally {
+      tampers.clear();
+    }
+    const mallory = miniLockIdOf(keyPairFromSecretKey(randomBytes(32)));
+    const again = await device('bob', true);
+    tampers.set('User', (data) => ({ user: { ...data.user, miniLockId: mallory } }));
+    tampers.set('KeyLogKeyProof', (data) => ({ keyLogKeyProof: { ...data.keyLogKeyProof, lookup: { ...data.keyLogKeyProof.lookup, opening: bytesToBase64(randomBytes(32)), miniLockId: mallory } } }));
+    try {
+      await expect(again.observe('carol')).rejects.toMatchObject({ code: 'KEY_NOT_IN_LOG', reason: 'key-mismatch' });
+      expect(await again.pin('carol')).toBeUndefined();
+    } finally {
+      tampers.clear();
+    }
+  });
+
   it('a tree head with a forged signature → TreeHeadSignatureInvalid', async () => {
+    const bob = await device('bob', true);
     tampers.set('KeyLogKeyProof', (data) => ({ keyLogKeyProof: { ...data.keyLogKeyProof, treeHead: { ...data.keyLogKeyProof.treeHead, signature: bytesToBase64(randomBytes(64)) } } }));
     try {
-      const bob = await device('bob', true);
       await expect(bob.observe('carol')).rejects.toMatchObject({ code: 'TREE_HEAD_SIGNATURE_INVALID' });
     } finally {
       tampers.clear();
@@ -146,8 +173,8 @@ describe.each(BACKENDS)('key transparency attacks (%s)', (backend) => {
       throw new Error('not reached');
     });
     try {
-      const laptop = await device('bob', true);
-      await expect(laptop.observe('alice')).rejects.toMatchObject({ code: 'TREE_HEAD_ROLLBACK', trustedSize: stored.treeSize, shownSize: before.treeSize });
+      // The login's own-key check is the first look at the log: it takes in the sealed pins' head, then refuses the smaller one.
+      await expect(device('bob', true)).rejects.toMatchObject({ code: 'TREE_HEAD_ROLLBACK', trustedSize: stored.treeSize, shownSize: before.treeSize });
     } finally {
       tampers.clear();
     }
@@ -163,5 +190,38 @@ describe.each(BACKENDS)('key transparency attacks (%s)', (backend) => {
     expect(await bob.acceptKey('carol')).toMatchObject({ miniLockId: miniLockIdOf(ids.carol) });
     const proof = expectOk(await post<{ keyLogKeyProof: Json }>(server.url, '{ keyLogKeyProof(username: "carol") { inclusion { leafIndex } } }')).keyLogKeyProof;
     expect(proof.inclusion.leafIndex).toBe((await head()).treeSize - 1);
+  });
+
+  it("at login the log must show the user's own key (monitored): a key the server put in the log for bob → OwnKeyNotInLog (key-mismatch), with the session open", async () => {
+    const honest = await device('bob');
+    expect(honest.ownKeyCheck).toBe('ok');
+    // The server writes a rotation of bob's key to mallory's into its own log (it can: it is the server), and
+    // keeps showing bob himself his real key in the directory, so his login gets that far.
+    const bobKey = miniLockIdOf(ids.bob!);
+    const mallory = miniLockIdOf(keyPairFromSecretKey(randomBytes(32)));
+    const rotate = async (from: string, to: string) => {
+      const before = (await head()).treeSize;
+      // bob's own auth key stays (the server boxes his login tokens to it): only the miniLock key is substituted.
+      const authPublicKey = bytesToBase64(deriveAuthKeyPair(ids.bob!.secretKey).publicKey);
+      const encoded = accountEvents.encode('KeyRotated', { username: 'bob', previousMiniLockId: from, miniLockId: to, authPublicKey, authorizedBy: 'token' } as never);
+      await server.app.services.eventStore.append(
+        accountStreamName('bob'),
+        [{ id: randomUUID(), type: encoded.type, schemaVersion: encoded.schemaVersion, data: encoded.data as Record<string, unknown>, metadata: { actor: 'bob', correlationId: 'forged', causationId: null, occurredAt: new Date().toISOString() } }],
+        { expectedRevision: 'any' },
+      );
+      for (let i = 0; i < 100 && (await head()).treeSize === before; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    await rotate(bobKey, mallory);
+    tampers.set('User', (data, variables) => (variables.username === 'bob' ? { user: { ...data.user, miniLockId: bobKey } } : data));
+    const laptop = new PeerlockClient({ url: server.url, now: server.clock.now, fetch: maliciousFetch });
+    try {
+      await expect(laptop.login({ username: 'bob', identity: ids.bob! })).rejects.toMatchObject({ code: 'OWN_KEY_NOT_IN_LOG', reason: 'key-mismatch', username: 'bob' });
+      expect(laptop.loggedIn).toBe(true);
+      expect(laptop.ownKeyCheck).toBeNull();
+    } finally {
+      tampers.clear();
+      await rotate(mallory, bobKey);
+    }
+    expect((await device('bob')).ownKeyCheck).toBe('ok');
   });
 });

@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   base64ToBytes,
+  checkKeyLookup,
   decodeKeyLogLeaf,
+  verifyVrfKey,
   keyPairFromSecretKey,
   merkleLeafHash,
   miniLockIdOf,
@@ -36,7 +38,7 @@ const HEAD = '{ keyLogTreeHead { treeSize timestamp rootHash signature } }';
 const INCLUSION = 'query($i: Int!, $n: Int!) { keyLogInclusionProof(leafIndex: $i, treeSize: $n) { leafIndex treeSize leaf auditPath } }';
 const CONSISTENCY = 'query($m: Int!, $n: Int!) { keyLogConsistencyProof(fromSize: $m, toSize: $n) { fromSize toSize path } }';
 const KEY_PROOF =
-  'query($u: String!, $k: Int) { keyLogKeyProof(username: $u, knownTreeSize: $k) { treeHead { treeSize timestamp rootHash signature } inclusion { leafIndex treeSize leaf auditPath } consistency { fromSize toSize path } } }';
+  'query($u: String!, $k: Int) { keyLogKeyProof(username: $u, knownTreeSize: $k) { treeHead { treeSize timestamp rootHash signature } inclusion { leafIndex treeSize leaf auditPath } lookup { vrfProof opening timestamp miniLockId authPublicKey } consistency { fromSize toSize path } } }';
 
 const toHead = (w: WireHead): TreeHead => ({ treeSize: w.treeSize, timestamp: Number(w.timestamp), rootHash: base64ToBytes(w.rootHash), signature: base64ToBytes(w.signature) });
 const hashes = (list: string[]) => list.map((h) => base64ToBytes(h));
@@ -109,8 +111,21 @@ describe.each(BACKENDS)('key-log queries (%s)', (backend) => {
     const p = expectOk(await post<{ keyLogKeyProof: any }>(server.url, KEY_PROOF, { u: 'U2', k: 3 })).keyLogKeyProof; // eslint-disable-line @typescript-eslint/no-explicit-any
     const last = heads[heads.length - 1]!;
     expect(p.treeHead).toEqual(last);
-    const leaf = decodeKeyLogLeaf(base64ToBytes(p.inclusion.leaf));
-    expect(leaf).toMatchObject({ kind: 'rotated', keySequence: 1, username: 'u2', miniLockId: miniLockIdOf(ids.u2!) });
+    expect(decodeKeyLogLeaf(base64ToBytes(p.inclusion.leaf))).toMatchObject({ keySequence: 1 });
+    // The exact lookup proves the leaf is u2's (VRF under the signed VRF key) and opens it to u2's current key.
+    const { serverKeys } = expectOk(await post<{ serverKeys: { keyLogVrfKey: { publicKey: string; signature: string } } }>(server.url, '{ serverKeys { keyLogVrfKey { publicKey signature } } }'));
+    const vrfKey = base64ToBytes(serverKeys.keyLogVrfKey.publicKey);
+    verifyVrfKey(vrfKey, base64ToBytes(serverKeys.keyLogVrfKey.signature), signingKey);
+    const { lookup } = p;
+    expect(lookup.miniLockId).toBe(miniLockIdOf(ids.u2!));
+    const entry = checkKeyLookup(
+      { username: 'u2', miniLockId: miniLockIdOf(ids.u2!) },
+      toHead(last),
+      { leafIndex: p.inclusion.leafIndex, leaf: base64ToBytes(p.inclusion.leaf), auditPath: hashes(p.inclusion.auditPath) },
+      { vrfProof: base64ToBytes(lookup.vrfProof), opening: base64ToBytes(lookup.opening), timestamp: Number(lookup.timestamp), authPublicKey: lookup.authPublicKey },
+      vrfKey,
+    );
+    expect(entry).toMatchObject({ username: 'u2', keySequence: 1 });
     expect(verifyInclusion(merkleLeafHash(base64ToBytes(p.inclusion.leaf)), p.inclusion.leafIndex, last.treeSize, hashes(p.inclusion.auditPath), base64ToBytes(last.rootHash))).toBe(true);
     expect(verifyConsistency(3, last.treeSize, hashes(p.consistency.path), base64ToBytes(heads[3]!.rootHash), base64ToBytes(last.rootHash))).toBe(true);
     // No known size, or one beyond the head: no consistency proof.

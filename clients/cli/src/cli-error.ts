@@ -12,6 +12,7 @@ import {
   NotLoggedInError,
   PeerlockApiError,
   PeerlockNetworkError,
+  OwnKeyNotInLogError,
   PinRejectedError,
   TooFewCosignaturesError,
   WeakPassphraseError,
@@ -132,6 +133,17 @@ export function describeError(error: unknown): { code: string; message: string; 
       malformed: 'a record of your file index opens but is not valid',
     }[error.reason] ?? `the stored file index was refused (${error.reason})`;
     return { code: error.code, message: `file index refused (${error.reason}): ${why}; nothing was done`, exit: EXIT.keyChanged, details: { reason: error.reason } };
+  }
+  if (error instanceof OwnKeyNotInLogError) {
+    const { username, reason } = error;
+    return {
+      code: error.code,
+      message:
+        `logged in, but the server's key log does not show your own key for ${username} (${reason}): the server may be giving your contacts a key that is not yours. ` +
+        'Ask your contacts to compare safety numbers with you (`peerlock contacts verify <name>`) before they send anything sensitive, and tell whoever runs the server',
+      exit: EXIT.keyChanged,
+      details: { username, reason },
+    };
   }
   if (error instanceof TooFewCosignaturesError) {
     const { required, valid, treeSize } = error;

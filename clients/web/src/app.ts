@@ -16,6 +16,7 @@ import { contactsScreen } from './views/contacts-view.js';
 import { safetyNumberScreen } from './views/safety-number-view.js';
 import { settingsScreen } from './views/settings-view.js';
 import { filesScreen } from './views/files-view.js';
+import { ownKeyBanner } from './own-key-banner.js';
 
 const ROUTES: readonly [RegExp, Screen][] = [
   [/^#\/inbox$/, inboxScreen],
@@ -118,6 +119,7 @@ export class App {
         h('span', { class: 'whoami' }, this.liveDot, ' ', h('strong', { 'data-testid': 'me' }, me)),
         h('button', { type: 'button', onclick: () => this.logout() }, 'Log out'),
       ),
+      ...(session.ownKeyAlarm ? [ownKeyBanner(session.ownKeyAlarm)] : []),
       this.main,
     ];
   }

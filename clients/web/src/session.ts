@@ -5,7 +5,7 @@
  * trusted device session); otherwise reloading the page logs out. Also kept:
  * this browser's rollback marks (device-marks-storage.ts).
  */
-import { PeerlockApiError, PeerlockClient } from '@peerlock/sdk';
+import { OwnKeyNotInLogError, PeerlockApiError, PeerlockClient } from '@peerlock/sdk';
 import { askForCode } from './code-prompt.js';
 import { LiveUpdates } from './live-updates.js';
 import { browserMarkStore } from './device-marks-storage.js';
@@ -18,6 +18,8 @@ export interface Session {
   readonly live: LiveUpdates;
   /** Whether refilling the token pool needs a code (the SDK asks on every refill). */
   readonly twoFactor: { enabled: boolean };
+  /** Set when the login's own-key check failed (DESIGN §6, monitored): shown as a banner on every screen. */
+  readonly ownKeyAlarm?: OwnKeyNotInLogError;
 }
 
 /** A client for the server this page came from (the API serves the page). */
@@ -33,10 +35,24 @@ export function newClient(trusted = false): { client: PeerlockClient; twoFactor:
   return { client, twoFactor };
 }
 
-export function openSession(client: PeerlockClient, twoFactor: { enabled: boolean }): Session {
+export function openSession(client: PeerlockClient, twoFactor: { enabled: boolean }, ownKeyAlarm?: OwnKeyNotInLogError): Session {
   const live = new LiveUpdates();
   live.start(client);
-  return { client, live, twoFactor };
+  return { client, live, twoFactor, ...(ownKeyAlarm ? { ownKeyAlarm } : {}) };
+}
+
+/**
+ * A login whose own-key check failed still opens the session (the
+ * SDK keeps it): the alarm rides along and the app shows it on every screen.
+ */
+export async function checkingOwnKey(login: () => Promise<unknown>): Promise<OwnKeyNotInLogError | undefined> {
+  try {
+    await login();
+    return undefined;
+  } catch (error) {
+    if (error instanceof OwnKeyNotInLogError) return error;
+    throw error;
+  }
 }
 
 /** Logs out here and on the server (the session's tokens and live subscriptions end everywhere); the local part never waits for the server. */

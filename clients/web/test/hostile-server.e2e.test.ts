@@ -11,7 +11,9 @@
  *      it, and downloaded only once the user trusts that sender; a made-up
  *      file served under the id of the user's own upload is refused outright;
  *   4. a long conversation opens at its newest messages, and a message the
- *      server drops further back shows as withheld once they are loaded.
+ *      server drops further back shows as withheld once they are loaded;
+ *   5. a login where the key log gives the user's own name a key that is not
+ *      theirs (DESIGN §6, monitored) opens the session with a banner that says so.
  *
  * The other users are SDK clients talking to the server directly (random key
  * pairs, no scrypt); only bob derives his key in the page.
@@ -21,8 +23,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { encryptFile, generatePassphrase, keyPairFromSecretKey, miniLockIdOf, PeerlockClient, randomBytes, utf8ToBytes, type KeyPair } from '@peerlock/sdk';
-import { startHostileProxy, type HostileProxy } from '@peerlock/api/testing';
+import { bytesToBase64, encryptFile, generatePassphrase, keyPairFromSecretKey, miniLockIdOf, PeerlockClient, randomBytes, utf8ToBytes, type KeyPair } from '@peerlock/sdk';
+import { forgeKeyProof, startHostileProxy, type HonestKeyProof, type HostileProxy } from '@peerlock/api/testing';
 import { findChromium, launchChromium } from './support/browser.js';
 import { repoRoot, startServer, webRoot, type ServerProcess } from './support/server-process.js';
 
@@ -51,6 +53,8 @@ describe.skipIf(!mustRun && (!chromiumPath || !built))(
     // Usernames with a digit: no generated passphrase word can contain them (the strength check refuses that).
     const bobName = 'bob1';
     const bobPassphrase = generatePassphrase(7).passphrase;
+    /** The server's own signing key: given to it here, so the test can sign what a malicious server would. */
+    const signingSeed = randomBytes(32);
     let conversationId = '';
     const problems: string[] = [];
 
@@ -63,7 +67,7 @@ describe.skipIf(!mustRun && (!chromiumPath || !built))(
     beforeAll(async () => {
       if (!chromiumPath) throw new Error('CI must have Chromium at /usr/bin/chromium (.ci/run installs it)');
       if (!built) throw new Error('clients/web/dist is not built (npm run build -w clients/web)');
-      server = await startServer();
+      server = await startServer({ PEERLOCK_SIGNING_KEY: bytesToBase64(signingSeed) });
       proxy = await startHostileProxy({ target: server.origin });
       browser = await launchChromium(chromiumPath);
       // Bob's account is made by the SDK with his passphrase; the page derives the same key at login.
@@ -214,5 +218,39 @@ describe.skipIf(!mustRun && (!chromiumPath || !built))(
       }
       expect(problems).toEqual([]);
     });
+
+    it("5. a login where the log gives the user's own name another key opens with a banner saying so", async () => {
+      const ivy = 'ivy1';
+      const ivyPassphrase = generatePassphrase(7).passphrase;
+      await new PeerlockClient({ url: `${server.origin}/graphql` }).signup({ username: ivy, passphrase: ivyPassphrase });
+      const { data } = (await (await fetch(`${server.origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ keyLogTreeHead { treeSize } }' }) })).json()) as { data: { keyLogTreeHead: { treeSize: number } } };
+      const rogue = proxy.onGraphql('KeyLogKeyProof', (answer: HonestKeyProof, { variables }) =>
+        variables.username === ivy ? forgeKeyProof(answer, { username: ivy, miniLockId: miniLockIdOf(keyPairFromSecretKey(randomBytes(32))), treeSize: data.keyLogTreeHead.treeSize, signingSeed }) : undefined,
+      );
+      const fresh = await browser.newContext({ viewport: { width: 1024, height: 760 }, serviceWorkers: 'block' });
+      try {
+        const laptop = await fresh.newPage();
+        laptop.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+        await laptop.goto(`${proxy.url}/#/login`);
+        await laptop.getByLabel('Username').fill(ivy);
+        await laptop.getByLabel('Passphrase').fill(ivyPassphrase);
+        await laptop.getByRole('button', { name: 'Log in' }).click();
+        await laptop.getByRole('heading', { name: 'Inbox' }).waitFor({ timeout: SLOW });
+        const alarm = laptop.getByTestId('own-key-alarm');
+        await alarm.waitFor({ timeout: LIVE });
+        expect(rogue.count).toBeGreaterThan(0);
+        expect(await alarm.getAttribute('role')).toBe('alert');
+        expect(await alarm.textContent()).toContain(`does not show your own key for ${ivy} (key-mismatch)`);
+        // On every screen of the session, not only the first.
+        await laptop.getByRole('link', { name: 'Contacts' }).click();
+        await laptop.getByRole('heading', { name: 'Contacts', level: 1 }).waitFor({ timeout: LIVE });
+        expect(await laptop.getByTestId('own-key-alarm').count()).toBe(1);
+        await shot(laptop, 'web-own-key-alarm');
+      } finally {
+        rogue.remove();
+        await fresh.close();
+      }
+      expect(problems).toEqual([]);
+    }, SLOW * 2);
   },
 );

@@ -1,12 +1,16 @@
 import { AccountRegistered, KeyRotated } from '@peerlock/schema';
 import { defineProjection, type ReadModelChange } from '../projection.js';
 // The leaf encoding and the RFC 9162 hashes have one home, the SDK, whose verifier reads what this writes.
-import { bytesToBase64, bytesToHex, encodeKeyLogLeaf, hexToBytes, merkleLeafHash, merkleNodeHash, type KeyLogLeafKind } from '@peerlock/sdk';
+import { bytesToBase64, bytesToHex, encodeKeyLogLeaf, hexToBytes, keyLogCommitment, merkleLeafHash, merkleNodeHash } from '@peerlock/sdk';
 
 /**
  * The key-transparency log (DESIGN §6; docs/key-transparency.md): every key
  * event (a signup's keys, each KeyRotated) becomes one leaf of an append-only
- * RFC 9162 Merkle tree, in the event log's global order. Rows and checkpoint
+ * RFC 9162 Merkle tree, in the event log's global order. Leaves name no one
+ * (T12, sdk/src/keylog/leaf.ts): the server's secrets give each username's
+ * VRF index and each key's commitment opening, deterministically, so the fold
+ * stays pure: the same secrets and events give the same tree, on every node
+ * and in every rebuild. Rows and checkpoint
  * commit together like every projection, so the tree is exactly the fold of
  * the log up to the checkpoint and a rebuild reproduces it bit for bit.
  *
@@ -15,11 +19,14 @@ import { bytesToBase64, bytesToHex, encodeKeyLogLeaf, hexToBytes, merkleLeafHash
  *   state                 { size, timestamp, frontier }   frontier: the roots of the perfect
  *                                                          subtrees the tree decomposes into,
  *                                                          largest first (at most log2(size)+1)
- *   leaf:<index 12 digits> { leaf (base64), hash, username, miniLockId, kind, keySequence, timestamp }
+ *   leaf:<index 12 digits> { leaf (base64), hash }
  *   node:<level 2>:<index 12> { hash }                     the perfect subtree of 2^level leaves
  *                                                          starting at leaf index·2^level (level ≥ 1);
  *                                                          immutable once written
- *   user:<username>        { leafIndex, miniLockId, keySequence }   the user's current key's leaf
+ *   user:<username>        { leafIndex, keySequence, miniLockId, authPublicKey, timestamp }
+ *                                                          the user's current key's leaf and what
+ *                                                          its commitment holds (served only to an
+ *                                                          exact lookup by this name)
  *
  * Appending leaf n merges it into the frontier as a binary counter adds one:
  * while the last frontier root is as high as the new node, the two become
@@ -49,10 +56,7 @@ export interface KeyLogLeafRow {
   readonly kind: 'leaf';
   readonly leaf: string;
   readonly hash: string;
-  readonly username: string;
-  readonly miniLockId: string;
-  readonly leafKind: KeyLogLeafKind;
-  readonly keySequence: number;
+  /** Unix ms of the key event: the tree head of this size is signed with it. */
   readonly timestamp: number;
 }
 
@@ -64,8 +68,19 @@ export interface KeyLogNodeRow {
 export interface KeyLogUserRow {
   readonly kind: 'user';
   readonly leafIndex: number;
-  readonly miniLockId: string;
   readonly keySequence: number;
+  readonly miniLockId: string;
+  readonly authPublicKey: string;
+  /** Unix ms of the key event. */
+  readonly timestamp: number;
+}
+
+/** The server's secret-keyed functions the leaves are made with (ServerKeys). */
+export interface KeyLogSecrets {
+  /** The VRF index a username's leaves are filed under (32 bytes). */
+  index(username: string): Uint8Array;
+  /** The opening of the commitment of a username's key number keySequence (32 bytes). */
+  opening(username: string, keySequence: number): Uint8Array;
 }
 
 export type KeyLogDocument = KeyLogState | KeyLogLeafRow | KeyLogNodeRow | KeyLogUserRow;
@@ -76,37 +91,36 @@ export const keyLogNodeId = (level: number, index: number): string => `node:${St
 export const keyLogUserId = (username: string): string => `user:${username}`;
 export const emptyKeyLogState: KeyLogState = { kind: 'state', size: 0, timestamp: 0, frontier: [] };
 
-export const keyLogProjection = defineProjection({
-  name: 'key_log',
+/**
+ * The projection for one server's secrets. Its name is new with the private
+ * leaves: a server upgraded from the log of v1 leaves (read model `key_log`,
+ * no longer read) builds this one from the events on its first start.
+ */
+export const KEY_LOG_PROJECTION_NAME = 'private_key_log';
+
+export const createKeyLogProjection = (secrets: KeyLogSecrets) => defineProjection({
+  name: KEY_LOG_PROJECTION_NAME,
   version: 1,
   handles: [AccountRegistered, KeyRotated],
   documentIds: (event) => [KEY_LOG_STATE_ID, keyLogUserId(event.data.username)],
   apply(view, event): ReadModelChange<KeyLogDocument>[] {
     const { username, miniLockId, authPublicKey } = event.data;
     const user = view.get(keyLogUserId(username)) as KeyLogUserRow | undefined;
-    let leafKind: KeyLogLeafKind;
     let keySequence: number;
     if (event.type === 'AccountRegistered') {
       if (user) return [];
-      leafKind = 'registered';
       keySequence = 0;
     } else {
       if (!user || user.miniLockId !== event.data.previousMiniLockId) return [];
-      leafKind = 'rotated';
       keySequence = user.keySequence + 1;
     }
     const state = (view.get(KEY_LOG_STATE_ID) as KeyLogState | undefined) ?? emptyKeyLogState;
     const timestamp = Date.parse(event.metadata.occurredAt);
-    const leaf = encodeKeyLogLeaf({ kind: leafKind, timestamp, keySequence, username, miniLockId, authPublicKey });
+    const commitment = keyLogCommitment(secrets.opening(username, keySequence), { timestamp, keySequence, username, miniLockId, authPublicKey });
+    const leaf = encodeKeyLogLeaf({ index: secrets.index(username), keySequence, commitment });
     const index = state.size;
     const hash = merkleLeafHash(leaf);
-    const changes: ReadModelChange<KeyLogDocument>[] = [
-      {
-        op: 'put',
-        id: keyLogLeafId(index),
-        doc: { kind: 'leaf', leaf: bytesToBase64(leaf), hash: bytesToHex(hash), username, miniLockId, leafKind, keySequence, timestamp },
-      },
-    ];
+    const changes: ReadModelChange<KeyLogDocument>[] = [{ op: 'put', id: keyLogLeafId(index), doc: { kind: 'leaf', leaf: bytesToBase64(leaf), hash: bytesToHex(hash), timestamp } }];
     // Merge into the frontier: equal-height roots pair up into their parent (RFC 9162 MTH on a perfect subtree).
     const frontier = [...state.frontier];
     let node = hash;
@@ -121,7 +135,7 @@ export const keyLogProjection = defineProjection({
     }
     frontier.push({ level, hash: bytesToHex(node) });
     changes.push({ op: 'put', id: KEY_LOG_STATE_ID, doc: { kind: 'state', size: index + 1, timestamp, frontier } });
-    changes.push({ op: 'put', id: keyLogUserId(username), doc: { kind: 'user', leafIndex: index, miniLockId, keySequence } });
+    changes.push({ op: 'put', id: keyLogUserId(username), doc: { kind: 'user', leafIndex: index, keySequence, miniLockId, authPublicKey, timestamp } });
     return changes;
   },
 });

@@ -49,9 +49,10 @@ export function parseDeviceMarks(value: unknown): DeviceMarks | undefined {
   if (!Number.isSafeInteger(fileIndexVersion) || (fileIndexVersion as number) < 0) return undefined;
   let head: TreeHeadRecord | undefined;
   if (treeHead !== undefined) {
-    const { treeSize, timestamp, rootHash, signature } = (treeHead ?? {}) as Record<string, unknown>;
+    const { version, treeSize, timestamp, rootHash, signature } = (treeHead ?? {}) as Record<string, unknown>;
     if (!Number.isSafeInteger(treeSize) || typeof timestamp !== 'string' || typeof rootHash !== 'string' || typeof signature !== 'string') return undefined;
-    head = { treeSize: treeSize as number, timestamp, rootHash, signature };
+    // A head of the log before its leaves were private (no version) is of another tree: dropped, the other marks kept.
+    if (version === 2) head = { version, treeSize: treeSize as number, timestamp, rootHash, signature };
   }
   return { pinSetVersion: pinSetVersion as number, fileIndexVersion: fileIndexVersion as number, ...(head ? { treeHead: head } : {}) };
 }

@@ -12,8 +12,10 @@
  *      note: the log's signature over exactly this head (TreeHeadSignature)
  *      and k valid co-signatures by configured witnesses (TooFewCosignatures);
  *      the server is asked for the newest head k witnesses co-signed;
- *   4. the key's RFC 9162 inclusion proof under that head, for a leaf naming
- *      exactly this user and this key (KeyNotInLog).
+ *   4. the key's RFC 9162 inclusion proof under that head, the VRF proof that
+ *      the leaf is filed under this username (under the VRF key the pinned
+ *      server key signed) and the opening of the leaf's commitment to exactly
+ *      this key (KeyNotInLog: bad-proof, bad-vrf-proof, key-mismatch).
  *
  * A key proven once stays proven for the session (a leaf can never leave an
  * append-only log whose heads we keep checking for consistency), so repeated
@@ -23,7 +25,8 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { base64ToBytes, bytesToBase64 } from '../crypto/bytes.js';
 import { KeyNotInLogError, TreeHeadRollbackError } from '../keylog/errors.js';
 import { keyLogNoteKey, type NoteKey } from '../keylog/signed-note.js';
-import { checkKeyInclusion, checkTreeHeadAdvance, verifyTreeHeadSignature, type TreeHead, type TreeHeadRecord } from '../keylog/tree-head.js';
+import type { KeyLogEntry } from '../keylog/leaf.js';
+import { checkKeyLookup, checkTreeHeadAdvance, verifyTreeHeadSignature, type TreeHead, type TreeHeadRecord } from '../keylog/tree-head.js';
 import { checkWitnessedHead } from '../keylog/witnessing.js';
 import { PeerlockApiError } from './errors.js';
 import { KeyLogConsistencyProofDocument, KeyLogKeyProofDocument, type KeyLogTreeHeadFieldsFragment } from './generated/graphql.js';
@@ -38,17 +41,19 @@ function fromRecord(record: TreeHeadRecord | KeyLogTreeHeadFieldsFragment): Tree
 }
 
 function toRecord(head: TreeHead): TreeHeadRecord {
-  return { treeSize: head.treeSize, timestamp: String(head.timestamp), rootHash: bytesToBase64(head.rootHash), signature: bytesToBase64(head.signature) };
+  return { version: 2, treeSize: head.treeSize, timestamp: String(head.timestamp), rootHash: bytesToBase64(head.rootHash), signature: bytesToBase64(head.signature) };
 }
 
 export class KeyTransparency {
   private trusted: TreeHead | null = null;
-  private readonly proven = new Map<string, string>();
+  private readonly proven = new Map<string, KeyLogEntry>();
 
   constructor(
     private readonly call: Call,
     /** The pinned long-term server key (pinned on first use when not configured). */
     private readonly signingKey: () => Promise<Uint8Array>,
+    /** The key log's VRF public key, its signature by the pinned key already checked. */
+    private readonly vrfKey: () => Promise<Uint8Array>,
     /** The witnesses (cosignature/v1 keys) and how many of them must co-sign a head; k = 0: none. */
     private readonly witnessing: { readonly witnesses: readonly NoteKey[]; readonly threshold: number } = { witnesses: [], threshold: 0 },
   ) {}
@@ -64,7 +69,8 @@ export class KeyTransparency {
    * and the larger of the two is trusted from now on.
    */
   async reconcile(record: TreeHeadRecord | undefined): Promise<void> {
-    if (!record) return;
+    // A head of the log before its leaves were private (no version): another tree, nothing to compare with.
+    if (!record || record.version !== 2) return;
     const stored = fromRecord(record);
     const trusted = this.trusted;
     if (trusted && stored.treeSize === trusted.treeSize && record.rootHash === bytesToBase64(trusted.rootHash)) return;
@@ -90,9 +96,10 @@ export class KeyTransparency {
     this.trusted = checkTreeHeadAdvance(older, newer, path);
   }
 
-  /** Proves that `miniLockId` is `username`'s key in the log, or throws the typed reason. */
-  async verifyKey(username: string, miniLockId: string): Promise<void> {
-    if (this.proven.get(username) === miniLockId) return;
+  /** Proves that `miniLockId` is `username`'s key in the log, or throws the typed reason; returns what the log holds for it. */
+  async verifyKey(username: string, miniLockId: string): Promise<KeyLogEntry> {
+    const known = this.proven.get(username);
+    if (known?.miniLockId === miniLockId) return known;
     let answer;
     try {
       const { threshold } = this.witnessing;
@@ -108,9 +115,16 @@ export class KeyTransparency {
     const consistency = answer.consistency;
     const path = this.trusted && consistency && consistency.fromSize === this.trusted.treeSize && consistency.toSize === head.treeSize ? consistency.path.map(b64) : null;
     this.trusted = checkTreeHeadAdvance(this.trusted, head, path);
-    const { inclusion } = answer;
-    if (inclusion.treeSize !== head.treeSize) throw new KeyNotInLogError(username, 'bad-proof');
-    checkKeyInclusion({ username, miniLockId }, head, { leafIndex: inclusion.leafIndex, leaf: b64(inclusion.leaf), auditPath: inclusion.auditPath.map(b64) });
-    this.proven.set(username, miniLockId);
+    const { inclusion, lookup } = answer;
+    if (inclusion.treeSize !== head.treeSize || !/^\d{1,16}$/.test(lookup.timestamp)) throw new KeyNotInLogError(username, 'bad-proof');
+    const entry = checkKeyLookup(
+      { username, miniLockId },
+      head,
+      { leafIndex: inclusion.leafIndex, leaf: b64(inclusion.leaf), auditPath: inclusion.auditPath.map(b64) },
+      { vrfProof: b64(lookup.vrfProof), opening: b64(lookup.opening), timestamp: Number(lookup.timestamp), authPublicKey: lookup.authPublicKey },
+      await this.vrfKey(),
+    );
+    this.proven.set(username, entry);
+    return entry;
   }
 }

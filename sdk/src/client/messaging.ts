@@ -8,7 +8,7 @@
  * from the ledger of what we verified.
  */
 import { base64ToBytes, bytesToBase64 } from '../crypto/bytes.js';
-import { InvalidEncodingError } from '../crypto/errors.js';
+import { InvalidEncodingError, PeerlockCryptoError } from '../crypto/errors.js';
 import { decodeMiniLockId } from '../keys/minilock-id.js';
 import { composeMessage } from '../messages/compose-message.js';
 import {
@@ -21,7 +21,6 @@ import {
   type VerifiedMessage,
   type WithheldMessages,
 } from '../messages/conversation-ledger.js';
-import { decodeKeyLogLeaf, MalformedLeafError } from '../keylog/leaf.js';
 import type { FileReference } from '../messages/message-plaintext.js';
 import type { MessageEnvelope } from '../messages/message-envelope.js';
 import { createReadReceipt, verifyReadReceiptWithPins, ReceiptRejectedError } from '../receipts/read-receipt.js';
@@ -395,33 +394,25 @@ export class Messaging {
 
   /**
    * Until when a message may have been sealed to a former key of ours: the
-   * time our current key replaced it, read from our current key's leaf in
-   * the key log; null when the leaf is our signup key (no former key) or
-   * does not name our current key (yet).
+   * time our current key replaced it, from our current key's entry in the key
+   * log (proven like any key: PeerlockClient.provenKeyEntry); null when it is
+   * our signup key (no former key), or while the log cannot prove it (not
+   * caught up yet, or lying: the login's own-key check says so loudly).
    *
-   * A HINT, not a verified fact: the SDK keeps no trustworthy local record
-   * of our own rotations (rotateKeys carries the pins over and wipes the old
-   * secret, but records nothing about our own key, and a miniLock header
-   * does not show which key a message was sealed to), and the leaf's proof
-   * is not checked here. That is enough for what it decides: only which
-   * label (SealedToFormerKey or Undecryptable) a message that did not
-   * decrypt gets. Such a message is never shown either way, so a lying
-   * server can at most relabel one failure as the other.
+   * It decides only which label (SealedToFormerKey or Undecryptable) a
+   * message that did not decrypt gets; such a message is never shown either way.
    */
   private async formerKeyUntil(): Promise<number | null> {
     const me = this.client.username;
     const current = this.client.miniLockId;
     if (this.ownKeySince?.miniLockId === current) return this.ownKeySince.since;
     try {
-      const { keyLogKeyProof } = await this.client.call(KeyLogKeyProofDocument, { username: me, knownTreeSize: null });
-      const leaf = decodeKeyLogLeaf(base64ToBytes(keyLogKeyProof.inclusion.leaf, 'leaf'));
-      // A leaf for an older key: the log has not caught up with our rotation; ask again next time.
-      if (leaf.username !== me || leaf.miniLockId !== current) return null;
-      const since = leaf.kind === 'rotated' ? leaf.timestamp : null;
+      const entry = await this.client.provenKeyEntry(me, current);
+      const since = entry.keySequence > 0 ? entry.timestamp : null;
       this.ownKeySince = { miniLockId: current, since };
       return since;
     } catch (error) {
-      if (error instanceof PeerlockApiError || error instanceof MalformedLeafError || error instanceof InvalidEncodingError) return null;
+      if (error instanceof PeerlockApiError || error instanceof PeerlockCryptoError) return null;
       throw error;
     }
   }

@@ -20,6 +20,9 @@ import { verifyServerKey } from '../protocol/server-key.js';
 import { acceptKeyChange, checkSend, markVerified, observeKey, withTreeHead, type KeyPin, type Observation, type PinSet } from '../contacts/key-pins.js';
 import { KeyTransparency } from './key-transparency.js';
 import { formatVerifierKey, NOTE_COSIGNATURE_V1, parseVerifierKey, type NoteKey } from '../keylog/signed-note.js';
+import type { KeyLogEntry } from '../keylog/leaf.js';
+import { KeyNotInLogError, OwnKeyNotInLogError } from '../keylog/errors.js';
+import { verifyVrfKey } from '../keylog/tree-head.js';
 import { safetyNumber, type SafetyNumber } from '../contacts/safety-number.js';
 import { ContactKeyError, NoSuchAccountError, NotLoggedInError, PeerlockApiError, WrongPassphraseError } from './errors.js';
 import { executeOperation } from './graphql-transport.js';
@@ -52,6 +55,7 @@ import {
   RequestContactDocument,
   RotateKeysDocument,
   ServerKeysDocument,
+  KeyLogVrfKeyDocument,
   SetupTwoFactorDocument,
   SignupChallengeDocument,
   SignupDocument,
@@ -159,6 +163,7 @@ export class PeerlockClient {
   private rekeying = false;
   private keyLog: KeyTransparency;
   private readonly witnessing: { readonly witnesses: readonly NoteKey[]; readonly threshold: number };
+  private vrfKey: Uint8Array | null = null;
   private readonly markStore: DeviceMarkStore;
   /** Contacts whose key this device checked in the directory and the key log (see checkKey). */
   private readonly keyChecked = new Set<string>();
@@ -265,6 +270,44 @@ export class PeerlockClient {
     const identity = input.identity ?? (await PeerlockClient.deriveIdentity(username, requirePassphrase(input.passphrase)));
     if (miniLockIdOf(identity) !== registered) throw new WrongPassphraseError(username);
     await this.adopt({ username, identity, auth: deriveAuthKeyPair(identity.secretKey) }, input.totpCode);
+    await this.checkOwnKey();
+  }
+
+  /**
+   * What the own-key check of the last login found (DESIGN §6,
+   * monitored): 'ok', or 'pending' when the witnesses this client requires
+   * have not yet co-signed a head holding our key (checked again at the next
+   * login); null before any. A failed check is OwnKeyNotInLogError instead.
+   */
+  ownKeyCheck: 'ok' | 'pending' | null = null;
+
+  /**
+   * DESIGN §6 (monitored): at every login the newest key the log holds for
+   * our own name must be our key, proven like any contact's key (signed and
+   * witnessed head, consistency, inclusion, VRF, opening). Otherwise
+   * OwnKeyNotInLogError, loudly: the server may be showing others a key for
+   * us that is not ours. The session stays open, so the caller can show it
+   * and the user can act (rotate, leave). Tree-head refusals (fork,
+   * rollback, too few co-signatures) are thrown as themselves.
+   */
+  private async checkOwnKey(): Promise<void> {
+    const me = this.identity();
+    this.ownKeyCheck = null;
+    try {
+      // Against every head this user's devices have seen, as for a contact's key (observe).
+      await this.keyLog.reconcile(this.marks().treeHead);
+      await this.keyLog.reconcile((await this.pins()).treeHead);
+      await this.keyLog.verifyKey(me.username, miniLockIdOf(me.identity));
+      this.ownKeyCheck = 'ok';
+      this.raiseMarks(this.keyLog.head ? { treeHead: this.keyLog.head } : {});
+    } catch (error) {
+      if (error instanceof PeerlockApiError && error.code === 'UNAVAILABLE' && this.witnessing.threshold > 0) {
+        this.ownKeyCheck = 'pending';
+        return;
+      }
+      if (error instanceof KeyNotInLogError) throw new OwnKeyNotInLogError(me.username, error.reason);
+      throw error;
+    }
   }
 
   /**
@@ -680,7 +723,27 @@ export class PeerlockClient {
   }
 
   private newKeyLog(): KeyTransparency {
-    return new KeyTransparency((d, v) => this.call(d, v), () => this.pinnedSigningKey(), this.witnessing);
+    return new KeyTransparency((d, v) => this.call(d, v), () => this.pinnedSigningKey(), () => this.keyLogVrfKey(), this.witnessing);
+  }
+
+  /** The key log's VRF public key, checked once against the pinned long-term key. */
+  private async keyLogVrfKey(): Promise<Uint8Array> {
+    if (!this.vrfKey) {
+      const { keyLogVrfKey } = (await this.call(KeyLogVrfKeyDocument, {})).serverKeys;
+      const publicKey = base64ToBytes(keyLogVrfKey.publicKey, 'keyLogVrfKey');
+      verifyVrfKey(publicKey, base64ToBytes(keyLogVrfKey.signature, 'keyLogVrfKey signature'), await this.pinnedSigningKey());
+      this.vrfKey = publicKey;
+    }
+    return this.vrfKey;
+  }
+
+  /**
+   * What the key log proves about `username`'s key `miniLockId` (its entry:
+   * key sequence and time), with every check a contact's key gets; the typed
+   * reason otherwise. Proven once per session.
+   */
+  async provenKeyEntry(username: string, miniLockId: string): Promise<KeyLogEntry> {
+    return this.keyLog.verifyKey(username, miniLockId);
   }
 
   /** The long-term server key: configured, from the session, or pinned on first use. */

@@ -63,12 +63,14 @@ function parseFormerKeys(value: unknown): FormerKey[] {
   });
 }
 
-function parseTreeHead(value: unknown): TreeHeadRecord {
-  const { treeSize, timestamp, rootHash, signature } = (value ?? {}) as Record<string, unknown>;
+/** A stored head; one of the log before its leaves were private (no version) is dropped: it is of another tree. */
+function parseTreeHead(value: unknown): TreeHeadRecord | undefined {
+  const { version, treeSize, timestamp, rootHash, signature } = (value ?? {}) as Record<string, unknown>;
+  if (version !== undefined && version !== 2) throw new PinRejectedError('malformed');
   const base64 = /^[A-Za-z0-9+/]+={0,2}$/;
   if (!Number.isSafeInteger(treeSize) || (treeSize as number) < 0 || typeof timestamp !== 'string' || !/^\d{1,16}$/.test(timestamp)) throw new PinRejectedError('malformed');
   if (typeof rootHash !== 'string' || !base64.test(rootHash) || typeof signature !== 'string' || !base64.test(signature)) throw new PinRejectedError('malformed');
-  return { treeSize: treeSize as number, timestamp, rootHash, signature };
+  return version === 2 ? { version, treeSize: treeSize as number, timestamp, rootHash, signature } : undefined;
 }
 
 /** Opens a pin set from the server; `newestSeenVersion` is this device's high-water mark. */

@@ -19,7 +19,8 @@ export type CryptoErrorCode =
   | 'INCONSISTENT_TREE_HEAD'
   | 'TREE_HEAD_ROLLBACK'
   | 'TOO_FEW_COSIGNATURES'
-  | 'CHECKPOINT_REFUSED';
+  | 'CHECKPOINT_REFUSED'
+  | 'OWN_KEY_NOT_IN_LOG';
 
 export abstract class PeerlockCryptoError extends Error {
   abstract readonly code: CryptoErrorCode;

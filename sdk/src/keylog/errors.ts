@@ -13,8 +13,10 @@ export type KeyNotInLogReason =
   | 'absent'
   /** The leaf is not a well-formed key-log leaf. */
   | 'malformed-leaf'
-  /** The proven leaf is for another user or another key than the one shown. */
-  | 'key-mismatch';
+  /** The leaf's commitment does not open to the key shown (another key, or another user's leaf). */
+  | 'key-mismatch'
+  /** The VRF proof does not show the leaf's index to be this username's under the server's signed VRF key. */
+  | 'bad-vrf-proof';
 
 /** The key the server shows is not proven to be in the signed log. */
 export class KeyNotInLogError extends PeerlockCryptoError {
@@ -27,11 +29,27 @@ export class KeyNotInLogError extends PeerlockCryptoError {
   }
 }
 
+/**
+ * At login (DESIGN §6, monitored): the newest key the log holds for the
+ * user's own name is not the user's key (`reason` as for a contact's key:
+ * key-mismatch when the log shows another key, absent when none). The server
+ * may be showing others a key for this user that is not theirs.
+ */
+export class OwnKeyNotInLogError extends PeerlockCryptoError {
+  readonly code = 'OWN_KEY_NOT_IN_LOG' as const;
+  constructor(
+    readonly username: string,
+    readonly reason: KeyNotInLogReason,
+  ) {
+    super(`the key log does not show your own current key for ${username} (${reason}): the server may be showing others a key for you that is not yours`);
+  }
+}
+
 /** A tree head whose Ed25519 signature does not verify under the pinned long-term server key. */
 export class TreeHeadSignatureError extends PeerlockCryptoError {
   readonly code = 'TREE_HEAD_SIGNATURE_INVALID' as const;
-  constructor() {
-    super('key log tree head signature does not verify under the pinned server key');
+  constructor(message = 'key log tree head signature does not verify under the pinned server key') {
+    super(message);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * Signed tree heads and what a client checks with them (DESIGN §6):
  *
- *   signed = "peerlock/key-log/tree-head/v1" ‖ 0x00
+ *   signed = "peerlock/key-log/tree-head/v2" ‖ 0x00
  *            ‖ u64be(treeSize) ‖ u64be(timestamp, Unix ms) ‖ rootHash (32)
  *   signature = Ed25519(server long-term key, signed)
  *
@@ -20,10 +20,17 @@
 import { assertBytes, concatBytes, equalBytes, utf8ToBytes } from '../crypto/bytes.js';
 import { verifyEd25519 } from '../protocol/ed25519.js';
 import { InconsistentTreeHeadError, KeyNotInLogError, TreeHeadRollbackError, TreeHeadSignatureError } from './errors.js';
-import { decodeKeyLogLeaf, MalformedLeafError, type KeyLogLeaf } from './leaf.js';
+import { decodeKeyLogLeaf, keyLogCommitment, keyLogIndex, KEY_LOG_OPENING_BYTES, MalformedLeafError, type KeyLogEntry, type KeyLogLeaf } from './leaf.js';
 import { HASH_BYTES, merkleLeafHash, verifyConsistency, verifyInclusion } from './merkle.js';
+import { vrfVerify, VRF_PROOF_BYTES } from './vrf.js';
 
-export const TREE_HEAD_LABEL = 'peerlock/key-log/tree-head/v1';
+/**
+ * v2: the log of private leaves (leaf.ts). v1 heads (leaves naming users)
+ * cannot verify under this label, so a head of the old log is never taken
+ * for one of the new; the SDK drops stored v1 heads (TreeHeadRecord.version).
+ */
+export const TREE_HEAD_LABEL = 'peerlock/key-log/tree-head/v2';
+export const VRF_KEY_LABEL = 'peerlock/key-log/vrf-key/v1';
 
 export interface TreeHead {
   readonly treeSize: number;
@@ -44,6 +51,19 @@ function u64be(value: number, what: string): Uint8Array {
 export function treeHeadSignedBytes(treeSize: number, timestamp: number, rootHash: Uint8Array): Uint8Array {
   assertBytes(rootHash, 'rootHash', HASH_BYTES);
   return concatBytes(utf8ToBytes(TREE_HEAD_LABEL), new Uint8Array([0]), u64be(treeSize, 'treeSize'), u64be(timestamp, 'timestamp'), rootHash);
+}
+
+/** What the long-term key signs to vouch for the key log's VRF public key: the label, 0x00, the key. */
+export function vrfKeySignedBytes(vrfPublicKey: Uint8Array): Uint8Array {
+  assertBytes(vrfPublicKey, 'vrfPublicKey', 32);
+  return concatBytes(utf8ToBytes(VRF_KEY_LABEL), new Uint8Array([0]), vrfPublicKey);
+}
+
+/** Throws TreeHeadSignatureError unless the VRF key is signed by `pinnedSigningKey`. */
+export function verifyVrfKey(vrfPublicKey: Uint8Array, signature: Uint8Array, pinnedSigningKey: Uint8Array): void {
+  if (vrfPublicKey.length !== 32 || signature.length !== 64 || !verifyEd25519(vrfKeySignedBytes(vrfPublicKey), signature, pinnedSigningKey)) {
+    throw new TreeHeadSignatureError('the key log VRF key is not signed by the pinned server key');
+  }
 }
 
 /** Throws TreeHeadSignatureError unless `head` is signed by `pinnedSigningKey`. */
@@ -82,11 +102,29 @@ export interface InclusionProof {
   readonly auditPath: readonly Uint8Array[];
 }
 
+/** What only an exact lookup by name gets: the VRF proof for the name, and the commitment's opening with what it commits to. */
+export interface KeyLookup {
+  readonly vrfProof: Uint8Array;
+  readonly opening: Uint8Array;
+  /** Unix milliseconds. */
+  readonly timestamp: number;
+  readonly authPublicKey: string;
+}
+
 /**
  * Checks that `proof` puts a leaf for exactly (`username`, `miniLockId`) in
- * the tree `head` signs. Returns the decoded leaf; KeyNotInLogError otherwise.
+ * the tree `head` signs: the audit path leads to the root, the VRF proof
+ * shows the leaf's index is the username's (under the server's signed VRF
+ * key), and the opening shows its commitment is to this key. Returns the
+ * entry; KeyNotInLogError otherwise.
  */
-export function checkKeyInclusion(expected: { readonly username: string; readonly miniLockId: string }, head: TreeHead, proof: InclusionProof): KeyLogLeaf {
+export function checkKeyLookup(
+  expected: { readonly username: string; readonly miniLockId: string },
+  head: TreeHead,
+  proof: InclusionProof,
+  lookup: KeyLookup,
+  vrfPublicKey: Uint8Array,
+): KeyLogEntry {
   let leaf: KeyLogLeaf;
   try {
     leaf = decodeKeyLogLeaf(proof.leaf);
@@ -97,12 +135,18 @@ export function checkKeyInclusion(expected: { readonly username: string; readonl
   if (!verifyInclusion(merkleLeafHash(proof.leaf), proof.leafIndex, head.treeSize, proof.auditPath, head.rootHash)) {
     throw new KeyNotInLogError(expected.username, 'bad-proof');
   }
-  if (leaf.username !== expected.username || leaf.miniLockId !== expected.miniLockId) throw new KeyNotInLogError(expected.username, 'key-mismatch');
-  return leaf;
+  const output = lookup.vrfProof.length === VRF_PROOF_BYTES ? vrfVerify(vrfPublicKey, utf8ToBytes(expected.username), lookup.vrfProof) : null;
+  if (!output || !equalBytes(keyLogIndex(output), leaf.index)) throw new KeyNotInLogError(expected.username, 'bad-vrf-proof');
+  const entry: KeyLogEntry = { timestamp: lookup.timestamp, keySequence: leaf.keySequence, username: expected.username, miniLockId: expected.miniLockId, authPublicKey: lookup.authPublicKey };
+  const wellFormed = lookup.opening.length === KEY_LOG_OPENING_BYTES && Number.isSafeInteger(lookup.timestamp) && lookup.timestamp >= 0;
+  if (!wellFormed || !equalBytes(keyLogCommitment(lookup.opening, entry), leaf.commitment)) throw new KeyNotInLogError(expected.username, 'key-mismatch');
+  return entry;
 }
 
 /** The form a tree head is stored in (inside the sealed pin set) and travels in. */
 export interface TreeHeadRecord {
+  /** 2: a head of the log of private leaves. A record without it is of the old log, and is dropped. */
+  readonly version?: 2;
   readonly treeSize: number;
   /** Unix milliseconds, decimal. */
   readonly timestamp: string;

@@ -69,6 +69,18 @@ export function vrfProve(secretKey: Uint8Array, alpha: Uint8Array): VrfProof {
 }
 
 /**
+ * The output alone (ECVRF_proof_to_hash of the proof ECVRF_prove would give):
+ * Gamma = x·H without the nonce and challenge, for a server that files
+ * entries under the output and proves it only when asked (the key log).
+ */
+export function vrfOutput(secretKey: Uint8Array, alpha: Uint8Array): Uint8Array {
+  assertBytes(secretKey, 'secretKey', 32);
+  assertBytes(alpha, 'alpha');
+  const { scalar: x, pointBytes: pk } = ed25519.utils.getExtendedPublicKey(secretKey);
+  return outputOf(encodeToCurve(pk, alpha).multiply(x));
+}
+
+/**
  * ECVRF_verify (§5.3) with validate_key: the output if `proof` is a valid
  * proof for `alpha` under `publicKey`, else null (any malformed input too).
  */

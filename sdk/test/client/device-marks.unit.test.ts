@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryMarkStore, NO_MARKS, parseDeviceMarks, raiseMarks } from '../../src/client/device-marks.js';
 
-const head = (treeSize: number) => ({ treeSize, timestamp: '1700000000000', rootHash: 'AAAA', signature: 'BBBB' });
+const head = (treeSize: number) => ({ version: 2 as const, treeSize, timestamp: '1700000000000', rootHash: 'AAAA', signature: 'BBBB' });
 
 describe('device marks', () => {
   it('only ever go up, each on its own', () => {
@@ -17,6 +17,11 @@ describe('device marks', () => {
     for (const bad of [null, 'x', { pinSetVersion: -1, fileIndexVersion: 0 }, { pinSetVersion: 1.5, fileIndexVersion: 0 }, { pinSetVersion: 1 }, { pinSetVersion: 1, fileIndexVersion: 0, treeHead: { treeSize: 'a' } }]) {
       expect(parseDeviceMarks(bad)).toBeUndefined();
     }
+  });
+
+  it("drop a head of the log before its leaves were private (no version: another tree), keeping the other marks", () => {
+    const { version: _, ...legacy } = head(30);
+    expect(parseDeviceMarks({ pinSetVersion: 1, fileIndexVersion: 2, treeHead: legacy })).toEqual({ pinSetVersion: 1, fileIndexVersion: 2 });
   });
 
   it('are kept per server and user', () => {

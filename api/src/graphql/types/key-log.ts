@@ -3,11 +3,17 @@
  * head of the key log and RFC 9162 proofs. Public, like the directory: no
  * token. Hashes and signatures are base64; sizes are leaf counts.
  */
-import { builder } from '../builder.js';
+import { builder, type GraphQLContext } from '../builder.js';
 import { canonicalUsername } from '../../accounts/username.js';
-import type { ConsistencyProofResult, InclusionProofResult, KeyProofResult, SignedTreeHead } from '../../keylog/key-log-queries.js';
+import type { ConsistencyProofResult, InclusionProofResult, KeyLookupResult, KeyProofResult, SignedTreeHead } from '../../keylog/key-log-queries.js';
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+/** Every key-log query and hand-in counts against the caller's address (PEERLOCK_RATE_LIMIT_KEY_LOG_PER_ADDRESS). */
+const limited = async <T>(ctx: GraphQLContext, work: (services: GraphQLContext['services']) => Promise<T>): Promise<T> => {
+  await ctx.services.rateLimiter.check('keyLog', ctx.clientAddress, null, ctx.services.now());
+  return work(ctx.services);
+};
 
 const KeyLogTreeHeadRef = builder.objectRef<SignedTreeHead>('KeyLogTreeHead').implement({
   description:
@@ -31,7 +37,10 @@ const KeyLogInclusionProofRef = builder.objectRef<InclusionProofResult>('KeyLogI
   fields: (t) => ({
     leafIndex: t.exposeInt('leafIndex'),
     treeSize: t.exposeInt('treeSize'),
-    leaf: t.string({ description: 'base64: the canonical leaf bytes (docs/key-transparency.md).', resolve: (p) => b64(p.leaf) }),
+    leaf: t.string({
+      description: 'base64: the canonical leaf bytes (docs/key-transparency.md): version 2, the VRF index, the key sequence and a hiding commitment; it names no one.',
+      resolve: (p) => b64(p.leaf),
+    }),
     auditPath: t.stringList({ description: 'base64 hashes, leaf side first.', resolve: (p) => p.auditPath.map(b64) }),
   }),
 });
@@ -45,11 +54,24 @@ const KeyLogConsistencyProofRef = builder.objectRef<ConsistencyProofResult>('Key
   }),
 });
 
+const KeyLogLookupRef = builder.objectRef<KeyLookupResult>('KeyLogLookup').implement({
+  description:
+    "What only an exact lookup by username reveals (DESIGN §6, T12): the VRF proof that the leaf's index is this username's, and the opening of the leaf's commitment with what it commits to (docs/key-transparency.md).",
+  fields: (t) => ({
+    vrfProof: t.string({ description: 'base64, 80 bytes: RFC 9381 ECVRF-EDWARDS25519-SHA512-TAI proof for utf8(username) under serverKeys.keyLogVrfKey.', resolve: (l) => b64(l.vrfProof) }),
+    opening: t.string({ description: 'base64, 32 bytes.', resolve: (l) => b64(l.opening) }),
+    timestamp: t.string({ description: 'Unix milliseconds (decimal) of the key event.', resolve: (l) => String(l.timestamp) }),
+    miniLockId: t.exposeString('miniLockId'),
+    authPublicKey: t.exposeString('authPublicKey', { description: 'base64, 32 bytes.' }),
+  }),
+});
+
 const KeyLogKeyProofRef = builder.objectRef<KeyProofResult>('KeyLogKeyProof').implement({
   description: "A user's current key under one signed head: its leaf's inclusion and the consistency from the head the client knew.",
   fields: (t) => ({
     treeHead: t.field({ type: KeyLogTreeHeadRef, resolve: (p) => p.treeHead }),
     inclusion: t.field({ type: KeyLogInclusionProofRef, resolve: (p) => p.inclusion }),
+    lookup: t.field({ type: KeyLogLookupRef, resolve: (p) => p.lookup }),
     consistency: t.field({
       type: KeyLogConsistencyProofRef,
       nullable: true,
@@ -67,7 +89,7 @@ builder.queryField('keyLogTreeHead', (t) =>
     type: KeyLogTreeHeadRef,
     description: 'The newest signed tree head of the key log; its checkpoint carries the witnesses\' co-signatures of that size.',
     args: { minCosignatures: t.arg.int({ required: false, description: MIN_COSIGNATURES }) },
-    resolve: (_root, args, { services }) => services.keyLog.treeHead(args.minCosignatures ?? 0),
+    resolve: (_root, args, ctx) => limited(ctx, (services) => services.keyLog.treeHead(args.minCosignatures ?? 0)),
   }),
 );
 
@@ -77,7 +99,7 @@ builder.mutationField('submitKeyLogCosignature', (t) =>
       "A witness's cosignature/v1 (c2sp.org/tlog-cosignature) of this log's checkpoint of treeSize leaves, as the note signature line it appends (\"— name base64\"). No token: FORBIDDEN unless the line is from a witness this server is configured with (PEERLOCK_WITNESSES), BAD_INPUT (field) unless it verifies over the server's own checkpoint of that size or when the witness co-signed a larger size before. Returns the witness's name.",
     args: { treeSize: t.arg.int(), cosignature: t.arg.string() },
     resolve: (_root, args, ctx) =>
-      ctx.services.witnessCosignatures.submit(args.treeSize, args.cosignature, { actor: 'witness', correlationId: ctx.requestId, now: ctx.services.now() }),
+      limited(ctx, (services) => services.witnessCosignatures.submit(args.treeSize, args.cosignature, { actor: 'witness', correlationId: ctx.requestId, now: services.now() })),
   }),
 );
 
@@ -86,7 +108,7 @@ builder.queryField('keyLogInclusionProof', (t) =>
     type: KeyLogInclusionProofRef,
     description: 'Inclusion of leaf leafIndex in the tree of treeSize leaves. BAD_INPUT (field) for a size the log has not reached or an index outside it.',
     args: { leafIndex: t.arg.int(), treeSize: t.arg.int() },
-    resolve: (_root, args, { services }) => services.keyLog.inclusionProof(args.leafIndex, args.treeSize),
+    resolve: (_root, args, ctx) => limited(ctx, (services) => services.keyLog.inclusionProof(args.leafIndex, args.treeSize)),
   }),
 );
 
@@ -95,7 +117,7 @@ builder.queryField('keyLogConsistencyProof', (t) =>
     type: KeyLogConsistencyProofRef,
     description: 'Consistency from fromSize to toSize leaves. BAD_INPUT (field) unless 0 ≤ fromSize ≤ toSize ≤ the current size.',
     args: { fromSize: t.arg.int(), toSize: t.arg.int() },
-    resolve: (_root, args, { services }) => services.keyLog.consistencyProof(args.fromSize, args.toSize),
+    resolve: (_root, args, ctx) => limited(ctx, (services) => services.keyLog.consistencyProof(args.fromSize, args.toSize)),
   }),
 );
 
@@ -105,6 +127,6 @@ builder.queryField('keyLogKeyProof', (t) =>
     description:
       "The user's current key's leaf under the newest head (with minCosignatures k > 0: the newest head k witnesses co-signed; UNAVAILABLE, retryable, while the key is newer than that), with the consistency proof from knownTreeSize. NOT_FOUND for an unknown user.",
     args: { username: t.arg.string(), knownTreeSize: t.arg.int({ required: false }), minCosignatures: t.arg.int({ required: false, description: MIN_COSIGNATURES }) },
-    resolve: (_root, args, { services }) => services.keyLog.keyProof(canonicalUsername(args.username), args.knownTreeSize ?? null, args.minCosignatures ?? 0),
+    resolve: (_root, args, ctx) => limited(ctx, (services) => services.keyLog.keyProof(canonicalUsername(args.username), args.knownTreeSize ?? null, args.minCosignatures ?? 0)),
   }),
 );

@@ -14,16 +14,25 @@ export const SignedServerKeyRef = builder.objectRef<EphemeralKey>('SignedServerK
   }),
 });
 
-const ServerKeysRef = builder.objectRef<{ signingPublicKey: Uint8Array; ephemeral: EphemeralKey }>('ServerKeys').implement({
+const KeyLogVrfKeyRef = builder.objectRef<{ publicKey: Uint8Array; signature: Uint8Array }>('KeyLogVrfKey').implement({
+  description: 'The key log\'s ECVRF public key (RFC 9381, edwards25519), signed by the long-term key: Ed25519 over "peerlock/key-log/vrf-key/v1" ‖ 0x00 ‖ publicKey.',
+  fields: (t) => ({
+    publicKey: t.string({ description: 'base64, 32 bytes', resolve: (k) => b64(k.publicKey) }),
+    signature: t.string({ description: 'base64, 64 bytes', resolve: (k) => b64(k.signature) }),
+  }),
+});
+
+const ServerKeysRef = builder.objectRef<{ signingPublicKey: Uint8Array; ephemeral: EphemeralKey; keyLogVrfKey: { publicKey: Uint8Array; signature: Uint8Array } }>('ServerKeys').implement({
   fields: (t) => ({
     signingPublicKey: t.string({ description: 'The long-term Ed25519 public key (base64) that clients pin.', resolve: (k) => b64(k.signingPublicKey) }),
     ephemeral: t.field({ type: SignedServerKeyRef, resolve: (k) => k.ephemeral }),
+    keyLogVrfKey: t.field({ type: KeyLogVrfKeyRef, resolve: (k) => k.keyLogVrfKey }),
   }),
 });
 
 builder.queryField('serverKeys', (t) =>
   t.field({
     type: ServerKeysRef,
-    resolve: (_root, _args, { services }) => ({ signingPublicKey: services.keys.signingPublicKey, ephemeral: services.keys.ephemeral(services.now()) }),
+    resolve: (_root, _args, { services }) => ({ signingPublicKey: services.keys.signingPublicKey, ephemeral: services.keys.ephemeral(services.now()), keyLogVrfKey: services.keys.keyLogVrfKey }),
   }),
 );

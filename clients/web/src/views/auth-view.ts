@@ -11,7 +11,7 @@ import { describeError } from '../describe-error.js';
 import { field, h, replaceChildren, statusLine } from '../dom.js';
 import { progressBar } from '../progress-bar.js';
 import { keepSession } from '../kept-session.js';
-import { newClient, openSession, type Session } from '../session.js';
+import { checkingOwnKey, newClient, openSession, type Session } from '../session.js';
 import { accountStatus } from '../user-directory.js';
 
 export function authScreen(mode: 'login' | 'signup', onSession: (session: Session) => void, notice?: string): HTMLElement {
@@ -75,14 +75,15 @@ function loginForm(onSession: (session: Session) => void): HTMLElement {
           }
           derived = { username: user, passphrase: passphrase.value, identity: await deriveIdentityInWorker(user, passphrase.value, (f) => progress.set(f, 'Deriving your keys…')) };
         }
-        await client.login({ username: user, identity: derived.identity, ...(totpCode ? { totpCode } : {}) });
+        const identity = derived.identity;
+        const alarm = await checkingOwnKey(() => client.login({ username: user, identity, ...(totpCode ? { totpCode } : {}) }));
         // A code typed for an account without two-factor is ignored by the server; ask the account which it is.
         twoFactor.enabled = totpCode !== undefined && (await client.account()).twoFactorEnabled;
         derived = null;
         passphrase.value = '';
         code.value = '';
         if (keep.checked) await keepSession(client.exportSession());
-        onSession(openSession(client, twoFactor));
+        onSession(openSession(client, twoFactor, alarm));
       } catch (error) {
         progress.hide();
         if (error instanceof PeerlockApiError && error.code === 'TWO_FACTOR_REQUIRED') {

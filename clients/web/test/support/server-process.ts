@@ -24,14 +24,15 @@ const RELAXED = {
   PEERLOCK_RATE_LIMIT_SIGNUP_PER_ADDRESS: '1000',
   PEERLOCK_RATE_LIMIT_SIGNUP_PER_USERNAME: '1000',
   PEERLOCK_RATE_LIMIT_CHALLENGE_PER_ADDRESS: '1000',
+  PEERLOCK_RATE_LIMIT_KEY_LOG_PER_ADDRESS: '1000',
   PEERLOCK_RATE_LIMIT_CHALLENGE_PER_USERNAME: '1000',
   PEERLOCK_RATE_LIMIT_TWO_FACTOR_PER_ADDRESS: '1000',
   PEERLOCK_RATE_LIMIT_TWO_FACTOR_PER_USERNAME: '1000',
 };
 
-export async function startServer(): Promise<ServerProcess> {
+export async function startServer(extra: Readonly<Record<string, string>> = {}): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'peerlock-web-e2e-'));
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PEERLOCK_MODE: 'dev', PEERLOCK_HOST: '127.0.0.1', PEERLOCK_PORT: '0', PEERLOCK_DATA_DIR: dataDir, PEERLOCK_WEB_ROOT: webRoot, ...RELAXED };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PEERLOCK_MODE: 'dev', PEERLOCK_HOST: '127.0.0.1', PEERLOCK_PORT: '0', PEERLOCK_DATA_DIR: dataDir, PEERLOCK_WEB_ROOT: webRoot, ...RELAXED, ...extra };
   const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'api/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,5 +1,5 @@
 /**
- * Witnessed key transparency on the wire (DESIGN §6, T13): the real server
+ * Witnessed and monitored key transparency on the wire (DESIGN §6, T13): the real server
  * process configured with two witnesses, two real `peerlock-witness`
  * processes with their own directories, the real `peerlock` CLI configured
  * to need both (PEERLOCK_WITNESSES, PEERLOCK_WITNESS_THRESHOLD=2), and the
@@ -16,7 +16,9 @@
  *   (d) a witness shown a checkpoint inconsistent with what it co-signed
  *       (another root at its size; a larger tree that is no extension) refuses,
  *       says why (CHECKPOINT_REFUSED fork / bad-consistency-proof, exit 3),
- *       signs nothing and keeps its state.
+ *       signs nothing and keeps its state;
+ *   (f) a login where the log shows the user a key for their own name that is not
+ *       theirs                                              → OWN_KEY_NOT_IN_LOG (exit 3).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -26,35 +28,20 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   bytesToBase64,
   ed25519PublicKey,
-  encodeKeyLogLeaf,
   formatCheckpoint,
   formatNote,
   generatePassphrase,
   keyLogOrigin,
   keyPairFromSecretKey,
-  merkleLeafHash,
-  merkleNodeHash,
   miniLockIdOf,
-  parseNote,
   PeerlockClient,
   randomBytes,
-  signEd25519,
   signNote,
-  treeHeadSignedBytes,
   type KeyPair,
 } from '@peerlock/sdk';
-import { startHostileProxy, type HostileProxy, type Rewrite } from '@peerlock/api/testing';
+import { forgeKeyProof, startHostileProxy, type HonestKeyProof, type HostileProxy, type Rewrite } from '@peerlock/api/testing';
 import { repoRoot, startServer, type ServerProcess } from './support/server-process.js';
 import { CliUser, type CliResult } from './support/cli-runner.js';
-
-/** RFC 9162 MTH and PATH (§2.1.1, §2.1.3.1) over the forged tree, from the SDK's leaf and node hashes. */
-const split = (n: number) => 2 ** Math.ceil(Math.log2(n) - 1);
-const mth = (d: Uint8Array[]): Uint8Array => (d.length === 1 ? merkleLeafHash(d[0]!) : merkleNodeHash(mth(d.slice(0, split(d.length))), mth(d.slice(split(d.length)))));
-const auditPath = (m: number, d: Uint8Array[]): Uint8Array[] => {
-  if (d.length === 1) return [];
-  const k = split(d.length);
-  return m < k ? [...auditPath(m, d.slice(0, k)), mth(d.slice(k))] : [...auditPath(m - k, d.slice(k)), mth(d.slice(0, k))];
-};
 
 const witnessBin = join(repoRoot, 'clients/cli/dist/witness/main.js');
 const seed = randomBytes(32);
@@ -167,28 +154,7 @@ describe('witnessed key transparency, on the wire', () => {
     const mallory = miniLockIdOf(keyPairFromSecretKey(randomBytes(32)));
     const { treeSize: size } = JSON.parse(readFileSync(join(dirs[0]!, 'state.json'), 'utf8')) as { treeSize: number };
     // The fork: a tree of the witnessed size whose last leaf gives carol mallory's key, signed with the server's own key.
-    const forgedLeaf = encodeKeyLogLeaf({ kind: 'rotated', timestamp: Date.now(), keySequence: 1, username: 'carol', miniLockId: mallory, authPublicKey: bytesToBase64(randomBytes(32)) });
-    const leaves = [...Array.from({ length: size - 1 }, () => randomBytes(40)), forgedLeaf];
-    const rootHash = mth(leaves);
-    const timestamp = Date.now();
-    const text = formatCheckpoint({ origin, treeSize: size, rootHash });
-    const forge = (data: { keyLogKeyProof: { treeHead: { checkpoint: string } } }) => {
-      // The honest head's co-signature lines, copied under the forked checkpoint.
-      const copied = parseNote(data.keyLogKeyProof.treeHead.checkpoint).signatures.slice(1);
-      return {
-        keyLogKeyProof: {
-          treeHead: {
-            treeSize: size,
-            timestamp: String(timestamp),
-            rootHash: bytesToBase64(rootHash),
-            signature: bytesToBase64(signEd25519(treeHeadSignedBytes(size, timestamp, rootHash), seed)),
-            checkpoint: formatNote(text, [signNote(text, origin, seed), ...copied]),
-          },
-          inclusion: { leafIndex: size - 1, treeSize: size, leaf: bytesToBase64(forgedLeaf), auditPath: auditPath(size - 1, leaves).map(bytesToBase64) },
-          consistency: null,
-        },
-      };
-    };
+    const forge = (data: HonestKeyProof) => forgeKeyProof(data, { username: 'carol', miniLockId: mallory, treeSize: size, signingSeed: seed });
     const lie = keep(proxy.onGraphql('User', (data, { variables }) => (variables.username === 'carol' && data.user ? { ...data, user: { ...data.user, miniLockId: mallory } } : undefined)));
     const fork = keep(proxy.onGraphql('KeyLogKeyProof', (data, { variables }) => (variables.username === 'carol' ? forge(data) : undefined)));
 
@@ -267,5 +233,22 @@ describe('witnessed key transparency, on the wire', () => {
     expect(out).toContain(`witnessing ${server.url} as ${vkeys[1]}`);
     expect(out).toMatch(/co-signed size \d+ \(consistent with \d+\)/);
     expect((JSON.parse(readFileSync(join(dirs[1]!, 'state.json'), 'utf8')) as { treeSize: number }).treeSize).toBe(newest);
+  });
+
+  it("(f) a login where the log gives the user's own name a key that is not theirs → OWN_KEY_NOT_IN_LOG, exit 3", async () => {
+    const passphrase = generatePassphrase(7, 'heidi').passphrase;
+    const phone = new CliUser('heidi', proxy.url, passphrase);
+    await phone.ok(['signup', 'heidi']);
+    // Her laptop, a fresh device: the server shows it a log in which "heidi" now has another key.
+    const laptop = new CliUser('heidi', proxy.url, passphrase);
+    const size = ((await (await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ keyLogTreeHead { treeSize } }' }) })).json()) as { data: { keyLogTreeHead: { treeSize: number } } }).data.keyLogTreeHead.treeSize;
+    const rogue = keep(proxy.onGraphql('KeyLogKeyProof', (data, { variables }) => (variables.username === 'heidi' ? forgeKeyProof(data, { username: 'heidi', miniLockId: miniLockIdOf(keyPairFromSecretKey(randomBytes(32))), treeSize: size, signingSeed: seed }) : undefined)));
+    const login = await laptop.run(['login', 'heidi', '--json']);
+    expect(rogue.count).toBeGreaterThan(0);
+    expect(login.code, login.stderr).toBe(3);
+    expect(JSON.parse(login.stderr.trim())).toMatchObject({ error: { code: 'OWN_KEY_NOT_IN_LOG', reason: 'key-mismatch', username: 'heidi' } });
+    rogue.remove();
+    // With the log honest again, the same device logs in cleanly.
+    await laptop.ok(['login', 'heidi']);
   });
 });
