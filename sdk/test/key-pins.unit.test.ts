@@ -181,3 +181,17 @@ describe('sealed pin set format 2: the newest key-log tree head rides along', ()
     expect(() => openPinSet(v1WithHead, secret, 0)).toThrow(rejected('malformed'));
   });
 });
+
+describe('the newest key sequence proven for a contact (DESIGN §6: no stale key)', () => {
+  const secret = randomBytes(32);
+  it('is recorded on first sight and on a change, only ever goes up, and survives sealing', () => {
+    let set = observeKey(emptyPinSet, 'bob', bobKey, 1, 0).set;
+    expect(set.pins.bob!.newestKeySequence).toBe(0);
+    set = observeKey(set, 'bob', serverKey, 2, 3).set;
+    expect(set.pins.bob).toMatchObject({ miniLockId: bobKey, pendingMiniLockId: serverKey, newestKeySequence: 3 });
+    // Shown the pinned key again (at a lower sequence the client refuses before it gets here): the mark stays.
+    set = observeKey(set, 'bob', bobKey, 3, 1).set;
+    expect(set.pins.bob!.newestKeySequence).toBe(3);
+    expect(openPinSet(sealPinSet(set, secret), secret, 0)).toEqual(set);
+  });
+});

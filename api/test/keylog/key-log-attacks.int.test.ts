@@ -192,6 +192,31 @@ describe.each(BACKENDS)('key transparency attacks (%s)', (backend) => {
     expect(proof.inclusion.leafIndex).toBe((await head()).treeSize - 1);
   });
 
+  it("a contact's key from before a rotation this user has seen → KeyNotInLog (stale-key), on any of the user's devices", async () => {
+    await signup('dora');
+    const LOOKUP = '{ keyLogKeyProof(username: "dora") { inclusion { leafIndex leaf } lookup { vrfProof opening timestamp miniLockId authPublicKey } } }';
+    const old = expectOk(await post<{ keyLogKeyProof: Json }>(server.url, LOOKUP)).keyLogKeyProof;
+    const bob = await device('bob');
+    await bob.observe('dora');
+    const dora = await device('dora');
+    ids.dora = keyPairFromSecretKey(randomBytes(32));
+    await dora.rotateKeys({ identity: ids.dora });
+    expect((await bob.observe('dora')).observation).toBe('changed');
+    expect((await bob.pin('dora'))?.newestKeySequence).toBe(1);
+    // The server goes back to dora's old key: her old leaf, genuinely in the log, proven under the current head.
+    const laptop = await device('bob', true);
+    const size = (await head()).treeSize;
+    const oldInclusion = expectOk(await post<{ keyLogInclusionProof: Json }>(server.url, `{ keyLogInclusionProof(leafIndex: ${old.inclusion.leafIndex as number}, treeSize: ${size}) { leafIndex treeSize leaf auditPath } }`)).keyLogInclusionProof;
+    tampers.set('User', (data, variables) => (variables.username === 'dora' ? { user: { ...data.user, miniLockId: old.lookup.miniLockId } } : data));
+    tampers.set('KeyLogKeyProof', (data, variables) => (variables.username === 'dora' ? { keyLogKeyProof: { ...data.keyLogKeyProof, inclusion: oldInclusion, lookup: old.lookup } } : data));
+    try {
+      await expect(laptop.observe('dora')).rejects.toMatchObject({ code: 'KEY_NOT_IN_LOG', reason: 'stale-key', username: 'dora' });
+      expect((await laptop.pin('dora'))?.pendingMiniLockId).toBe(miniLockIdOf(ids.dora));
+    } finally {
+      tampers.clear();
+    }
+  });
+
   it("at login the log must show the user's own key (monitored): a key the server put in the log for bob → OwnKeyNotInLog (key-mismatch), with the session open", async () => {
     const honest = await device('bob');
     expect(honest.ownKeyCheck).toBe('ok');

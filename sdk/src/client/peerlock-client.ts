@@ -541,12 +541,16 @@ export class PeerlockClient {
     // seen before: by this device in any session (its marks) and by the user's other devices (the sealed pin set).
     await this.keyLog.reconcile(this.marks().treeHead);
     await this.keyLog.reconcile((await this.pins()).treeHead);
-    await this.keyLog.verifyKey(user, entry.miniLockId);
+    const proven = await this.keyLog.verifyKey(user, entry.miniLockId);
+    // Never back to a key from before a rotation the log has proven to this user's devices (DESIGN §6).
+    const newest = (await this.pins()).pins[user]?.newestKeySequence;
+    if (newest !== undefined && proven.keySequence < newest) throw new KeyNotInLogError(user, 'stale-key');
     this.keyChecked.add(user);
     this.raiseMarks(this.keyLog.head ? { treeHead: this.keyLog.head } : {});
     let observation: Observation = 'unchanged';
     const set = await this.pinsStore().update((s) => {
-      const seen = observeKey(s, user, entry.miniLockId, this.now());
+      if ((s.pins[user]?.newestKeySequence ?? -1) > proven.keySequence) throw new KeyNotInLogError(user, 'stale-key');
+      const seen = observeKey(s, user, entry.miniLockId, this.now(), proven.keySequence);
       observation = seen.observation;
       // The newest verified head rides along whenever the pin set is stored anyway.
       return seen.set === s ? s : withTreeHead(seen.set, this.keyLog.head);

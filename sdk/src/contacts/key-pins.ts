@@ -17,6 +17,12 @@ export interface KeyPin {
   readonly miniLockId: string;
   readonly pinnedAt: number;
   readonly verified: boolean;
+  /**
+   * The highest key sequence the key log has proven for this contact, pinned
+   * or pending (DESIGN §6): a key proven at a lower one is from before a
+   * rotation this user's devices have seen, and is refused as stale.
+   */
+  readonly newestKeySequence?: number;
   /** A different key the server has shown for this contact, not yet accepted. */
   readonly pendingMiniLockId?: string;
   /** Keys this contact had before, each with the time the user replaced it (oldest first). */
@@ -63,11 +69,14 @@ function withPin(set: PinSet, username: string, pin: KeyPin): PinSet {
 export type Observation = 'pinned' | 'unchanged' | 'changed';
 
 /** Records the key the directory (or a message) shows for `username`. */
-export function observeKey(set: PinSet, username: string, miniLockId: string, now: number): { set: PinSet; observation: Observation } {
+export function observeKey(set: PinSet, username: string, miniLockId: string, now: number, keySequence?: number): { set: PinSet; observation: Observation } {
   const user = canonical(username);
   decodeMiniLockId(miniLockId);
-  const pin = set.pins[user];
-  if (!pin) return { set: withPin(set, user, { miniLockId, pinnedAt: now, verified: false }), observation: 'pinned' };
+  const seen = set.pins[user];
+  if (!seen) return { set: withPin(set, user, { miniLockId, pinnedAt: now, verified: false, ...(keySequence === undefined ? {} : { newestKeySequence: keySequence }) }), observation: 'pinned' };
+  // The newest key sequence proven for this contact only ever goes up.
+  const pin = keySequence === undefined || keySequence <= (seen.newestKeySequence ?? -1) ? seen : { ...seen, newestKeySequence: keySequence };
+  if (pin !== seen) set = withPin(set, user, pin);
   if (pin.miniLockId === miniLockId) {
     // The server showed the pinned key again: any pending change it showed before is withdrawn.
     if (pin.pendingMiniLockId === undefined) return { set, observation: 'unchanged' };

@@ -41,7 +41,8 @@ export function sealPinSet(set: PinSet, identitySecretKey: Uint8Array): Uint8Arr
 
 function parsePin(value: unknown): KeyPin {
   if (typeof value !== 'object' || value === null) throw new PinRejectedError('malformed');
-  const { miniLockId, pinnedAt, verified, pendingMiniLockId, previous } = value as Record<string, unknown>;
+  const { miniLockId, pinnedAt, verified, pendingMiniLockId, previous, newestKeySequence } = value as Record<string, unknown>;
+  if (newestKeySequence !== undefined && (!Number.isSafeInteger(newestKeySequence) || (newestKeySequence as number) < 0)) throw new PinRejectedError('malformed');
   if (!isMiniLockId(miniLockId) || !Number.isSafeInteger(pinnedAt) || typeof verified !== 'boolean') throw new PinRejectedError('malformed');
   if (pendingMiniLockId !== undefined && !isMiniLockId(pendingMiniLockId)) throw new PinRejectedError('malformed');
   const formerKeys = previous === undefined ? undefined : parseFormerKeys(previous);
@@ -49,6 +50,7 @@ function parsePin(value: unknown): KeyPin {
     miniLockId,
     pinnedAt: pinnedAt as number,
     verified,
+    ...(newestKeySequence === undefined ? {} : { newestKeySequence: newestKeySequence as number }),
     ...(pendingMiniLockId === undefined ? {} : { pendingMiniLockId }),
     ...(formerKeys === undefined ? {} : { previous: formerKeys }),
   };

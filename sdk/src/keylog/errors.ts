@@ -16,7 +16,9 @@ export type KeyNotInLogReason =
   /** The leaf's commitment does not open to the key shown (another key, or another user's leaf). */
   | 'key-mismatch'
   /** The VRF proof does not show the leaf's index to be this username's under the server's signed VRF key. */
-  | 'bad-vrf-proof';
+  | 'bad-vrf-proof'
+  /** A key from before a rotation the log has already proven to this user's devices. */
+  | 'stale-key';
 
 /** The key the server shows is not proven to be in the signed log. */
 export class KeyNotInLogError extends PeerlockCryptoError {
