@@ -276,7 +276,8 @@ function filesConfig(
 }
 
 /** Read by other parts of the toolchain, not by the server. */
-const IGNORED = new Set(['PEERLOCK_NO_SODIUM', 'PEERLOCK_SKIP_LARGE_TESTS']);
+// Test switches, and the CLI's own settings, which may share a shell with the server (PEERLOCK_WITNESSES means the same to both).
+const IGNORED = new Set(['PEERLOCK_NO_SODIUM', 'PEERLOCK_SKIP_LARGE_TESTS', 'PEERLOCK_SERVER', 'PEERLOCK_PASSPHRASE', 'PEERLOCK_WITNESS_THRESHOLD']);
 
 /** For logs: the configuration with secrets replaced. */
 export function describeConfig(config: AppConfig): Record<string, unknown> {

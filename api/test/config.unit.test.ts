@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ed25519PublicKey, formatVerifierKey, noteKey, NOTE_COSIGNATURE_V1, NOTE_ED25519, randomBytes } from '@peerlock/sdk';
 import { ConfigError, describeConfig, loadConfig } from '../src/config.js';
 import { loadServerSecrets, SECRETS_FILE, ServerSecretsError } from '../src/auth/server-secrets.js';
 
@@ -30,6 +31,16 @@ describe('configuration', () => {
   it('reports every problem by name, including misspelt variables', () => {
     const problems = problemsOf({ PEERLOCK_MODE: 'dev', PEERLOCK_PORT: '99999', PEERLOCK_STORE: 'mysql', PEERLOCK_TOKEN_TTL: '5', PEERLOCK_MAX_OUTSTANDING_TOKENS: '5000' });
     expect(problems.map((p) => p.split(':')[0])).toEqual(['PEERLOCK_STORE', 'PEERLOCK_PORT', 'PEERLOCK_MAX_OUTSTANDING_TOKENS', 'PEERLOCK_TOKEN_TTL']);
+  });
+
+  it('witnesses: cosignature/v1 verifier keys, each once; the CLI settings of the same shell are let be', () => {
+    const key = (type: typeof NOTE_COSIGNATURE_V1 | typeof NOTE_ED25519, name = 'witness-a.example') => formatVerifierKey(noteKey(name, type, ed25519PublicKey(randomBytes(32))));
+    const [a, b] = [key(NOTE_COSIGNATURE_V1), key(NOTE_COSIGNATURE_V1, 'witness-b.example')];
+    expect(loadConfig({ PEERLOCK_MODE: 'dev', PEERLOCK_WITNESSES: `${a}, ${b}` }).witnesses).toEqual([a, b]);
+    expect(problemsOf({ PEERLOCK_MODE: 'dev', PEERLOCK_SERVER: 'http://127.0.0.1:4000', PEERLOCK_WITNESS_THRESHOLD: '2', PEERLOCK_PASSPHRASE: 'x' })).toEqual([]);
+    expect(problemsOf({ PEERLOCK_MODE: 'dev', PEERLOCK_WITNESSES: 'not-a-key' })).toEqual([expect.stringContaining('PEERLOCK_WITNESSES: expected verifier keys')]);
+    expect(problemsOf({ PEERLOCK_MODE: 'dev', PEERLOCK_WITNESSES: key(NOTE_ED25519) })).toEqual([expect.stringContaining('PEERLOCK_WITNESSES: expected cosignature/v1')]);
+    expect(problemsOf({ PEERLOCK_MODE: 'dev', PEERLOCK_WITNESSES: `${a},${a}` })).toEqual([expect.stringContaining('listed twice')]);
   });
 
   it('PostgreSQL and KurrentDB need their URLs', () => {
