@@ -137,3 +137,22 @@ function isPowerOfTwo(n: number): boolean {
   while (x > 1 && !odd(x)) x = half(x);
   return x === 1;
 }
+
+/** How a tree (size, root) a log shows relates to one seen before. */
+export type TreeAdvance = 'same' | 'extends' | 'rollback' | 'fork' | 'bad-consistency-proof';
+
+/**
+ * The one rule for moving from a tree seen before to a tree shown now (a
+ * client's trusted head, a witness's last co-signed checkpoint): never
+ * smaller (rollback); at the same size the same root (else a fork); larger
+ * only with a valid RFC 9162 consistency proof (unused otherwise).
+ */
+export function treeAdvance(
+  seen: { readonly treeSize: number; readonly rootHash: Uint8Array },
+  shown: { readonly treeSize: number; readonly rootHash: Uint8Array },
+  consistencyProof: readonly Uint8Array[] | null,
+): TreeAdvance {
+  if (shown.treeSize < seen.treeSize) return 'rollback';
+  if (shown.treeSize === seen.treeSize) return equalBytes(shown.rootHash, seen.rootHash) ? 'same' : 'fork';
+  return consistencyProof !== null && verifyConsistency(seen.treeSize, shown.treeSize, consistencyProof, seen.rootHash, shown.rootHash) ? 'extends' : 'bad-consistency-proof';
+}

@@ -21,7 +21,7 @@ import { assertBytes, concatBytes, equalBytes, utf8ToBytes } from '../crypto/byt
 import { verifyEd25519 } from '../protocol/ed25519.js';
 import { InconsistentTreeHeadError, KeyNotInLogError, TreeHeadRollbackError, TreeHeadSignatureError } from './errors.js';
 import { decodeKeyLogLeaf, keyLogCommitment, keyLogIndex, KEY_LOG_OPENING_BYTES, MalformedLeafError, type KeyLogEntry, type KeyLogLeaf } from './leaf.js';
-import { HASH_BYTES, merkleLeafHash, verifyConsistency, verifyInclusion } from './merkle.js';
+import { HASH_BYTES, merkleLeafHash, treeAdvance, verifyInclusion } from './merkle.js';
 import { vrfVerify, VRF_PROOF_BYTES } from './vrf.js';
 
 /**
@@ -85,15 +85,11 @@ export function verifyTreeHeadSignature(head: TreeHead, pinnedSigningKey: Uint8A
  */
 export function checkTreeHeadAdvance(trusted: TreeHead | null, shown: TreeHead, consistencyProof: readonly Uint8Array[] | null): TreeHead {
   if (trusted === null) return shown;
-  if (shown.treeSize < trusted.treeSize) throw new TreeHeadRollbackError(trusted.treeSize, shown.treeSize);
-  if (shown.treeSize === trusted.treeSize) {
-    if (!equalBytes(shown.rootHash, trusted.rootHash)) throw new InconsistentTreeHeadError('fork', trusted.treeSize, shown.treeSize);
-    return trusted;
-  }
-  if (consistencyProof === null || !verifyConsistency(trusted.treeSize, shown.treeSize, consistencyProof, trusted.rootHash, shown.rootHash)) {
-    throw new InconsistentTreeHeadError('bad-consistency-proof', trusted.treeSize, shown.treeSize);
-  }
-  return shown;
+  const advance = treeAdvance(trusted, shown, consistencyProof);
+  if (advance === 'same') return trusted;
+  if (advance === 'extends') return shown;
+  if (advance === 'rollback') throw new TreeHeadRollbackError(trusted.treeSize, shown.treeSize);
+  throw new InconsistentTreeHeadError(advance, trusted.treeSize, shown.treeSize);
 }
 
 export interface InclusionProof {

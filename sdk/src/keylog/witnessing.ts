@@ -16,7 +16,7 @@
  */
 import { equalBytes } from '../crypto/bytes.js';
 import { CheckpointRefusedError, TooFewCosignaturesError, TreeHeadSignatureError } from './errors.js';
-import { verifyConsistency } from './merkle.js';
+import { treeAdvance } from './merkle.js';
 import {
   isFrom,
   MalformedNoteError,
@@ -88,14 +88,8 @@ export function checkCheckpointToCosign(
   const shown = opened.checkpoint;
   if (cosigned === null) return opened;
   if (cosigned.origin !== shown.origin) throw new CheckpointRefusedError('malformed', cosigned.treeSize, shown.treeSize);
-  if (shown.treeSize < cosigned.treeSize) throw new CheckpointRefusedError('rollback', cosigned.treeSize, shown.treeSize);
-  if (shown.treeSize === cosigned.treeSize) {
-    if (!equalBytes(shown.rootHash, cosigned.rootHash)) throw new CheckpointRefusedError('fork', cosigned.treeSize, shown.treeSize);
-    return opened;
-  }
-  if (consistencyProof === null || !verifyConsistency(cosigned.treeSize, shown.treeSize, consistencyProof, cosigned.rootHash, shown.rootHash)) {
-    throw new CheckpointRefusedError('bad-consistency-proof', cosigned.treeSize, shown.treeSize);
-  }
+  const advance = treeAdvance(cosigned, shown, consistencyProof);
+  if (advance !== 'same' && advance !== 'extends') throw new CheckpointRefusedError(advance, cosigned.treeSize, shown.treeSize);
   return opened;
 }
 
