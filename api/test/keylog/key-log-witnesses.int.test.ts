@@ -156,3 +156,21 @@ describe.each(BACKENDS)('key-log witnesses (%s)', (backend) => {
     expect(() => new PeerlockClient({ url: server.url, witnesses: [formatVerifierKey(logKey)], witnessThreshold: 1 })).toThrow(RangeError);
   });
 });
+
+describe('a client that requires witnesses, against a server that has none', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer('sqlite');
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('cannot log in quietly: TooFewCosignatures (none of the k it requires), with the session open', async () => {
+    const identity = keyPairFromSecretKey(randomBytes(32));
+    await new PeerlockClient({ url: server.url, now: server.clock.now }).signup({ username: 'lonely', passphrase: '', identity });
+    const client = new PeerlockClient({ url: server.url, now: server.clock.now, witnesses: witnesses.map(formatVerifierKey), witnessThreshold: 1 });
+    await expect(client.login({ username: 'lonely', identity })).rejects.toMatchObject({ code: 'TOO_FEW_COSIGNATURES', required: 1, valid: 0 });
+    expect(client.loggedIn).toBe(true);
+  });
+});

@@ -2,7 +2,19 @@
  * Every failure the user sees is one plain line chosen by its code, never a
  * stack trace or a raw server message.
  */
-import { AttachmentRejectedError, ContactKeyError, FileIndexRejectedError, FileRejectedError, FileTransferError, NotLoggedInError, PeerlockApiError, PeerlockNetworkError, PinRejectedError, WeakPassphraseError } from '@peerlock/sdk';
+import {
+  AttachmentRejectedError,
+  ContactKeyError,
+  FileIndexRejectedError,
+  FileRejectedError,
+  FileTransferError,
+  NotLoggedInError,
+  PeerlockApiError,
+  PeerlockNetworkError,
+  PinRejectedError,
+  TooFewCosignaturesError,
+  WeakPassphraseError,
+} from '@peerlock/sdk';
 
 const SERVER_WORDS: Readonly<Record<string, string>> = {
   TOKEN_INVALID: 'Your session expired. Log in again.',
@@ -35,6 +47,9 @@ export function describeError(error: unknown): string {
     return `Nobody you trust vouched for this file (made by ${error.senderUsername ?? 'an unknown key'}): refused.`;
   }
   if (error instanceof FileIndexRejectedError) return `Your stored file list was refused (${error.reason}): the server may be serving an old or altered copy.`;
+  if (error instanceof TooFewCosignaturesError) {
+    return `The server's key log carries ${error.valid} of the ${error.required} witness co-signatures you require (Settings): it may be showing you a log others do not see, or the witnesses have not caught up. Nothing was done.`;
+  }
   if (error instanceof NotLoggedInError) return 'Not logged in.';
   if (error instanceof PeerlockApiError) {
     const words = SERVER_WORDS[error.code] ?? 'The server refused the request.';

@@ -8,6 +8,7 @@
 import { OwnKeyNotInLogError, PeerlockApiError, PeerlockClient } from '@peerlock/sdk';
 import { askForCode } from './code-prompt.js';
 import { LiveUpdates } from './live-updates.js';
+import { loadWitnessSettings } from './witness-settings.js';
 import { browserMarkStore } from './device-marks-storage.js';
 import { forgetSession, keptSession } from './kept-session.js';
 
@@ -31,6 +32,8 @@ export function newClient(trusted = false): { client: PeerlockClient; twoFactor:
     // Kept across reloads only when the user asked: then a trusted session (30 days), else an untrusted one (12 hours).
     device: { label: browserLabel(), trusted },
     totp: async () => (twoFactor.enabled ? askForCode('Your session needs fresh login tokens; with two-factor on that takes a code.') : undefined),
+    // The key-log witnesses this browser requires (Settings), from the next login on.
+    ...loadWitnessSettings(),
   });
   return { client, twoFactor };
 }

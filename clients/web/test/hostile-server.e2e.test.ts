@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { bytesToBase64, encryptFile, generatePassphrase, keyPairFromSecretKey, miniLockIdOf, PeerlockClient, randomBytes, utf8ToBytes, type KeyPair } from '@peerlock/sdk';
+import { bytesToBase64, ed25519PublicKey, encryptFile, formatVerifierKey, generatePassphrase, noteKey, NOTE_COSIGNATURE_V1, keyPairFromSecretKey, miniLockIdOf, PeerlockClient, randomBytes, utf8ToBytes, type KeyPair } from '@peerlock/sdk';
 import { forgeKeyProof, startHostileProxy, type HonestKeyProof, type HostileProxy } from '@peerlock/api/testing';
 import { findChromium, launchChromium } from './support/browser.js';
 import { repoRoot, startServer, webRoot, type ServerProcess } from './support/server-process.js';
@@ -246,6 +246,23 @@ describe.skipIf(!mustRun && (!chromiumPath || !built))(
         await laptop.getByRole('heading', { name: 'Contacts', level: 1 }).waitFor({ timeout: LIVE });
         expect(await laptop.getByTestId('own-key-alarm').count()).toBe(1);
         await shot(laptop, 'web-own-key-alarm');
+
+        // Requiring witnesses (Settings): refused until well-formed; then a login against this server, which has none, stops.
+        await laptop.getByRole('link', { name: 'Settings' }).click();
+        await laptop.getByLabel('Witness verifier keys').fill('not-a-key');
+        await laptop.getByLabel('Co-signatures required').fill('1');
+        await laptop.getByRole('button', { name: 'Save witnesses' }).click();
+        await laptop.getByText('Not saved: not a witness verifier key').waitFor({ timeout: LIVE });
+        const witness = formatVerifierKey(noteKey('witness-a.example', NOTE_COSIGNATURE_V1, ed25519PublicKey(randomBytes(32))));
+        await laptop.getByLabel('Witness verifier keys').fill(witness);
+        await laptop.getByRole('button', { name: 'Save witnesses' }).click();
+        await laptop.getByText('Saved: they apply from your next login.').waitFor({ timeout: LIVE });
+        await laptop.getByRole('button', { name: 'Log out', exact: true }).click();
+        await laptop.getByLabel('Username').fill(ivy);
+        await laptop.getByLabel('Passphrase').fill(ivyPassphrase);
+        await laptop.getByRole('button', { name: 'Log in' }).click();
+        await laptop.getByText('carries 0 of the 1 witness co-signatures you require').waitFor({ timeout: SLOW });
+        expect(await laptop.getByRole('heading', { name: 'Inbox' }).count()).toBe(0);
       } finally {
         rogue.remove();
         await fresh.close();

@@ -23,7 +23,7 @@
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { base64ToBytes, bytesToBase64 } from '../crypto/bytes.js';
-import { KeyNotInLogError, TreeHeadRollbackError } from '../keylog/errors.js';
+import { KeyNotInLogError, TooFewCosignaturesError, TreeHeadRollbackError } from '../keylog/errors.js';
 import { keyLogNoteKey, type NoteKey } from '../keylog/signed-note.js';
 import type { KeyLogEntry } from '../keylog/leaf.js';
 import { checkKeyLookup, checkTreeHeadAdvance, verifyTreeHeadSignature, type TreeHead, type TreeHeadRecord } from '../keylog/tree-head.js';
@@ -106,6 +106,10 @@ export class KeyTransparency {
       answer = (await this.call(KeyLogKeyProofDocument, { username, knownTreeSize: this.trusted?.treeSize ?? null, minCosignatures: threshold || null })).keyLogKeyProof;
     } catch (error) {
       if (error instanceof PeerlockApiError && error.code === 'NOT_FOUND') throw new KeyNotInLogError(username, 'absent');
+      // The server has fewer witnesses than this client requires: no head it serves can carry k co-signatures.
+      if (error instanceof PeerlockApiError && error.code === 'BAD_INPUT' && error.details.field === 'minCosignatures') {
+        throw new TooFewCosignaturesError(this.witnessing.threshold, 0, this.trusted?.treeSize ?? 0);
+      }
       throw error;
     }
     const head = fromRecord(answer.treeHead);

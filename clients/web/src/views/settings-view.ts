@@ -13,6 +13,7 @@ import { field, formatTime, h, replaceChildren, statusLine } from '../dom.js';
 import { progressBar } from '../progress-bar.js';
 import { qrCanvas } from '../qr-code.js';
 import type { ViewContext } from '../view-context.js';
+import { loadWitnessSettings, parseWitnessSettings, saveWitnessSettings } from '../witness-settings.js';
 
 const codeInput = (name: string) => h('input', { name, inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9A-Za-z-]{6,20}', required: true });
 
@@ -24,7 +25,15 @@ export function settingsScreen(ctx: ViewContext): HTMLElement {
       const account = await client.account();
       if (ctx.left()) return;
       ctx.session.twoFactor.enabled = account.twoFactorEnabled;
-      replaceChildren(sections, profileSection(ctx, account), twoFactorSection(ctx, account, load), sessionsSection(ctx), rotationSection(ctx, account), deletionSection(ctx, account));
+      replaceChildren(
+        sections,
+        profileSection(ctx, account),
+        twoFactorSection(ctx, account, load),
+        sessionsSection(ctx),
+        witnessSection(),
+        rotationSection(ctx, account),
+        deletionSection(ctx, account),
+      );
     } catch (error) {
       replaceChildren(sections, h('p', { class: 'status error', role: 'alert' }, describeError(error)));
     }
@@ -76,6 +85,39 @@ function sessionsSection(ctx: ViewContext): HTMLElement {
   };
   void show();
   return h('section', { class: 'card', 'aria-labelledby': 'sessions-title' }, h('h2', { id: 'sessions-title' }, 'Where you are logged in'), list, status.el);
+}
+
+/** The key-log witnesses this browser requires (DESIGN §6, T13): verifier keys and k, applied from the next login. */
+function witnessSection(): HTMLElement {
+  const current = loadWitnessSettings();
+  const keys = h('textarea', { name: 'witnesses', rows: 3, spellcheck: 'false' });
+  keys.value = current.witnesses.join('\n');
+  const threshold = h('input', { name: 'witnessThreshold', type: 'number', min: 0, step: 1, value: String(current.witnessThreshold) });
+  const status = statusLine();
+  const form = h(
+    'form',
+    {},
+    field('Witness verifier keys', keys, 'One per line, as `peerlock-witness vkey` prints them (from people you trust to run one).'),
+    field('Co-signatures required', threshold, 'A key-log head counts only when this many of them co-signed it. 0: none.'),
+    h('button', { type: 'submit' }, 'Save witnesses'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    try {
+      saveWitnessSettings(parseWitnessSettings(keys.value, Number(threshold.value)));
+      status.info('Saved: they apply from your next login.');
+    } catch (error) {
+      status.error(error instanceof RangeError ? `Not saved: ${error.message}.` : describeError(error));
+    }
+  });
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'witnesses-title' },
+    h('h2', { id: 'witnesses-title' }, 'Key-log witnesses'),
+    h('p', {}, 'Independent witnesses co-sign the server\'s key log after checking it only ever grows, so the server cannot show you a different log than everyone else. See docs/key-transparency.md.'),
+    form,
+    status.el,
+  );
 }
 
 function profileSection(ctx: ViewContext, account: Account): HTMLElement {
