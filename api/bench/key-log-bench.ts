@@ -31,6 +31,7 @@ import {
   cosign,
   ed25519PublicKey,
   formatCheckpoint,
+  formatSignatureLine,
   keyLogNoteKey,
   keyPairFromSecretKey,
   miniLockIdOf,
@@ -143,12 +144,7 @@ try {
     });
   const sample = warmLookup.answers[0]!;
   const text = formatCheckpoint({ origin: keys.keyLogNoteKey.name, treeSize: sample.treeHead.treeSize, rootHash: sample.treeHead.rootHash });
-  const cosigned = `${sample.treeHead.checkpoint!}${witnessSeeds.map((seed, i) => {
-    const line = cosign(text, witnesses[i]!.name, seed, 1_790_000_000);
-    const id = Buffer.alloc(4);
-    id.writeUInt32BE(line.keyId);
-    return `\u2014 ${line.name} ${Buffer.concat([id, line.signature]).toString('base64')}\n`;
-  }).join('')}`;
+  const cosigned = `${sample.treeHead.checkpoint!}${witnessSeeds.map((seed, i) => `${formatSignatureLine(cosign(text, witnesses[i]!.name, seed, 1_790_000_000))}\n`).join('')}`;
   const bytesPlain = Buffer.byteLength(wire(sample, sample.treeHead.checkpoint));
   const bytesWitnessed = Buffer.byteLength(wire(sample, cosigned));
   // The SDK's verification of one answer: head signature, (k = 2) the checkpoint's co-signatures, inclusion + VRF + opening.

@@ -32,7 +32,7 @@ import {
   type KeyLogUserRow,
   type ReadModelStore,
 } from '@peerlock/projections';
-import { emptyTreeRoot, formatCheckpoint, formatNote, formatVerifierKey, merkleNodeHash, type NoteKey, type NoteSignature } from '@peerlock/sdk';
+import { emptyTreeRoot, formatCheckpoint, formatNote, formatVerifierKey, merkleNodeHash, signatureFromBytes, type NoteKey, type NoteSignature } from '@peerlock/sdk';
 import { PeerlockError } from '../errors.js';
 import { consistencyRanges, inclusionRanges, perfectPieces, type LeafRange } from './merkle-proofs.js';
 
@@ -210,10 +210,7 @@ export class KeyLogQueries {
     return Object.keys(head.cosignatures)
       .filter((vkey) => this.witnesses.has(vkey))
       .sort()
-      .map((vkey) => {
-        const witness = this.witnesses.get(vkey)!;
-        return { name: witness.name, keyId: witness.keyId, signature: Buffer.from(head.cosignatures[vkey]!, 'base64').subarray(4) };
-      });
+      .map((vkey) => signatureFromBytes(this.witnesses.get(vkey)!.name, Buffer.from(head.cosignatures[vkey]!, 'base64')));
   }
 
   /** The newest head at least k configured witnesses co-signed. */

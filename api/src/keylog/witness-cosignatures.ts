@@ -7,7 +7,7 @@
  * under a configured witness's key is refused before anything is written.
  */
 import { keyLogWitnessEvents, keyLogWitnessStreamName } from '@peerlock/schema';
-import { bytesToHex, formatVerifierKey, isFrom, MalformedNoteError, parseCheckpoint, parseSignatureLine, verifyNoteSignature, type NoteKey } from '@peerlock/sdk';
+import { bytesToBase64, bytesToHex, formatVerifierKey, isFrom, MalformedNoteError, parseCheckpoint, parseSignatureLine, signatureBytes, verifyNoteSignature, type NoteKey } from '@peerlock/sdk';
 import { badInput, PeerlockError } from '../errors.js';
 import type { EventStore } from '../eventstore/event-store.js';
 import { StreamAggregate, type ExecuteContext } from '../aggregates/stream-aggregate.js';
@@ -52,8 +52,6 @@ export class WitnessCosignatures {
       throw error;
     }
     if (!valid) throw badInput('cosignature');
-    const id = new Uint8Array(4);
-    new DataView(id.buffer).setUint32(0, line.keyId);
     const result = await this.streams.execute(
       keyLogWitnessStreamName(bytesToHex(witness.publicKey)),
       () => ({
@@ -61,7 +59,7 @@ export class WitnessCosignatures {
         witness: formatVerifierKey(witness),
         treeSize,
         rootHash: Buffer.from(parseCheckpoint(text).rootHash).toString('base64'),
-        signature: Buffer.concat([id, line.signature]).toString('base64'),
+        signature: bytesToBase64(signatureBytes(line)),
       }),
       context,
     );

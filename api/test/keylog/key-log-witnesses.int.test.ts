@@ -145,9 +145,14 @@ describe.each(BACKENDS)('key-log witnesses (%s)', (backend) => {
     const carolKey = keyPairFromSecretKey(randomBytes(32));
     await new PeerlockClient({ url: server.url, now: server.clock.now }).signup({ username: 'w_carl', passphrase: '', identity: carolKey });
     const client = new PeerlockClient({ url: server.url, now: server.clock.now, witnesses: vkeys, witnessThreshold: 2 });
-    await client.signup({ username: 'w_erin', passphrase: '', identity: keyPairFromSecretKey(randomBytes(32)) });
+    const erinKey = keyPairFromSecretKey(randomBytes(32));
+    await client.signup({ username: 'w_erin', passphrase: '', identity: erinKey });
     // Nobody has co-signed a head holding w_carl's key yet.
     await expect(client.observe('w_carl')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    // Nor w_erin's own: her login's own-key check waits for the witnesses ('pending'), it does not fail.
+    const erin = new PeerlockClient({ url: server.url, now: server.clock.now, witnesses: vkeys, witnessThreshold: 2 });
+    await erin.login({ username: 'w_erin', identity: erinKey });
+    expect(erin.ownKeyCheck).toBe('pending');
     const h = await head();
     for (const i of [0, 2]) expectOk(await submit(h.treeSize, line(i, textAt(h))));
     await expect(client.observe('w_carl')).resolves.toBeDefined();

@@ -3,10 +3,10 @@
  * verifier keys and how many must have co-signed a tree head (k; 0 = none).
  * Kept in localStorage beside the device marks (public keys, nothing
  * secret) and applied to every client this page makes from the next login
- * on. Checked on the way in exactly as the SDK checks them (cosignature/v1
- * keys, each once, 0 ≤ k ≤ n), so a stored setting always opens.
+ * on. Checked on the way in by the SDK's own check (parseWitnessing), so a
+ * stored setting always opens.
  */
-import { formatVerifierKey, NOTE_COSIGNATURE_V1, parseVerifierKey } from '@peerlock/sdk';
+import { parseWitnessing } from '@peerlock/sdk';
 
 const KEY = 'peerlock.witnesses';
 
@@ -17,20 +17,10 @@ export interface WitnessSettings {
 
 export const NO_WITNESSES: WitnessSettings = { witnesses: [], witnessThreshold: 0 };
 
-/** The settings from the user's text (one verifier key per line) and k; a RangeError says what is wrong. */
+/** The settings from the user's text (one verifier key per line) and k, checked as the SDK checks them (a RangeError says what is wrong). */
 export function parseWitnessSettings(text: string, threshold: number): WitnessSettings {
   const witnesses = text.split(/[\s,]+/).filter(Boolean);
-  for (const vkey of witnesses) {
-    let type: number;
-    try {
-      type = parseVerifierKey(vkey).type;
-    } catch {
-      throw new RangeError(`not a witness verifier key: ${vkey.slice(0, 40)}`);
-    }
-    if (type !== NOTE_COSIGNATURE_V1) throw new RangeError(`not a witness (cosignature/v1) key: ${vkey.slice(0, 40)}`);
-  }
-  if (new Set(witnesses.map((w) => formatVerifierKey(parseVerifierKey(w)))).size !== witnesses.length) throw new RangeError('a witness is listed twice');
-  if (!Number.isSafeInteger(threshold) || threshold < 0 || threshold > witnesses.length) throw new RangeError(`the number required must be between 0 and ${witnesses.length}`);
+  parseWitnessing(witnesses, threshold);
   return { witnesses, witnessThreshold: threshold };
 }
 

@@ -19,7 +19,8 @@ import { openAuthChallenge, openIdentityChallenge, openSessionSecret, openToken 
 import { verifyServerKey } from '../protocol/server-key.js';
 import { acceptKeyChange, checkSend, markVerified, observeKey, withTreeHead, type KeyPin, type Observation, type PinSet } from '../contacts/key-pins.js';
 import { KeyTransparency } from './key-transparency.js';
-import { formatVerifierKey, NOTE_COSIGNATURE_V1, parseVerifierKey, type NoteKey } from '../keylog/signed-note.js';
+import type { NoteKey } from '../keylog/signed-note.js';
+import { parseWitnessing } from '../keylog/witnessing.js';
 import type { KeyLogEntry } from '../keylog/leaf.js';
 import { KeyNotInLogError, OwnKeyNotInLogError } from '../keylog/errors.js';
 import { verifyVrfKey } from '../keylog/tree-head.js';
@@ -107,18 +108,6 @@ export interface PeerlockClientOptions {
   readonly liveLimits?: LiveLimits;
 }
 
-/** The witness configuration, checked once: cosignature/v1 verifier keys, distinct, and 0 ≤ k ≤ n. */
-function witnessingOf(vkeys: readonly string[], threshold: number): { witnesses: NoteKey[]; threshold: number } {
-  const witnesses = vkeys.map((vkey) => {
-    const key = parseVerifierKey(vkey);
-    if (key.type !== NOTE_COSIGNATURE_V1) throw new RangeError(`witnesses: ${key.name} is not a cosignature/v1 key`);
-    return key;
-  });
-  if (new Set(witnesses.map(formatVerifierKey)).size !== witnesses.length) throw new RangeError('witnesses: a witness is listed twice');
-  if (!Number.isSafeInteger(threshold) || threshold < 0 || threshold > witnesses.length) throw new RangeError('witnessThreshold: expected 0 ≤ k ≤ the number of witnesses');
-  return { witnesses, threshold };
-}
-
 /** One of the user's device sessions as the server lists them. */
 export type DeviceSessionInfo = SessionsQuery['sessions'][number];
 
@@ -180,7 +169,7 @@ export class PeerlockClient {
     this.now = options.now ?? Date.now;
     this.markStore = options.deviceMarks ?? new MemoryMarkStore();
     this.serverSigningKey = options.serverSigningKey ? base64ToBytes(options.serverSigningKey, 'serverSigningKey') : null;
-    this.witnessing = witnessingOf(options.witnesses ?? [], options.witnessThreshold ?? 0);
+    this.witnessing = parseWitnessing(options.witnesses ?? [], options.witnessThreshold ?? 0);
     this.pool = new TokenPool({
       now: this.now,
       fetchBatch: (code) => this.fetchTokens(code),
@@ -294,12 +283,8 @@ export class PeerlockClient {
     const me = this.identity();
     this.ownKeyCheck = null;
     try {
-      // Against every head this user's devices have seen, as for a contact's key (observe).
-      await this.keyLog.reconcile(this.marks().treeHead);
-      await this.keyLog.reconcile((await this.pins()).treeHead);
-      await this.keyLog.verifyKey(me.username, miniLockIdOf(me.identity));
+      await this.proveInLog(me.username, miniLockIdOf(me.identity));
       this.ownKeyCheck = 'ok';
-      this.raiseMarks(this.keyLog.head ? { treeHead: this.keyLog.head } : {});
     } catch (error) {
       if (error instanceof PeerlockApiError && error.code === 'UNAVAILABLE' && this.witnessing.threshold > 0) {
         this.ownKeyCheck = 'pending';
@@ -537,18 +522,11 @@ export class PeerlockClient {
     const user = canonicalUsername(username);
     const { user: entry } = await this.call(UserDocument, { username: user }, true);
     if (!entry) throw new ContactKeyError(user, 'no-such-user');
-    // Key transparency (DESIGN §6): the key must be in the signed log, under a head consistent with every head
-    // seen before: by this device in any session (its marks) and by the user's other devices (the sealed pin set).
-    await this.keyLog.reconcile(this.marks().treeHead);
-    await this.keyLog.reconcile((await this.pins()).treeHead);
-    const proven = await this.keyLog.verifyKey(user, entry.miniLockId);
-    // Never back to a key from before a rotation the log has proven to this user's devices (DESIGN §6).
-    const newest = (await this.pins()).pins[user]?.newestKeySequence;
-    if (newest !== undefined && proven.keySequence < newest) throw new KeyNotInLogError(user, 'stale-key');
+    const proven = await this.proveInLog(user, entry.miniLockId);
     this.keyChecked.add(user);
-    this.raiseMarks(this.keyLog.head ? { treeHead: this.keyLog.head } : {});
     let observation: Observation = 'unchanged';
     const set = await this.pinsStore().update((s) => {
+      // Never back to a key from before a rotation the log has proven to this user's devices (DESIGN §6).
       if ((s.pins[user]?.newestKeySequence ?? -1) > proven.keySequence) throw new KeyNotInLogError(user, 'stale-key');
       const seen = observeKey(s, user, entry.miniLockId, this.now(), proven.keySequence);
       observation = seen.observation;
@@ -747,7 +725,21 @@ export class PeerlockClient {
    * reason otherwise. Proven once per session.
    */
   async provenKeyEntry(username: string, miniLockId: string): Promise<KeyLogEntry> {
-    return this.keyLog.verifyKey(username, miniLockId);
+    return this.proveInLog(username, miniLockId);
+  }
+
+  /**
+   * Key transparency (DESIGN §6), one path for every key: `miniLockId` proven
+   * as `username`'s key in the signed log, under a head consistent with every
+   * head seen before, by this device in any session (its marks) and by the
+   * user's other devices (the sealed pin set); the head is remembered.
+   */
+  private async proveInLog(username: string, miniLockId: string): Promise<KeyLogEntry> {
+    await this.keyLog.reconcile(this.marks().treeHead);
+    await this.keyLog.reconcile((await this.pins()).treeHead);
+    const entry = await this.keyLog.verifyKey(username, miniLockId);
+    this.raiseMarks(this.keyLog.head ? { treeHead: this.keyLog.head } : {});
+    return entry;
   }
 
   /** The long-term server key: configured, from the session, or pinned on first use. */

@@ -94,6 +94,19 @@ export function formatVerifierKey(key: NoteKey): string {
   return `${key.name}+${key.keyId.toString(16).padStart(8, '0')}+${bytesToBase64(concatBytes(new Uint8Array([key.type]), key.publicKey))}`;
 }
 
+/** What a signature line carries after the name: key ID (u32be) ‖ signature. */
+export function signatureBytes(signature: NoteSignature): Uint8Array {
+  const id = new Uint8Array(4);
+  new DataView(id.buffer).setUint32(0, signature.keyId);
+  return concatBytes(id, signature.signature);
+}
+
+/** The signature of `name` whose line carries `bytes` (signatureBytes). */
+export function signatureFromBytes(name: string, bytes: Uint8Array): NoteSignature {
+  if (bytes.length < 5) throw new MalformedNoteError('signature length');
+  return { name, keyId: new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0), signature: bytes.slice(4) };
+}
+
 /** One signature line, without its newline: "— " name " " base64(key ID ‖ signature). */
 export function parseSignatureLine(line: string): NoteSignature {
   if (!line.startsWith(EM_DASH_LINE)) throw new MalformedNoteError('signature line');
@@ -106,16 +119,13 @@ export function parseSignatureLine(line: string): NoteSignature {
   } catch {
     throw new MalformedNoteError('signature encoding');
   }
-  if (raw.length < 5) throw new MalformedNoteError('signature length');
-  return { name, keyId: new DataView(raw.buffer, raw.byteOffset, 4).getUint32(0), signature: raw.slice(4) };
+  return signatureFromBytes(name, raw);
 }
 
 /** The line `parseSignatureLine` reads, without its newline. */
 export function formatSignatureLine(signature: NoteSignature): string {
   assertKeyName(signature.name);
-  const id = new Uint8Array(4);
-  new DataView(id.buffer).setUint32(0, signature.keyId);
-  return `${EM_DASH_LINE}${signature.name} ${bytesToBase64(concatBytes(id, signature.signature))}`;
+  return `${EM_DASH_LINE}${signature.name} ${bytesToBase64(signatureBytes(signature))}`;
 }
 
 /** Splits a note into its text and signature lines, strictly (UTF-8, no control characters but newline). */

@@ -18,11 +18,13 @@ import { equalBytes } from '../crypto/bytes.js';
 import { CheckpointRefusedError, TooFewCosignaturesError, TreeHeadSignatureError } from './errors.js';
 import { treeAdvance } from './merkle.js';
 import {
+  formatVerifierKey,
   isFrom,
   MalformedNoteError,
   NOTE_COSIGNATURE_V1,
   parseCheckpoint,
   parseNote,
+  parseVerifierKey,
   verifyNoteSignature,
   type Checkpoint,
   type NoteKey,
@@ -121,4 +123,28 @@ export function checkWitnessedHead(
   }
   if (vouching.size < threshold) throw new TooFewCosignaturesError(threshold, vouching.size, head.treeSize);
   return [...vouching].map((id) => id.slice(0, id.lastIndexOf('+')));
+}
+
+/**
+ * A client's witness configuration, checked once, the same way wherever it
+ * comes from (SDK options, the web client's settings): cosignature/v1
+ * verifier keys, each once, and 0 ≤ k ≤ n. RangeError says what is wrong.
+ */
+export function parseWitnessing(vkeys: readonly string[], threshold: number): { witnesses: NoteKey[]; threshold: number } {
+  const witnesses = vkeys.map((vkey) => {
+    let key: NoteKey;
+    try {
+      key = parseVerifierKey(vkey);
+    } catch (error) {
+      if (error instanceof MalformedNoteError) throw new RangeError(`not a witness verifier key: ${vkey.slice(0, 40)}`);
+      throw error;
+    }
+    if (key.type !== NOTE_COSIGNATURE_V1) throw new RangeError(`not a witness (cosignature/v1) key: ${key.name}`);
+    return key;
+  });
+  if (new Set(witnesses.map(formatVerifierKey)).size !== witnesses.length) throw new RangeError('a witness is listed twice');
+  if (!Number.isSafeInteger(threshold) || threshold < 0 || threshold > witnesses.length) {
+    throw new RangeError(`the number of co-signatures required must be between 0 and ${witnesses.length}`);
+  }
+  return { witnesses, threshold };
 }
