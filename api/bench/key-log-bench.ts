@@ -20,7 +20,7 @@
  * Prints a Markdown table for BENCHMARKS.md. No assertion on times.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordedEvent } from '@peerlock/schema';
@@ -83,6 +83,8 @@ try {
     await store.commit(keyLogProjection.name, { from: BigInt(i), to: BigInt(i + batch.length), documentIds, fold: (view) => foldEvents(keyLogProjection, view, batch) });
   }
   const appendSeconds = seconds(start);
+  // What the log costs on disk per leaf (the newest-key map's rows included), after a checkpoint of the WAL.
+  const dbBytes = ['rm.db', 'rm.db-wal'].reduce((sum, f) => sum + (existsSync(join(dir, f)) ? statSync(join(dir, f)).size : 0), 0);
   // Baseline: SHA-256(0x00 ‖ leaf) of the same leaves, nothing else.
   const leafRows = await store.range<KeyLogLeafRow>(keyLogProjection.name, { prefix: 'leaf:', limit: N + 1 });
   const leaves = leafRows.map((r) => Buffer.from(r.doc.leaf, 'base64'));
@@ -138,6 +140,7 @@ try {
           treeHead: { treeSize: a.treeHead.treeSize, timestamp: String(a.treeHead.timestamp), rootHash: b64(a.treeHead.rootHash), signature: b64(a.treeHead.signature), checkpoint: note },
           inclusion: { leafIndex: a.inclusion.leafIndex, treeSize: a.inclusion.treeSize, leaf: b64(a.inclusion.leaf), auditPath: a.inclusion.auditPath.map(b64) },
           lookup: { vrfProof: b64(a.lookup.vrfProof), opening: b64(a.lookup.opening), timestamp: String(a.lookup.timestamp), miniLockId: a.lookup.miniLockId, authPublicKey: a.lookup.authPublicKey },
+          newest: { lastLeaf: b64(a.newest.lastLeaf), lastLeafAuditPath: a.newest.lastLeafAuditPath.map(b64), mapPath: a.newest.mapPath.map(b64) },
           consistency: null,
         },
       },
@@ -147,7 +150,7 @@ try {
   const cosigned = `${sample.treeHead.checkpoint!}${witnessSeeds.map((seed, i) => `${formatSignatureLine(cosign(text, witnesses[i]!.name, seed, 1_790_000_000))}\n`).join('')}`;
   const bytesPlain = Buffer.byteLength(wire(sample, sample.treeHead.checkpoint));
   const bytesWitnessed = Buffer.byteLength(wire(sample, cosigned));
-  // The SDK's verification of one answer: head signature, (k = 2) the checkpoint's co-signatures, inclusion + VRF + opening.
+  // The SDK's verification of one answer: head signature, (k = 2) the checkpoint's co-signatures, inclusion + VRF + opening + newest.
   const logKey = keyLogNoteKey(keys.signingPublicKey);
   const verifyOne = (a: (typeof coldLookup.answers)[number], note: string | null, k: number) => {
     const head = { treeSize: a.treeHead.treeSize, timestamp: a.treeHead.timestamp, rootHash: a.treeHead.rootHash, signature: a.treeHead.signature };
@@ -158,6 +161,7 @@ try {
       head,
       { leafIndex: a.inclusion.leafIndex, leaf: a.inclusion.leaf, auditPath: a.inclusion.auditPath },
       { vrfProof: a.lookup.vrfProof, opening: a.lookup.opening, timestamp: a.lookup.timestamp, authPublicKey: a.lookup.authPublicKey },
+      a.newest,
       keys.keyLogVrfKey.publicKey,
     );
   };
@@ -193,8 +197,11 @@ try {
   for (const [kind, rate] of [['inclusion proof, cold', cold.inclusion], ['inclusion proof, warm cache', warm.inclusion], ['consistency proof, cold', cold.consistency], ['consistency proof, warm cache', warm.consistency]] as const) {
     console.log(`| ${kind} | ${f(rate)} proofs/s | root from all ${N.toLocaleString('en')} leaf hashes: ${f(1 / rehashSeconds)} /s | ${(rate * rehashSeconds).toFixed(0)}× faster |`);
   }
+  const mapPaths = warmLookup.answers.map((a) => a.newest.mapPath.length).sort((a, b) => a - b);
+  console.log(`\nStorage: ${(dbBytes / N).toFixed(0)} B per leaf on disk (SQLite file + WAL after the appends, the newest-key map's rows included).`);
+  console.log(`Newest-key map path: ${mapPaths[Math.floor(mapPaths.length / 2)]} hashes (median; ${mapPaths[0]}–${mapPaths[mapPaths.length - 1]}).`);
   console.log(`\nLookup answer (the SDK's KeyLogKeyProof query, JSON): ${bytesPlain} B; with two witness co-signatures in the checkpoint: ${bytesWitnessed} B.`);
-  console.log(`SDK verification per lookup: ${verifyPlainMs.toFixed(2)} ms (k = 0: head signature, inclusion, VRF, opening); ${verifyWitnessedMs.toFixed(2)} ms with k = 2 co-signatures checked.`);
+  console.log(`SDK verification per lookup: ${verifyPlainMs.toFixed(2)} ms (k = 0: head signature, inclusion, VRF, opening, newest); ${verifyWitnessedMs.toFixed(2)} ms with k = 2 co-signatures checked.`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

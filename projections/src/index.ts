@@ -14,5 +14,6 @@ export * from './messaging/conversation-messages-projection.js';
 export * from './messaging/message-ids-projection.js';
 export * from './files/files-projection.js';
 export * from './key-log/key-log-projection.js';
+export * from './key-log/key-map-rows.js';
 export * from './key-log/key-log-cosignatures-projection.js';
 export * from './turn-batcher.js';

@@ -2,13 +2,30 @@
  * The key-log projection (DESIGN §6): leaves in log order, node rows equal to
  * the RFC 9162 subtree hashes, the frontier folding to the root of every
  * size, whatever the batching; leaves that name no one (T12), made with the
- * secrets given. The reference is MTH written from the RFC.
+ * secrets given; each leaf carrying the newest-key map's root after it. The
+ * references are MTH written from the RFC and the SDK's keyMapRoot, the map
+ * computed from scratch by its definition.
  */
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '@peerlock/schema';
-import { decodeKeyLogLeaf, keyLogCommitment } from '@peerlock/sdk';
-import { createKeyLogProjection, emptyKeyLogState, foldEvents, keyLogLeafId, keyLogNodeId, keyLogUserId, type KeyLogDocument, type KeyLogLeafRow, type KeyLogState } from '../src/index.js';
+import { bytesToHex, decodeKeyLogLeaf, hexToBytes, keyLogCommitment, keyMapBit, keyMapRoot, verifyKeyMapPath, type KeyMapEntry } from '@peerlock/sdk';
+import {
+  createKeyLogProjection,
+  emptyKeyLogState,
+  foldEvents,
+  KEY_MAP_READ_DEPTH,
+  keyLogLeafId,
+  keyLogNodeId,
+  keyLogUserId,
+  keyMapNodeId,
+  keyMapPositionId,
+  type KeyLogDocument,
+  type KeyLogLeafRow,
+  type KeyLogState,
+  type KeyMapRow,
+} from '../src/index.js';
 
 /** Stand-ins for the server's VRF and opening keys: deterministic, distinct per name and key number. */
 const secrets = {
@@ -124,5 +141,89 @@ describe('key-log projection', () => {
       event('KeyRotated', { username: 'nobody', previousMiniLockId: id(1), miniLockId: id(2), authPublicKey: AUTH, authorizedBy: 'token' }),
     ];
     expect(fold([...base, ...extra], 1)).toEqual(fold(base, 1));
+  });
+});
+
+describe('the newest-key map in the key log', () => {
+  /** Each leaf's map root, against the reference root of the newest (index, key sequence, leaf) per name so far. */
+  function checkMaps(projectionSecrets: typeof secrets, events: readonly RecordedEvent[]): Map<string, KeyLogDocument> {
+    const projection = createKeyLogProjection(projectionSecrets);
+    const docs = new Map<string, KeyLogDocument>();
+    const newest = new Map<string, KeyMapEntry>();
+    for (const e of events) {
+      const decoded = projection.decode(e);
+      const changed = foldEvents(projection, { get: (x) => docs.get(x) }, [decoded]);
+      for (const [k, doc] of changed) docs.set(k, JSON.parse(JSON.stringify(doc)) as KeyLogDocument);
+      if (changed.size === 0) continue;
+      const state = docs.get('state') as KeyLogState;
+      const leaf = decodeKeyLogLeaf(new Uint8Array(Buffer.from((docs.get(keyLogLeafId(state.size - 1)) as KeyLogLeafRow).leaf, 'base64')));
+      const { username } = decoded.data as { username: string };
+      newest.set(username, { index: projectionSecrets.index(username), keySequence: leaf.keySequence, leafIndex: state.size - 1 });
+      const expected = bytesToHex(keyMapRoot([...newest.values()]));
+      expect(bytesToHex(leaf.mapRoot)).toBe(expected);
+      expect(state.mapRoot).toBe(expected);
+    }
+    // Every entry is reachable from the final root through the nodes stored by hash, and its path verifies.
+    const root = hexToBytes((docs.get('state') as KeyLogState).mapRoot);
+    for (const entry of newest.values()) {
+      const path: Uint8Array[] = [];
+      let row = docs.get(keyMapNodeId(bytesToHex(root))) as KeyMapRow;
+      while (row.kind === 'map-branch') {
+        const bit = keyMapBit(entry.index, path.length);
+        path.push(hexToBytes(bit === 0 ? row.right : row.left));
+        row = docs.get(keyMapNodeId(bit === 0 ? row.left : row.right)) as KeyMapRow;
+      }
+      expect(row).toEqual({ kind: 'map-leaf', index: bytesToHex(entry.index), keySequence: entry.keySequence, leafIndex: entry.leafIndex });
+      expect(verifyKeyMapPath(root, entry, path)).toBe(true);
+    }
+    return docs;
+  }
+
+  it('each leaf carries the root of the map of every name\'s newest leaf after it; every entry has a verifying path', () => {
+    checkMaps(secrets, history(40));
+  });
+
+  it('indices that share long prefixes (40 bits) go as deep as they must, within what an insertion reads', () => {
+    const deep = { ...secrets, index: (username: string) => Uint8Array.from(secrets.index(username), (b, i) => (i < 5 && username.length % 2 === 0 ? 0 : b)) };
+    const docs = checkMaps(deep, history(60));
+    expect([...docs.keys()].some((k) => k.startsWith('map:041:'))).toBe(true);
+  });
+
+  it('the map built one event at a time equals its reference for random histories (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat({ max: 11 }), fc.boolean()), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.uint8Array({ minLength: 32, maxLength: 32 }), { minLength: 12, maxLength: 12 }),
+        fc.nat({ max: 3 }),
+        (steps, indices, shared) => {
+          // Names 0..11 get the drawn indices, their first `shared` bytes made equal: forced long common prefixes.
+          const unique = new Set(indices.map((i) => bytesToHex(i.subarray(shared))));
+          fc.pre(unique.size === indices.length);
+          const local = { ...secrets, index: (username: string) => Uint8Array.from(indices[Number(username.slice(1))]!, (b, i) => (i < shared ? 7 : b)) };
+          const keys = new Map<number, number>();
+          const events = steps.map(([user, rotate]) => {
+            const current = keys.get(user);
+            if (current === undefined || !rotate) {
+              keys.set(user, current ?? user);
+              return event('AccountRegistered', { username: `n${user}`, miniLockId: id(user), authPublicKey: AUTH, encryptedProfile: sealed });
+            }
+            keys.set(user, current + 100);
+            return event('KeyRotated', { username: `n${user}`, previousMiniLockId: id(current), miniLockId: id(current + 100), authPublicKey: AUTH, authorizedBy: 'token' });
+          });
+          checkMaps(local, events);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('an insertion reads only positions it declared', () => {
+    const projection = createKeyLogProjection(secrets);
+    const e = projection.decode(history(1)[0]!);
+    const ids = projection.documentIds(e);
+    expect(ids).toContain(keyMapPositionId(secrets.index('u0'), 0));
+    expect(ids).toContain(keyMapPositionId(secrets.index('u0'), KEY_MAP_READ_DEPTH));
+    expect(keyMapPositionId(Uint8Array.of(0xff, 0xff, ...new Array<number>(30).fill(0)), 6)).toBe('map:006:fc');
+    expect(keyMapPositionId(Uint8Array.of(0xab, 0xcd, ...new Array<number>(30).fill(0)), 12)).toBe('map:012:abc');
   });
 });

@@ -150,7 +150,7 @@ describe('safety numbers', () => {
 
 describe('sealed pin set format 2: the newest key-log tree head rides along', () => {
   const secret = randomBytes(32);
-  const head = { version: 2 as const, treeSize: 5, timestamp: '1780000000123', rootHash: 'A'.repeat(43) + '=', signature: 'B'.repeat(86) + '==' };
+  const head = { version: 3, treeSize: 5, timestamp: '1780000000123', rootHash: 'A'.repeat(43) + '=', signature: 'B'.repeat(86) + '==' };
 
   it('round-trips the tree head; pin changes keep it; a smaller head never replaces a larger one', () => {
     const set = withTreeHead(observeKey(emptyPinSet, 'bob', bobKey, 1).set, head);
@@ -159,13 +159,16 @@ describe('sealed pin set format 2: the newest key-log tree head rides along', ()
     expect(withTreeHead(set, { ...head, treeSize: 4 })).toBe(set);
   });
 
-  it('drops a head of the log before its leaves were private (another tree): the set opens without it; an unknown head version is refused', () => {
+  it('drops a head of an earlier log (no version: leaves naming users; 2: without the newest-key map): the set opens without it; an unknown head version is refused', () => {
     const { version: _, ...legacy } = head;
-    const set = { ...observeKey(emptyPinSet, 'bob', bobKey, 1).set, treeHead: legacy };
-    const opened = openPinSet(sealPinSet(set as never, secret), secret, 0);
-    expect(opened.treeHead).toBeUndefined();
-    expect(opened.pins).toEqual(set.pins);
-    expect(() => openPinSet(sealPinSet({ ...set, treeHead: { ...head, version: 3 } } as never, secret), secret, 0)).toThrow(rejected('malformed'));
+    for (const old of [legacy, { ...head, version: 2 }]) {
+      const set = { ...observeKey(emptyPinSet, 'bob', bobKey, 1).set, treeHead: old };
+      const opened = openPinSet(sealPinSet(set as never, secret), secret, 0);
+      expect(opened.treeHead).toBeUndefined();
+      expect(opened.pins).toEqual(set.pins);
+    }
+    const set = observeKey(emptyPinSet, 'bob', bobKey, 1).set;
+    expect(() => openPinSet(sealPinSet({ ...set, treeHead: { ...head, version: 4 } } as never, secret), secret, 0)).toThrow(rejected('malformed'));
   });
 
   it('still opens a format 1 set (written before key transparency)', async () => {

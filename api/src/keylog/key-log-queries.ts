@@ -24,7 +24,9 @@ import {
   keyLogLeafId,
   keyLogNodeId,
   keyLogUserId,
+  keyMapNodeId,
   type KeyLogCosignaturesDocument,
+  type KeyMapRow,
   type KeyLogCosignedHead,
   type KeyLogLeafRow,
   type KeyLogNodeRow,
@@ -32,7 +34,7 @@ import {
   type KeyLogUserRow,
   type ReadModelStore,
 } from '@peerlock/projections';
-import { emptyTreeRoot, formatCheckpoint, formatNote, formatVerifierKey, merkleNodeHash, signatureFromBytes, type NoteKey, type NoteSignature } from '@peerlock/sdk';
+import { bytesToHex, decodeKeyLogLeaf, emptyTreeRoot, formatCheckpoint, formatNote, formatVerifierKey, keyMapBit, merkleNodeHash, signatureFromBytes, type NoteKey, type NoteSignature } from '@peerlock/sdk';
 import { PeerlockError } from '../errors.js';
 import { consistencyRanges, inclusionRanges, perfectPieces, type LeafRange } from './merkle-proofs.js';
 
@@ -70,10 +72,19 @@ export interface KeyLookupResult {
   readonly authPublicKey: string;
 }
 
+/** That the looked-up leaf is the newest for its index under the head: the head's last leaf (its map root) and the map path. */
+export interface NewestProofResult {
+  readonly lastLeaf: Buffer;
+  readonly lastLeafAuditPath: Buffer[];
+  /** Sibling hashes, root side first. */
+  readonly mapPath: Buffer[];
+}
+
 export interface KeyProofResult {
   readonly treeHead: SignedTreeHead;
   readonly inclusion: InclusionProofResult;
   readonly lookup: KeyLookupResult;
+  readonly newest: NewestProofResult;
   /** From `knownTreeSize` to the head; null when none was given or it is beyond the head. */
   readonly consistency: ConsistencyProofResult | null;
 }
@@ -98,6 +109,8 @@ const nodeHash = (left: Buffer, right: Buffer): Buffer => Buffer.from(merkleNode
 
 export class KeyLogQueries {
   private readonly nodes = new Map<string, Buffer>();
+  /** Newest-key map nodes by hash: written once, never changed. */
+  private readonly mapNodes = new Map<string, KeyMapRow>();
   /** Signed heads by size (without co-signatures, which keep coming): the newest and the witnessed ones asked for. */
   private readonly signed = new Map<number, Omit<SignedTreeHead, 'checkpoint'> & { readonly logSignature: NoteSignature | null }>();
   private readonly witnesses: ReadonlyMap<string, NoteKey>;
@@ -170,13 +183,47 @@ export class KeyLogQueries {
       miniLockId: user.miniLockId,
       authPublicKey: user.authPublicKey,
     };
-    const [inclusion, consistency] = await Promise.all([
+    const [inclusion, lastLeaf, consistency] = await Promise.all([
       this.inclusion(user.leafIndex, size),
+      this.inclusion(size - 1, size),
       knownTreeSize === null || knownTreeSize > size
         ? Promise.resolve(null)
         : this.hashes(consistencyRanges(knownTreeSize, size)).then((path) => ({ fromSize: knownTreeSize, toSize: size, path })),
     ]);
-    return { treeHead, inclusion, lookup, consistency };
+    const newest = { lastLeaf: lastLeaf.leaf, lastLeafAuditPath: lastLeaf.auditPath, mapPath: await this.mapPath(lastLeaf.leaf, inclusion) };
+    return { treeHead, inclusion, lookup, newest, consistency };
+  }
+
+  /**
+   * The newest-key map's path for the looked-up leaf's index, in the map the
+   * head's last leaf carries the root of: stored nodes by hash from that root
+   * down to the index's entry, which must be this very leaf.
+   */
+  private async mapPath(lastLeaf: Buffer, inclusion: InclusionProofResult): Promise<Buffer[]> {
+    const leaf = decodeKeyLogLeaf(inclusion.leaf);
+    const index = bytesToHex(leaf.index);
+    const path: Buffer[] = [];
+    let hash = bytesToHex(decodeKeyLogLeaf(lastLeaf).mapRoot);
+    for (let depth = 0; ; depth++) {
+      const row = await this.mapNode(hash);
+      if (row.kind === 'map-leaf') {
+        if (row.index !== index || row.keySequence !== leaf.keySequence || row.leafIndex !== inclusion.leafIndex) throw new Error(`key log: the map holds another entry at leaf ${inclusion.leafIndex}'s index`);
+        return path;
+      }
+      const bit = keyMapBit(leaf.index, depth);
+      path.push(Buffer.from(bit === 0 ? row.right : row.left, 'hex'));
+      hash = bit === 0 ? row.left : row.right;
+    }
+  }
+
+  private async mapNode(hash: string): Promise<KeyMapRow> {
+    const cached = this.mapNodes.get(hash);
+    if (cached) return cached;
+    const row = await this.readModels.get<KeyMapRow>(NAME, keyMapNodeId(hash));
+    if (!row) throw new Error(`key log: map node ${hash} missing`);
+    if (this.mapNodes.size >= CACHE_LIMIT) this.mapNodes.clear();
+    this.mapNodes.set(hash, row);
+    return row;
   }
 
   private vrfProof(username: string): Uint8Array {

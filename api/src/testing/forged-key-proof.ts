@@ -18,6 +18,7 @@ import {
   formatCheckpoint,
   formatNote,
   keyLogCommitment,
+  keyMapRoot,
   keyLogOrigin,
   merkleLeafHash,
   merkleNodeHash,
@@ -52,8 +53,11 @@ export function forgeKeyProof(honest: HonestKeyProof, forged: { username: string
   const real = decodeKeyLogLeaf(base64ToBytes(honest.keyLogKeyProof.inclusion.leaf));
   const opening = randomBytes(32);
   const entry = { timestamp, keySequence: real.keySequence + 1, username, miniLockId, authPublicKey: honest.keyLogKeyProof.lookup.authPublicKey };
-  const leaf = encodeKeyLogLeaf({ index: real.index, keySequence: entry.keySequence, commitment: keyLogCommitment(opening, entry) });
-  const leaves = [...Array.from({ length: treeSize - 1 }, () => randomBytes(69)), leaf];
+  // The forged map holds only this entry: its path is empty.
+  const mapRoot = keyMapRoot([{ index: real.index, keySequence: entry.keySequence, leafIndex: treeSize - 1 }]);
+  const leaf = encodeKeyLogLeaf({ index: real.index, keySequence: entry.keySequence, commitment: keyLogCommitment(opening, entry), mapRoot });
+  const leaves = [...Array.from({ length: treeSize - 1 }, () => randomBytes(leaf.length)), leaf];
+  const path = auditPath(treeSize - 1, leaves).map(bytesToBase64);
   const rootHash = mth(leaves);
   const text = formatCheckpoint({ origin, treeSize, rootHash });
   const note = honest.keyLogKeyProof.treeHead.checkpoint;
@@ -67,8 +71,9 @@ export function forgeKeyProof(honest: HonestKeyProof, forged: { username: string
         signature: bytesToBase64(signEd25519(treeHeadSignedBytes(treeSize, timestamp, rootHash), signingSeed)),
         checkpoint: formatNote(text, [signNote(text, origin, signingSeed), ...copied]),
       },
-      inclusion: { leafIndex: treeSize - 1, treeSize, leaf: bytesToBase64(leaf), auditPath: auditPath(treeSize - 1, leaves).map(bytesToBase64) },
+      inclusion: { leafIndex: treeSize - 1, treeSize, leaf: bytesToBase64(leaf), auditPath: path },
       lookup: { vrfProof: honest.keyLogKeyProof.lookup.vrfProof, opening: bytesToBase64(opening), timestamp: String(timestamp), miniLockId, authPublicKey: entry.authPublicKey },
+      newest: { lastLeaf: bytesToBase64(leaf), lastLeafAuditPath: path, mapPath: [] },
       consistency: null,
     },
   };

@@ -90,7 +90,7 @@ describe.each(BACKENDS)('key transparency attacks (%s)', (backend) => {
       const honest = decodeKeyLogLeaf(base64ToBytes(inclusion.leaf));
       const opening = randomBytes(32);
       const entry = { timestamp: Number(lookup.timestamp), keySequence: honest.keySequence, username: 'carol', miniLockId: mallory, authPublicKey: lookup.authPublicKey };
-      const leaf = encodeKeyLogLeaf({ index: honest.index, keySequence: honest.keySequence, commitment: keyLogCommitment(opening, entry) });
+      const leaf = encodeKeyLogLeaf({ index: honest.index, keySequence: honest.keySequence, commitment: keyLogCommitment(opening, entry), mapRoot: honest.mapRoot });
       return { keyLogKeyProof: { ...data.keyLogKeyProof, inclusion: { ...inclusion, leaf: bytesToBase64(leaf) }, lookup: { ...lookup, opening: bytesToBase64(opening), miniLockId: mallory } } };
     });
     try {
@@ -192,9 +192,9 @@ describe.each(BACKENDS)('key transparency attacks (%s)', (backend) => {
     expect(proof.inclusion.leafIndex).toBe((await head()).treeSize - 1);
   });
 
-  it("a contact's key from before a rotation this user has seen → KeyNotInLog (stale-key), on any of the user's devices", async () => {
+  it("a contact's key from before a rotation → KeyNotInLog (not-newest): on a device of a user who saw the rotation, and for a user who never saw a key of hers", async () => {
     await signup('dora');
-    const LOOKUP = '{ keyLogKeyProof(username: "dora") { inclusion { leafIndex leaf } lookup { vrfProof opening timestamp miniLockId authPublicKey } } }';
+    const LOOKUP = '{ keyLogKeyProof(username: "dora") { inclusion { leafIndex leaf } lookup { vrfProof opening timestamp miniLockId authPublicKey } newest { lastLeaf lastLeafAuditPath mapPath } } }';
     const old = expectOk(await post<{ keyLogKeyProof: Json }>(server.url, LOOKUP)).keyLogKeyProof;
     const bob = await device('bob');
     await bob.observe('dora');
@@ -205,13 +205,27 @@ describe.each(BACKENDS)('key transparency attacks (%s)', (backend) => {
     expect((await bob.pin('dora'))?.newestKeySequence).toBe(1);
     // The server goes back to dora's old key: her old leaf, genuinely in the log, proven under the current head.
     const laptop = await device('bob', true);
+    await signup('fay');
+    const fay = await device('fay', true);
     const size = (await head()).treeSize;
     const oldInclusion = expectOk(await post<{ keyLogInclusionProof: Json }>(server.url, `{ keyLogInclusionProof(leafIndex: ${old.inclusion.leafIndex as number}, treeSize: ${size}) { leafIndex treeSize leaf auditPath } }`)).keyLogInclusionProof;
     tampers.set('User', (data, variables) => (variables.username === 'dora' ? { user: { ...data.user, miniLockId: old.lookup.miniLockId } } : data));
     tampers.set('KeyLogKeyProof', (data, variables) => (variables.username === 'dora' ? { keyLogKeyProof: { ...data.keyLogKeyProof, inclusion: oldInclusion, lookup: old.lookup } } : data));
     try {
-      await expect(laptop.observe('dora')).rejects.toMatchObject({ code: 'KEY_NOT_IN_LOG', reason: 'stale-key', username: 'dora' });
+      // Her old leaf is in the log, hers, and opens to the old key; the map the head commits to holds her newer leaf.
+      await expect(laptop.observe('dora')).rejects.toMatchObject({ code: 'KEY_NOT_IN_LOG', reason: 'not-newest', username: 'dora' });
       expect((await laptop.pin('dora'))?.pendingMiniLockId).toBe(miniLockIdOf(ids.dora));
+      // A user with no pin for dora and no head of an earlier size: only the map can tell.
+      await expect(fay.observe('dora')).rejects.toMatchObject({ code: 'KEY_NOT_IN_LOG', reason: 'not-newest', username: 'dora' });
+      expect(await fay.pin('dora')).toBeUndefined();
+      // … and with the last leaf and map path of the head her old leaf was the newest in: that leaf is not this head's last.
+      const older = expectOk(await post<{ keyLogInclusionProof: Json }>(server.url, `{ keyLogInclusionProof(leafIndex: ${old.inclusion.leafIndex as number}, treeSize: ${size}) { leaf auditPath } }`));
+      tampers.set('KeyLogKeyProof', (data, variables) =>
+        variables.username === 'dora'
+          ? { keyLogKeyProof: { ...data.keyLogKeyProof, inclusion: oldInclusion, lookup: old.lookup, newest: { ...old.newest, lastLeafAuditPath: older.keyLogInclusionProof.auditPath } } }
+          : data,
+      );
+      await expect(fay.observe('dora')).rejects.toMatchObject({ code: 'KEY_NOT_IN_LOG', reason: 'not-newest', username: 'dora' });
     } finally {
       tampers.clear();
     }

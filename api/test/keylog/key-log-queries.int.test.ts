@@ -38,7 +38,7 @@ const HEAD = '{ keyLogTreeHead { treeSize timestamp rootHash signature } }';
 const INCLUSION = 'query($i: Int!, $n: Int!) { keyLogInclusionProof(leafIndex: $i, treeSize: $n) { leafIndex treeSize leaf auditPath } }';
 const CONSISTENCY = 'query($m: Int!, $n: Int!) { keyLogConsistencyProof(fromSize: $m, toSize: $n) { fromSize toSize path } }';
 const KEY_PROOF =
-  'query($u: String!, $k: Int) { keyLogKeyProof(username: $u, knownTreeSize: $k) { treeHead { treeSize timestamp rootHash signature } inclusion { leafIndex treeSize leaf auditPath } lookup { vrfProof opening timestamp miniLockId authPublicKey } consistency { fromSize toSize path } } }';
+  'query($u: String!, $k: Int) { keyLogKeyProof(username: $u, knownTreeSize: $k) { treeHead { treeSize timestamp rootHash signature } inclusion { leafIndex treeSize leaf auditPath } lookup { vrfProof opening timestamp miniLockId authPublicKey } newest { lastLeaf lastLeafAuditPath mapPath } consistency { fromSize toSize path } } }';
 
 const toHead = (w: WireHead): TreeHead => ({ treeSize: w.treeSize, timestamp: Number(w.timestamp), rootHash: base64ToBytes(w.rootHash), signature: base64ToBytes(w.signature) });
 const hashes = (list: string[]) => list.map((h) => base64ToBytes(h));
@@ -123,6 +123,7 @@ describe.each(BACKENDS)('key-log queries (%s)', (backend) => {
       toHead(last),
       { leafIndex: p.inclusion.leafIndex, leaf: base64ToBytes(p.inclusion.leaf), auditPath: hashes(p.inclusion.auditPath) },
       { vrfProof: base64ToBytes(lookup.vrfProof), opening: base64ToBytes(lookup.opening), timestamp: Number(lookup.timestamp), authPublicKey: lookup.authPublicKey },
+      { lastLeaf: base64ToBytes(p.newest.lastLeaf), lastLeafAuditPath: hashes(p.newest.lastLeafAuditPath), mapPath: hashes(p.newest.mapPath) },
       vrfKey,
     );
     expect(entry).toMatchObject({ username: 'u2', keySequence: 1 });

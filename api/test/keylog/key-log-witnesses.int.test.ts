@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   base64ToBytes,
   checkWitnessedHead,
+  decodeKeyLogLeaf,
+  verifyKeyMapPath,
   cosign,
   ed25519PublicKey,
   formatCheckpoint,
@@ -37,7 +39,7 @@ interface WireHead {
 }
 const HEAD = 'query($k: Int) { keyLogTreeHead(minCosignatures: $k) { treeSize rootHash checkpoint } }';
 const SUBMIT = 'mutation($n: Int!, $c: String!) { submitKeyLogCosignature(treeSize: $n, cosignature: $c) }';
-const KEY_PROOF = 'query($u: String!, $k: Int) { keyLogKeyProof(username: $u, minCosignatures: $k) { treeHead { treeSize rootHash checkpoint } inclusion { leafIndex treeSize leaf auditPath } } }';
+const KEY_PROOF = 'query($u: String!, $k: Int) { keyLogKeyProof(username: $u, minCosignatures: $k) { treeHead { treeSize rootHash checkpoint } inclusion { leafIndex treeSize leaf auditPath } newest { lastLeaf lastLeafAuditPath mapPath } } }';
 
 const seeds = [randomBytes(32), randomBytes(32), randomBytes(32)];
 const witnesses = seeds.map((seed, i) => noteKey(`witness-${i}.example`, NOTE_COSIGNATURE_V1, ed25519PublicKey(seed)));
@@ -128,10 +130,21 @@ describe.each(BACKENDS)('key-log witnesses (%s)', (backend) => {
     expect(checkWitnessedHead(two.checkpoint, logKey, { treeSize: two.treeSize, rootHash: base64ToBytes(two.rootHash) }, witnesses, 2).sort()).toEqual([witnesses[0]!.name, witnesses[1]!.name]);
     expect((await head(1)).treeSize).toBe(newest.treeSize);
 
-    const proof = expectOk(await post<{ keyLogKeyProof: { treeHead: WireHead; inclusion: { leafIndex: number; treeSize: number; leaf: string; auditPath: string[] } } }>(server.url, KEY_PROOF, { u: 'w_bob', k: 2 })).keyLogKeyProof;
+    type Proof = { treeHead: WireHead; inclusion: { leafIndex: number; treeSize: number; leaf: string; auditPath: string[] }; newest: { lastLeaf: string; lastLeafAuditPath: string[]; mapPath: string[] } };
+    const proof = expectOk(await post<{ keyLogKeyProof: Proof }>(server.url, KEY_PROOF, { u: 'w_bob', k: 2 })).keyLogKeyProof;
     expect(proof.treeHead.treeSize).toBe(witnessed.treeSize);
-    const { inclusion } = proof;
-    expect(verifyInclusion(merkleLeafHash(base64ToBytes(inclusion.leaf)), inclusion.leafIndex, inclusion.treeSize, inclusion.auditPath.map((h) => base64ToBytes(h)), base64ToBytes(proof.treeHead.rootHash))).toBe(true);
+    const { inclusion, newest: n } = proof;
+    const bytes = (list: string[]) => list.map((h) => base64ToBytes(h));
+    expect(verifyInclusion(merkleLeafHash(base64ToBytes(inclusion.leaf)), inclusion.leafIndex, inclusion.treeSize, bytes(inclusion.auditPath), base64ToBytes(proof.treeHead.rootHash))).toBe(true);
+    // Newest under the witnessed head: the map as it stood after that head's last leaf (w_dave's leaf is not in it).
+    expect(verifyInclusion(merkleLeafHash(base64ToBytes(n.lastLeaf)), witnessed.treeSize - 1, witnessed.treeSize, bytes(n.lastLeafAuditPath), base64ToBytes(proof.treeHead.rootHash))).toBe(true);
+    const leaf = decodeKeyLogLeaf(base64ToBytes(inclusion.leaf));
+    const entry = { index: leaf.index, keySequence: leaf.keySequence, leafIndex: inclusion.leafIndex };
+    expect(verifyKeyMapPath(decodeKeyLogLeaf(base64ToBytes(n.lastLeaf)).mapRoot, entry, bytes(n.mapPath))).toBe(true);
+    const current = expectOk(await post<{ keyLogKeyProof: Proof }>(server.url, KEY_PROOF, { u: 'w_bob', k: 1 })).keyLogKeyProof;
+    expect(current.treeHead.treeSize).toBe(newest.treeSize);
+    expect(verifyKeyMapPath(decodeKeyLogLeaf(base64ToBytes(current.newest.lastLeaf)).mapRoot, entry, bytes(current.newest.mapPath))).toBe(true);
+    expect(current.newest.lastLeaf).not.toBe(n.lastLeaf);
     expect(parseCheckpoint(parseNote(proof.treeHead.checkpoint).text).treeSize).toBe(witnessed.treeSize);
 
     const notYet = await post(server.url, KEY_PROOF, { u: 'w_dave', k: 2 });

@@ -8,6 +8,8 @@ import {
   FileIndexRejectedError,
   FileRejectedError,
   FileTransferError,
+  InconsistentTreeHeadError,
+  KeyNotInLogError,
   NoSuchAccountError,
   NotLoggedInError,
   PeerlockApiError,
@@ -15,6 +17,8 @@ import {
   OwnKeyNotInLogError,
   PinRejectedError,
   TooFewCosignaturesError,
+  TreeHeadRollbackError,
+  TreeHeadSignatureError,
   WeakPassphraseError,
   WrongPassphraseError,
 } from '@peerlock/sdk';
@@ -144,6 +148,24 @@ export function describeError(error: unknown): { code: string; message: string; 
       exit: EXIT.keyChanged,
       details: { username, reason },
     };
+  }
+  if (error instanceof KeyNotInLogError) {
+    const { username, reason } = error;
+    const why: Record<string, string> = {
+      absent: `the server's key log has no key for ${username}`,
+      'not-newest': `the key the server shows for ${username} is not their newest in its key log (a key from before a rotation?)`,
+      'stale-key': `the key the server shows for ${username} is older than one your devices have already seen proven`,
+    };
+    return {
+      code: error.code,
+      message: `${why[reason] ?? `the key the server shows for ${username} is not proven in its key log (${reason})`}: nothing was pinned, sent or accepted. Try again later; if it persists, compare safety numbers with ${username} another way`,
+      exit: EXIT.keyChanged,
+      details: { username, reason },
+    };
+  }
+  if (error instanceof TreeHeadRollbackError || error instanceof InconsistentTreeHeadError || error instanceof TreeHeadSignatureError) {
+    const details = error instanceof TreeHeadSignatureError ? {} : { trustedSize: error.trustedSize, shownSize: error.shownSize, ...(error instanceof InconsistentTreeHeadError ? { reason: error.reason } : {}) };
+    return { code: error.code, message: `the server's key log contradicts what it showed before (${error.message}): nothing was done`, exit: EXIT.keyChanged, details };
   }
   if (error instanceof TooFewCosignaturesError) {
     const { required, valid, treeSize } = error;

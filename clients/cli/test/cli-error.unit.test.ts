@@ -3,7 +3,7 @@
  * for the refusals a new user meets first.
  */
 import { describe, expect, it } from 'vitest';
-import { ContactKeyError, FileTransferError, PeerlockApiError, WeakPassphraseError } from '@peerlock/sdk';
+import { ContactKeyError, FileTransferError, InconsistentTreeHeadError, KeyNotInLogError, PeerlockApiError, TreeHeadRollbackError, TreeHeadSignatureError, WeakPassphraseError } from '@peerlock/sdk';
 import { CliRefusal, describeError, EXIT, MissingArgumentError, UsageError } from '../src/cli-error.js';
 
 describe('describeError', () => {
@@ -68,6 +68,16 @@ describe('describeError', () => {
     const d = describeError(new CliRefusal({ kind: 'safety-number-mismatch', username: 'bob', newKey: false }));
     expect([d.code, d.exit]).toEqual(['SAFETY_NUMBER_MISMATCH', EXIT.keyChanged]);
     for (const said of ['in the middle', 'not the bob you think', 'Do not send bob anything sensitive', 'in person or on a call', '`peerlock contacts remove bob`', 'another way']) expect(d.message).toContain(said);
+  });
+
+  it('a key or head the key log does not prove is a security refusal: exit 3, with the reason for scripts', () => {
+    const stale = describeError(new KeyNotInLogError('ivan', 'not-newest'));
+    expect(stale).toMatchObject({ code: 'KEY_NOT_IN_LOG', exit: EXIT.keyChanged, details: { username: 'ivan', reason: 'not-newest' } });
+    expect(stale.message).toContain('not their newest');
+    expect(describeError(new KeyNotInLogError('ivan', 'bad-vrf-proof')).message).toContain('(bad-vrf-proof)');
+    expect(describeError(new TreeHeadRollbackError(9, 4))).toMatchObject({ code: 'TREE_HEAD_ROLLBACK', exit: EXIT.keyChanged, details: { trustedSize: 9, shownSize: 4 } });
+    expect(describeError(new InconsistentTreeHeadError('fork', 9, 9))).toMatchObject({ code: 'INCONSISTENT_TREE_HEAD', exit: EXIT.keyChanged, details: { reason: 'fork' } });
+    expect(describeError(new TreeHeadSignatureError())).toMatchObject({ code: 'TREE_HEAD_SIGNATURE_INVALID', exit: EXIT.keyChanged });
   });
 
   it('usage problems exit 2; a weak passphrase says why', () => {

@@ -18,7 +18,10 @@
  *       says why (CHECKPOINT_REFUSED fork / bad-consistency-proof, exit 3),
  *       signs nothing and keeps its state;
  *   (f) a login where the log shows the user a key for their own name that is not
- *       theirs                                              → OWN_KEY_NOT_IN_LOG (exit 3).
+ *       theirs                                              → OWN_KEY_NOT_IN_LOG (exit 3);
+ *   (g) a contact's key from before a rotation, its genuine leaf proven under the
+ *       current head, to a fresh client that never saw the newer key
+ *                                                           → KEY_NOT_IN_LOG not-newest (exit 3).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -250,5 +253,32 @@ describe('witnessed key transparency, on the wire', () => {
     rogue.remove();
     // With the log honest again, the same device logs in cleanly.
     await laptop.ok(['login', 'heidi']);
+  });
+
+  it("(g) a contact's key from before a rotation, shown to a fresh client with its genuine leaf → KEY_NOT_IN_LOG not-newest, exit 3", async () => {
+    const post = async <T>(query: string): Promise<T> =>
+      ((await (await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).json()) as { data: T }).data;
+    const ivan = await sdkUser('ivan');
+    const before = (await post<{ keyLogKeyProof: { inclusion: { leafIndex: number }; lookup: Record<string, string> } }>('{ keyLogKeyProof(username: "ivan") { inclusion { leafIndex } lookup { vrfProof opening timestamp miniLockId authPublicKey } } }')).keyLogKeyProof;
+    await ivan.rotateKeys({ identity: keyPairFromSecretKey(randomBytes(32)) });
+    // A user who has never seen a key of ivan's, on a fresh device.
+    const judy = new CliUser('judy', proxy.url, generatePassphrase(7, 'judy').passphrase);
+    await judy.ok(['signup', 'judy']);
+    const { treeSize } = (await post<{ keyLogTreeHead: { treeSize: number } }>('{ keyLogTreeHead { treeSize } }')).keyLogTreeHead;
+    // His old leaf is genuinely in the log, his, and opens to the old key: proven under the current, honest head.
+    const oldInclusion = (await post<{ keyLogInclusionProof: unknown }>(`{ keyLogInclusionProof(leafIndex: ${before.inclusion.leafIndex}, treeSize: ${treeSize}) { leafIndex treeSize leaf auditPath } }`)).keyLogInclusionProof;
+    const lie = keep(proxy.onGraphql('User', (data, { variables }) => (variables.username === 'ivan' && data.user ? { ...data, user: { ...data.user, miniLockId: before.lookup.miniLockId } } : undefined)));
+    const stale = keep(
+      proxy.onGraphql('KeyLogKeyProof', (data, { variables }) =>
+        variables.username === 'ivan' ? { keyLogKeyProof: { ...(data.keyLogKeyProof as object), inclusion: oldInclusion, lookup: before.lookup } } : undefined,
+      ),
+    );
+    const refused = await judy.run(['contacts', 'add', 'ivan', '--json']);
+    expect(lie.count).toBeGreaterThan(0);
+    expect(stale.count).toBeGreaterThan(0);
+    expect(refused.code, refused.stderr).toBe(3);
+    expect(JSON.parse(refused.stderr.trim())).toMatchObject({ error: { code: 'KEY_NOT_IN_LOG', reason: 'not-newest', username: 'ivan' } });
+    const contacts = await judy.ok(['contacts', 'list']);
+    expect(contacts.stdout).not.toContain('ivan');
   });
 });

@@ -12,7 +12,7 @@
  * choice (`DeviceMarkStore`): the CLI in its config directory, the web
  * client in the browser's localStorage, a library user wherever it likes.
  */
-import type { TreeHeadRecord } from '../keylog/tree-head.js';
+import { TREE_HEAD_RECORD_VERSION, type TreeHeadRecord } from '../keylog/tree-head.js';
 
 export interface DeviceMarks {
   /** The newest sealed pin-set version this device opened or stored. */
@@ -51,8 +51,8 @@ export function parseDeviceMarks(value: unknown): DeviceMarks | undefined {
   if (treeHead !== undefined) {
     const { version, treeSize, timestamp, rootHash, signature } = (treeHead ?? {}) as Record<string, unknown>;
     if (!Number.isSafeInteger(treeSize) || typeof timestamp !== 'string' || typeof rootHash !== 'string' || typeof signature !== 'string') return undefined;
-    // A head of the log before its leaves were private (no version) is of another tree: dropped, the other marks kept.
-    if (version === 2) head = { version, treeSize: treeSize as number, timestamp, rootHash, signature };
+    // A head of an earlier log (no version, or 2) is of another tree: dropped, the other marks kept.
+    if (version === TREE_HEAD_RECORD_VERSION) head = { version, treeSize: treeSize as number, timestamp, rootHash, signature };
   }
   return { pinSetVersion: pinSetVersion as number, fileIndexVersion: fileIndexVersion as number, ...(head ? { treeHead: head } : {}) };
 }

@@ -14,8 +14,10 @@
  *      the server is asked for the newest head k witnesses co-signed;
  *   4. the key's RFC 9162 inclusion proof under that head, the VRF proof that
  *      the leaf is filed under this username (under the VRF key the pinned
- *      server key signed) and the opening of the leaf's commitment to exactly
- *      this key (KeyNotInLog: bad-proof, bad-vrf-proof, key-mismatch).
+ *      server key signed), the opening of the leaf's commitment to exactly
+ *      this key, and the newest-key map the head commits to showing this leaf
+ *      as the name's newest (KeyNotInLog: bad-proof, bad-vrf-proof,
+ *      key-mismatch, not-newest).
  *
  * A key proven once stays proven for the session (a leaf can never leave an
  * append-only log whose heads we keep checking for consistency), so repeated
@@ -26,7 +28,7 @@ import { base64ToBytes, bytesToBase64 } from '../crypto/bytes.js';
 import { KeyNotInLogError, TooFewCosignaturesError, TreeHeadRollbackError } from '../keylog/errors.js';
 import { keyLogNoteKey, type NoteKey } from '../keylog/signed-note.js';
 import type { KeyLogEntry } from '../keylog/leaf.js';
-import { checkKeyLookup, checkTreeHeadAdvance, verifyTreeHeadSignature, type TreeHead, type TreeHeadRecord } from '../keylog/tree-head.js';
+import { checkKeyLookup, checkTreeHeadAdvance, TREE_HEAD_RECORD_VERSION, verifyTreeHeadSignature, type TreeHead, type TreeHeadRecord } from '../keylog/tree-head.js';
 import { checkWitnessedHead } from '../keylog/witnessing.js';
 import { PeerlockApiError } from './errors.js';
 import { KeyLogConsistencyProofDocument, KeyLogKeyProofDocument, type KeyLogTreeHeadFieldsFragment } from './generated/graphql.js';
@@ -41,7 +43,7 @@ function fromRecord(record: TreeHeadRecord | KeyLogTreeHeadFieldsFragment): Tree
 }
 
 function toRecord(head: TreeHead): TreeHeadRecord {
-  return { version: 2, treeSize: head.treeSize, timestamp: String(head.timestamp), rootHash: bytesToBase64(head.rootHash), signature: bytesToBase64(head.signature) };
+  return { version: TREE_HEAD_RECORD_VERSION, treeSize: head.treeSize, timestamp: String(head.timestamp), rootHash: bytesToBase64(head.rootHash), signature: bytesToBase64(head.signature) };
 }
 
 export class KeyTransparency {
@@ -69,8 +71,8 @@ export class KeyTransparency {
    * and the larger of the two is trusted from now on.
    */
   async reconcile(record: TreeHeadRecord | undefined): Promise<void> {
-    // A head of the log before its leaves were private (no version): another tree, nothing to compare with.
-    if (!record || record.version !== 2) return;
+    // A head of an earlier log (no version, or 2): another tree, nothing to compare with.
+    if (!record || record.version !== TREE_HEAD_RECORD_VERSION) return;
     const stored = fromRecord(record);
     const trusted = this.trusted;
     if (trusted && stored.treeSize === trusted.treeSize && record.rootHash === bytesToBase64(trusted.rootHash)) return;
@@ -119,13 +121,14 @@ export class KeyTransparency {
     const consistency = answer.consistency;
     const path = this.trusted && consistency && consistency.fromSize === this.trusted.treeSize && consistency.toSize === head.treeSize ? consistency.path.map(b64) : null;
     this.trusted = checkTreeHeadAdvance(this.trusted, head, path);
-    const { inclusion, lookup } = answer;
+    const { inclusion, lookup, newest } = answer;
     if (inclusion.treeSize !== head.treeSize || !/^\d{1,16}$/.test(lookup.timestamp)) throw new KeyNotInLogError(username, 'bad-proof');
     const entry = checkKeyLookup(
       { username, miniLockId },
       head,
       { leafIndex: inclusion.leafIndex, leaf: b64(inclusion.leaf), auditPath: inclusion.auditPath.map(b64) },
       { vrfProof: b64(lookup.vrfProof), opening: b64(lookup.opening), timestamp: Number(lookup.timestamp), authPublicKey: lookup.authPublicKey },
+      { lastLeaf: b64(newest.lastLeaf), lastLeafAuditPath: newest.lastLeafAuditPath.map(b64), mapPath: newest.mapPath.map(b64) },
       await this.vrfKey(),
     );
     this.proven.set(username, entry);

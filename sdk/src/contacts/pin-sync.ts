@@ -17,7 +17,7 @@ import { blake2s } from '../crypto/blake2s.js';
 import { NONCE_BYTES, secretbox, secretboxOpen } from '../crypto/nacl.js';
 import { isMiniLockId } from '../keys/minilock-id.js';
 import { PinRejectedError, type FormerKey, type KeyPin, type PinSet } from './key-pins.js';
-import type { TreeHeadRecord } from '../keylog/tree-head.js';
+import { isOldTreeHeadVersion, TREE_HEAD_RECORD_VERSION, type TreeHeadRecord } from '../keylog/tree-head.js';
 
 const LABEL = utf8ToBytes('peerlock/pins/v1');
 const FORMAT = 2;
@@ -65,14 +65,14 @@ function parseFormerKeys(value: unknown): FormerKey[] {
   });
 }
 
-/** A stored head; one of the log before its leaves were private (no version) is dropped: it is of another tree. */
+/** A stored head; one of an earlier log (no version, or 2) is dropped: it is of another tree. */
 function parseTreeHead(value: unknown): TreeHeadRecord | undefined {
   const { version, treeSize, timestamp, rootHash, signature } = (value ?? {}) as Record<string, unknown>;
-  if (version !== undefined && version !== 2) throw new PinRejectedError('malformed');
+  if (version !== TREE_HEAD_RECORD_VERSION && !isOldTreeHeadVersion(version)) throw new PinRejectedError('malformed');
   const base64 = /^[A-Za-z0-9+/]+={0,2}$/;
   if (!Number.isSafeInteger(treeSize) || (treeSize as number) < 0 || typeof timestamp !== 'string' || !/^\d{1,16}$/.test(timestamp)) throw new PinRejectedError('malformed');
   if (typeof rootHash !== 'string' || !base64.test(rootHash) || typeof signature !== 'string' || !base64.test(signature)) throw new PinRejectedError('malformed');
-  return version === 2 ? { version, treeSize: treeSize as number, timestamp, rootHash, signature } : undefined;
+  return version === TREE_HEAD_RECORD_VERSION ? { version, treeSize: treeSize as number, timestamp, rootHash, signature } : undefined;
 }
 
 /** Opens a pin set from the server; `newestSeenVersion` is this device's high-water mark. */

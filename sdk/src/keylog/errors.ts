@@ -18,7 +18,9 @@ export type KeyNotInLogReason =
   /** The VRF proof does not show the leaf's index to be this username's under the server's signed VRF key. */
   | 'bad-vrf-proof'
   /** A key from before a rotation the log has already proven to this user's devices. */
-  | 'stale-key';
+  | 'stale-key'
+  /** The map the head commits to does not show this leaf as the name's newest (a key from before a rotation, or no valid proof). */
+  | 'not-newest';
 
 /** The key the server shows is not proven to be in the signed log. */
 export class KeyNotInLogError extends PeerlockCryptoError {

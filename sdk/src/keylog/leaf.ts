@@ -3,13 +3,16 @@
  * server appends one per AccountRegistered and KeyRotated, in the event log's
  * global order (projections/src/key-log/). A leaf names no one: it files the
  * key under a VRF output of the username and holds only a hiding commitment
- * to the key. Version 2:
+ * to the key. Version 3:
  *
- *   leaf       = 0x02                      format version
+ *   leaf       = 0x03                      format version
  *              ‖ index (32)                VRF(server VRF key, utf8(username))[0:32]
  *                                          (RFC 9381 ECVRF-EDWARDS25519-SHA512-TAI)
  *              ‖ u32be(keySequence)        0 for the signup key, +1 per rotation of this user
  *              ‖ commitment (32)
+ *              ‖ mapRoot (32)              the newest-key map (key-map.ts) with this leaf in it:
+ *                                          so the tree of size s commits, through its last
+ *                                          leaf, to every index's newest leaf
  *
  *   commitment = SHA-256("peerlock/key-log/commitment/v1" ‖ 0x00
  *                        ‖ opening (32)             secret until an exact lookup by name
@@ -32,10 +35,10 @@
 import { assertBytes, concatBytes, utf8ToBytes } from '../crypto/bytes.js';
 import { sha256 } from '../crypto/sha256.js';
 
-export const KEY_LOG_LEAF_VERSION = 2;
+export const KEY_LOG_LEAF_VERSION = 3;
 export const KEY_LOG_INDEX_BYTES = 32;
 export const KEY_LOG_OPENING_BYTES = 32;
-const LEAF_BYTES = 1 + KEY_LOG_INDEX_BYTES + 4 + 32;
+const LEAF_BYTES = 1 + KEY_LOG_INDEX_BYTES + 4 + 32 + 32;
 const COMMITMENT_LABEL = 'peerlock/key-log/commitment/v1';
 
 /** What a leaf holds. */
@@ -43,6 +46,8 @@ export interface KeyLogLeaf {
   readonly index: Uint8Array;
   readonly keySequence: number;
   readonly commitment: Uint8Array;
+  /** The newest-key map's root after this leaf. */
+  readonly mapRoot: Uint8Array;
 }
 
 /** What a commitment commits to: one key event, as only an exact lookup reveals it. */
@@ -107,7 +112,8 @@ export function keyLogCommitment(opening: Uint8Array, entry: KeyLogEntry): Uint8
 export function encodeKeyLogLeaf(leaf: KeyLogLeaf): Uint8Array {
   assertBytes(leaf.index, 'index', KEY_LOG_INDEX_BYTES);
   assertBytes(leaf.commitment, 'commitment', 32);
-  return concatBytes(new Uint8Array([KEY_LOG_LEAF_VERSION]), leaf.index, u32be(leaf.keySequence, 'keySequence'), leaf.commitment);
+  assertBytes(leaf.mapRoot, 'mapRoot', 32);
+  return concatBytes(new Uint8Array([KEY_LOG_LEAF_VERSION]), leaf.index, u32be(leaf.keySequence, 'keySequence'), leaf.commitment, leaf.mapRoot);
 }
 
 export function decodeKeyLogLeaf(bytes: Uint8Array): KeyLogLeaf {
@@ -118,6 +124,7 @@ export function decodeKeyLogLeaf(bytes: Uint8Array): KeyLogLeaf {
   return {
     index: bytes.slice(1, 1 + KEY_LOG_INDEX_BYTES),
     keySequence: view.getUint32(1 + KEY_LOG_INDEX_BYTES),
-    commitment: bytes.slice(1 + KEY_LOG_INDEX_BYTES + 4),
+    commitment: bytes.slice(1 + KEY_LOG_INDEX_BYTES + 4, 1 + KEY_LOG_INDEX_BYTES + 4 + 32),
+    mapRoot: bytes.slice(1 + KEY_LOG_INDEX_BYTES + 4 + 32),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Signed tree heads and what a client checks with them (DESIGN §6):
  *
- *   signed = "peerlock/key-log/tree-head/v2" ‖ 0x00
+ *   signed = "peerlock/key-log/tree-head/v3" ‖ 0x00
  *            ‖ u64be(treeSize) ‖ u64be(timestamp, Unix ms) ‖ rootHash (32)
  *   signature = Ed25519(server long-term key, signed)
  *
@@ -23,13 +23,20 @@ import { InconsistentTreeHeadError, KeyNotInLogError, TreeHeadRollbackError, Tre
 import { decodeKeyLogLeaf, keyLogCommitment, keyLogIndex, KEY_LOG_OPENING_BYTES, MalformedLeafError, type KeyLogEntry, type KeyLogLeaf } from './leaf.js';
 import { HASH_BYTES, merkleLeafHash, treeAdvance, verifyInclusion } from './merkle.js';
 import { vrfVerify, VRF_PROOF_BYTES } from './vrf.js';
+import { verifyKeyMapPath } from './key-map.js';
 
 /**
- * v2: the log of private leaves (leaf.ts). v1 heads (leaves naming users)
- * cannot verify under this label, so a head of the old log is never taken
- * for one of the new; the SDK drops stored v1 heads (TreeHeadRecord.version).
+ * v3: the log of private leaves that carry the newest-key map (leaf.ts,
+ * key-map.ts). Heads of the earlier logs (v1: leaves naming users; v2:
+ * private leaves without the map) cannot verify under this label, so a head
+ * of an old log is never taken for one of this log; the SDK drops stored
+ * heads of other versions (TreeHeadRecord.version).
  */
-export const TREE_HEAD_LABEL = 'peerlock/key-log/tree-head/v2';
+export const TREE_HEAD_LABEL = 'peerlock/key-log/tree-head/v3';
+/** The version of the log whose heads a TreeHeadRecord of this SDK holds. */
+export const TREE_HEAD_RECORD_VERSION = 3;
+/** Versions of stored heads that are recognized as of an earlier log, and dropped. */
+export const isOldTreeHeadVersion = (version: unknown): boolean => version === undefined || version === 2;
 export const VRF_KEY_LABEL = 'peerlock/key-log/vrf-key/v1';
 
 export interface TreeHead {
@@ -107,42 +114,68 @@ export interface KeyLookup {
   readonly authPublicKey: string;
 }
 
+/** That the leaf is the newest for its index at the head: the head's last leaf (whose map root the head commits to) and the map path. */
+export interface NewestProof {
+  /** Leaf treeSize − 1 of the head's tree. */
+  readonly lastLeaf: Uint8Array;
+  /** Its RFC 9162 audit path in the head's tree. */
+  readonly lastLeafAuditPath: readonly Uint8Array[];
+  /** The newest-key map's path for the leaf's index, root side first (key-map.ts). */
+  readonly mapPath: readonly Uint8Array[];
+}
+
+function decodeLeaf(bytes: Uint8Array, username: string): KeyLogLeaf {
+  try {
+    return decodeKeyLogLeaf(bytes);
+  } catch (error) {
+    if (error instanceof MalformedLeafError) throw new KeyNotInLogError(username, 'malformed-leaf');
+    throw error;
+  }
+}
+
 /**
  * Checks that `proof` puts a leaf for exactly (`username`, `miniLockId`) in
- * the tree `head` signs: the audit path leads to the root, the VRF proof
- * shows the leaf's index is the username's (under the server's signed VRF
- * key), and the opening shows its commitment is to this key. Returns the
- * entry; KeyNotInLogError otherwise.
+ * the tree `head` signs, and that it is the newest leaf for the name there:
+ * the audit path leads to the root, the VRF proof shows the leaf's index is
+ * the username's (under the server's signed VRF key), the opening shows its
+ * commitment is to this key, and the map the head commits to (through its
+ * last leaf) holds this leaf for the index. Returns the entry;
+ * KeyNotInLogError otherwise.
  */
 export function checkKeyLookup(
   expected: { readonly username: string; readonly miniLockId: string },
   head: TreeHead,
   proof: InclusionProof,
   lookup: KeyLookup,
+  newest: NewestProof,
   vrfPublicKey: Uint8Array,
 ): KeyLogEntry {
-  let leaf: KeyLogLeaf;
-  try {
-    leaf = decodeKeyLogLeaf(proof.leaf);
-  } catch (error) {
-    if (error instanceof MalformedLeafError) throw new KeyNotInLogError(expected.username, 'malformed-leaf');
-    throw error;
-  }
+  const { username } = expected;
+  const leaf = decodeLeaf(proof.leaf, username);
   if (!verifyInclusion(merkleLeafHash(proof.leaf), proof.leafIndex, head.treeSize, proof.auditPath, head.rootHash)) {
-    throw new KeyNotInLogError(expected.username, 'bad-proof');
+    throw new KeyNotInLogError(username, 'bad-proof');
   }
-  const output = lookup.vrfProof.length === VRF_PROOF_BYTES ? vrfVerify(vrfPublicKey, utf8ToBytes(expected.username), lookup.vrfProof) : null;
-  if (!output || !equalBytes(keyLogIndex(output), leaf.index)) throw new KeyNotInLogError(expected.username, 'bad-vrf-proof');
-  const entry: KeyLogEntry = { timestamp: lookup.timestamp, keySequence: leaf.keySequence, username: expected.username, miniLockId: expected.miniLockId, authPublicKey: lookup.authPublicKey };
+  const output = lookup.vrfProof.length === VRF_PROOF_BYTES ? vrfVerify(vrfPublicKey, utf8ToBytes(username), lookup.vrfProof) : null;
+  if (!output || !equalBytes(keyLogIndex(output), leaf.index)) throw new KeyNotInLogError(username, 'bad-vrf-proof');
+  const entry: KeyLogEntry = { timestamp: lookup.timestamp, keySequence: leaf.keySequence, username, miniLockId: expected.miniLockId, authPublicKey: lookup.authPublicKey };
   const wellFormed = lookup.opening.length === KEY_LOG_OPENING_BYTES && Number.isSafeInteger(lookup.timestamp) && lookup.timestamp >= 0;
-  if (!wellFormed || !equalBytes(keyLogCommitment(lookup.opening, entry), leaf.commitment)) throw new KeyNotInLogError(expected.username, 'key-mismatch');
+  if (!wellFormed || !equalBytes(keyLogCommitment(lookup.opening, entry), leaf.commitment)) throw new KeyNotInLogError(username, 'key-mismatch');
+  // Newest: the head's last leaf is in the head's tree, and its map holds exactly this leaf for the index.
+  const lastIndex = head.treeSize - 1;
+  if (!verifyInclusion(merkleLeafHash(newest.lastLeaf), lastIndex, head.treeSize, newest.lastLeafAuditPath, head.rootHash)) {
+    throw new KeyNotInLogError(username, 'not-newest');
+  }
+  const { mapRoot } = decodeLeaf(newest.lastLeaf, username);
+  if (!verifyKeyMapPath(mapRoot, { index: leaf.index, keySequence: leaf.keySequence, leafIndex: proof.leafIndex }, newest.mapPath)) {
+    throw new KeyNotInLogError(username, 'not-newest');
+  }
   return entry;
 }
 
 /** The form a tree head is stored in (inside the sealed pin set) and travels in. */
 export interface TreeHeadRecord {
-  /** 2: a head of the log of private leaves. A record without it is of the old log, and is dropped. */
-  readonly version?: 2;
+  /** TREE_HEAD_RECORD_VERSION: a head of this log. A record without it, or with 2, is of an earlier log, and is dropped. */
+  readonly version?: number;
   readonly treeSize: number;
   /** Unix milliseconds, decimal. */
   readonly timestamp: string;

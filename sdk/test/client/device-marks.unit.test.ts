@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryMarkStore, NO_MARKS, parseDeviceMarks, raiseMarks } from '../../src/client/device-marks.js';
 
-const head = (treeSize: number) => ({ version: 2 as const, treeSize, timestamp: '1700000000000', rootHash: 'AAAA', signature: 'BBBB' });
+const head = (treeSize: number) => ({ version: 3, treeSize, timestamp: '1700000000000', rootHash: 'AAAA', signature: 'BBBB' });
 
 describe('device marks', () => {
   it('only ever go up, each on its own', () => {
@@ -19,9 +19,10 @@ describe('device marks', () => {
     }
   });
 
-  it("drop a head of the log before its leaves were private (no version: another tree), keeping the other marks", () => {
+  it('drop a head of an earlier log (no version, or 2: another tree), keeping the other marks', () => {
     const { version: _, ...legacy } = head(30);
     expect(parseDeviceMarks({ pinSetVersion: 1, fileIndexVersion: 2, treeHead: legacy })).toEqual({ pinSetVersion: 1, fileIndexVersion: 2 });
+    expect(parseDeviceMarks({ pinSetVersion: 1, fileIndexVersion: 2, treeHead: { ...head(30), version: 2 } })).toEqual({ pinSetVersion: 1, fileIndexVersion: 2 });
   });
 
   it('are kept per server and user', () => {

@@ -5,7 +5,7 @@
  */
 import { builder, type GraphQLContext } from '../builder.js';
 import { canonicalUsername } from '../../accounts/username.js';
-import type { ConsistencyProofResult, InclusionProofResult, KeyLookupResult, KeyProofResult, SignedTreeHead } from '../../keylog/key-log-queries.js';
+import type { ConsistencyProofResult, InclusionProofResult, KeyLookupResult, KeyProofResult, NewestProofResult, SignedTreeHead } from '../../keylog/key-log-queries.js';
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
@@ -17,7 +17,7 @@ const limited = async <T>(ctx: GraphQLContext, work: (services: GraphQLContext['
 
 const KeyLogTreeHeadRef = builder.objectRef<SignedTreeHead>('KeyLogTreeHead').implement({
   description:
-    'A signed tree head: Ed25519 by the long-term server key over "peerlock/key-log/tree-head/v1" ‖ 0x00 ‖ u64be(treeSize) ‖ u64be(timestamp) ‖ rootHash.',
+    'A signed tree head: Ed25519 by the long-term server key over "peerlock/key-log/tree-head/v3" ‖ 0x00 ‖ u64be(treeSize) ‖ u64be(timestamp) ‖ rootHash.',
   fields: (t) => ({
     treeSize: t.exposeInt('treeSize', { description: 'Number of leaves.' }),
     timestamp: t.string({ description: 'Unix milliseconds (decimal) of the newest key event in the tree; 0 when empty.', resolve: (h) => String(h.timestamp) }),
@@ -38,7 +38,7 @@ const KeyLogInclusionProofRef = builder.objectRef<InclusionProofResult>('KeyLogI
     leafIndex: t.exposeInt('leafIndex'),
     treeSize: t.exposeInt('treeSize'),
     leaf: t.string({
-      description: 'base64: the canonical leaf bytes (docs/key-transparency.md): version 2, the VRF index, the key sequence and a hiding commitment; it names no one.',
+      description: 'base64: the canonical leaf bytes (docs/key-transparency.md): version 3, the VRF index, the key sequence, a hiding commitment and the root of the newest-key map after it; it names no one.',
       resolve: (p) => b64(p.leaf),
     }),
     auditPath: t.stringList({ description: 'base64 hashes, leaf side first.', resolve: (p) => p.auditPath.map(b64) }),
@@ -66,12 +66,23 @@ const KeyLogLookupRef = builder.objectRef<KeyLookupResult>('KeyLogLookup').imple
   }),
 });
 
+const KeyLogNewestProofRef = builder.objectRef<NewestProofResult>('KeyLogNewestProof').implement({
+  description:
+    "That the looked-up leaf is its name's newest under the head (docs/key-transparency.md): the head's last leaf, whose map root the head commits to, and the newest-key map's path for the leaf's index.",
+  fields: (t) => ({
+    lastLeaf: t.string({ description: 'base64: leaf treeSize − 1 of the head\'s tree.', resolve: (p) => b64(p.lastLeaf) }),
+    lastLeafAuditPath: t.stringList({ description: 'base64 hashes, leaf side first: its RFC 9162 inclusion in the head\'s tree.', resolve: (p) => p.lastLeafAuditPath.map(b64) }),
+    mapPath: t.stringList({ description: 'base64 hashes, root side first: the sibling hashes from the map root down to the index\'s entry.', resolve: (p) => p.mapPath.map(b64) }),
+  }),
+});
+
 const KeyLogKeyProofRef = builder.objectRef<KeyProofResult>('KeyLogKeyProof').implement({
-  description: "A user's current key under one signed head: its leaf's inclusion and the consistency from the head the client knew.",
+  description: "A user's current key under one signed head: its leaf's inclusion, that it is the newest for the name, and the consistency from the head the client knew.",
   fields: (t) => ({
     treeHead: t.field({ type: KeyLogTreeHeadRef, resolve: (p) => p.treeHead }),
     inclusion: t.field({ type: KeyLogInclusionProofRef, resolve: (p) => p.inclusion }),
     lookup: t.field({ type: KeyLogLookupRef, resolve: (p) => p.lookup }),
+    newest: t.field({ type: KeyLogNewestProofRef, resolve: (p) => p.newest }),
     consistency: t.field({
       type: KeyLogConsistencyProofRef,
       nullable: true,
