@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '@peerlock/schema';
-import { bytesToHex, decodeKeyLogLeaf, hexToBytes, keyLogCommitment, keyMapBit, keyMapRoot, verifyKeyMapPath, type KeyMapEntry } from '@peerlock/sdk';
+import { base64ToBytes, bytesToBase64, bytesToHex, decodeKeyLogLeaf, keyLogCommitment, keyMapBit, keyMapLeafHash, keyMapRoot, verifyKeyMapPath, type KeyMapEntry } from '@peerlock/sdk';
 import {
   createKeyLogProjection,
   emptyKeyLogState,
@@ -159,22 +159,27 @@ describe('the newest-key map in the key log', () => {
       const leaf = decodeKeyLogLeaf(new Uint8Array(Buffer.from((docs.get(keyLogLeafId(state.size - 1)) as KeyLogLeafRow).leaf, 'base64')));
       const { username } = decoded.data as { username: string };
       newest.set(username, { index: projectionSecrets.index(username), keySequence: leaf.keySequence, leafIndex: state.size - 1 });
-      const expected = bytesToHex(keyMapRoot([...newest.values()]));
-      expect(bytesToHex(leaf.mapRoot)).toBe(expected);
+      const expected = bytesToBase64(keyMapRoot([...newest.values()]));
+      expect(bytesToBase64(leaf.mapRoot)).toBe(expected);
       expect(state.mapRoot).toBe(expected);
     }
     // Every entry is reachable from the final root through the nodes stored by hash, and its path verifies.
-    const root = hexToBytes((docs.get('state') as KeyLogState).mapRoot);
+    const rootText = (docs.get('state') as KeyLogState).mapRoot;
+    const root = base64ToBytes(rootText);
     for (const entry of newest.values()) {
       const path: Uint8Array[] = [];
-      let row = docs.get(keyMapNodeId(bytesToHex(root))) as KeyMapRow;
-      while (row.kind === 'map-branch') {
+      const target = bytesToBase64(keyMapLeafHash(entry));
+      for (let hash = rootText; hash !== target; ) {
+        const row = docs.get(keyMapNodeId(hash)) as KeyMapRow;
+        expect(row.kind).toBe('map-branch');
+        if (row.kind !== 'map-branch') break;
         const bit = keyMapBit(entry.index, path.length);
-        path.push(hexToBytes(bit === 0 ? row.right : row.left));
-        row = docs.get(keyMapNodeId(bit === 0 ? row.left : row.right)) as KeyMapRow;
+        path.push(base64ToBytes(bit === 0 ? row.right : row.left));
+        hash = bit === 0 ? row.left : row.right;
       }
-      expect(row).toEqual({ kind: 'map-leaf', index: bytesToHex(entry.index), keySequence: entry.keySequence, leafIndex: entry.leafIndex });
       expect(verifyKeyMapPath(root, entry, path)).toBe(true);
+      // The current tree's position rows hold the entry where its path ends.
+      expect(docs.get(keyMapPositionId(entry.index, path.length))).toEqual({ kind: 'map-leaf', index: bytesToHex(entry.index), keySequence: entry.keySequence, leafIndex: entry.leafIndex });
     }
     return docs;
   }

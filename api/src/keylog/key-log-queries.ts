@@ -26,7 +26,7 @@ import {
   keyLogUserId,
   keyMapNodeId,
   type KeyLogCosignaturesDocument,
-  type KeyMapRow,
+  type KeyMapBranchRow,
   type KeyLogCosignedHead,
   type KeyLogLeafRow,
   type KeyLogNodeRow,
@@ -34,7 +34,7 @@ import {
   type KeyLogUserRow,
   type ReadModelStore,
 } from '@peerlock/projections';
-import { bytesToHex, decodeKeyLogLeaf, emptyTreeRoot, formatCheckpoint, formatNote, formatVerifierKey, keyMapBit, merkleNodeHash, signatureFromBytes, type NoteKey, type NoteSignature } from '@peerlock/sdk';
+import { bytesToBase64, decodeKeyLogLeaf, emptyTreeRoot, formatCheckpoint, formatNote, formatVerifierKey, keyMapBit, keyMapLeafHash, merkleNodeHash, signatureFromBytes, type NoteKey, type NoteSignature } from '@peerlock/sdk';
 import { PeerlockError } from '../errors.js';
 import { consistencyRanges, inclusionRanges, perfectPieces, type LeafRange } from './merkle-proofs.js';
 
@@ -109,8 +109,8 @@ const nodeHash = (left: Buffer, right: Buffer): Buffer => Buffer.from(merkleNode
 
 export class KeyLogQueries {
   private readonly nodes = new Map<string, Buffer>();
-  /** Newest-key map nodes by hash: written once, never changed. */
-  private readonly mapNodes = new Map<string, KeyMapRow>();
+  /** Newest-key map branches by hash: written once, never changed. */
+  private readonly mapNodes = new Map<string, KeyMapBranchRow>();
   /** Signed heads by size (without co-signatures, which keep coming): the newest and the witnessed ones asked for. */
   private readonly signed = new Map<number, Omit<SignedTreeHead, 'checkpoint'> & { readonly logSignature: NoteSignature | null }>();
   private readonly witnesses: ReadonlyMap<string, NoteKey>;
@@ -196,31 +196,29 @@ export class KeyLogQueries {
 
   /**
    * The newest-key map's path for the looked-up leaf's index, in the map the
-   * head's last leaf carries the root of: stored nodes by hash from that root
-   * down to the index's entry, which must be this very leaf.
+   * head's last leaf carries the root of: stored branches by hash from that
+   * root down to where the hash is this very leaf's entry.
    */
   private async mapPath(lastLeaf: Buffer, inclusion: InclusionProofResult): Promise<Buffer[]> {
     const leaf = decodeKeyLogLeaf(inclusion.leaf);
-    const index = bytesToHex(leaf.index);
+    const entry = bytesToBase64(keyMapLeafHash({ index: leaf.index, keySequence: leaf.keySequence, leafIndex: inclusion.leafIndex }));
     const path: Buffer[] = [];
-    let hash = bytesToHex(decodeKeyLogLeaf(lastLeaf).mapRoot);
-    for (let depth = 0; ; depth++) {
+    let hash = bytesToBase64(decodeKeyLogLeaf(lastLeaf).mapRoot);
+    for (let depth = 0; hash !== entry; depth++) {
+      // A branch missing here means the map does not hold this leaf as the index's newest: the projection's fault, not the caller's.
       const row = await this.mapNode(hash);
-      if (row.kind === 'map-leaf') {
-        if (row.index !== index || row.keySequence !== leaf.keySequence || row.leafIndex !== inclusion.leafIndex) throw new Error(`key log: the map holds another entry at leaf ${inclusion.leafIndex}'s index`);
-        return path;
-      }
       const bit = keyMapBit(leaf.index, depth);
-      path.push(Buffer.from(bit === 0 ? row.right : row.left, 'hex'));
+      path.push(Buffer.from(bit === 0 ? row.right : row.left, 'base64'));
       hash = bit === 0 ? row.left : row.right;
     }
+    return path;
   }
 
-  private async mapNode(hash: string): Promise<KeyMapRow> {
+  private async mapNode(hash: string): Promise<KeyMapBranchRow> {
     const cached = this.mapNodes.get(hash);
     if (cached) return cached;
-    const row = await this.readModels.get<KeyMapRow>(NAME, keyMapNodeId(hash));
-    if (!row) throw new Error(`key log: map node ${hash} missing`);
+    const row = await this.readModels.get<KeyMapBranchRow>(NAME, keyMapNodeId(hash));
+    if (row?.kind !== 'map-branch') throw new Error(`key log: map branch ${hash} missing`);
     if (this.mapNodes.size >= CACHE_LIMIT) this.mapNodes.clear();
     this.mapNodes.set(hash, row);
     return row;

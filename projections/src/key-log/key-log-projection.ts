@@ -1,8 +1,8 @@
 import { AccountRegistered, KeyRotated } from '@peerlock/schema';
 import { defineProjection, type ReadModelChange } from '../projection.js';
 // The leaf encoding and the RFC 9162 hashes have one home, the SDK, whose verifier reads what this writes.
-import { bytesToBase64, bytesToHex, encodeKeyLogLeaf, hexToBytes, keyLogCommitment, merkleLeafHash, merkleNodeHash } from '@peerlock/sdk';
-import { EMPTY_KEY_MAP_ROOT_HEX, insertIntoKeyMap, keyMapReadIds, type KeyMapRow } from './key-map-rows.js';
+import { base64ToBytes, bytesToBase64, bytesToHex, encodeKeyLogLeaf, hexToBytes, keyLogCommitment, merkleLeafHash, merkleNodeHash } from '@peerlock/sdk';
+import { EMPTY_KEY_MAP_ROOT_B64, insertIntoKeyMap, keyMapReadIds, type KeyMapRow } from './key-map-rows.js';
 
 /**
  * The key-transparency log (DESIGN §6; docs/key-transparency.md): every key
@@ -21,7 +21,7 @@ import { EMPTY_KEY_MAP_ROOT_HEX, insertIntoKeyMap, keyMapReadIds, type KeyMapRow
  *                                                          frontier: the roots of the perfect
  *                                                          subtrees the tree decomposes into,
  *                                                          largest first (at most log2(size)+1);
- *                                                          mapRoot: the newest-key map's (hex)
+ *                                                          mapRoot: the newest-key map's (base64)
  *   leaf:<index 12 digits> { leaf (base64), hash }
  *   node:<level 2>:<index 12> { hash }                     the perfect subtree of 2^level leaves
  *                                                          starting at leaf index·2^level (level ≥ 1);
@@ -30,7 +30,7 @@ import { EMPTY_KEY_MAP_ROOT_HEX, insertIntoKeyMap, keyMapReadIds, type KeyMapRow
  *                                                          the user's current key's leaf and what
  *                                                          its commitment holds (served only to an
  *                                                          exact lookup by this name)
- *   map:…, mapnode:…       the newest-key map (key-map-rows.ts): each leaf sets its index's
+ *   map:…, mn:…            the newest-key map (key-map-rows.ts): each leaf sets its index's
  *                          entry, and the leaf carries the map's root after it
  *
  * Appending leaf n merges it into the frontier as a binary counter adds one:
@@ -55,7 +55,7 @@ export interface KeyLogState {
   /** Unix ms of the newest leaf's event; 0 for the empty tree. */
   readonly timestamp: number;
   readonly frontier: readonly KeyLogFrontierNode[];
-  /** hex: the newest-key map's root (EMPTY_KEY_MAP_ROOT_HEX when empty). */
+  /** base64: the newest-key map's root (EMPTY_KEY_MAP_ROOT_B64 when empty). */
   readonly mapRoot: string;
 }
 
@@ -96,7 +96,7 @@ export const KEY_LOG_STATE_ID = 'state';
 export const keyLogLeafId = (index: number): string => `leaf:${String(index).padStart(12, '0')}`;
 export const keyLogNodeId = (level: number, index: number): string => `node:${String(level).padStart(2, '0')}:${String(index).padStart(12, '0')}`;
 export const keyLogUserId = (username: string): string => `user:${username}`;
-export const emptyKeyLogState: KeyLogState = { kind: 'state', size: 0, timestamp: 0, frontier: [], mapRoot: EMPTY_KEY_MAP_ROOT_HEX };
+export const emptyKeyLogState: KeyLogState = { kind: 'state', size: 0, timestamp: 0, frontier: [], mapRoot: EMPTY_KEY_MAP_ROOT_B64 };
 
 /**
  * The projection for one server's secrets. Its name is new with each leaf
@@ -144,7 +144,7 @@ export const createKeyLogProjection = (secrets: KeyLogSecrets) => {
       const index = state.size;
       const vrfIndex = indexOf(username);
       const map = insertIntoKeyMap(view, { index: vrfIndex, keySequence, leafIndex: index });
-      const leaf = encodeKeyLogLeaf({ index: vrfIndex, keySequence, commitment, mapRoot: hexToBytes(map.root) });
+      const leaf = encodeKeyLogLeaf({ index: vrfIndex, keySequence, commitment, mapRoot: base64ToBytes(map.root) });
       const hash = merkleLeafHash(leaf);
       const changes: ReadModelChange<KeyLogDocument>[] = [...map.changes, { op: 'put', id: keyLogLeafId(index), doc: { kind: 'leaf', leaf: bytesToBase64(leaf), hash: bytesToHex(hash), timestamp } }];
       // Merge into the frontier: equal-height roots pair up into their parent (RFC 9162 MTH on a perfect subtree).

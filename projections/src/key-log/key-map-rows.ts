@@ -5,15 +5,18 @@
  *
  *   map:<depth 3>:<prefix hex>  the node at that position now (the current
  *                               tree; what the next insertion reads)
- *   mapnode:<hash hex>          a node by its hash, written once and never
+ *   mn:<hash base64>            a branch by its hash, written once and never
  *                               changed: every version of the tree stays
  *                               walkable from its root (the root after leaf
  *                               n is in leaf n), so proofs under an older
  *                               head, e.g. the newest one the witnesses have
- *                               co-signed, need no rebuilding
+ *                               co-signed, need no rebuilding. A walk for an
+ *                               entry ends where the hash is that entry's
+ *                               leaf hash, so leaves need no such row.
  *
  * A node is a leaf (one entry: a subtree holding exactly one index) or a
- * branch (the hashes of its two halves); an absent position is empty.
+ * branch (the hashes of its two halves, base64); an absent position is empty.
+ * Hashes are base64 in rows and ids: they are most of what the map stores.
  *
  * A projection declares the rows it reads before it folds, so an insertion
  * may read positions 0..KEY_MAP_READ_DEPTH of its index's path. An index's
@@ -24,6 +27,8 @@
  * the fold stops with UndeclaredDocumentError rather than go on wrongly.
  */
 import {
+  base64ToBytes,
+  bytesToBase64,
   bytesToHex,
   EMPTY_KEY_MAP_ROOT,
   hexToBytes,
@@ -44,7 +49,7 @@ export interface KeyMapLeafRow {
 
 export interface KeyMapBranchRow {
   readonly kind: 'map-branch';
-  /** hex hashes of the halves whose next bit is 0 and 1 */
+  /** base64 hashes of the halves whose next bit is 0 and 1 */
   readonly left: string;
   readonly right: string;
 }
@@ -52,7 +57,7 @@ export interface KeyMapBranchRow {
 export type KeyMapRow = KeyMapLeafRow | KeyMapBranchRow;
 
 export const KEY_MAP_READ_DEPTH = 80;
-export const EMPTY_KEY_MAP_ROOT_HEX = bytesToHex(EMPTY_KEY_MAP_ROOT);
+export const EMPTY_KEY_MAP_ROOT_B64 = bytesToBase64(EMPTY_KEY_MAP_ROOT);
 
 /** The position at `depth` on `index`'s path: its first `depth` bits, as hex with the unused low bits of the last digit zero. */
 export function keyMapPositionId(index: Uint8Array, depth: number): string {
@@ -63,7 +68,8 @@ export function keyMapPositionId(index: Uint8Array, depth: number): string {
   return `map:${String(depth).padStart(3, '0')}:${hex}`;
 }
 
-export const keyMapNodeId = (hash: string): string => `mapnode:${hash}`;
+/** The branch whose hash is `hash` (base64). */
+export const keyMapNodeId = (hash: string): string => `mn:${hash}`;
 
 /** Every position an insertion of `index` may read. */
 export function keyMapReadIds(index: Uint8Array): string[] {
@@ -74,12 +80,12 @@ const entryOf = (row: KeyMapLeafRow): KeyMapEntry => ({ index: hexToBytes(row.in
 
 /** The hash of a stored node. */
 export function keyMapRowHash(row: KeyMapRow): Uint8Array {
-  return row.kind === 'map-leaf' ? keyMapLeafHash(entryOf(row)) : keyMapBranchHash(hexToBytes(row.left), hexToBytes(row.right));
+  return row.kind === 'map-leaf' ? keyMapLeafHash(entryOf(row)) : keyMapBranchHash(base64ToBytes(row.left), base64ToBytes(row.right));
 }
 
 /**
  * Sets `entry` as its index's newest, on the current tree in `view`. Returns
- * the rows to write and the new root (hex).
+ * the rows to write and the new root (base64).
  */
 export function insertIntoKeyMap(view: ReadModelView<unknown>, entry: KeyMapEntry): { changes: ReadModelChange<KeyMapRow>[]; root: string } {
   const { index } = entry;
@@ -98,17 +104,17 @@ export function insertIntoKeyMap(view: ReadModelView<unknown>, entry: KeyMapEntr
   const changes: ReadModelChange<KeyMapRow>[] = [];
   const put = (position: number, row: KeyMapRow, hash: string): void => {
     changes.push({ op: 'put', id: keyMapPositionId(index, position), doc: row });
-    changes.push({ op: 'put', id: keyMapNodeId(hash), doc: row });
+    if (row.kind === 'map-branch') changes.push({ op: 'put', id: keyMapNodeId(hash), doc: row });
   };
   const branch = (position: number, mine: string, other: string): string => {
     const row: KeyMapBranchRow = keyMapBit(index, position) === 0 ? { kind: 'map-branch', left: mine, right: other } : { kind: 'map-branch', left: other, right: mine };
-    const hash = bytesToHex(keyMapRowHash(row));
+    const hash = bytesToBase64(keyMapRowHash(row));
     put(position, row, hash);
     return hash;
   };
 
   const leaf: KeyMapLeafRow = { kind: 'map-leaf', index: bytesToHex(index), keySequence: entry.keySequence, leafIndex: entry.leafIndex };
-  let hash = bytesToHex(keyMapLeafHash(entry));
+  let hash = bytesToBase64(keyMapLeafHash(entry));
   if (terminal && terminal.index !== leaf.index) {
     // Another index's leaf holds this prefix: both go down to where they first differ.
     const other = hexToBytes(terminal.index);
@@ -116,8 +122,8 @@ export function insertIntoKeyMap(view: ReadModelView<unknown>, entry: KeyMapEntr
     while (keyMapBit(index, split) === keyMapBit(other, split)) split += 1;
     changes.push({ op: 'put', id: keyMapPositionId(other, split + 1), doc: terminal });
     put(split + 1, leaf, hash);
-    hash = branch(split, hash, bytesToHex(keyMapRowHash(terminal)));
-    for (let position = split - 1; position >= depth; position--) hash = branch(position, hash, EMPTY_KEY_MAP_ROOT_HEX);
+    hash = branch(split, hash, bytesToBase64(keyMapRowHash(terminal)));
+    for (let position = split - 1; position >= depth; position--) hash = branch(position, hash, EMPTY_KEY_MAP_ROOT_B64);
   } else {
     put(depth, leaf, hash);
   }
