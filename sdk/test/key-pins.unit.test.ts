@@ -1,4 +1,5 @@
 /** Key pins, pin sync and safety numbers: threat T6 (the server substitutes a contact's key). */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   acceptKeyChange,
@@ -133,9 +134,17 @@ describe('safety numbers', () => {
     expect(compareSafetyQr(a, b.qrPayload)).toBe(true);
   });
 
-  it('is pinned (our own known answer, computed once by this implementation)', () => {
+  it('is the construction in safety-number.ts computed independently (node:crypto BLAKE2s, BigInt digits), and stays pinned', () => {
+    // h0 = BLAKE2s-256("peerlock-safety/v1" ‖ 0x00 ‖ key ‖ username); 5200 × h = BLAKE2s-256(h ‖ key); six uint40-BE mod 100000.
+    const digitsOf = (username: string, key: Uint8Array) => {
+      let h = createHash('blake2s256').update(Buffer.concat([Buffer.from('peerlock-safety/v1\0'), key, Buffer.from(username)])).digest();
+      for (let i = 0; i < 5200; i++) h = createHash('blake2s256').update(Buffer.concat([h, key])).digest();
+      return Array.from({ length: 6 }, (_, k) => String(BigInt(`0x${h.subarray(5 * k, 5 * k + 5).toString('hex')}`) % 100000n).padStart(5, '0'));
+    };
+    const expected = [...digitsOf('alice', alice.publicKey), ...digitsOf('bob', bob.publicKey)].join(' ');
     const a = safetyNumber({ username: 'alice', publicKey: alice.publicKey }, { username: 'bob', publicKey: bob.publicKey });
-    expect(a.digits).toMatchInlineSnapshot(`"38850 25673 72125 89624 98930 58854 29250 96295 95047 55564 75785 75319"`);
+    expect(a.digits).toBe(expected);
+    expect(a.digits).toBe('38850 25673 72125 89624 98930 58854 29250 96295 95047 55564 75785 75319');
   });
 
   it('T6: a substituted key changes the number and the QR comparison fails', () => {

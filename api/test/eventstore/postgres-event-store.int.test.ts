@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { describe, expect, it, afterAll, beforeAll } from 'vitest';
 import type { RecordedEvent } from '@peerlock/schema';
 import { PostgresEventStore } from '../../src/eventstore/index.js';
@@ -97,19 +98,33 @@ describe.skipIf(!DATABASE_URL)(`PostgreSQL event store: global order under concu
   });
 
   it('wakes a live subscriber through LISTEN/NOTIFY, not polling', async () => {
-    const listenerStore = await PostgresEventStore.open({ connectionString: DATABASE_URL!, schema: ownSchema, poolSize: 2, pollIntervalMs: 3_600_000 });
+    // One pooled connection: queries run in the order they are asked for, so a query made after the
+    // subscriber's first read returns only once that read has returned (empty), and the poll interval is an hour.
+    const listenerStore = await PostgresEventStore.open({ connectionString: DATABASE_URL!, schema: ownSchema, poolSize: 1, pollIntervalMs: 3_600_000 });
+    const observer = new pg.Client({ connectionString: DATABASE_URL! });
+    await observer.connect();
     try {
       const head = await listenerStore.headPosition();
       const iterator = listenerStore.subscribe({ after: head })[Symbol.asyncIterator]();
-      // The first read comes back empty; the subscriber is now waiting with an hour-long poll interval.
       const next = iterator.next();
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await listenerStore.headPosition();
+      // The LISTEN connection wakes every subscriber when it (re)connects: wait until it is listening, so that
+      // what wakes the subscriber below can only be the append's NOTIFY.
+      for (let i = 0; ; i++) {
+        const { rows } = await observer.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'peerlock-event-store-listener' AND state = 'idle' AND query LIKE 'LISTEN %'",
+        );
+        if (rows[0]!.n > 0) break;
+        if (i === 100) throw new Error('the store never started listening');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       const event = testEvent({ wake: 'up' });
       await stores[2]!.append('notify-test', [event]);
       const { value } = await next;
       expect(value?.map((e: RecordedEvent) => e.id)).toEqual([event.id]);
       await iterator.return?.();
     } finally {
+      await observer.end();
       await listenerStore.close();
     }
   });
