@@ -4,30 +4,33 @@
  * refusals (a key change, a missing login) have codes of their own.
  */
 
-/** The server's closed set of codes (api/src/errors.ts); anything unexpected arrives as INTERNAL. */
-export type ServerErrorCode =
-  | 'BAD_INPUT'
-  | 'UNAUTHENTICATED'
-  | 'TOKEN_INVALID'
-  | 'CHALLENGE_INVALID'
-  | 'TWO_FACTOR_REQUIRED'
-  | 'TWO_FACTOR_INVALID'
+/**
+ * The server's closed set of codes (api/src/errors.ts is their source on the
+ * server; api/test/api/error-codes.unit.test.ts fails if the two drift apart).
+ * Anything unexpected arrives as INTERNAL.
+ */
+export const SERVER_ERROR_CODES = [
+  'BAD_INPUT',
+  'UNAUTHENTICATED',
+  'TOKEN_INVALID',
+  'CHALLENGE_INVALID',
+  'TWO_FACTOR_REQUIRED',
+  'TWO_FACTOR_INVALID',
   /** The device session ended (logout, revocation, key change, expiry): log in again. */
-  | 'SESSION_ENDED'
-  | 'RATE_LIMITED'
-  | 'USERNAME_TAKEN'
-  | 'NOT_FOUND'
-  | 'FORBIDDEN'
-  | 'QUOTA_EXCEEDED'
-  | 'CONFLICT'
+  'SESSION_ENDED',
+  'RATE_LIMITED',
+  'USERNAME_TAKEN',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'QUOTA_EXCEEDED',
+  'CONFLICT',
   /** The server's storage is restarting, out of reach, full or read-only: retry after `retryAfterSeconds` (HTTP 503). */
-  | 'UNAVAILABLE'
-  | 'INTERNAL';
+  'UNAVAILABLE',
+  'INTERNAL',
+] as const;
+export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[number];
 
-const SERVER_CODES: ReadonlySet<string> = new Set<ServerErrorCode>([
-  'BAD_INPUT', 'UNAUTHENTICATED', 'TOKEN_INVALID', 'CHALLENGE_INVALID', 'TWO_FACTOR_REQUIRED', 'TWO_FACTOR_INVALID', 'SESSION_ENDED',
-  'RATE_LIMITED', 'USERNAME_TAKEN', 'NOT_FOUND', 'FORBIDDEN', 'QUOTA_EXCEEDED', 'CONFLICT', 'UNAVAILABLE', 'INTERNAL',
-]);
+const SERVER_CODES: ReadonlySet<string> = new Set(SERVER_ERROR_CODES);
 
 export function serverCodeOf(value: unknown): ServerErrorCode {
   return typeof value === 'string' && SERVER_CODES.has(value) ? (value as ServerErrorCode) : 'INTERNAL';
