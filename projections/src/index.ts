@@ -6,6 +6,8 @@ export * from './rebuild.js';
 export * from './storage/read-model-store.js';
 export * from './storage/sqlite-read-model-store.js';
 export * from './storage/postgres-read-model-store.js';
+// Group commit for every store, the read models' and the API's (event store, auth, ciphertexts).
+export * from './storage/turn-batcher.js';
 export * from './user-directory/user-directory-projection.js';
 export * from './account-profiles/account-profile-projection.js';
 export * from './messaging/contacts-projection.js';
@@ -16,4 +18,3 @@ export * from './files/files-projection.js';
 export * from './key-log/key-log-projection.js';
 export * from './key-log/key-map-rows.js';
 export * from './key-log/key-log-cosignatures-projection.js';
-export * from './turn-batcher.js';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { fulfilled, turnBatcher, type TurnBatch } from '../turn-batcher.js';
+import { fulfilled, turnBatcher, type TurnBatch } from './turn-batcher.js';
 import { assertProjectionName, ProjectionVersionMismatchError } from '../projection-errors.js';
 import { idBounds, type CommitOutcome, type IdRange, type ReadModelBatch, type ReadModelStore, type StoredCheckpoint } from './read-model-store.js';
 

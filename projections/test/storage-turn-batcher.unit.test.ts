@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fulfilled, rejected, turnBatcher } from '../src/turn-batcher.js';
+import { fulfilled, rejected, turnBatcher } from '../src/storage/turn-batcher.js';
 
 describe('turnBatcher', () => {
   it('runs the calls of one event-loop turn as one group, in order, and later calls as the next group', async () => {
