@@ -30,7 +30,21 @@ describe('account event catalogue', () => {
     expect(AccountDeleted.create({ username: 'alice' }).data).toEqual({ username: 'alice' });
     expect(TwoFactorEnabled.create({ username: 'alice', encryptedSecret: sealed, backupCodeHashes: ['scrypt$0123456789abcdef'] }).type).toBe('TwoFactorEnabled');
     expect(TwoFactorDisabled.create({ username: 'alice', authorizedBy: 'totp' }).type).toBe('TwoFactorDisabled');
-    expect([...accountEvents.types]).toEqual(['AccountRegistered', 'KeyRotated', 'AccountDeleted', 'TwoFactorEnabled', 'TwoFactorDisabled']);
+    // The one catalogue of the account stream: every type it holds, the profile, second-factor and session events included.
+    expect([...accountEvents.types]).toEqual([
+      'AccountRegistered',
+      'KeyRotated',
+      'AccountDeleted',
+      'TwoFactorEnabled',
+      'TwoFactorDisabled',
+      'ProfileUpdated',
+      'RecoveryCodeSet',
+      'SecondFactorAccepted',
+      'SecondFactorRejected',
+      'SecondFactorLockedOut',
+      'SessionEnded',
+    ]);
+    expect(accountEvents.encode('SessionEnded', { username: 'alice', sessionId: 'A'.repeat(22), reason: 'logout' }).type).toBe('SessionEnded');
   });
 
   it.each([

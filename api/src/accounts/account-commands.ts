@@ -8,7 +8,7 @@
  */
 import { PeerlockError } from '../errors.js';
 import { decide, evolve, type AccountCommand, type AccountState } from './account-decider.js';
-import type { AccountDomainEvent } from './account-events.js';
+import type { AccountDomainEvent } from '@peerlock/schema';
 import { AccountStreamConflict, type AccountRepository, type AppendContext } from './account-repository.js';
 
 const MAX_ATTEMPTS = 8;

@@ -14,7 +14,7 @@
  * those events and then answers TWO_FACTOR_INVALID.
  */
 import { PeerlockError } from '../errors.js';
-import type { AccountDomainEvent, AccountEventOf, ErasableData } from './account-events.js';
+import type { AccountDomainEvent, AccountEventOf, ErasableData } from '@peerlock/schema';
 
 export const MAX_FAILURES_BEFORE_LOCKOUT = 5;
 export const FIRST_LOCKOUT_MS = 60_000;

@@ -4,7 +4,7 @@
  * state was folded from, so a concurrent writer makes the append fail with
  * AccountStreamConflict instead of both winning.
  */
-import type { AccountDomainEvent } from './account-events.js';
+import type { AccountDomainEvent } from '@peerlock/schema';
 import type { AccountState } from './account-decider.js';
 
 export interface LoadedAccount {

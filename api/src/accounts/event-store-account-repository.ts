@@ -8,7 +8,7 @@ import { accountStreamName } from '@peerlock/schema';
 import type { EventStore, NewEvent } from '../eventstore/event-store.js';
 import { ConcurrencyError } from '../eventstore/event-store-errors.js';
 import { evolve, initialAccountState } from './account-decider.js';
-import { accountStreamEvents, type AccountDomainEvent } from './account-events.js';
+import { accountEvents, type AccountDomainEvent } from '@peerlock/schema';
 import { AccountStreamConflict, type AccountRepository, type AppendContext, type LoadedAccount } from './account-repository.js';
 
 export class EventStoreAccountRepository implements AccountRepository {
@@ -17,7 +17,7 @@ export class EventStoreAccountRepository implements AccountRepository {
   async load(username: string): Promise<LoadedAccount> {
     const recorded = await this.store.readStream(accountStreamName(username));
     let state = initialAccountState();
-    for (const event of recorded) state = evolve(state, accountStreamEvents.decode(event) as AccountDomainEvent);
+    for (const event of recorded) state = evolve(state, accountEvents.decode(event) as AccountDomainEvent);
     const last = recorded[recorded.length - 1];
     return { state, revision: last ? last.streamRevision : null };
   }
@@ -26,7 +26,7 @@ export class EventStoreAccountRepository implements AccountRepository {
     const occurredAt = new Date(context.occurredAt).toISOString();
     const newEvents: NewEvent[] = events.map((event) => {
       // Validates the payload against its schema before anything is written.
-      const encoded = accountStreamEvents.encode(event.type, event.data as never);
+      const encoded = accountEvents.encode(event.type, event.data as never);
       return {
         id: randomUUID(),
         type: encoded.type,

@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { bytesToBase64, base64ToBytes, bytesToUtf8, randomBytes, secretbox, secretboxOpen, utf8ToBytes } from '@peerlock/sdk';
 import type { AuthStore } from '../storage/auth-store.js';
-import type { ErasableData } from './account-events.js';
+import type { ErasableData } from '@peerlock/schema';
 
 export class PersonalDataVault {
   constructor(private readonly store: AuthStore) {}

@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import { expect } from 'vitest';
 import { accountDecider, lockoutDuration, type AccountCommand } from '../../src/accounts/account-decider.js';
-import type { AccountDomainEvent, ErasableData } from '../../src/accounts/account-events.js';
+import type { AccountDomainEvent, ErasableData } from '@peerlock/schema';
 import { deciderSpecification } from '../support/decider-specification.js';
 
 const spec = deciderSpecification(accountDecider);

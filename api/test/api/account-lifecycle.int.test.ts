@@ -10,7 +10,7 @@ import { accountStreamName } from '@peerlock/schema';
 import { BACKENDS, startTestServer, type TestServer } from '../support/test-server.js';
 import { expectCode, expectOk, post } from '../support/graphql-client.js';
 import { CHALLENGE_FIELDS, HonestClient, ME, type WireChallenge } from '../support/honest-client.js';
-import type { ErasableData } from '../../src/accounts/account-events.js';
+import type { ErasableData } from '@peerlock/schema';
 
 const UPDATE = 'mutation($input: ProfileInput!) { updateProfile(input: $input) { displayName email notifications { newMessages contactRequests fileShares } } }';
 const ROTATION_CHALLENGE = `mutation($input: KeyRotationChallengeInput!) { keyRotationChallenge(input: $input) { ${CHALLENGE_FIELDS} } }`;

@@ -1,7 +1,10 @@
 import { z } from 'zod';
-import { defineEvent, type EventOf } from '../events/event-definition.js';
-import { createEventRegistry } from '../events/event-registry.js';
+import { defineEvent, type EventDefinition, type EventOf } from '../infrastructure/event-definition.js';
+import { createEventRegistry } from '../infrastructure/event-registry.js';
 import { erasableDataSchema, miniLockIdSchema, usernameSchema, x25519PublicKeySchema } from './account-fields.js';
+import { ProfileUpdated, RecoveryCodeSet } from './profile-events.js';
+import { SecondFactorAccepted, SecondFactorLockedOut, SecondFactorRejected } from './second-factor-events.js';
+import { SessionEnded } from './session-events.js';
 
 /**
  * The account stream: everything the server knows about one user's identity.
@@ -77,6 +80,29 @@ export const TwoFactorDisabled = defineEvent(
   }),
 );
 
-export const accountEventDefinitions = [AccountRegistered, KeyRotated, AccountDeleted, TwoFactorEnabled, TwoFactorDisabled] as const;
+/**
+ * Everything the account stream can hold: the one catalogue of its event
+ * types. A new account event type is defined in this folder and listed here
+ * (docs/eventstore.md, "Adding an event type").
+ */
+export const accountEventDefinitions = [
+  AccountRegistered,
+  KeyRotated,
+  AccountDeleted,
+  TwoFactorEnabled,
+  TwoFactorDisabled,
+  ProfileUpdated,
+  RecoveryCodeSet,
+  SecondFactorAccepted,
+  SecondFactorRejected,
+  SecondFactorLockedOut,
+  SessionEnded,
+] as const;
 export const accountEvents = createEventRegistry(accountEventDefinitions);
 export type AccountEvent = EventOf<(typeof accountEventDefinitions)[number]>;
+
+/** What the accounts decider works on: `{ type, data }` pairs; ids, metadata and positions are the event store's business. */
+type Definition = (typeof accountEventDefinitions)[number];
+export type AccountDomainEvent = Definition extends infer D ? (D extends EventDefinition<infer T, infer Data> ? { readonly type: T; readonly data: Data } : never) : never;
+export type AccountEventType = AccountDomainEvent['type'];
+export type AccountEventOf<T extends AccountEventType> = Extract<AccountDomainEvent, { type: T }>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineEvent } from './event-definition.js';
-import { erasableDataSchema, usernameSchema } from '../accounts/account-fields.js';
+import { defineEvent } from '../infrastructure/event-definition.js';
+import { erasableDataSchema, usernameSchema } from './account-fields.js';
 
 /**
  * The user changed their display name, email or notification preferences.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineEvent } from './event-definition.js';
-import { occurredAtSchema } from './event-metadata.js';
-import { usernameSchema } from '../accounts/account-fields.js';
+import { defineEvent } from '../infrastructure/event-definition.js';
+import { occurredAtSchema } from '../infrastructure/event-metadata.js';
+import { usernameSchema } from './account-fields.js';
 
 /**
  * A second-factor code was accepted. For TOTP the time step is recorded so

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineEvent, type EventOf } from '../events/event-definition.js';
-import { createEventRegistry } from '../events/event-registry.js';
+import { defineEvent, type EventOf } from '../infrastructure/event-definition.js';
+import { createEventRegistry } from '../infrastructure/event-registry.js';
 import { usernameSchema } from '../accounts/account-fields.js';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineEvent } from '../events/event-definition.js';
-import { createEventRegistry } from '../events/event-registry.js';
+import { defineEvent } from '../infrastructure/event-definition.js';
+import { createEventRegistry } from '../infrastructure/event-registry.js';
 
 /**
  * A witness's co-signature of a key-log checkpoint (DESIGN §6, T13), accepted

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineEvent } from './event-definition.js';
-import { usernameSchema } from '../accounts/account-fields.js';
+import { defineEvent } from '../infrastructure/event-definition.js';
+import { usernameSchema } from './account-fields.js';
 
 /**
  * A device session ended before its lifetime (DESIGN §3 "Device sessions"):

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineEvent, type EventOf } from './event-definition.js';
-import { createEventRegistry } from './event-registry.js';
+import { defineEvent, type EventOf } from '../infrastructure/event-definition.js';
+import { createEventRegistry } from '../infrastructure/event-registry.js';
 import { usernameSchema } from '../accounts/account-fields.js';
 
 /**
