@@ -19,7 +19,6 @@ import type { AppConfig } from './config.js';
 import { AccountCommands } from './accounts/account-commands.js';
 import { sweepErasedDataKeys } from './accounts/account-deletion.js';
 import { DirectoryQueries } from './accounts/directory-queries.js';
-import { EventStoreAccountRepository } from './accounts/event-store-account-repository.js';
 import { PersonalDataVault } from './accounts/personal-data.js';
 import { StateSealer } from './auth/sealed-state.js';
 import { loadServerSecrets } from './auth/server-secrets.js';
@@ -153,7 +152,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       rateLimiter: new RateLimiter(stores.auth, config.rateLimits, secrets.rootKey),
       codes: new OneTimeCodes(secrets.rootKey),
       vault,
-      accounts: new AccountCommands(new EventStoreAccountRepository(stores.events), catchUp),
+      accounts: new AccountCommands(stores.events, catchUp),
       directory: new DirectoryQueries(stores.readModels, vault),
       keyLog,
       witnessCosignatures: new WitnessCosignatures(stores.events, keyLog, witnesses, catchUp),

@@ -1,17 +1,17 @@
 /**
- * The imperative shell around the account decider: load, decide, append
- * with the expected revision, and on a conflict start again from a fresh
- * load (the other writer's events may change the decision: a second signup
- * for the same name becomes USERNAME_TAKEN, a replayed TOTP code becomes a
- * rejection). Commands are built per attempt because they depend on state
- * (the TOTP secret to check a code against).
+ * The account stream's commands, on the one command handler every stream
+ * uses (aggregates/stream-aggregate.ts): load the account's state, decide,
+ * append with the revision it was folded from, and on a conflict decide
+ * again on the new tail (the other writer's events may change the decision:
+ * a second signup for the same name becomes USERNAME_TAKEN, a replayed TOTP
+ * code becomes a rejection). Commands are built per attempt because they
+ * depend on state (the TOTP secret to check a code against).
  */
+import { accountEvents, accountStreamName, type AccountDomainEvent } from '@peerlock/schema';
+import type { EventStore } from '../eventstore/event-store.js';
 import { PeerlockError } from '../errors.js';
-import { decide, evolve, type AccountCommand, type AccountState } from './account-decider.js';
-import type { AccountDomainEvent } from '@peerlock/schema';
-import { AccountStreamConflict, type AccountRepository, type AppendContext } from './account-repository.js';
-
-const MAX_ATTEMPTS = 8;
+import { StreamAggregate } from '../aggregates/stream-aggregate.js';
+import { decide, evolve, initialAccountState, type AccountCommand, type AccountState } from './account-decider.js';
 
 export interface Decision {
   readonly before: AccountState;
@@ -19,36 +19,35 @@ export interface Decision {
   readonly events: readonly AccountDomainEvent[];
 }
 
-export class AccountCommands {
-  constructor(
-    private readonly repository: AccountRepository,
-    /** Brings this node's read models up to date after a write, so the writer reads its own writes. */
-    private readonly afterAppend: (position: bigint) => Promise<void>,
-  ) {}
+export interface AccountCommandContext {
+  readonly actor: string | null;
+  readonly correlationId: string;
+  readonly now: () => number;
+}
 
-  load(username: string): Promise<AccountState> {
-    return this.repository.load(username).then((l) => l.state);
+export class AccountCommands {
+  private readonly aggregate: StreamAggregate<AccountCommand, AccountDomainEvent, AccountState>;
+
+  constructor(
+    store: EventStore,
+    /** Brings this node's read models up to date after a write, so the writer reads its own writes. */
+    afterAppend: (position: bigint) => Promise<void>,
+  ) {
+    this.aggregate = new StreamAggregate(store, accountEvents, { decide, evolve, initialState: initialAccountState }, { afterAppend });
   }
 
-  async execute(username: string, build: (state: AccountState) => Promise<AccountCommand> | AccountCommand, context: Omit<AppendContext, 'occurredAt'> & { now: () => number }): Promise<Decision> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const { state, revision } = await this.repository.load(username);
-      const command = await build(state);
-      const events = decide(command, state);
-      const after = events.reduce(evolve, state);
-      if (events.length > 0) {
-        try {
-          const position = await this.repository.append(username, events, revision, { actor: context.actor, correlationId: context.correlationId, occurredAt: command.now });
-          await this.afterAppend(position);
-        } catch (err) {
-          if (err instanceof AccountStreamConflict) continue;
-          throw err;
-        }
-      }
-      // A counted failure is recorded first, then refused: the count must survive the refusal.
-      if (events.some((e) => e.type === 'SecondFactorRejected')) throw new PeerlockError('TWO_FACTOR_INVALID');
-      return { before: state, after, events };
-    }
-    throw new PeerlockError('CONFLICT');
+  async load(username: string): Promise<AccountState> {
+    return (await this.aggregate.load(accountStreamName(username))).state;
+  }
+
+  async execute(username: string, build: (state: AccountState) => Promise<AccountCommand> | AccountCommand, context: AccountCommandContext): Promise<Decision> {
+    const { before, after, events } = await this.aggregate.execute(accountStreamName(username), (state) => build(state), {
+      actor: context.actor,
+      correlationId: context.correlationId,
+      now: context.now(),
+    });
+    // A counted failure is recorded first, then refused: the count must survive the refusal.
+    if (events.some((e) => e.type === 'SecondFactorRejected')) throw new PeerlockError('TWO_FACTOR_INVALID');
+    return { before, after, events };
   }
 }

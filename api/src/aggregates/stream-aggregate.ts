@@ -69,7 +69,7 @@ interface Cached<State> extends Loaded<State> {
 }
 
 export interface ExecuteContext {
-  readonly actor: string;
+  readonly actor: string | null;
   readonly correlationId: string;
   readonly now: number;
 }

@@ -2,7 +2,7 @@ import { describe, it } from 'vitest';
 import { expect } from 'vitest';
 import { accountDecider, lockoutDuration, type AccountCommand } from '../../src/accounts/account-decider.js';
 import type { AccountDomainEvent, ErasableData } from '@peerlock/schema';
-import { deciderSpecification } from '../support/decider-specification.js';
+import { deciderSpecification } from '../../src/testing/decider-specification.js';
 
 const spec = deciderSpecification(accountDecider);
 const username = 'alice';
@@ -73,7 +73,7 @@ describe('account decider: two-factor', () => {
   });
 
   it('needs nothing when 2FA is off', () => {
-    spec.given(registered).when(prove({ kind: 'none' })).then([]);
+    spec.given(registered).when(prove({ kind: 'none' })).thenNothingHappened();
   });
 
   it('requires a code when 2FA is on', () => {

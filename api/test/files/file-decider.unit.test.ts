@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { deciderSpecification } from '../support/decider-specification.js';
+import { deciderSpecification } from '../../src/testing/decider-specification.js';
 import { fileDecider, type FileDomainEvent } from '../../src/files/file-decider.js';
 
 const spec = deciderSpecification(fileDecider);
@@ -45,13 +45,13 @@ describe('file decider', () => {
     spec.given([started()]).when(finalize([[0, 276]])).thenRefuses('BAD_INPUT', { field: 'chunks' });
     spec.given([started()]).when(finalize([[0, 276], [1, 723]])).thenRefuses('BAD_INPUT', { field: 'chunks' });
     spec.given([started()]).when(finalize([[0, 276], [1, 724]], NOW + HOUR)).thenRefuses('NOT_FOUND');
-    spec.given([started(), uploaded()]).when(finalize([[0, 276], [1, 724]])).then([]);
+    spec.given([started(), uploaded()]).when(finalize([[0, 276], [1, 724]])).thenNothingHappened();
   });
 
   it('expires an open upload after its deadline only', () => {
-    spec.given([started()]).when({ type: 'ExpireUpload', fileId: F, now: NOW + HOUR - 1 }).then([]);
+    spec.given([started()]).when({ type: 'ExpireUpload', fileId: F, now: NOW + HOUR - 1 }).thenNothingHappened();
     spec.given([started()]).when({ type: 'ExpireUpload', fileId: F, now: NOW + HOUR }).then([{ type: 'FileUploadExpired', data: { fileId: F, owner: 'alice', ciphertextBytes: 1000 } }]);
-    spec.given([started(), uploaded()]).when({ type: 'ExpireUpload', fileId: F, now: NOW + 2 * HOUR }).then([]);
+    spec.given([started(), uploaded()]).when({ type: 'ExpireUpload', fileId: F, now: NOW + 2 * HOUR }).thenNothingHappened();
   });
 
   it('shares with contacts only, by holders only', () => {
@@ -62,7 +62,7 @@ describe('file decider', () => {
     spec.given([started(), uploaded(), shared(['bob'])]).when(share('bob', ['carol'], ['carol'])).then([shared(['carol'], 'bob')]);
     spec.given([started()]).when(share('alice', ['bob'], ['bob'])).thenRefuses('NOT_FOUND');
     // Holders keep their header: re-sharing to them is a no-op, and only newcomers are recorded.
-    spec.given([started(), uploaded(), shared(['bob'])]).when(share('bob', ['alice'], ['alice'])).then([]);
+    spec.given([started(), uploaded(), shared(['bob'])]).when(share('bob', ['alice'], ['alice'])).thenNothingHappened();
     spec.given([started(), uploaded(), shared(['bob'])]).when(share('alice', ['bob', 'carol'], ['bob', 'carol'])).then([shared(['carol'])]);
   });
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fileIndexDecider, type AppendFileIndexRecords, type FileIndexDomainEvent } from '../../src/files/file-index-decider.js';
-import { deciderSpecification } from '../support/decider-specification.js';
+import { deciderSpecification } from '../../src/testing/decider-specification.js';
 
 const spec = deciderSpecification(fileIndexDecider);
 const appended = (sequence: number, blob: string): FileIndexDomainEvent => ({ type: 'FileIndexRecordAppended', data: { username: 'alice', sequence, blob } });

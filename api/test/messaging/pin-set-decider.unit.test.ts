@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { pinSetDecider, type PinSetDomainEvent } from '../../src/pins/pin-set-decider.js';
-import { deciderSpecification } from '../support/decider-specification.js';
+import { deciderSpecification } from '../../src/testing/decider-specification.js';
 
 const spec = deciderSpecification(pinSetDecider);
 const stored = (version: number, blob: string): PinSetDomainEvent => ({ type: 'PinSetStored', data: { username: 'alice', version, blob } });
