@@ -90,6 +90,8 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
   let blobs: BlobStore | undefined;
   let expiryTimer: NodeJS.Timeout | undefined;
   let sweeping: Promise<void> | undefined;
+  // The one server log (PEERLOCK_LOG_LEVEL, PEERLOCK_LOG_FORMAT): Yoga's lines, the stores', the loops' and start-up's.
+  const log = createLogger(config.logLevel, config.logFormat);
 
   const clientAddress = (request: Request, req: IncomingMessage | undefined): string =>
     clientAddressOf(config.trustProxy, request.headers.get('x-forwarded-for'), req?.socket.remoteAddress);
@@ -98,17 +100,17 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     if (server) return;
     const secrets = loadServerSecrets(config);
     // A database that is down or restarting is waited for (one line per attempt), not a reason to exit.
-    stores = await untilAvailable('opening the stores', () => openStores(config));
+    stores = await untilAvailable('opening the stores', () => openStores(config, log), { log: log.warn });
     const readModels = stores.readModels;
     const keys = new ServerKeys(secrets);
     const vault = new PersonalDataVault(stores.auth);
     // The background loops retry by themselves while the database is away, quickly (RECONNECT_BACKOFF), logging one line per fault.
     const retry = { retryDelayMs: RECONNECT_BACKOFF.initialMs, maxRetryDelayMs: RECONNECT_BACKOFF.maxMs };
     // One reader of the log for all of this process's consumers (see shared-log-feed.ts).
-    const source = new SharedLogFeed(stores.events, { ...retry, onError: retryingLoopLogger('log feed') });
+    const source = new SharedLogFeed(stores.events, { ...retry, onError: retryingLoopLogger('log feed', log.warn, log.error) });
     feed = source;
     const runner = <Doc, E extends RecordedEvent>(projection: Projection<Doc, E>) =>
-      new ProjectionRunner({ source, store: readModels, projection, ...retry, onError: retryingLoopLogger(`projection ${projection.name}`) }) as unknown as ProjectionRunner<unknown>;
+      new ProjectionRunner({ source, store: readModels, projection, ...retry, onError: retryingLoopLogger(`projection ${projection.name}`, log.warn, log.error) }) as unknown as ProjectionRunner<unknown>;
     // One runner per read model (read-models.ts); signup and rotation catch them all up before answering.
     const projections = allReadModels(keyLogSecretsOf(keys));
     runners = projections.map((projection) => runner(projection));
@@ -127,7 +129,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
         await messagingReads.upTo(position);
         await filesReads.upTo(position);
       },
-      retryingLoopLogger('notification hub'),
+      retryingLoopLogger('notification hub', log.warn, log.error),
     );
     hub = notifications;
     const catchUp = async () => {
@@ -158,7 +160,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       witnessCosignatures: new WitnessCosignatures(stores.events, keyLog, witnesses, catchUp),
       ciphertexts: stores.ciphertexts,
       contacts,
-      conversations: new ConversationCommands(stores.events, stores.ciphertexts, contacts, messagingReads, stores.readModels, stores.snapshots),
+      conversations: new ConversationCommands(stores.events, stores.ciphertexts, contacts, messagingReads, stores.readModels, stores.snapshots, log.warn),
       conversationQueries: new ConversationQueries(stores.readModels),
       pinSets: new PinSets(stores.events),
       fileIndexes: new FileIndexes(stores.events),
@@ -169,11 +171,11 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     services = svc;
     // Each step may be repeated: the database may go away again while we start.
     // Every read model's table exists before anything reads it (and one built by another version stops the start).
-    await untilAvailable('preparing the read models', () => Promise.all(projections.map((p) => readModels.prepare(p))));
+    await untilAvailable('preparing the read models', () => Promise.all(projections.map((p) => readModels.prepare(p))), { log: log.warn });
     const files = svc.files;
     // Every node sweeps; the decider makes a second expiry of the same upload a no-op.
     const sweepEvery = Math.min(60_000, (config.files.uploadTimeoutSeconds * 1000) / 4);
-    const sweepFailed = retryingLoopLogger('upload expiry sweep');
+    const sweepFailed = retryingLoopLogger('upload expiry sweep', log.warn, log.error);
     expiryTimer = setInterval(() => void files.expireDue(now()).catch(sweepFailed), sweepEvery);
     expiryTimer.unref();
 
@@ -194,7 +196,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       parserAndValidationCache: boundedParserCache(),
       cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: false, methods: ['POST', 'GET'] } : false,
       maskedErrors: { maskError },
-      logging: createLogger(production ? 'warn' : 'info'),
+      logging: log,
       context: (initial) => {
         const { ws } = initial as { ws?: WebSocketViewer };
         if (ws) return { services: svc, requestId: ws.requestId, clientAddress: ws.clientAddress, connectionId: ws.connectionId } as unknown as GraphQLContext;
@@ -209,7 +211,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       ],
     });
 
-    const fileHttp = { files: svc.files, tokens: svc.tokens, now, corsOrigins: config.corsOrigins };
+    const fileHttp = { files: svc.files, tokens: svc.tokens, now, corsOrigins: config.corsOrigins, logError: log.error };
     const webApp = createStaticWebApp({ root: config.webRoot, https: config.tls !== null || config.trustProxy });
     const admission = new Admission(config.limits.maxInFlight);
     const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -222,9 +224,9 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       // The built web client, from this origin (so its CSP can be 'self' only).
       else void webApp(req, res).catch(() => res.destroy());
     };
-    const headAtStart = await untilAvailable('reading the log head', () => stores!.events.headPosition());
-    await untilAvailable('following the log', () => source.start());
-    await untilAvailable('starting notifications', () => notifications.start());
+    const headAtStart = await untilAvailable('reading the log head', () => stores!.events.headPosition(), { log: log.warn });
+    await untilAvailable('following the log', () => source.start(), { log: log.warn });
+    await untilAvailable('starting notifications', () => notifications.start(), { log: log.warn });
     server = config.tls ? createHttpsServer({ cert: readFileSync(config.tls.certPath), key: readFileSync(config.tls.keyPath) }, handler) : createHttpServer(handler);
     // Slow-loris bounds: a client must send its headers and body promptly.
     server.headersTimeout = 10_000;
@@ -250,24 +252,24 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     const inTime = await Promise.race([caughtUp.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), config.limits.startCatchUpWaitMs).unref())]);
     if (!inTime) {
       const behind = await Promise.all(runners.map(async (r) => (await r.lag()).behind));
-      console.warn(`read models up to ${behind.reduce((a, b) => (a > b ? a : b), 0n)} events behind the log: serving now, catching up in the background`);
+      log.warn(`read models up to ${behind.reduce((a, b) => (a > b ? a : b), 0n)} events behind the log: serving now, catching up in the background`);
     }
     // The sweeps read the read models: they finish what an interrupted deletion or upload left, once those are current.
     const auth = stores.auth;
     sweeping = caughtUp.then(async () => {
-      const swept = await untilAvailable('sweeping erased data keys', () => sweepErasedDataKeys(readModels, auth));
-      if (swept > 0) console.warn(`destroyed ${swept} data key(s) of deleted accounts left by an interrupted deletion`);
-      const ended = await untilAvailable('sweeping deleted accounts', () => svc.contacts.sweepDeletedAccounts(now));
-      if (ended > 0) console.warn(`ended ${ended} contact(s) or request(s) of deleted accounts left by an interrupted deletion`);
-      const orphans = await untilAvailable('sweeping orphaned files', () => svc.files.sweepOrphans());
-      if (orphans > 0) console.warn(`deleted the blobs of ${orphans} file(s) left by an interrupted deletion or upload`);
-      if (!inTime) console.warn('read models caught up with the log');
+      const swept = await untilAvailable('sweeping erased data keys', () => sweepErasedDataKeys(readModels, auth), { log: log.warn });
+      if (swept > 0) log.warn(`destroyed ${swept} data key(s) of deleted accounts left by an interrupted deletion`);
+      const ended = await untilAvailable('sweeping deleted accounts', () => svc.contacts.sweepDeletedAccounts(now), { log: log.warn });
+      if (ended > 0) log.warn(`ended ${ended} contact(s) or request(s) of deleted accounts left by an interrupted deletion`);
+      const orphans = await untilAvailable('sweeping orphaned files', () => svc.files.sweepOrphans(), { log: log.warn });
+      if (orphans > 0) log.warn(`deleted the blobs of ${orphans} file(s) left by an interrupted deletion or upload`);
+      if (!inTime) log.warn('read models caught up with the log');
     });
     if (inTime) await sweeping;
     else
       sweeping.catch((error: unknown) => {
         // A stop while they ran closed the stores under them: not worth a word.
-        if (server) console.error('start-up sweeps failed; they run again at the next start', error);
+        if (server) log.error('start-up sweeps failed; they run again at the next start', error);
       });
   }
 

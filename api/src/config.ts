@@ -9,6 +9,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NOTE_COSIGNATURE_V1, parseVerifierKey } from '@peerlock/sdk';
+import { LOG_LEVELS, type LogFormat, type LogLevel } from './logger.js';
 
 /** clients/web/dist of this checkout: config.ts sits two levels below the repository in src/ and dist/ alike. */
 const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../clients/web/dist', import.meta.url));
@@ -61,6 +62,10 @@ export interface FilesConfig {
 
 export interface AppConfig {
   mode: Mode;
+  /** PEERLOCK_LOG_LEVEL: lines below it are dropped (default warn in production, info in dev). */
+  logLevel: LogLevel;
+  /** PEERLOCK_LOG_FORMAT: text for a terminal, json (one object per line) for a log collector. */
+  logFormat: LogFormat;
   host: string;
   /** 0 picks a free port (tests). */
   port: number;
@@ -145,6 +150,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
 
   const mode = oneOf<Mode>('PEERLOCK_MODE', ['dev', 'production'], 'production');
+  const logLevel = oneOf<LogLevel>('PEERLOCK_LOG_LEVEL', LOG_LEVELS, mode === 'production' ? 'warn' : 'info');
+  const logFormat = oneOf<LogFormat>('PEERLOCK_LOG_FORMAT', ['text', 'json'], 'text');
   const store = oneOf<StoreKind>('PEERLOCK_STORE', ['sqlite', 'postgres', 'kurrentdb'], 'sqlite');
   const databaseUrl = str('PEERLOCK_DATABASE_URL') ?? null;
   const kurrentdbUrl = str('PEERLOCK_KURRENTDB_URL') ?? null;
@@ -177,6 +184,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const config: AppConfig = {
     mode,
+    logLevel,
+    logFormat,
     host: str('PEERLOCK_HOST') ?? '127.0.0.1',
     port: int('PEERLOCK_PORT', 4000, 0, 65535),
     publicUrl,

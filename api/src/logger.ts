@@ -25,17 +25,54 @@ function isRefusal(value: unknown): boolean {
   return false;
 }
 
-export function createLogger(level: 'info' | 'warn'): YogaLogger {
-  const verbose = level === 'info';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFormat = 'text' | 'json';
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** The one server log: Yoga's, the stores', the loops' and the start-up's lines all go through it. */
+export interface Logger extends YogaLogger {
+  debug(...args: unknown[]): void;
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+function fieldsOf(args: readonly unknown[]): Record<string, unknown> {
+  const words: string[] = [];
+  const fields: Record<string, unknown> = {};
+  for (const arg of args) {
+    if (arg instanceof Error) fields.error = { name: arg.name, message: arg.message, ...((arg as { code?: unknown }).code !== undefined ? { code: (arg as { code?: unknown }).code } : {}), stack: arg.stack };
+    else if (typeof arg === 'string') words.push(arg);
+    else if (arg !== null && typeof arg === 'object') Object.assign(fields, arg);
+    else words.push(String(arg));
+  }
+  return { msg: words.join(' '), ...fields };
+}
+
+/**
+ * Lines below `level` are dropped; refusals are never logged as errors.
+ * `text`: what a person reads on a terminal (the arguments as console prints
+ * them); `json`: one object per line, `{ time, level, msg, error?, … }`,
+ * for a log collector.
+ */
+export function createLogger(level: LogLevel, format: LogFormat = 'text', write: (level: LogLevel, line: string) => void = writeToConsole): Logger {
+  const at = LOG_LEVELS.indexOf(level);
+  const emit = (lineLevel: LogLevel, args: unknown[]): void => {
+    if (LOG_LEVELS.indexOf(lineLevel) < at) return;
+    if (format === 'json') write(lineLevel, JSON.stringify({ time: new Date().toISOString(), level: lineLevel, ...fieldsOf(args) }));
+    else console[lineLevel](...args);
+  };
   return {
-    debug: () => {},
-    info: (...args: unknown[]) => {
-      if (verbose) console.info(...args);
-    },
-    warn: (...args: unknown[]) => console.warn(...args),
+    debug: (...args: unknown[]) => emit('debug', args),
+    info: (...args: unknown[]) => emit('info', args),
+    warn: (...args: unknown[]) => emit('warn', args),
     error: (...args: unknown[]) => {
       if (args.some(isRefusal)) return;
-      console.error(...args);
+      emit('error', args);
     },
   };
+}
+
+function writeToConsole(level: LogLevel, line: string): void {
+  (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
 }

@@ -46,13 +46,14 @@ export class ConversationCommands {
     private readonly sync: ReadYourWrites,
     private readonly readModels: ReadModelStore,
     snapshots?: SnapshotStore,
+    warn: (line: string) => void = console.warn,
   ) {
     this.conversations = new StreamAggregate(store, conversationEvents, conversationDecider, {
       cacheSize: 5000,
       // Its no-ops (posted, receipt stored, removed) stay true: a busy conversation costs no tail read per message.
       decideOnCachedState: true,
       // The state is a few counters (conversation-decider.ts): a snapshot every 1,000 events keeps a cold load under ~2 pages.
-      ...(snapshots ? { snapshots: { store: snapshots, key: 'conversation@2', every: 1000, onError: (error: unknown) => console.warn(`conversation snapshot not written: ${String(error)}`) } } : {}),
+      ...(snapshots ? { snapshots: { store: snapshots, key: 'conversation@2', every: 1000, onError: (error: unknown) => warn(`conversation snapshot not written: ${String(error)}`) } } : {}),
     });
   }
 

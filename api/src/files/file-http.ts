@@ -28,6 +28,8 @@ export interface FileHttpOptions {
   readonly tokens: TokenIssuer;
   readonly now: () => number;
   readonly corsOrigins: readonly string[];
+  /** The server's logger: a fault (not a refusal) is logged with its stack. */
+  readonly logError?: (...args: unknown[]) => void;
 }
 
 export function isFileRequest(req: IncomingMessage): boolean {
@@ -84,7 +86,7 @@ export async function handleFileRequest(req: IncomingMessage, res: ServerRespons
     // The blob folder full or read-only, the database restarting: UNAVAILABLE with Retry-After, as in GraphQL.
     const refusal = refusalOf(err);
     const error = refusal ?? new PeerlockError('INTERNAL');
-    if (!refusal) console.error('file request failed', err);
+    if (!refusal) (options.logError ?? console.error)('file request failed', err);
     if (res.headersSent) {
       res.destroy();
       return;

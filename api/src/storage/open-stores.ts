@@ -19,6 +19,7 @@ import type { CiphertextStore } from './ciphertext-store.js';
 import { SqliteCiphertextStore } from './sqlite-ciphertext-store.js';
 import { PostgresCiphertextStore } from './postgres-ciphertext-store.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+import type { Logger } from '../logger.js';
 import type { SnapshotStore } from './snapshot-store.js';
 import { SqliteSnapshotStore } from './sqlite-snapshot-store.js';
 import { PostgresSnapshotStore } from './postgres-snapshot-store.js';
@@ -33,7 +34,8 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-export async function openStores(config: AppConfig): Promise<Stores> {
+/** `log`: where the stores' lines go (the server's one logger); the console when not given. */
+export async function openStores(config: AppConfig, log: Pick<Logger, 'warn' | 'error'> = console): Promise<Stores> {
   switch (config.store) {
     case 'sqlite': {
       mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -44,7 +46,7 @@ export async function openStores(config: AppConfig): Promise<Stores> {
       const ciphertexts = new SqliteCiphertextStore(join(config.dataDir, 'peerlock-messages.db'));
       const snapshots = new SqliteSnapshotStore(path);
       // Opened after the stores: they create the files and switch them to WAL mode.
-      const checkpointer = new SqliteCheckpointer([path, join(config.dataDir, 'peerlock-auth.db'), join(config.dataDir, 'peerlock-messages.db')]);
+      const checkpointer = new SqliteCheckpointer([path, join(config.dataDir, 'peerlock-auth.db'), join(config.dataDir, 'peerlock-messages.db')], undefined, log.error);
       return {
         events,
         readModels,
@@ -72,13 +74,13 @@ export async function openStores(config: AppConfig): Promise<Stores> {
           config.store === 'kurrentdb'
             ? // The KurrentDB client (~35 MB with its gRPC stack) loads only when that store is chosen.
               new (await import('../eventstore/kurrentdb-event-store.js')).KurrentDbEventStore({ connectionString: config.kurrentdbUrl! })
-            : await PostgresEventStore.open({ connectionString, schema });
+            : await PostgresEventStore.open({ connectionString, schema, log: log.warn });
         opened.push(events);
         // Read models and message ciphertext share one pool; like every pool here it survives a database restart.
-        const pool = createPostgresPool({ connectionString, name: 'peerlock-read-models', max: 10 });
+        const pool = createPostgresPool({ connectionString, name: 'peerlock-read-models', max: 10, log: log.warn });
         opened.push({ close: () => pool.end() });
         const readModels = new PostgresReadModelStore(pool, { schema });
-        const auth = await PostgresAuthStore.open(connectionString, schema);
+        const auth = await PostgresAuthStore.open(connectionString, schema, log.warn);
         opened.push(auth);
         const ciphertexts = await PostgresCiphertextStore.open(pool, schema);
         const snapshots = await PostgresSnapshotStore.open(pool, schema);

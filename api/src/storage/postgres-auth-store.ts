@@ -48,10 +48,10 @@ export class PostgresAuthStore implements AuthStore {
     private readonly s: string,
   ) {}
 
-  static async open(connectionString: string, schema: string): Promise<PostgresAuthStore> {
+  static async open(connectionString: string, schema: string, log?: (line: string) => void): Promise<PostgresAuthStore> {
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new RangeError('schema: expected a lowercase SQL identifier');
     // Tokens and rate limits: like every pool here it survives a database restart (postgres-pool.ts).
-    const pool = createPostgresPool({ connectionString, name: 'peerlock-auth', max: 10 });
+    const pool = createPostgresPool({ connectionString, name: 'peerlock-auth', max: 10, ...(log ? { log } : {}) });
     try {
       const client = await pool.connect();
       let failed: Error | undefined;

@@ -45,11 +45,11 @@ parentPort.on('message', (message) => {
 export class SqliteCheckpointer {
   private readonly worker: Worker;
 
-  constructor(paths: readonly string[], intervalMs = 200) {
+  constructor(paths: readonly string[], intervalMs = 200, logError: (...args: unknown[]) => void = console.error) {
     // The worker loads the very driver the stores use.
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { paths: [...paths], intervalMs, driver } });
-    this.worker.on('error', (error) => console.error('sqlite checkpointer', error));
+    this.worker.on('error', (error) => logError('sqlite checkpointer', error));
     // It must never keep a process alive on its own.
     this.worker.unref();
   }
