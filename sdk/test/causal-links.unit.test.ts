@@ -296,7 +296,7 @@ describe('a window: the newest messages of a long conversation, verified without
 
   it('a sender with nothing in the window, or a drop just before a sender’s first windowed message, is not loaded, not withheld; the whole read finds it', () => {
     const all = longConversation();
-    const [a1, b1, a2, a3, b2, a4, b3, a5, a6] = all;
+    const [a1, b1, a2, a3, _b2, a4, b3, a5, a6] = all;
     // Only alice's a5 a6: they link bob's b3, which is older than the window.
     expect(windowOf([a5!, a6!]).c.ledger!.withheld()).toEqual([]);
     // b2 dropped just before the window's first bob message (b3): a window cannot tell…

@@ -281,8 +281,8 @@ function evolveActive(state: ActiveAccount, e: AccountDomainEvent): ActiveAccoun
       return { ...state, miniLockId: e.data.miniLockId, authPublicKey: e.data.authPublicKey };
     case 'AccountRegistered':
     case 'AccountDeleted':
-    // Sessions live in the auth store; their end changes nothing a decision needs.
     case 'SessionEnded':
+      // Sessions live in the auth store; their end changes nothing a decision needs.
       return state;
     default: {
       const unreachable: never = e;

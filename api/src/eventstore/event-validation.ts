@@ -1,5 +1,5 @@
 import { eventMetadataSchema, type EventMetadata } from '@peerlock/schema';
-import type { ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions } from './event-store.js';
+import type { NewEvent, ReadAllOptions, ReadStreamOptions } from './event-store.js';
 import {
   AppendTooLargeError,
   EventTooLargeError,

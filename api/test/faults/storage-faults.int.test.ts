@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PeerlockClient, keyPairFromSecretKey, randomBytes } from '@peerlock/sdk';
 import { buildApp, type PeerlockApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';

@@ -8,7 +8,7 @@
  * from the ledger of what we verified.
  */
 import { base64ToBytes, bytesToBase64 } from '../crypto/bytes.js';
-import { InvalidEncodingError, PeerlockCryptoError } from '../crypto/errors.js';
+import { PeerlockCryptoError } from '../crypto/errors.js';
 import { decodeMiniLockId } from '../keys/minilock-id.js';
 import { composeMessage } from '../messages/compose-message.js';
 import {
@@ -30,7 +30,6 @@ import {
   ConversationMessagesDocument,
   ConversationNewestMessagesDocument,
   ConversationsDocument,
-  KeyLogKeyProofDocument,
   PostReadReceiptDocument,
   RemoveConversationDocument,
   SendMessageDocument,
