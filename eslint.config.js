@@ -1,5 +1,6 @@
 // The rules the code already follows, checked on every `npm test` (STYLE: simple and explicit).
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -12,7 +13,8 @@ export default tseslint.config(
     languageOptions: {
       ecmaVersion: 2023,
       sourceType: 'module',
-      globals: { console: 'readonly', process: 'readonly', Buffer: 'readonly', globalThis: 'readonly', URL: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', queueMicrotask: 'readonly', fetch: 'readonly', Response: 'readonly', Request: 'readonly', Headers: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', performance: 'readonly', structuredClone: 'readonly', crypto: 'readonly', btoa: 'readonly', atob: 'readonly', window: 'readonly', document: 'readonly', localStorage: 'readonly', navigator: 'readonly', self: 'readonly', WebSocket: 'readonly', Blob: 'readonly', File: 'readonly', FormData: 'readonly', ReadableStream: 'readonly', WritableStream: 'readonly', TransformStream: 'readonly', Worker: 'readonly', MessageEvent: 'readonly', Event: 'readonly', EventTarget: 'readonly', HTMLElement: 'readonly', URLSearchParams: 'readonly', DOMException: 'readonly', CustomEvent: 'readonly', location: 'readonly', requestAnimationFrame: 'readonly', getComputedStyle: 'readonly', postMessage: 'readonly', NodeJS: 'readonly' },
+      // Node for the server, the CLI and the tests; the browser for the web client and the SDK's browser paths.
+      globals: { ...globals.node, ...globals.browser },
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', destructuredArrayIgnorePattern: '^_' }],
