@@ -5,26 +5,11 @@
  * Clients (SDK, CLI) switch on the code, never on the message.
  */
 import { GraphQLError } from 'graphql';
+import { SERVER_ERROR_CODES } from '@peerlock/sdk';
 import { noteStorageFault, storageFaultOf } from './storage/storage-faults.js';
 
-export const ERROR_CODES = [
-  'BAD_INPUT',
-  'UNAUTHENTICATED',
-  'TOKEN_INVALID',
-  'CHALLENGE_INVALID',
-  'TWO_FACTOR_REQUIRED',
-  'TWO_FACTOR_INVALID',
-  /** The device session ended (logout, revocation, key change, expiry): log in again. */
-  'SESSION_ENDED',
-  'RATE_LIMITED',
-  'USERNAME_TAKEN',
-  'NOT_FOUND',
-  'FORBIDDEN',
-  'QUOTA_EXCEEDED',
-  'CONFLICT',
-  'UNAVAILABLE',
-  'INTERNAL',
-] as const;
+// One list for both ends of the wire: the SDK's, which clients switch on (sdk/src/client/errors.ts).
+export const ERROR_CODES = SERVER_ERROR_CODES;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 const HTTP_STATUS: Record<ErrorCode, number> = {

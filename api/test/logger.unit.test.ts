@@ -22,7 +22,7 @@ describe('server log', () => {
   it('json: one object per line with time, level, message, the error with its stack, and fields', () => {
     const { log, lines } = capture('debug');
     log.error('file request failed', Object.assign(new Error('disk'), { code: 'EIO' }), { fileId: 'f1' });
-    const [{ line }] = lines as [{ line: Record<string, unknown> }];
+    const { line } = lines[0]!;
     expect(line).toMatchObject({ level: 'error', msg: 'file request failed', fileId: 'f1', error: { name: 'Error', message: 'disk', code: 'EIO' } });
     expect(Date.parse(line.time as string)).not.toBeNaN();
     expect((line.error as { stack: string }).stack).toContain('logger.unit.test');

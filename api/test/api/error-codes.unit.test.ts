@@ -1,4 +1,4 @@
-/** The error codes are a contract: the server's list (api/src/errors.ts) and the SDK's (sdk/src/client/errors.ts) must not drift apart. */
+/** The error codes are a contract: the server's list is the SDK's, and each code has its HTTP status. */
 import { describe, expect, it } from 'vitest';
 import { SERVER_ERROR_CODES } from '@peerlock/sdk';
 import { ERROR_CODES, httpStatusOf } from '../../src/errors.js';

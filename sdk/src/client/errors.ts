@@ -5,9 +5,9 @@
  */
 
 /**
- * The server's closed set of codes (api/src/errors.ts is their source on the
- * server; api/test/api/error-codes.unit.test.ts fails if the two drift apart).
- * Anything unexpected arrives as INTERNAL.
+ * The server's closed set of codes, the one list of them: the server sends
+ * exactly these (api/src/errors.ts takes this list, with an HTTP status for
+ * each). Anything unexpected arrives as INTERNAL.
  */
 export const SERVER_ERROR_CODES = [
   'BAD_INPUT',
