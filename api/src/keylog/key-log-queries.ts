@@ -34,7 +34,7 @@ import {
   type KeyLogUserRow,
   type ReadModelStore,
 } from '@peerlock/projections';
-import { bytesToBase64, decodeKeyLogLeaf, emptyTreeRoot, formatCheckpoint, formatNote, formatVerifierKey, keyMapBit, keyMapLeafHash, merkleNodeHash, signatureFromBytes, type NoteKey, type NoteSignature } from '@peerlock/sdk';
+import { bytesToBase64, decodeKeyLogLeaf, emptyTreeRoot, formatCheckpoint, formatNote, formatVerifierKey, keyMapBit, keyMapLeafHash, KEY_MAP_MAX_DEPTH, merkleNodeHash, signatureFromBytes, type NoteKey, type NoteSignature } from '@peerlock/sdk';
 import { PeerlockError } from '../errors.js';
 import { consistencyRanges, inclusionRanges, perfectPieces, type LeafRange } from './merkle-proofs.js';
 
@@ -205,7 +205,9 @@ export class KeyLogQueries {
     const path: Buffer[] = [];
     let hash = bytesToBase64(decodeKeyLogLeaf(lastLeaf).mapRoot);
     for (let depth = 0; hash !== entry; depth++) {
-      // A branch missing here means the map does not hold this leaf as the index's newest: the projection's fault, not the caller's.
+      // A branch missing here, or a path longer than the index, means the map does not hold this leaf as the
+      // index's newest: the projection's fault, not the caller's.
+      if (depth >= KEY_MAP_MAX_DEPTH) throw new Error(`key log: no map entry for leaf ${inclusion.leafIndex}`);
       const row = await this.mapNode(hash);
       const bit = keyMapBit(leaf.index, depth);
       path.push(Buffer.from(bit === 0 ? row.right : row.left, 'base64'));
