@@ -89,6 +89,8 @@ export interface HostileProxy {
   onFileDownload(fileId: string, rewrite: FileDownloadRewrite): Rewrite;
   /** Low-level: any HTTP request `match`es; the handler answers it (counted) or returns undefined to pass it through. Checked before the other rules. */
   onHttp(match: (method: string, path: string) => boolean, handler: HttpHandler): Rewrite;
+  /** Removes every rule (an afterEach's clean slate); their counts stay in `rewrites`. */
+  removeAll(): void;
   /** Everything the proxy changed so far (the sum of every rule's count, removed rules included). */
   readonly rewrites: number;
   close(): Promise<void>;
@@ -445,6 +447,9 @@ export async function startHostileProxy(options: HostileProxyOptions): Promise<H
     },
     onHttp(match, handler) {
       return new Rule({ match, handler }, httpRules, counted);
+    },
+    removeAll() {
+      for (const rules of [graphqlRules, fileRules, httpRules] as Set<Rewrite>[]) for (const rule of [...rules]) rule.remove();
     },
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

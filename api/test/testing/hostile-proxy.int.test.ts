@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { PeerlockClient, bytesToUtf8, concatBytes, keyPairFromSecretKey, randomBytes, utf8ToBytes, type PeerlockNotification } from '@peerlock/sdk';
-import { startHostileProxy, type GraphqlRewriteContext, type HostileProxy, type Rewrite } from '../../src/testing/index.js';
+import { startHostileProxy, type GraphqlRewriteContext, type HostileProxy } from '../../src/testing/index.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { post, postRaw } from '../support/graphql-client.js';
 
@@ -39,13 +39,6 @@ async function readAll(source: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   for await (const p of source) parts.push(p.slice());
   return concatBytes(...parts);
 }
-
-/** Rules a test made: removed after it even when it failed half way, so one failure does not leak into the next test. */
-const made: Rewrite[] = [];
-const keep = <R extends Rewrite>(rule: R): R => {
-  made.push(rule);
-  return rule;
-};
 
 async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -81,7 +74,7 @@ describe('hostile proxy', () => {
     fileId = uploaded.fileId;
   });
   afterEach(() => {
-    for (const rule of made.splice(0)) rule.remove();
+    proxy.removeAll();
   });
   afterAll(async () => {
     await proxy?.close();
@@ -151,13 +144,13 @@ describe('hostile proxy', () => {
       const before = proxy.rewrites;
       const direct = (await post<{ serverKeys: { signingPublicKey: string } }>(server.url, SERVER_KEYS)).data!;
       const seen: GraphqlRewriteContext[] = [];
-      const lie = keep(proxy.onGraphql('ServerKeys', (data: { serverKeys: { signingPublicKey: string } }, context) => {
+      const lie = proxy.onGraphql('ServerKeys', (data: { serverKeys: { signingPublicKey: string } }, context) => {
         seen.push(context);
         data.serverKeys.signingPublicKey = 'mallory';
         return data;
-      }));
-      const same = keep(proxy.onGraphql('ServerKeys', (data) => data));
-      const untouched = keep(proxy.onGraphql('ServerKeys', () => undefined));
+      });
+      const same = proxy.onGraphql('ServerKeys', (data) => data);
+      const untouched = proxy.onGraphql('ServerKeys', () => undefined);
 
       const lied = await post(proxy.graphqlUrl, SERVER_KEYS, { unused: 1 });
       expect(lied.data).toEqual({ serverKeys: { signingPublicKey: 'mallory' } });
@@ -176,7 +169,7 @@ describe('hostile proxy', () => {
     });
 
     it('matches the body operationName first, GET queries, and anonymous operations by their first root field', async () => {
-      const rule = keep(proxy.onGraphql('ServerKeys', () => ({ serverKeys: { signingPublicKey: 'named' } })));
+      const rule = proxy.onGraphql('ServerKeys', () => ({ serverKeys: { signingPublicKey: 'named' } }));
       const chosen = await postRaw(proxy.graphqlUrl, JSON.stringify({ query: `query Other { serverKeys { signingPublicKey } } ${SERVER_KEYS}`, operationName: 'ServerKeys' }));
       expect(chosen.data).toEqual({ serverKeys: { signingPublicKey: 'named' } });
       const other = await postRaw(proxy.graphqlUrl, JSON.stringify({ query: `query Other { serverKeys { signingPublicKey } } ${SERVER_KEYS}`, operationName: 'Other' }));
@@ -186,7 +179,7 @@ describe('hostile proxy', () => {
       expect(rule.count).toBe(2);
       rule.remove();
 
-      const anonymous = keep(proxy.onGraphql('serverKeys', () => ({ serverKeys: { signingPublicKey: 'anonymous' } })));
+      const anonymous = proxy.onGraphql('serverKeys', () => ({ serverKeys: { signingPublicKey: 'anonymous' } }));
       expect((await post(proxy.graphqlUrl, '{ serverKeys { signingPublicKey } }')).data).toEqual({ serverKeys: { signingPublicKey: 'anonymous' } });
       expect((await post(proxy.graphqlUrl, SERVER_KEYS)).data).not.toEqual({ serverKeys: { signingPublicKey: 'anonymous' } });
       expect(anonymous.count).toBe(1);
@@ -194,15 +187,26 @@ describe('hostile proxy', () => {
     });
 
     it('leaves errors (data null) alone, so token retries keep working', async () => {
-      const rule = keep(proxy.onGraphql('Contacts', () => ({ contacts: 'never' })));
+      const rule = proxy.onGraphql('Contacts', () => ({ contacts: 'never' }));
       const res = await post(proxy.graphqlUrl, 'query Contacts { contacts { contacts } }');
       expect(res.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       expect(rule.count).toBe(0);
       rule.remove();
     });
 
+    it('removeAll drops every rule at once (GraphQL, file and HTTP rules); what they changed stays counted', async () => {
+      const rule = proxy.onGraphql('Contacts', (data: { contacts: { contacts: string[] } }) => ({ contacts: { ...data.contacts, contacts: ['mallory'] } }));
+      proxy.onFileDownload('*', () => new Uint8Array(1));
+      proxy.onHttp(() => true, () => ({ status: 418, headers: {}, body: '' }));
+      const before = proxy.rewrites;
+      proxy.removeAll();
+      expect((await bob.contacts()).contacts).toEqual(['alice']);
+      expect(rule.count).toBe(0);
+      expect(proxy.rewrites).toBe(before);
+    });
+
     it('rewrites the SDK’s requests, which carry no operationName (the name comes from the document)', async () => {
-      const rule = keep(proxy.onGraphql('Contacts', (data: { contacts: { contacts: string[] } }) => ({ contacts: { ...data.contacts, contacts: ['mallory'] } })));
+      const rule = proxy.onGraphql('Contacts', (data: { contacts: { contacts: string[] } }) => ({ contacts: { ...data.contacts, contacts: ['mallory'] } }));
       expect((await bob.contacts()).contacts).toEqual(['mallory']);
       expect(rule.count).toBe(1);
       rule.remove();
@@ -214,10 +218,10 @@ describe('hostile proxy', () => {
       const dave = await signedUp(proxy.graphqlUrl, 'dave');
       await dave.requestContact('carol');
       const contexts: GraphqlRewriteContext[] = [];
-      const rule = keep(proxy.onGraphql('Notifications', (data: { notifications: PeerlockNotification }, context) => {
+      const rule = proxy.onGraphql('Notifications', (data: { notifications: PeerlockNotification }, context) => {
         contexts.push(context);
         return { notifications: { ...data.notifications, from: 'mallory' } };
-      }));
+      });
       const seen: PeerlockNotification[] = [];
       // From position 0: the contact request is replayed, no race with going live.
       const stream = carol.notifications({ after: '0', onNotification: (n) => void seen.push(n), onError: () => false });
@@ -237,11 +241,11 @@ describe('hostile proxy', () => {
     it('swaps the served bytes with a right content-length, counting only changes', async () => {
       const original = await download(proxy.url);
       const extra = new Uint8Array([1, 2, 3]);
-      const swap = keep(proxy.onFileDownload(fileId, (served, id) => {
+      const swap = proxy.onFileDownload(fileId, (served, id) => {
         expect(id).toBe(fileId);
         return concatBytes(served, extra);
-      }));
-      const same = keep(proxy.onFileDownload('*', (served) => served));
+      });
+      const same = proxy.onFileDownload('*', (served) => served);
       const swapped = await download(proxy.url);
       expect(swapped.status).toBe(200);
       expect(swapped.body.length).toBe(original.body.length + 3);
@@ -259,11 +263,11 @@ describe('hostile proxy', () => {
     });
 
     it('a flipped byte is caught by the SDK', async () => {
-      const flip = keep(proxy.onFileDownload('*', (served) => {
+      const flip = proxy.onFileDownload('*', (served) => {
         const out = served.slice();
         out[out.length - 100]! ^= 1;
         return out;
-      }));
+      });
       await expect(bob.files.stream(fileId, { acceptSender: alice.miniLockId }).then((s) => readAll(s.plaintext))).rejects.toMatchObject({ code: 'DECRYPTION_FAILED' });
       expect(flip.count).toBeGreaterThan(0);
       flip.remove();
@@ -272,7 +276,7 @@ describe('hostile proxy', () => {
 
   describe('onHttp', () => {
     it('answers a request itself, or sees it and lets it through', async () => {
-      const teapot = keep(proxy.onHttp((method, path) => method === 'GET' && path === '/teapot', () => ({ status: 418, headers: { 'content-type': 'text/plain' }, body: 'short and stout' })));
+      const teapot = proxy.onHttp((method, path) => method === 'GET' && path === '/teapot', () => ({ status: 418, headers: { 'content-type': 'text/plain' }, body: 'short and stout' }));
       const res = await fetch(`${proxy.url}/teapot`);
       expect(res.status).toBe(418);
       expect(await res.text()).toBe('short and stout');
@@ -281,13 +285,13 @@ describe('hostile proxy', () => {
       teapot.remove();
 
       const bodies: string[] = [];
-      const watch = keep(proxy.onHttp(
+      const watch = proxy.onHttp(
         (method, path) => method === 'POST' && path === '/graphql',
         (request) => {
           bodies.push(bytesToUtf8(request.body));
           return undefined;
         },
-      ));
+      );
       expect((await post(proxy.graphqlUrl, SERVER_KEYS)).data).toEqual((await post(server.url, SERVER_KEYS)).data);
       expect(bodies).toEqual([JSON.stringify({ query: SERVER_KEYS, variables: {} })]);
       expect(watch.count).toBe(0);

@@ -34,7 +34,7 @@ import {
   type KeyPair,
   type PlaintextSink,
 } from '@peerlock/sdk';
-import { startHostileProxy, type HostileProxy, type Rewrite } from '@peerlock/api/testing';
+import { startHostileProxy, type HostileProxy } from '@peerlock/api/testing';
 import { startServer, type ServerProcess } from './support/server-process.js';
 import { CliUser, type CliResult } from './support/cli-runner.js';
 
@@ -47,13 +47,6 @@ let dave: PeerlockClient;
 /** Mallory needs no account: anyone can encrypt a file to a public key. */
 const mallory = keyPairFromSecretKey(randomBytes(32));
 const malloryId = encodeMiniLockId(mallory.publicKey);
-
-/** Rules a test made: removed after it even when it failed half way. */
-const made: Rewrite[] = [];
-const keep = <R extends Rewrite>(rule: R): R => {
-  made.push(rule);
-  return rule;
-};
 
 const identities = new Map<string, KeyPair>();
 const sdkUser = async (username: string): Promise<PeerlockClient> => {
@@ -110,7 +103,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  for (const rule of made.splice(0)) rule.remove();
+  proxy.removeAll();
 });
 
 afterAll(async () => {
@@ -125,7 +118,7 @@ describe('(a) the server serves another file’s header for a re-share by id', (
     // Carol's file, shared with bob: its header opens for bob, so only the file index can tell it apart.
     const theirs = await upload(carol, 'carols-secret.txt', 'carol’s secret, for bob only');
     const theirsForBob = await carol.files.share(theirs.fileId, theirs.fileInfo, ['bob']);
-    const swap = keep(proxy.onFileDownload(mine, (served) => concatBytes(base64ToBytes(theirsForBob.header), splitFile(served).chunks)));
+    const swap = proxy.onFileDownload(mine, (served) => concatBytes(base64ToBytes(theirsForBob.header), splitFile(served).chunks));
 
     const refused = await bob.run(['files', 'share', mine, 'dave', '--json']);
     expect(swap.count).toBeGreaterThan(0);
@@ -153,7 +146,7 @@ describe('(a) the server serves another file’s header for a re-share by id', (
     const notInIndex = await bob.run(['files', 'share', attached.fileId, 'dave', '--json']);
     expect(cliError(notInIndex)).toMatchObject({ code: 'FILE_REJECTED', reason: 'not-in-index' });
     // The server's header is not even read: a swapped one changes nothing.
-    const swap = keep(proxy.onFileDownload(attached.fileId, () => encryptFile(utf8ToBytes('x'), { senderSecretKey: mallory.secretKey, recipients: [bobId] })));
+    const swap = proxy.onFileDownload(attached.fileId, () => encryptFile(utf8ToBytes('x'), { senderSecretKey: mallory.secretKey, recipients: [bobId] }));
     await bob.ok(['files', 'share', attached.fileId, 'dave', '--conversation', sent.conversationId]);
     expect(swap.count).toBe(0);
     swap.remove();
@@ -166,7 +159,7 @@ describe('(a) the server serves another file’s header for a re-share by id', (
     const own = await upload(dave, 'dave.txt', 'dave’s file');
     const other = await upload(carol, 'other.txt', 'carol’s other file');
     const otherForDave = await carol.files.share(other.fileId, other.fileInfo, ['dave']);
-    const swap = keep(proxy.onFileDownload(own.fileId, (served) => concatBytes(base64ToBytes(otherForDave.header), splitFile(served).chunks)));
+    const swap = proxy.onFileDownload(own.fileId, (served) => concatBytes(base64ToBytes(otherForDave.header), splitFile(served).chunks));
 
     const shared = dave.files.shareById(own.fileId, ['carol']);
     await expect(shared).rejects.toBeInstanceOf(FileRejectedError);
@@ -179,7 +172,7 @@ describe('(a) the server serves another file’s header for a re-share by id', (
 
     // Carol's file reached dave outside any message: not in his index, so not his to re-share.
     let fetched = 0;
-    keep(proxy.onHttp((method, path) => method === 'GET' && path === `/files/${other.fileId}`, () => void fetched++));
+    proxy.onHttp((method, path) => method === 'GET' && path === `/files/${other.fileId}`, () => void fetched++);
     await expect(dave.files.shareById(other.fileId, ['bob'])).rejects.toMatchObject({ code: 'FILE_REJECTED', reason: 'not-in-index' });
     expect(fetched).toBe(0);
   });
@@ -192,7 +185,7 @@ describe('(b) a file made up by anyone, served under a real id', () => {
     const real = await upload(carol, 'invoice.pdf', 'the real invoice');
     await carol.files.share(real.fileId, real.fileInfo, ['bob']);
     const forged = fake();
-    const swap = keep(proxy.onFileDownload(real.fileId, () => forged));
+    const swap = proxy.onFileDownload(real.fileId, () => forged);
 
     const refused = await bob.run(['files', 'download', real.fileId, '--json']);
     // The CLI's own words if the forged file was never served (seen once in CI: no count, cause unknown).
@@ -222,7 +215,7 @@ describe('(b) a file made up by anyone, served under a real id', () => {
     const real = await upload(carol, 'report.pdf', 'the real report');
     await carol.files.share(real.fileId, real.fileInfo, ['dave']);
     const forged = encryptFile(utf8ToBytes('made up'), { senderSecretKey: mallory.secretKey, recipients: [dave.miniLockId], fileName: 'report.pdf' });
-    const swap = keep(proxy.onFileDownload(real.fileId, () => forged));
+    const swap = proxy.onFileDownload(real.fileId, () => forged);
 
     const sink = memorySink();
     const refused = dave.files.download(real.fileId, sink);
@@ -240,7 +233,7 @@ describe('(b) a file made up by anyone, served under a real id', () => {
     expect([accepted.committed, accepted.text(), info.senderID]).toEqual([true, 'the real report', carol.miniLockId]);
     // Recorded: the next download needs no acceptance, and the server cannot swap the file any more.
     expect((await dave.files.download(real.fileId, memorySink())).fileName).toBe('report.pdf');
-    const again = keep(proxy.onFileDownload(real.fileId, () => forged));
+    const again = proxy.onFileDownload(real.fileId, () => forged);
     await expect(dave.files.download(real.fileId, memorySink(), { acceptSender: malloryId })).rejects.toMatchObject({ code: 'FILE_REJECTED', reason: 'header-mismatch' });
     expect(again.count).toBeGreaterThan(0);
   });
@@ -302,10 +295,10 @@ describe('(e) a file index log the server shortened or cut', () => {
   }
   /** Serves every page of the log without its last record, and a version to match: the newest record withheld. */
   const withholdNewest = () =>
-    keep(proxy.onGraphql('FileIndexRecords', ({ fileIndexRecords: page }: Page) => (page.records.length ? { fileIndexRecords: { records: page.records.slice(0, -1), version: page.version - 1 } } : undefined)));
+    proxy.onGraphql('FileIndexRecords', ({ fileIndexRecords: page }: Page) => (page.records.length ? { fileIndexRecords: { records: page.records.slice(0, -1), version: page.version - 1 } } : undefined));
   /** Serves the first page of the log without its second record (the rest shifts up). */
   const cutSecond = () =>
-    keep(proxy.onGraphql('FileIndexRecords', ({ fileIndexRecords: page }: Page, { variables }) => (variables.after === 0 && page.records.length >= 3 ? { fileIndexRecords: { ...page, records: page.records.filter((_, i) => i !== 1) } } : undefined)));
+    proxy.onGraphql('FileIndexRecords', ({ fileIndexRecords: page }: Page, { variables }) => (variables.after === 0 && page.records.length >= 3 ? { fileIndexRecords: { ...page, records: page.records.filter((_, i) => i !== 1) } } : undefined));
 
   it('SDK: the same device logging in again refuses a log shorter than it has seen (rollback), and a log with a record cut out (gap)', async () => {
     const own = await upload(dave, 'kept.txt', 'kept');

@@ -42,7 +42,7 @@ import {
   signNote,
   type KeyPair,
 } from '@peerlock/sdk';
-import { forgeKeyProof, startHostileProxy, type HonestKeyProof, type HostileProxy, type Rewrite } from '@peerlock/api/testing';
+import { forgeKeyProof, startHostileProxy, type HonestKeyProof, type HostileProxy } from '@peerlock/api/testing';
 import { repoRoot, startServer, type ServerProcess } from './support/server-process.js';
 import { CliUser, type CliResult } from './support/cli-runner.js';
 
@@ -56,12 +56,6 @@ let proxy: HostileProxy;
 const dirs = [mkdtempSync(join(tmpdir(), 'peerlock-witness-a-')), mkdtempSync(join(tmpdir(), 'peerlock-witness-b-'))];
 const vkeys: string[] = [];
 const identities = new Map<string, KeyPair>();
-
-const made: Rewrite[] = [];
-const keep = <R extends Rewrite>(rule: R): R => {
-  made.push(rule);
-  return rule;
-};
 
 function witness(args: string[]): Promise<CliResult> {
   const child = spawn(process.execPath, [witnessBin, ...args], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -108,7 +102,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  for (const rule of made.splice(0)) rule.remove();
+  proxy.removeAll();
 });
 
 afterAll(async () => {
@@ -137,13 +131,11 @@ describe('witnessed key transparency, on the wire', () => {
     await bob.ok(['signup', 'bob2'], needBoth);
     await roundOk(0);
     await roundOk(1);
-    const strip = keep(
-      proxy.onGraphql('KeyLogKeyProof', (data) => {
-        const note: string = data.keyLogKeyProof.treeHead.checkpoint;
-        const lines = note.trimEnd().split('\n');
-        return { ...data, keyLogKeyProof: { ...data.keyLogKeyProof, treeHead: { ...data.keyLogKeyProof.treeHead, checkpoint: `${lines.slice(0, -1).join('\n')}\n` } } };
-      }),
-    );
+    const strip = proxy.onGraphql('KeyLogKeyProof', (data) => {
+      const note: string = data.keyLogKeyProof.treeHead.checkpoint;
+      const lines = note.trimEnd().split('\n');
+      return { ...data, keyLogKeyProof: { ...data.keyLogKeyProof, treeHead: { ...data.keyLogKeyProof.treeHead, checkpoint: `${lines.slice(0, -1).join('\n')}\n` } } };
+    });
     const refused = await bob.run(['contacts', 'add', 'carol', '--json'], needBoth);
     expect(strip.count).toBeGreaterThan(0);
     expect(refused.code, refused.stderr).toBe(3);
@@ -158,8 +150,8 @@ describe('witnessed key transparency, on the wire', () => {
     const { treeSize: size } = JSON.parse(readFileSync(join(dirs[0]!, 'state.json'), 'utf8')) as { treeSize: number };
     // The fork: a tree of the witnessed size whose last leaf gives carol mallory's key, signed with the server's own key.
     const forge = (data: HonestKeyProof) => forgeKeyProof(data, { username: 'carol', miniLockId: mallory, treeSize: size, signingSeed: seed });
-    const lie = keep(proxy.onGraphql('User', (data, { variables }) => (variables.username === 'carol' && data.user ? { ...data, user: { ...data.user, miniLockId: mallory } } : undefined)));
-    const fork = keep(proxy.onGraphql('KeyLogKeyProof', (data, { variables }) => (variables.username === 'carol' ? forge(data) : undefined)));
+    const lie = proxy.onGraphql('User', (data, { variables }) => (variables.username === 'carol' && data.user ? { ...data, user: { ...data.user, miniLockId: mallory } } : undefined));
+    const fork = proxy.onGraphql('KeyLogKeyProof', (data, { variables }) => (variables.username === 'carol' ? forge(data) : undefined));
 
     // A fresh device of a user with no witnesses configured: nothing it has seen contradicts the fork.
     const naive = new CliUser('dan', proxy.url, generatePassphrase(7, 'dan').passphrase);
@@ -188,10 +180,10 @@ describe('witnessed key transparency, on the wire', () => {
       const text = formatCheckpoint({ origin, treeSize: size, rootHash: randomBytes(32) });
       return formatNote(text, [signNote(text, origin, seed)]);
     };
-    const submissions = keep(proxy.onGraphql('SubmitKeyLogCosignature', () => ({ submitKeyLogCosignature: 'counted' })));
+    const submissions = proxy.onGraphql('SubmitKeyLogCosignature', () => ({ submitKeyLogCosignature: 'counted' }));
 
     // Another root at the size it co-signed: a fork.
-    const sameSize = keep(proxy.onGraphql('KeyLogTreeHead', (data) => ({ keyLogTreeHead: { ...data.keyLogTreeHead, treeSize, checkpoint: signed(treeSize) } })));
+    const sameSize = proxy.onGraphql('KeyLogTreeHead', (data) => ({ keyLogTreeHead: { ...data.keyLogTreeHead, treeSize, checkpoint: signed(treeSize) } }));
     const fork = await round(0, proxy.graphqlUrl);
     expect(sameSize.count).toBeGreaterThan(0);
     expect(fork.code, fork.stderr).toBe(3);
@@ -201,7 +193,7 @@ describe('witnessed key transparency, on the wire', () => {
 
     // A larger tree that does not extend it: the server's real consistency proof (the log has grown by one) cannot verify.
     await sdkUser('frank');
-    const larger = keep(proxy.onGraphql('KeyLogTreeHead', (data) => ({ keyLogTreeHead: { ...data.keyLogTreeHead, checkpoint: signed(treeSize + 1) } })));
+    const larger = proxy.onGraphql('KeyLogTreeHead', (data) => ({ keyLogTreeHead: { ...data.keyLogTreeHead, checkpoint: signed(treeSize + 1) } }));
     const extension = await round(0, proxy.graphqlUrl);
     expect(larger.count).toBeGreaterThan(0);
     expect(extension.code, extension.stderr).toBe(3);
@@ -245,7 +237,7 @@ describe('witnessed key transparency, on the wire', () => {
     // Her laptop, a fresh device: the server shows it a log in which "heidi" now has another key.
     const laptop = new CliUser('heidi', proxy.url, passphrase);
     const size = ((await (await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ keyLogTreeHead { treeSize } }' }) })).json()) as { data: { keyLogTreeHead: { treeSize: number } } }).data.keyLogTreeHead.treeSize;
-    const rogue = keep(proxy.onGraphql('KeyLogKeyProof', (data, { variables }) => (variables.username === 'heidi' ? forgeKeyProof(data, { username: 'heidi', miniLockId: miniLockIdOf(keyPairFromSecretKey(randomBytes(32))), treeSize: size, signingSeed: seed }) : undefined)));
+    const rogue = proxy.onGraphql('KeyLogKeyProof', (data, { variables }) => (variables.username === 'heidi' ? forgeKeyProof(data, { username: 'heidi', miniLockId: miniLockIdOf(keyPairFromSecretKey(randomBytes(32))), treeSize: size, signingSeed: seed }) : undefined));
     const login = await laptop.run(['login', 'heidi', '--json']);
     expect(rogue.count).toBeGreaterThan(0);
     expect(login.code, login.stderr).toBe(3);
@@ -267,11 +259,9 @@ describe('witnessed key transparency, on the wire', () => {
     const { treeSize } = (await post<{ keyLogTreeHead: { treeSize: number } }>('{ keyLogTreeHead { treeSize } }')).keyLogTreeHead;
     // His old leaf is genuinely in the log, his, and opens to the old key: proven under the current, honest head.
     const oldInclusion = (await post<{ keyLogInclusionProof: unknown }>(`{ keyLogInclusionProof(leafIndex: ${before.inclusion.leafIndex}, treeSize: ${treeSize}) { leafIndex treeSize leaf auditPath } }`)).keyLogInclusionProof;
-    const lie = keep(proxy.onGraphql('User', (data, { variables }) => (variables.username === 'ivan' && data.user ? { ...data, user: { ...data.user, miniLockId: before.lookup.miniLockId } } : undefined)));
-    const stale = keep(
-      proxy.onGraphql('KeyLogKeyProof', (data, { variables }) =>
-        variables.username === 'ivan' ? { keyLogKeyProof: { ...(data.keyLogKeyProof as object), inclusion: oldInclusion, lookup: before.lookup } } : undefined,
-      ),
+    const lie = proxy.onGraphql('User', (data, { variables }) => (variables.username === 'ivan' && data.user ? { ...data, user: { ...data.user, miniLockId: before.lookup.miniLockId } } : undefined));
+    const stale = proxy.onGraphql('KeyLogKeyProof', (data, { variables }) =>
+      variables.username === 'ivan' ? { keyLogKeyProof: { ...(data.keyLogKeyProof as object), inclusion: oldInclusion, lookup: before.lookup } } : undefined,
     );
     const refused = await judy.run(['contacts', 'add', 'ivan', '--json']);
     expect(lie.count).toBeGreaterThan(0);
