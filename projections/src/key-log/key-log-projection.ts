@@ -2,7 +2,7 @@ import { AccountRegistered, KeyRotated } from '@peerlock/schema';
 import { defineProjection, type ReadModelChange } from '../projection.js';
 // The leaf encoding and the RFC 9162 hashes have one home, the SDK, whose verifier reads what this writes.
 import { base64ToBytes, bytesToBase64, bytesToHex, encodeKeyLogLeaf, hexToBytes, keyLogCommitment, merkleLeafHash, merkleNodeHash } from '@peerlock/sdk';
-import { EMPTY_KEY_MAP_ROOT_B64, insertIntoKeyMap, keyMapReadIds, type KeyMapRow } from './key-map-rows.js';
+import { insertIntoKeyMap, keyMapReadIds, type KeyMapRow } from './key-map-rows.js';
 
 /**
  * The key-transparency log (DESIGN §6; docs/key-transparency.md): every key
@@ -17,11 +17,9 @@ import { EMPTY_KEY_MAP_ROOT_B64, insertIntoKeyMap, keyMapReadIds, type KeyMapRow
  *
  * Documents (hashes in lowercase hex):
  *
- *   state                 { size, timestamp, frontier, mapRoot }
- *                                                          frontier: the roots of the perfect
+ *   state                 { size, timestamp, frontier }   frontier: the roots of the perfect
  *                                                          subtrees the tree decomposes into,
- *                                                          largest first (at most log2(size)+1);
- *                                                          mapRoot: the newest-key map's (base64)
+ *                                                          largest first (at most log2(size)+1)
  *   leaf:<index 12 digits> { leaf (base64), hash }
  *   node:<level 2>:<index 12> { hash }                     the perfect subtree of 2^level leaves
  *                                                          starting at leaf index·2^level (level ≥ 1);
@@ -55,8 +53,6 @@ export interface KeyLogState {
   /** Unix ms of the newest leaf's event; 0 for the empty tree. */
   readonly timestamp: number;
   readonly frontier: readonly KeyLogFrontierNode[];
-  /** base64: the newest-key map's root (EMPTY_KEY_MAP_ROOT_B64 when empty). */
-  readonly mapRoot: string;
 }
 
 export interface KeyLogLeafRow {
@@ -96,7 +92,7 @@ export const KEY_LOG_STATE_ID = 'state';
 export const keyLogLeafId = (index: number): string => `leaf:${String(index).padStart(12, '0')}`;
 export const keyLogNodeId = (level: number, index: number): string => `node:${String(level).padStart(2, '0')}:${String(index).padStart(12, '0')}`;
 export const keyLogUserId = (username: string): string => `user:${username}`;
-export const emptyKeyLogState: KeyLogState = { kind: 'state', size: 0, timestamp: 0, frontier: [], mapRoot: EMPTY_KEY_MAP_ROOT_B64 };
+export const emptyKeyLogState: KeyLogState = { kind: 'state', size: 0, timestamp: 0, frontier: [] };
 
 /**
  * The projection for one server's secrets. Its name is new with each leaf
@@ -160,7 +156,7 @@ export const createKeyLogProjection = (secrets: KeyLogSecrets) => {
         changes.push({ op: 'put', id: keyLogNodeId(level, nodeIndex), doc: { kind: 'node', hash: bytesToHex(node) } });
       }
       frontier.push({ level, hash: bytesToHex(node) });
-      changes.push({ op: 'put', id: KEY_LOG_STATE_ID, doc: { kind: 'state', size: index + 1, timestamp, frontier, mapRoot: map.root } });
+      changes.push({ op: 'put', id: KEY_LOG_STATE_ID, doc: { kind: 'state', size: index + 1, timestamp, frontier } });
       changes.push({ op: 'put', id: keyLogUserId(username), doc: { kind: 'user', leafIndex: index, keySequence, miniLockId, authPublicKey, timestamp } });
       return changes;
     },
