@@ -30,12 +30,7 @@ export type LogFormat = 'text' | 'json';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 /** The one server log: Yoga's, the stores', the loops' and the start-up's lines all go through it. */
-export interface Logger extends YogaLogger {
-  debug(...args: unknown[]): void;
-  info(...args: unknown[]): void;
-  warn(...args: unknown[]): void;
-  error(...args: unknown[]): void;
-}
+export type Logger = YogaLogger;
 
 function fieldsOf(args: readonly unknown[]): Record<string, unknown> {
   const words: string[] = [];
@@ -59,7 +54,8 @@ export function createLogger(level: LogLevel, format: LogFormat = 'text', write:
   const at = LOG_LEVELS.indexOf(level);
   const emit = (lineLevel: LogLevel, args: unknown[]): void => {
     if (LOG_LEVELS.indexOf(lineLevel) < at) return;
-    if (format === 'json') write(lineLevel, JSON.stringify({ time: new Date().toISOString(), level: lineLevel, ...fieldsOf(args) }));
+    // Positions and revisions are bigints: written as decimal strings rather than failing the line.
+    if (format === 'json') write(lineLevel, JSON.stringify({ time: new Date().toISOString(), level: lineLevel, ...fieldsOf(args) }, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
     else console[lineLevel](...args);
   };
   return {

@@ -28,6 +28,12 @@ describe('server log', () => {
     expect((line.error as { stack: string }).stack).toContain('logger.unit.test');
   });
 
+  it('json: bigints (log positions) are written as decimal strings, not a failed line', () => {
+    const { log, lines } = capture('debug');
+    log.warn('read models behind', { position: 12345678901234567890n });
+    expect(lines[0]!.line).toMatchObject({ msg: 'read models behind', position: '12345678901234567890' });
+  });
+
   it('a refusal (the API working as intended) is not an error line', () => {
     const { log, lines } = capture('debug');
     log.error('request', new PeerlockError('BAD_INPUT', { field: 'x' }));
