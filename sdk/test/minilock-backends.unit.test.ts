@@ -20,6 +20,10 @@ import {
   decodeHeader,
   base64ToBytes,
   decodeMiniLockId,
+  DecryptionError,
+  secretboxOpen,
+  secretboxOpenFramed,
+  boxOpenFramed,
 } from '../src/index.js';
 import { chunkNonce } from '../src/minilock/chunks.js';
 import { createFileHasher } from '../src/minilock/file-hash.js';
@@ -99,27 +103,62 @@ withSodium('tweetnacl ≡ libsodium', () => {
   it('boxBeforeNm on a small-order point: libsodium refuses (null), as its box does', () => {
     const low = new Uint8Array(32); // u = 0
     expect(sodium.boxBeforeNm(low, seeded(4)(32))).toBeNull();
-    expect(sodium.boxOpen(new Uint8Array(40), new Uint8Array(24), low, seeded(4)(32))).toBeNull();
+    expect(() => sodium.boxOpen(new Uint8Array(40), new Uint8Array(24), low, seeded(4)(32))).toThrow(DecryptionError);
   });
 });
 
-withSodium('libsodium’s allocation-free variants', () => {
-  it('secretboxInto and in-place secretboxOpenInto give the same bytes, and write nothing on a bad tag', () => {
+withSodium('libsodium’s allocation-free variant', () => {
+  it('secretboxInto gives the same bytes as secretbox', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 3000 }), fc.uint8Array({ minLength: 24, maxLength: 24 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), (m, n, k) => {
         const out = new Uint8Array(m.length + 16);
         sodium.secretboxInto!(out, m, n, k);
         expect(out).toEqual(tweetnaclBackend.secretbox(m, n, k));
-        const bad = out.slice();
-        bad[0]! ^= 1;
-        const before = bad.slice();
-        expect(sodium.secretboxOpenInto!(bad.subarray(16), bad, n, k)).toBe(false);
-        expect(bad).toEqual(before);
-        expect(sodium.secretboxOpenInto!(out.subarray(16), out, n, k)).toBe(true);
-        expect(out.subarray(16)).toEqual(m);
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+const allBackends = maybeSodium ? [tweetnaclBackend, sodium] : [tweetnaclBackend];
+
+describe.each(allBackends.map((b) => [b.name, b] as const))('%s: opening fails by throwing, in one way', (_name, backend) => {
+  it('secretboxOpenInto opens in place, and on a bad tag throws DecryptionError having written nothing', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 3000 }), fc.uint8Array({ minLength: 24, maxLength: 24 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.nat(), (m, n, k, at) => {
+        const box = backend.secretbox(m, n, k);
+        const bad = box.slice();
+        bad[at % bad.length]! ^= 1;
+        const before = bad.slice();
+        expect(() => backend.secretboxOpenInto(bad.subarray(16), bad, n, k)).toThrow(DecryptionError);
+        expect(bad).toEqual(before);
+        backend.secretboxOpenInto(box.subarray(16), box, n, k);
+        expect(box.subarray(16)).toEqual(m);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a box shorter than its tag is a DecryptionError (secretbox and box), an output of the wrong size a RangeError', () => {
+    const n = new Uint8Array(24);
+    const k = seeded(7)(32);
+    for (const length of [0, 1, 15]) {
+      expect(() => backend.secretboxOpenInto(new Uint8Array(0), new Uint8Array(length), n, k)).toThrow(DecryptionError);
+      expect(() => secretboxOpen(new Uint8Array(length), n, k, backend)).toThrow(DecryptionError);
+      expect(() => backend.boxOpen(new Uint8Array(length), n, alice.publicKey, bob.secretKey)).toThrow(DecryptionError);
+    }
+    expect(() => secretboxOpenFramed(new Uint8Array(39), k, backend)).toThrow(DecryptionError);
+    expect(() => boxOpenFramed(new Uint8Array(39), alice.publicKey, bob.secretKey, backend)).toThrow(DecryptionError);
+    const box = backend.secretbox(new Uint8Array(10), n, k);
+    expect(() => backend.secretboxOpenInto(new Uint8Array(11), box, n, k)).toThrow(RangeError);
+  });
+
+  it('boxOpen returns the plaintext, or throws DecryptionError for another key', () => {
+    const m = seeded(8)(100);
+    const n = seeded(9)(24);
+    const sealed = backend.box(m, n, bob.publicKey, alice.secretKey);
+    expect(backend.boxOpen(sealed, n, alice.publicKey, bob.secretKey)).toEqual(m);
+    expect(() => backend.boxOpen(sealed, n, alice.publicKey, carol.secretKey)).toThrow(DecryptionError);
   });
 });
 
@@ -129,7 +168,7 @@ describe('noble ciphers and curves (against tweetnacl, which libsodium equals ab
       fc.property(fc.uint8Array({ maxLength: 3000 }), fc.uint8Array({ minLength: 24, maxLength: 24 }), fc.uint8Array({ minLength: 32, maxLength: 32 }), (m, n, k) => {
         const ours = tweetnaclBackend.secretbox(m, n, k);
         expect(xsalsa20poly1305(k, n).encrypt(m)).toEqual(ours);
-        expect(tweetnaclBackend.secretboxOpen(xsalsa20poly1305(k, n).encrypt(m), n, k)).toEqual(m);
+        expect(secretboxOpen(xsalsa20poly1305(k, n).encrypt(m), n, k, tweetnaclBackend)).toEqual(m);
       }),
       { numRuns: 50 },
     );

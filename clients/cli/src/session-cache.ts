@@ -11,7 +11,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { base64ToBytes, bytesToBase64, bytesToUtf8, concatBytes, randomBytes, secretbox, secretboxOpen, utf8ToBytes, NONCE_BYTES, type ClientSession } from '@peerlock/sdk';
+import { base64ToBytes, bytesToBase64, bytesToUtf8, concatBytes, randomBytes, secretbox, secretboxOpenFramed, utf8ToBytes, NONCE_BYTES, type ClientSession } from '@peerlock/sdk';
 
 interface SealedPart {
   readonly secretKey: string;
@@ -66,8 +66,7 @@ export function loadSession(): CachedSession | null {
     file = JSON.parse(readFileSync(sessionPath(), 'utf8')) as FileShape;
     const key = base64ToBytes(readFileSync(keyPath(), 'utf8').trim(), 'session key');
     const sealed = base64ToBytes(file.sealed, 'sealed session');
-    const opened = secretboxOpen(sealed.subarray(NONCE_BYTES), sealed.subarray(0, NONCE_BYTES), key);
-    if (!opened) return null;
+    const opened = secretboxOpenFramed(sealed, key);
     const part = JSON.parse(bytesToUtf8(opened)) as SealedPart;
     return {
       server: file.server,

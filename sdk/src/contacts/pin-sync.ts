@@ -14,7 +14,8 @@
  */
 import { assertBytes, bytesToUtf8, concatBytes, randomBytes, utf8ToBytes, wipe } from '../crypto/bytes.js';
 import { blake2s } from '../crypto/blake2s.js';
-import { NONCE_BYTES, secretbox, secretboxOpen } from '../crypto/nacl.js';
+import { DecryptionError } from '../crypto/errors.js';
+import { NONCE_BYTES, secretbox, secretboxOpenFramed } from '../crypto/nacl.js';
 import { isMiniLockId } from '../keys/minilock-id.js';
 import { PinRejectedError, type FormerKey, type KeyPin, type PinSet } from './key-pins.js';
 import { isOldTreeHeadVersion, TREE_HEAD_RECORD_VERSION, type TreeHeadRecord } from '../keylog/tree-head.js';
@@ -80,13 +81,15 @@ export function openPinSet(blob: Uint8Array, identitySecretKey: Uint8Array, newe
   assertBytes(blob, 'blob');
   if (!Number.isSafeInteger(newestSeenVersion) || newestSeenVersion < 0) throw new RangeError('newestSeenVersion: expected a non-negative integer');
   const key = pinKey(identitySecretKey);
-  let body: Uint8Array | null;
+  let body: Uint8Array;
   try {
-    body = blob.length < NONCE_BYTES + 16 ? null : secretboxOpen(blob.subarray(NONCE_BYTES), blob.subarray(0, NONCE_BYTES), key);
+    body = secretboxOpenFramed(blob, key);
+  } catch (error) {
+    if (error instanceof DecryptionError) throw new PinRejectedError('undecryptable');
+    throw error;
   } finally {
     wipe(key);
   }
-  if (body === null) throw new PinRejectedError('undecryptable');
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytesToUtf8(body));

@@ -10,10 +10,16 @@
  * boxBeforeNm = that key agreement alone (crypto_box_beforenm): box(m, n, pk, sk)
  * is secretbox(m, n, boxBeforeNm(pk, sk)), which lets a long-term agreement be
  * computed once (see long-term-key.ts).
+ *
+ * Opening fails the way noble's ciphers do: by throwing the one opaque
+ * DecryptionError (crypto/errors.ts), never by a null a caller might forget
+ * to check. The length rule (a box holds at least its 16-byte tag) is
+ * checked once, in openedLength(), by both backends.
  */
 import nacl from 'tweetnacl';
 import { loadSodium } from '#platform';
 import { assertBytes } from './bytes.js';
+import { DecryptionError } from './errors.js';
 
 export const KEY_BYTES = 32;
 export const NONCE_BYTES = 24;
@@ -25,16 +31,15 @@ export interface NaclBackend {
   secretbox(message: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array;
   /** Optional: the same bytes written into `out` (message.length + 16 bytes), saving an allocation and a copy. */
   secretboxInto?(out: Uint8Array, message: Uint8Array, nonce: Uint8Array, key: Uint8Array): void;
-  /** Returns the plaintext, or null when authentication fails. */
-  secretboxOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | null;
   /**
-   * Optional: opens `box` into `out` (box.length - 16 bytes), which may be
-   * box.subarray(16) for in-place decryption. Writes nothing unless the tag
-   * verifies; returns whether it did.
+   * Opens `box` into `out` (openedLength(box) bytes), which may be
+   * box.subarray(16) for in-place decryption. Throws DecryptionError, having
+   * written nothing, unless the tag verifies.
    */
-  secretboxOpenInto?(out: Uint8Array, box: Uint8Array, nonce: Uint8Array, key: Uint8Array): boolean;
+  secretboxOpenInto(out: Uint8Array, box: Uint8Array, nonce: Uint8Array, key: Uint8Array): void;
   box(message: Uint8Array, nonce: Uint8Array, theirPublicKey: Uint8Array, mySecretKey: Uint8Array): Uint8Array;
-  boxOpen(box: Uint8Array, nonce: Uint8Array, theirPublicKey: Uint8Array, mySecretKey: Uint8Array): Uint8Array | null;
+  /** Returns the plaintext; throws DecryptionError unless the tag verifies. */
+  boxOpen(box: Uint8Array, nonce: Uint8Array, theirPublicKey: Uint8Array, mySecretKey: Uint8Array): Uint8Array;
   /**
    * HSalsa20(X25519(mySecretKey, theirPublicKey), 0): the key box uses. Null
    * where the backend refuses the point (libsodium: a low-order public key
@@ -43,6 +48,23 @@ export interface NaclBackend {
   boxBeforeNm(theirPublicKey: Uint8Array, mySecretKey: Uint8Array): Uint8Array | null;
   /** X25519(secretKey, 9): the public key of a secret key. */
   scalarMultBase(secretKey: Uint8Array): Uint8Array;
+}
+
+/**
+ * The plaintext length of a box (tag ‖ ciphertext), and the one place a box
+ * too short to hold its tag is refused: as a failed decryption, since to the
+ * caller it is one.
+ */
+export function openedLength(box: Uint8Array): number {
+  if (box.length < MAC_BYTES) throw new DecryptionError();
+  return box.length - MAC_BYTES;
+}
+
+/** Checks the space a backend's secretboxOpenInto writes to: a caller's bug, not a forgery. */
+export function checkOpenInto(out: Uint8Array, box: Uint8Array): number {
+  const length = openedLength(box);
+  if (out.length !== length) throw new RangeError(`secretboxOpenInto: out must be ${length} bytes, got ${out.length}`);
+  return length;
 }
 
 // tweetnacl exports its primitives as `lowlevel` without declaring them.
@@ -61,9 +83,20 @@ export function hsalsa20Key(sharedSecret: Uint8Array): Uint8Array {
 export const tweetnaclBackend: NaclBackend = {
   name: 'tweetnacl',
   secretbox: (m, n, k) => nacl.secretbox(m, n, k),
-  secretboxOpen: (b, n, k) => nacl.secretbox.open(b, n, k),
+  secretboxOpenInto(out, b, n, k) {
+    checkOpenInto(out, b);
+    const opened = nacl.secretbox.open(b, n, k);
+    if (opened === null) throw new DecryptionError();
+    // tweetnacl opens into a fresh array; the copy makes in-place `out` (a view of `b`) safe.
+    out.set(opened);
+  },
   box: (m, n, pk, sk) => nacl.box(m, n, pk, sk),
-  boxOpen: (b, n, pk, sk) => nacl.box.open(b, n, pk, sk),
+  boxOpen(b, n, pk, sk) {
+    openedLength(b);
+    const opened = nacl.box.open(b, n, pk, sk);
+    if (opened === null) throw new DecryptionError();
+    return opened;
+  },
   boxBeforeNm: (pk, sk) => nacl.box.before(pk, sk),
   scalarMultBase: (sk) => nacl.scalarMult.base(sk),
 };
@@ -96,10 +129,19 @@ export function secretbox(message: Uint8Array, nonce: Uint8Array, key: Uint8Arra
   return backend.secretbox(message, nonce, key);
 }
 
-export function secretboxOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Array, backend = defaultBackend()): Uint8Array | null {
+/** Argument-checked secretbox open: the plaintext, or DecryptionError. */
+export function secretboxOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Array, backend = defaultBackend()): Uint8Array {
   checkSecretboxArgs(box, nonce, key);
-  if (box.length < MAC_BYTES) return null;
-  return backend.secretboxOpen(box, nonce, key);
+  const out = new Uint8Array(openedLength(box));
+  backend.secretboxOpenInto(out, box, nonce, key);
+  return out;
+}
+
+/** Opens nonce ‖ secretbox (the form sealed documents are stored in); anything shorter than a nonce and a tag is a DecryptionError like any forgery. */
+export function secretboxOpenFramed(framed: Uint8Array, key: Uint8Array, backend = defaultBackend()): Uint8Array {
+  assertBytes(framed, 'framed');
+  if (framed.length < NONCE_BYTES + MAC_BYTES) throw new DecryptionError();
+  return secretboxOpen(framed.subarray(NONCE_BYTES), framed.subarray(0, NONCE_BYTES), key, backend);
 }
 
 export function box(message: Uint8Array, nonce: Uint8Array, theirPublicKey: Uint8Array, mySecretKey: Uint8Array, backend = defaultBackend()): Uint8Array {
@@ -110,13 +152,20 @@ export function box(message: Uint8Array, nonce: Uint8Array, theirPublicKey: Uint
   return backend.box(message, nonce, theirPublicKey, mySecretKey);
 }
 
-export function boxOpen(ciphertext: Uint8Array, nonce: Uint8Array, theirPublicKey: Uint8Array, mySecretKey: Uint8Array, backend = defaultBackend()): Uint8Array | null {
+/** Argument-checked box open: the plaintext, or DecryptionError. */
+export function boxOpen(ciphertext: Uint8Array, nonce: Uint8Array, theirPublicKey: Uint8Array, mySecretKey: Uint8Array, backend = defaultBackend()): Uint8Array {
   assertBytes(ciphertext, 'ciphertext');
   assertBytes(nonce, 'nonce', NONCE_BYTES);
   assertBytes(theirPublicKey, 'theirPublicKey', KEY_BYTES);
   assertBytes(mySecretKey, 'mySecretKey', KEY_BYTES);
-  if (ciphertext.length < MAC_BYTES) return null;
   return backend.boxOpen(ciphertext, nonce, theirPublicKey, mySecretKey);
+}
+
+/** Opens nonce ‖ box; anything shorter than a nonce and a tag is a DecryptionError like any forgery. */
+export function boxOpenFramed(framed: Uint8Array, theirPublicKey: Uint8Array, mySecretKey: Uint8Array, backend = defaultBackend()): Uint8Array {
+  assertBytes(framed, 'framed');
+  if (framed.length < NONCE_BYTES + MAC_BYTES) throw new DecryptionError();
+  return boxOpen(framed.subarray(NONCE_BYTES), framed.subarray(0, NONCE_BYTES), theirPublicKey, mySecretKey, backend);
 }
 
 export function scalarMultBase(secretKey: Uint8Array, backend = defaultBackend()): Uint8Array {

@@ -47,8 +47,8 @@
  */
 import { assertBytes, base64ToBytes, bytesToBase64, bytesToUtf8, concatBytes, equalBytes, randomBytes, utf8ToBytes, wipe } from '../crypto/bytes.js';
 import { blake2s } from '../crypto/blake2s.js';
-import { PeerlockCryptoError } from '../crypto/errors.js';
-import { MAC_BYTES, NONCE_BYTES, secretbox, secretboxOpen } from '../crypto/nacl.js';
+import { DecryptionError, PeerlockCryptoError } from '../crypto/errors.js';
+import { NONCE_BYTES, secretbox, secretboxOpenFramed } from '../crypto/nacl.js';
 import { isMiniLockId } from '../keys/minilock-id.js';
 import { assertFileInfo, type FileInfo } from '../minilock/file-info.js';
 import { FILE_HASH_BYTES, FILE_NAME_BYTES } from '../minilock/format.js';
@@ -157,13 +157,15 @@ export function sealFileIndexRecord(record: FileIndexRecord, identitySecretKey: 
 export function openFileIndexRecord(blob: Uint8Array, identitySecretKey: Uint8Array): FileIndexRecord {
   assertBytes(blob, 'blob');
   const key = recordKey(identitySecretKey);
-  let body: Uint8Array | null;
+  let body: Uint8Array;
   try {
-    body = blob.length < NONCE_BYTES + MAC_BYTES ? null : secretboxOpen(blob.subarray(NONCE_BYTES), blob.subarray(0, NONCE_BYTES), key);
+    body = secretboxOpenFramed(blob, key);
+  } catch (error) {
+    if (error instanceof DecryptionError) throw new FileIndexRejectedError('undecryptable');
+    throw error;
   } finally {
     wipe(key);
   }
-  if (body === null) throw new FileIndexRejectedError('undecryptable');
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytesToUtf8(body));

@@ -162,8 +162,9 @@ export interface OpenedChunk {
  * Authenticates chunks in order. Whether a chunk is the last one is read
  * from the nonce flag it authenticates under: we try the likely flag first
  * (full-size chunks and the name chunk are usually not last), then the other.
- * Failing both is a DecryptionError. The caller checks end-of-stream against
- * `last`, and calls verifyFileHash() after the last chunk.
+ * Failing both is a DecryptionError. The caller feeds each framed chunk
+ * (prefix ‖ box) to the file hash, checks end-of-stream against `last`, and
+ * compares the file hash after the last chunk.
  */
 export class ChunkOpener {
   private index = 0;
@@ -172,7 +173,6 @@ export class ChunkOpener {
   constructor(
     private readonly fileKey: Uint8Array,
     private readonly fileNonce: Uint8Array,
-    private readonly hasher: HashInput,
     private readonly backend: NaclBackend,
   ) {}
 
@@ -180,58 +180,21 @@ export class ChunkOpener {
     return this.index;
   }
 
-  /** True when open() can decrypt in place into a box the caller gives away (saves an allocation per chunk). */
-  get opensInPlace(): boolean {
-    return this.backend.secretboxOpenInto !== undefined;
-  }
-
   /**
-   * `prefix` is the 4-byte length, `box` the secretbox (length + 16 bytes)
-   * that follows it. With `boxIsOurs`, the plaintext may be decrypted in
-   * place and returned as box.subarray(16).
+   * Opens the next chunk's box (its length + 16 bytes) into `out` (its
+   * length; box.subarray(16) decrypts in place) and returns `out` as the
+   * plaintext. Nothing is written to `out` unless a tag verified.
    */
-  open(prefix: Uint8Array, box: Uint8Array, boxIsOurs = false): OpenedChunk {
-    const index = this.index++;
-    this.hasher.update(prefix);
-    this.hasher.update(box);
-    const likelyLast = index !== 0 && box.length - CHUNK_MAC_BYTES < CHUNK_SIZE;
-    const openInto = boxIsOurs ? this.backend.secretboxOpenInto : undefined;
-    for (const last of [likelyLast, !likelyLast]) {
-      writeChunkNonce(this.nonce, this.fileNonce, index, last);
-      if (openInto) {
-        const plaintext = box.subarray(CHUNK_MAC_BYTES);
-        if (openInto(plaintext, box, this.nonce, this.fileKey)) return { plaintext, last };
-        continue;
-      }
-      const plaintext = this.backend.secretboxOpen(box, this.nonce, this.fileKey);
-      if (plaintext !== null) return { plaintext, last };
-    }
-    throw new DecryptionError();
-  }
-
-  /**
-   * open() for a chunk the caller already fed to the file hash (prefix ‖ box,
-   * in one piece) and whose box must stay as it is (the hash thread may
-   * still be reading it): the plaintext is written to `out` (at least
-   * box.length − 16 bytes) and returned as a view of it. The same checks in
-   * the same order: the nonce of this position with the likely flag, then
-   * the other; with libsodium nothing is written to `out` unless the tag
-   * verified.
-   */
-  openHashed(box: Uint8Array, out: Uint8Array): OpenedChunk {
+  open(box: Uint8Array, out: Uint8Array): OpenedChunk {
     const index = this.index++;
     const likelyLast = index !== 0 && box.length - CHUNK_MAC_BYTES < CHUNK_SIZE;
-    const plaintext = out.subarray(0, box.length - CHUNK_MAC_BYTES);
     for (const last of [likelyLast, !likelyLast]) {
       writeChunkNonce(this.nonce, this.fileNonce, index, last);
-      if (this.backend.secretboxOpenInto) {
-        if (this.backend.secretboxOpenInto(plaintext, box, this.nonce, this.fileKey)) return { plaintext, last };
-        continue;
-      }
-      const opened = this.backend.secretboxOpen(box, this.nonce, this.fileKey);
-      if (opened !== null) {
-        plaintext.set(opened);
-        return { plaintext, last };
+      try {
+        this.backend.secretboxOpenInto(out, box, this.nonce, this.fileKey);
+        return { plaintext: out, last };
+      } catch (error) {
+        if (!(error instanceof DecryptionError)) throw error;
       }
     }
     throw new DecryptionError();

@@ -2,7 +2,7 @@
  * Whole-buffer decryption: returns only when the whole file verified, so no
  * partial plaintext ever reaches the caller.
  */
-import { assertBytes, concatBytes, equalBytes } from '../crypto/bytes.js';
+import { assertBytes, equalBytes } from '../crypto/bytes.js';
 import { KEY_BYTES, type NaclBackend } from '../crypto/nacl.js';
 import { ChunkOpener, decodeAttributes, parseChunkLength, type FileAttributes } from './chunks.js';
 import { DecryptionError, MalformedFileError } from './errors.js';
@@ -21,31 +21,38 @@ export interface DecryptedFile extends DecryptedChunks, OpenedHeader {}
 
 function decryptChunkBytes(chunks: Uint8Array, fileInfo: FileInfo, backend: NaclBackend, headerVersion?: number): DecryptedChunks {
   const hasher = createFileHasher();
-  const opener = new ChunkOpener(fileInfo.fileKey, fileInfo.fileNonce, hasher, backend);
-  const pieces: Uint8Array[] = [];
+  const opener = new ChunkOpener(fileInfo.fileKey, fileInfo.fileNonce, backend);
+  // The plaintext is shorter than the chunks: one buffer, each chunk opened
+  // straight into its place (no list of pieces to copy together at the end).
+  const plaintext = new Uint8Array(chunks.length);
+  let written = 0;
   let attributes: FileAttributes | undefined;
   let offset = 0;
   for (;;) {
     const index = opener.nextIndex;
     if (chunks.length - offset < CHUNK_LENGTH_BYTES) throw new MalformedFileError('truncated');
-    const prefix = chunks.subarray(offset, offset + CHUNK_LENGTH_BYTES);
-    const boxLength = parseChunkLength(prefix, index) + CHUNK_MAC_BYTES;
-    offset += CHUNK_LENGTH_BYTES;
-    if (chunks.length - offset < boxLength) throw new MalformedFileError('truncated');
-    const { plaintext, last } = opener.open(prefix, chunks.subarray(offset, offset + boxLength));
-    offset += boxLength;
+    const length = parseChunkLength(chunks.subarray(offset, offset + CHUNK_LENGTH_BYTES), index);
+    const end = offset + CHUNK_LENGTH_BYTES + length + CHUNK_MAC_BYTES;
+    if (end > chunks.length) throw new MalformedFileError('truncated');
+    hasher.update(chunks.subarray(offset, end));
+    const box = chunks.subarray(offset + CHUNK_LENGTH_BYTES, end);
+    offset = end;
+    let last: boolean;
     if (index === 0) {
-      attributes = decodeAttributes(plaintext);
+      const name = opener.open(box, new Uint8Array(length));
+      attributes = decodeAttributes(name.plaintext);
       // The header's version is not authenticated; chunk 0's length is. They must agree.
       if (headerVersion !== undefined && attributes.version !== headerVersion) throw new MalformedFileError('version');
+      last = name.last;
     } else {
-      pieces.push(plaintext);
+      last = opener.open(box, plaintext.subarray(written, written + length)).last;
+      written += length;
     }
     if (last) break;
   }
   if (offset !== chunks.length) throw new MalformedFileError('trailing-data');
   if (!equalBytes(hasher.digest(), fileInfo.fileHash)) throw new DecryptionError();
-  return { ...attributes!, plaintext: concatBytes(...pieces) };
+  return { ...attributes!, plaintext: plaintext.subarray(0, written) };
 }
 
 /** Decrypts a chunk stream held in memory, given the fileInfo from openHeader. */

@@ -17,7 +17,7 @@
  */
 import { bytesToBase64, utf8ToBytes, wipe } from '../crypto/bytes.js';
 import type { LongTermKey } from '../crypto/long-term-key.js';
-import type { NaclBackend } from '../crypto/nacl.js';
+import { secretboxOpen, type NaclBackend } from '../crypto/nacl.js';
 import { decodeMiniLockId } from '../keys/minilock-id.js';
 import { DecryptionError, MalformedFileError, NotARecipientError } from './errors.js';
 import { decodeFileInfo, encodeFileInfo, type FileInfo } from './file-info.js';
@@ -76,8 +76,14 @@ export function openDecryptInfo(entries: readonly HeaderEntry[], ephemeralPublic
 
 function openOurs(entries: readonly HeaderEntry[], outerKey: Uint8Array, me: LongTermKey, myID: string, backend: NaclBackend): OpenedDecryptInfo {
   for (const entry of entries) {
-    const opened = entry.box.length < 16 ? null : backend.secretboxOpen(entry.box, entry.nonce, outerKey);
-    if (opened === null) continue;
+    // Trial decryption: an entry that does not open under our key is someone else's.
+    let opened: Uint8Array;
+    try {
+      opened = secretboxOpen(entry.box, entry.nonce, outerKey, backend);
+    } catch (error) {
+      if (error instanceof DecryptionError) continue;
+      throw error;
+    }
     const info = parseJsonObject(opened, 'decrypt-info');
     // recipientID binds the entry to one reader; an entry that opens with our
     // key but names someone else is not ours (reference: "not encrypted for this recipient").
@@ -93,8 +99,8 @@ function openOurs(entries: readonly HeaderEntry[], outerKey: Uint8Array, me: Lon
     if (isUnusablePublicKey(senderPublicKey)) throw new MalformedFileError('sender-id');
     const fileInfoBox = base64Field(info, 'fileInfo', 'decrypt-info');
     const innerKey = me.sharedKey(senderPublicKey);
-    const fileInfoJson = fileInfoBox.length < 16 || innerKey === null ? null : backend.secretboxOpen(fileInfoBox, entry.nonce, innerKey);
-    if (fileInfoJson === null) throw new DecryptionError();
+    if (innerKey === null) throw new DecryptionError();
+    const fileInfoJson = secretboxOpen(fileInfoBox, entry.nonce, innerKey, backend);
     const fileInfo = decodeFileInfo(fileInfoJson);
     wipe(fileInfoJson);
     return { senderID, recipientID: myID, fileInfo };

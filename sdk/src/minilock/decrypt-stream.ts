@@ -34,39 +34,38 @@ export interface DecryptedChunkStream extends FileAttributes {
 export interface DecryptedStream extends DecryptedChunkStream, OpenedHeader {}
 
 /**
- * Reads and opens one chunk. When the file hash runs on a worker (files of
- * more than one data chunk), the framed chunk is read into one of the
- * worker's slots, hashed there and decrypted out of it into `scratch`
- * (reuseBuffers) or a fresh plaintext buffer. Otherwise: with libsodium each
- * box is a fresh buffer that is decrypted in place and handed out as the
- * plaintext (one allocation per chunk); without, `scratch` (1 MiB + 16) is
- * reused for every box, as the backend copies the plaintext out anyway. With
- * reuseBuffers and libsodium, the scratch box is decrypted in place.
+ * Reads and opens one chunk. Each box is read into `scratch` (reuseBuffers:
+ * the caller reads every piece before asking for the next) or a fresh buffer
+ * the caller may keep, and decrypted in place. When the file hash runs on a
+ * worker (files of more than one data chunk), the box is read into one of
+ * the worker's slots instead (copied once, network → slot, and read there by
+ * both threads) and decrypted out of it, since the worker may still be
+ * reading it.
  */
-async function readChunk(reader: ByteReader, opener: ChunkOpener, hasher: StreamHasher, scratch: Uint8Array | undefined, reuse: boolean): Promise<OpenedChunk> {
+async function readChunk(reader: ByteReader, opener: ChunkOpener, hasher: StreamHasher, scratch: Uint8Array | undefined): Promise<OpenedChunk> {
   const prefix = await reader.read(CHUNK_LENGTH_BYTES);
   // The stream ended before a chunk flagged last: cut at a chunk boundary or inside one.
   if (prefix.length < CHUNK_LENGTH_BYTES) throw new MalformedFileError('truncated');
   const length = parseChunkLength(prefix, opener.nextIndex);
+  const boxLength = length + CHUNK_MAC_BYTES;
   // A full first data chunk means a large file: hash it on a worker thread.
   if (opener.nextIndex === 1) hasher.choose(length === CHUNK_SIZE);
-  // Hashed on a worker: read the chunk straight into a slot the worker reads
-  // (prefix ‖ box, as the hash covers it), hash it there and decrypt out of
-  // it, so the box is copied once (network → slot) instead of twice. The
-  // slot is not written again until the worker is done with it.
-  const slot = hasher.borrow(CHUNK_LENGTH_BYTES + length + CHUNK_MAC_BYTES);
+  // The hash covers prefix ‖ box, so the slot holds both. It is not written
+  // again until the worker is done with it.
+  const slot = hasher.borrow(CHUNK_LENGTH_BYTES + boxLength);
   if (slot) {
     slot.set(prefix, 0);
-    const box = await reader.read(length + CHUNK_MAC_BYTES, slot.subarray(CHUNK_LENGTH_BYTES));
+    const box = await reader.read(boxLength, slot.subarray(CHUNK_LENGTH_BYTES));
     // (The slot goes back with the session, which the caller disposes of on this error.)
-    if (box.length < length + CHUNK_MAC_BYTES) throw new MalformedFileError('truncated');
+    if (box.length < boxLength) throw new MalformedFileError('truncated');
     hasher.updateBorrowed(slot);
-    // Plaintext into the reused buffer, or a fresh one the caller may keep.
-    return opener.openHashed(box, reuse && scratch ? scratch : new Uint8Array(length));
+    return opener.open(box, scratch ? scratch.subarray(0, length) : new Uint8Array(length));
   }
-  const box = await reader.read(length + CHUNK_MAC_BYTES, scratch);
-  if (box.length < length + CHUNK_MAC_BYTES) throw new MalformedFileError('truncated');
-  return opener.open(prefix, box, scratch === undefined || reuse);
+  const box = await reader.read(boxLength, scratch);
+  if (box.length < boxLength) throw new MalformedFileError('truncated');
+  hasher.update(prefix);
+  hasher.update(box);
+  return opener.open(box, box.subarray(CHUNK_MAC_BYTES));
 }
 
 /** After the last chunk: nothing may follow, and fileHash must match (constant-time). */
@@ -77,11 +76,11 @@ async function checkEnd(reader: ByteReader, hasher: StreamHasher, fileInfo: File
 
 async function openChunks(reader: ByteReader, fileInfo: FileInfo, backend: NaclBackend, reuse: boolean, headerVersion?: number): Promise<DecryptedChunkStream> {
   const hasher = new StreamHasher();
-  const opener = new ChunkOpener(fileInfo.fileKey, fileInfo.fileNonce, hasher, backend);
-  const scratch = opener.opensInPlace && !reuse ? undefined : new Uint8Array(CHUNK_SIZE + CHUNK_MAC_BYTES);
+  const opener = new ChunkOpener(fileInfo.fileKey, fileInfo.fileNonce, backend);
+  const scratch = reuse ? new Uint8Array(CHUNK_SIZE + CHUNK_MAC_BYTES) : undefined;
   let first: OpenedChunk;
   try {
-    first = await readChunk(reader, opener, hasher, scratch, reuse);
+    first = await readChunk(reader, opener, hasher, scratch);
     // A name chunk flagged last is a file with no data; the reference reads it as empty.
     if (first.last) await checkEnd(reader, hasher, fileInfo);
   } catch (error) {
@@ -107,7 +106,7 @@ async function openChunks(reader: ByteReader, fileInfo: FileInfo, backend: NaclB
     try {
       if (first.last) return;
       for (;;) {
-        const chunk = await readChunk(reader, opener, hasher, scratch, reuse);
+        const chunk = await readChunk(reader, opener, hasher, scratch);
         if (chunk.last) {
           await checkEnd(reader, hasher, fileInfo);
           yield chunk.plaintext;

@@ -31,7 +31,7 @@ export function resolveBackend(backend: unknown): NaclBackend {
     b === null ||
     typeof b !== 'object' ||
     typeof b.secretbox !== 'function' ||
-    typeof b.secretboxOpen !== 'function' ||
+    typeof b.secretboxOpenInto !== 'function' ||
     typeof b.box !== 'function' ||
     typeof b.boxOpen !== 'function' ||
     typeof b.boxBeforeNm !== 'function' ||

@@ -4,7 +4,8 @@
  */
 import { createRequire } from 'node:module';
 import { createHash, getHashes, scrypt } from 'node:crypto';
-import { hsalsa20Key, type NaclBackend } from '../crypto/nacl.js';
+import { checkOpenInto, hsalsa20Key, openedLength, type NaclBackend } from '../crypto/nacl.js';
+import { DecryptionError } from '../crypto/errors.js';
 import type { Platform } from './types.js';
 import { createParallelBlake2s256 as parallelBlake2s256 } from './node-parallel-hash.js';
 
@@ -38,26 +39,28 @@ export function loadSodium(): NaclBackend | null {
     secretboxInto(c, m, n, k) {
       sodium.crypto_secretbox_easy(c, m, n, k);
     },
-    secretboxOpen(c, n, k) {
-      const m = new Uint8Array(c.length - MAC);
-      return sodium.crypto_secretbox_open_easy(m, c, n, k) ? m : null;
-    },
     // libsodium verifies the tag before it writes, and handles m overlapping c.
-    secretboxOpenInto: (m, c, n, k) => sodium.crypto_secretbox_open_easy(m, c, n, k),
+    secretboxOpenInto(m, c, n, k) {
+      checkOpenInto(m, c);
+      if (!sodium.crypto_secretbox_open_easy(m, c, n, k)) throw new DecryptionError();
+    },
     box(m, n, pk, sk) {
       const c = new Uint8Array(m.length + MAC);
       sodium.crypto_box_easy(c, m, n, pk, sk);
       return c;
     },
     boxOpen(c, n, pk, sk) {
-      const m = new Uint8Array(c.length - MAC);
-      // libsodium refuses low-order public keys where tweetnacl computes an
-      // all-zero shared key; both end in "cannot open", so results agree.
+      const m = new Uint8Array(openedLength(c));
+      let opened: boolean;
+      // libsodium refuses low-order public keys (it throws) where tweetnacl
+      // computes an all-zero shared key; both end in "cannot open", so results agree.
       try {
-        return sodium.crypto_box_open_easy(m, c, n, pk, sk) ? m : null;
+        opened = sodium.crypto_box_open_easy(m, c, n, pk, sk);
       } catch {
-        return null;
+        opened = false;
       }
+      if (!opened) throw new DecryptionError();
+      return m;
     },
     // sodium-native has no crypto_box_beforenm: X25519 natively, then the HSalsa20 step it adds (one block, in JS).
     boxBeforeNm(pk, sk) {

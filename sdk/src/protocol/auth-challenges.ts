@@ -37,7 +37,6 @@ function openStrict(sealed: SealedBox, serverPublicKey: Uint8Array, mySecretKey:
   // 16-byte Poly1305 tag + exactly 32 bytes: anything else is refused before any key is used.
   if (sealed.ciphertext.length !== 16 + CHALLENGE_BYTES) throw new DecryptionError();
   const plain = boxOpen(sealed.ciphertext, sealed.nonce, serverPublicKey, mySecretKey);
-  if (plain === null) throw new DecryptionError();
   if (plain.length !== CHALLENGE_BYTES || plain[0] !== prefix[0] || plain[1] !== prefix[1]) {
     wipe(plain);
     throw new DecryptionError();

@@ -15,8 +15,8 @@
  * message, conversation or reader does not verify.
  */
 import { assertBytes, concatBytes, equalBytes, randomBytes, utf8ToBytes } from '../crypto/bytes.js';
-import { box, boxOpen, NONCE_BYTES } from '../crypto/nacl.js';
-import { PeerlockCryptoError } from '../crypto/errors.js';
+import { box, boxOpenFramed, MAC_BYTES, NONCE_BYTES } from '../crypto/nacl.js';
+import { DecryptionError, PeerlockCryptoError } from '../crypto/errors.js';
 import { keysValidAt, type PinSet } from '../contacts/key-pins.js';
 import { decodeMiniLockId } from '../keys/minilock-id.js';
 
@@ -89,9 +89,14 @@ export function verifyReadReceipt(
   assertBytes(receipt, 'receipt');
   assertBytes(senderSecretKey, 'senderSecretKey', 32);
   assertBytes(readerPublicKey, 'readerPublicKey', 32);
-  if (receipt.length < NONCE_BYTES + 16) throw new ReceiptRejectedError('malformed');
-  const body = boxOpen(receipt.subarray(NONCE_BYTES), receipt.subarray(0, NONCE_BYTES), readerPublicKey, senderSecretKey);
-  if (body === null) throw new ReceiptRejectedError('undecryptable');
+  if (receipt.length < NONCE_BYTES + MAC_BYTES) throw new ReceiptRejectedError('malformed');
+  let body: Uint8Array;
+  try {
+    body = boxOpenFramed(receipt, readerPublicKey, senderSecretKey);
+  } catch (error) {
+    if (error instanceof DecryptionError) throw new ReceiptRejectedError('undecryptable');
+    throw error;
+  }
   // Rebuild the body we expect and compare everything but the time, in constant time.
   const prefix = encodeBody({ ...expected, readAt: 0 }).subarray(0, -8);
   if (body.length !== prefix.length + 8 || !equalBytes(body.subarray(0, prefix.length), prefix)) {
