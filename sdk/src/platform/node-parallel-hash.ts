@@ -15,29 +15,8 @@
 import { Worker } from 'node:worker_threads';
 import type { ParallelHasher } from './types.js';
 
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const sessions = new Map();
-parentPort.on('message', (m) => {
-  if (m.op === 'open') {
-    sessions.set(m.id, { hash: createHash('blake2s256'), slots: m.slots });
-  } else if (m.op === 'update') {
-    const s = sessions.get(m.id);
-    if (!s) return;
-    if (m.data) s.hash.update(m.data);
-    else s.hash.update(new Uint8Array(s.slots, m.offset, m.length));
-    parentPort.postMessage({ id: m.id, op: 'ack', n: m.data ? m.data.length : m.length, slot: m.slot });
-  } else if (m.op === 'digest') {
-    const s = sessions.get(m.id);
-    sessions.delete(m.id);
-    const d = s.hash.digest();
-    parentPort.postMessage({ id: m.id, op: 'digest', digest: new Uint8Array(d.buffer, d.byteOffset, d.length) });
-  } else if (m.op === 'drop') {
-    sessions.delete(m.id);
-  }
-});
-`;
+/** The worker's code (plain JavaScript: see its header for why it lives outside src/). */
+const WORKER_URL = new URL('../../workers/blake2s-worker.mjs', import.meta.url);
 
 interface WorkerMessage {
   id: number;
@@ -63,7 +42,7 @@ function failAll(error: Error): void {
 
 function ensureWorker(): Worker {
   if (worker) return worker;
-  const w = new Worker(WORKER_SOURCE, { eval: true, name: 'peerlock-blake2s', resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
+  const w = new Worker(WORKER_URL, { name: 'peerlock-blake2s', resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
   w.on('message', (m: WorkerMessage) => sessions.get(m.id)?.receive(m));
   w.on('error', (error) => failAll(error));
   w.on('exit', () => failAll(new Error('blake2s worker exited')));
