@@ -36,7 +36,7 @@ import { requestIdOf, useRequestId } from './plugins/use-request-id.js';
 import { useTokenAuth } from './plugins/use-token-auth.js';
 import { RateLimiter } from './ratelimit/rate-limiter.js';
 import type { Services } from './services.js';
-import { createLogger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 import { openStores, type Stores } from './storage/open-stores.js';
 import { RECONNECT_BACKOFF } from './storage/postgres-pool.js';
 import { retryingLoopLogger, untilAvailable } from './storage/storage-faults.js';
@@ -71,6 +71,8 @@ export interface PeerlockApp {
   readonly url: string;
   /** For tests and benchmarks: the services behind the resolvers. */
   readonly services: Services;
+  /** The one server log (main.ts writes the start-up and stop lines to it). */
+  readonly log: Logger;
 }
 
 interface ServerContext {
@@ -303,6 +305,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
   return {
     start,
     stop,
+    log,
     get url() {
       if (!url) throw new Error('not started');
       return url;

@@ -62,7 +62,7 @@ export interface FilesConfig {
 
 export interface AppConfig {
   mode: Mode;
-  /** PEERLOCK_LOG_LEVEL: lines below it are dropped (default warn in production, info in dev). */
+  /** PEERLOCK_LOG_LEVEL: lines below it are dropped (default info: start-up and stop lines; requests log at debug). */
   logLevel: LogLevel;
   /** PEERLOCK_LOG_FORMAT: text for a terminal, json (one object per line) for a log collector. */
   logFormat: LogFormat;
@@ -150,7 +150,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
 
   const mode = oneOf<Mode>('PEERLOCK_MODE', ['dev', 'production'], 'production');
-  const logLevel = oneOf<LogLevel>('PEERLOCK_LOG_LEVEL', LOG_LEVELS, mode === 'production' ? 'warn' : 'info');
+  const logLevel = oneOf<LogLevel>('PEERLOCK_LOG_LEVEL', LOG_LEVELS, 'info');
   const logFormat = oneOf<LogFormat>('PEERLOCK_LOG_FORMAT', ['text', 'json'], 'text');
   const store = oneOf<StoreKind>('PEERLOCK_STORE', ['sqlite', 'postgres', 'kurrentdb'], 'sqlite');
   const databaseUrl = str('PEERLOCK_DATABASE_URL') ?? null;

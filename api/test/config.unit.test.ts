@@ -23,8 +23,9 @@ describe('configuration', () => {
     expect(c.dataDir).toBe(join(process.cwd(), 'data'));
   });
 
-  it('the log: warn in production, info in dev, text; PEERLOCK_LOG_LEVEL and PEERLOCK_LOG_FORMAT checked', () => {
-    expect(loadConfig({ PEERLOCK_TRUST_PROXY: 'true' })).toMatchObject({ logLevel: 'warn', logFormat: 'text' });
+  it('the log: info (the start-up and stop lines) in production and dev, text; PEERLOCK_LOG_LEVEL and PEERLOCK_LOG_FORMAT checked', () => {
+    expect(loadConfig({ PEERLOCK_TRUST_PROXY: 'true' })).toMatchObject({ logLevel: 'info', logFormat: 'text' });
+    expect(loadConfig({ PEERLOCK_TRUST_PROXY: 'true', PEERLOCK_LOG_LEVEL: 'warn' })).toMatchObject({ logLevel: 'warn' });
     expect(loadConfig({ PEERLOCK_MODE: 'dev' })).toMatchObject({ logLevel: 'info', logFormat: 'text' });
     expect(loadConfig({ PEERLOCK_MODE: 'dev', PEERLOCK_LOG_LEVEL: 'error', PEERLOCK_LOG_FORMAT: 'json' })).toMatchObject({ logLevel: 'error', logFormat: 'json' });
     expect(problemsOf({ PEERLOCK_MODE: 'dev', PEERLOCK_LOG_LEVEL: 'loud', PEERLOCK_LOG_FORMAT: 'xml' }).map((p) => p.split(':')[0])).toEqual(['PEERLOCK_LOG_LEVEL', 'PEERLOCK_LOG_FORMAT']);
