@@ -137,11 +137,21 @@ export function secretboxOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Arra
   return out;
 }
 
-/** Opens nonce ‖ secretbox (the form sealed documents are stored in); anything shorter than a nonce and a tag is a DecryptionError like any forgery. */
-export function secretboxOpenFramed(framed: Uint8Array, key: Uint8Array, backend = defaultBackend()): Uint8Array {
+/**
+ * nonce ‖ box, the form sealed documents are stored in, split. Bytes too
+ * short to hold a nonce are a failed decryption like any forgery (and one
+ * too short for the tag fails in openedLength).
+ */
+function splitFramed(framed: Uint8Array): { nonce: Uint8Array; box: Uint8Array } {
   assertBytes(framed, 'framed');
-  if (framed.length < NONCE_BYTES + MAC_BYTES) throw new DecryptionError();
-  return secretboxOpen(framed.subarray(NONCE_BYTES), framed.subarray(0, NONCE_BYTES), key, backend);
+  if (framed.length < NONCE_BYTES) throw new DecryptionError();
+  return { nonce: framed.subarray(0, NONCE_BYTES), box: framed.subarray(NONCE_BYTES) };
+}
+
+/** Opens nonce ‖ secretbox. */
+export function secretboxOpenFramed(framed: Uint8Array, key: Uint8Array, backend = defaultBackend()): Uint8Array {
+  const { nonce, box } = splitFramed(framed);
+  return secretboxOpen(box, nonce, key, backend);
 }
 
 export function box(message: Uint8Array, nonce: Uint8Array, theirPublicKey: Uint8Array, mySecretKey: Uint8Array, backend = defaultBackend()): Uint8Array {
@@ -161,11 +171,10 @@ export function boxOpen(ciphertext: Uint8Array, nonce: Uint8Array, theirPublicKe
   return backend.boxOpen(ciphertext, nonce, theirPublicKey, mySecretKey);
 }
 
-/** Opens nonce ‖ box; anything shorter than a nonce and a tag is a DecryptionError like any forgery. */
+/** Opens nonce ‖ box. */
 export function boxOpenFramed(framed: Uint8Array, theirPublicKey: Uint8Array, mySecretKey: Uint8Array, backend = defaultBackend()): Uint8Array {
-  assertBytes(framed, 'framed');
-  if (framed.length < NONCE_BYTES + MAC_BYTES) throw new DecryptionError();
-  return boxOpen(framed.subarray(NONCE_BYTES), framed.subarray(0, NONCE_BYTES), theirPublicKey, mySecretKey, backend);
+  const { nonce, box } = splitFramed(framed);
+  return boxOpen(box, nonce, theirPublicKey, mySecretKey, backend);
 }
 
 export function scalarMultBase(secretKey: Uint8Array, backend = defaultBackend()): Uint8Array {
