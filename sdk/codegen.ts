@@ -17,7 +17,14 @@ const config: CodegenConfig = {
     [outDir]: {
       preset: 'client',
       presetConfig: { fragmentMasking: false },
-      config: { useTypeImports: true, enumsAsTypes: true, strictScalars: true, scalars: {}, avoidOptionals: false },
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        strictScalars: true,
+        // The server's custom scalars (api/src/graphql/scalars.ts), as their JSON values arrive.
+        scalars: { ByteCount: 'number', Base64: 'string', DateTime: 'string' },
+        avoidOptionals: false,
+      },
     },
   },
 };

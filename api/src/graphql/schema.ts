@@ -4,6 +4,7 @@
  */
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
+import './scalars.js';
 import './types/server-key.js';
 import './types/sealed-box.js';
 import './types/key-challenge.js';
@@ -16,7 +17,6 @@ import './types/two-factor.js';
 import './types/profile.js';
 import './types/key-rotation.js';
 import './types/account-deletion.js';
-import './types/page-info.js';
 import './types/contact.js';
 import './types/read-receipt.js';
 import './types/message.js';

@@ -1,4 +1,4 @@
-import { builder } from '../builder.js';
+import { builder, type ViewerContext } from '../builder.js';
 import { PeerlockError } from '../../errors.js';
 import type { DirectoryUser } from '../../accounts/directory-queries.js';
 import type { NotificationPreferences } from '../../accounts/personal-data.js';
@@ -24,7 +24,7 @@ export const AccountRef = builder.objectRef<DirectoryUser>('Account').implement(
   fields: (t) => ({
     username: t.string({ resolve: (u) => u.entry.username }),
     miniLockId: t.string({ resolve: (u) => u.entry.miniLockId }),
-    authPublicKey: t.string({ resolve: (u) => u.entry.authPublicKey }),
+    authPublicKey: t.field({ type: 'Base64', resolve: (u) => u.entry.authPublicKey }),
     displayName: t.string({ nullable: true, resolve: (u) => u.profile?.displayName ?? null }),
     email: t.string({ nullable: true, resolve: (u) => u.profile?.email ?? null }),
     notifications: t.field({
@@ -35,17 +35,15 @@ export const AccountRef = builder.objectRef<DirectoryUser>('Account').implement(
   }),
 });
 
-export async function loadViewerAccount(ctx: { viewer: { username: string } | null; services: { directory: { user(u: string): Promise<DirectoryUser | null> } } }): Promise<DirectoryUser> {
-  if (!ctx.viewer) throw new PeerlockError('UNAUTHENTICATED');
+export async function loadViewerAccount(ctx: ViewerContext): Promise<DirectoryUser> {
   const me = await ctx.services.directory.user(ctx.viewer.username);
   if (!me) throw new PeerlockError('NOT_FOUND');
   return me;
 }
 
 builder.queryField('me', (t) =>
-  t.field({
+  t.withAuth({ viewer: true }).field({
     type: AccountRef,
-    description: 'Requires a token.',
     resolve: (_root, _args, ctx) => loadViewerAccount(ctx),
   }),
 );

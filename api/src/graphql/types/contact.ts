@@ -1,6 +1,5 @@
 import type { ContactListEntry } from '@peerlock/projections';
-import { builder } from '../builder.js';
-import { viewerOf } from '../../auth/viewer.js';
+import { builder, commandContextOf } from '../builder.js';
 import { canonicalUsername } from '../../accounts/username.js';
 import type { ContactCommandType } from '../../contacts/contact-decider.js';
 
@@ -15,10 +14,9 @@ const ContactListRef = builder.objectRef<ContactListEntry>('ContactList').implem
 });
 
 builder.queryField('contacts', (t) =>
-  t.field({
+  t.withAuth({ viewer: true }).field({
     type: ContactListRef,
-    description: 'Requires a token.',
-    resolve: (_root, _args, ctx) => ctx.services.contacts.list(viewerOf(ctx)),
+    resolve: (_root, _args, ctx) => ctx.services.contacts.list(ctx.viewer.username),
   }),
 );
 
@@ -34,12 +32,11 @@ const COMMANDS: Record<string, [ContactCommandType, string]> = {
 
 for (const [field, [command, description]] of Object.entries(COMMANDS)) {
   builder.mutationField(field, (t) =>
-    t.field({
+    t.withAuth({ viewer: true }).field({
       type: ContactListRef,
-      description: `${description} Requires a token; returns your contact list.`,
+      description: `${description} Returns your contact list.`,
       args: { username: t.arg.string() },
-      resolve: (_root, args, ctx) =>
-        ctx.services.contacts.execute(command, canonicalUsername(args.username), { actor: viewerOf(ctx), correlationId: ctx.requestId, now: ctx.services.now() }),
+      resolve: (_root, args, ctx) => ctx.services.contacts.execute(command, canonicalUsername(args.username), commandContextOf(ctx)),
     }),
   );
 }

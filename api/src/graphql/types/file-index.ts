@@ -1,13 +1,12 @@
 import { MAX_FILE_INDEX_PAGE, MAX_FILE_INDEX_RECORD_BYTES, MAX_FILE_INDEX_RECORDS_PER_APPEND } from '@peerlock/schema';
-import { builder } from '../builder.js';
-import { viewerOf } from '../../auth/viewer.js';
+import { builder, commandContextOf } from '../builder.js';
 import type { FileIndexRecordPage } from '../../files/file-indexes.js';
 
 const FileIndexRecordRef = builder.objectRef<FileIndexRecordPage['records'][number]>('FileIndexRecord').implement({
   description: 'One record of your file index, sealed by the SDK to your own key; its sequence is also inside the seal.',
   fields: (t) => ({
     sequence: t.exposeInt('sequence'),
-    blob: t.exposeString('blob', { description: 'base64' }),
+    blob: t.expose('blob', { type: 'Base64' }),
   }),
 });
 
@@ -21,23 +20,23 @@ const FileIndexRecordsRef = builder.objectRef<FileIndexRecordPage>('FileIndexRec
 });
 
 builder.queryField('fileIndexRecords', (t) =>
-  t.field({
+  t.withAuth({ viewer: true }).field({
     type: FileIndexRecordsRef,
-    description: `Requires a token. The records with a sequence above \`after\` (default 0), in order, at most \`first\` (default and at most ${MAX_FILE_INDEX_PAGE}).`,
+    description: `The records with a sequence above \`after\` (default 0), in order, at most \`first\` (default and at most ${MAX_FILE_INDEX_PAGE}).`,
     args: { after: t.arg.int({ required: false }), first: t.arg.int({ required: false }) },
-    resolve: (_root, args, ctx) => ctx.services.fileIndexes.records(viewerOf(ctx), args.after, args.first),
+    resolve: (_root, args, ctx) => ctx.services.fileIndexes.records(ctx.viewer.username, args.after, args.first),
   }),
 );
 
 builder.mutationField('appendFileIndexRecords', (t) =>
-  t.field({
+  t.withAuth({ viewer: true }).field({
     type: 'Int',
     description:
-      'Requires a token. Appends records after the expectedVersion records you read, all or none; returns the new version. Compare-and-set: CONFLICT unless expectedVersion is the current version.',
+      'Appends records after the expectedVersion records you read, all or none; returns the new version. Compare-and-set: CONFLICT unless expectedVersion is the current version.',
     args: {
       expectedVersion: t.arg.int(),
       blobs: t.arg.stringList({ description: `1 to ${MAX_FILE_INDEX_RECORDS_PER_APPEND} records, each base64 of at most ${MAX_FILE_INDEX_RECORD_BYTES} bytes` }),
     },
-    resolve: (_root, args, ctx) => ctx.services.fileIndexes.append(args.expectedVersion, args.blobs, { actor: viewerOf(ctx), correlationId: ctx.requestId, now: ctx.services.now() }),
+    resolve: (_root, args, ctx) => ctx.services.fileIndexes.append(args.expectedVersion, args.blobs, commandContextOf(ctx)),
   }),
 );

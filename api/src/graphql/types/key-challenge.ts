@@ -10,6 +10,6 @@ export const KeyChallengeRef = builder.objectRef<KeyChallenge>('KeyChallenge').i
     identityChallenge: t.field({ type: SealedBoxRef, description: 'Boxed to the identity (miniLock) key.', resolve: (c) => c.identityChallenge }),
     authChallenge: t.field({ type: SealedBoxRef, description: 'Boxed to the auth key.', resolve: (c) => c.authChallenge }),
     serverKey: t.field({ type: SignedServerKeyRef, resolve: (c) => c.serverKey }),
-    expiresAt: t.string({ description: 'ISO-8601', resolve: (c) => new Date(c.expiresAt).toISOString() }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
   }),
 });

@@ -1,13 +1,11 @@
 /**
  * Key transparency (DESIGN §6; docs/key-transparency.md): the signed tree
  * head of the key log and RFC 9162 proofs. Public, like the directory: no
- * token. Hashes and signatures are base64; sizes are leaf counts.
+ * token. Hashes and signatures are Base64; sizes are leaf counts.
  */
 import { builder, type GraphQLContext } from '../builder.js';
 import { canonicalUsername } from '../../accounts/username.js';
 import type { ConsistencyProofResult, InclusionProofResult, KeyLookupResult, KeyProofResult, NewestProofResult, SignedTreeHead } from '../../keylog/key-log-queries.js';
-
-const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
 /** Every key-log query and hand-in counts against the caller's address (PEERLOCK_RATE_LIMIT_KEY_LOG_PER_ADDRESS). */
 const limited = async <T>(ctx: GraphQLContext, work: (services: GraphQLContext['services']) => Promise<T>): Promise<T> => {
@@ -21,8 +19,8 @@ const KeyLogTreeHeadRef = builder.objectRef<SignedTreeHead>('KeyLogTreeHead').im
   fields: (t) => ({
     treeSize: t.exposeInt('treeSize', { description: 'Number of leaves.' }),
     timestamp: t.string({ description: 'Unix milliseconds (decimal) of the newest key event in the tree; 0 when empty.', resolve: (h) => String(h.timestamp) }),
-    rootHash: t.string({ description: 'base64, 32 bytes: RFC 9162 MTH with SHA-256.', resolve: (h) => b64(h.rootHash) }),
-    signature: t.string({ description: 'base64, 64 bytes.', resolve: (h) => b64(h.signature) }),
+    rootHash: t.expose('rootHash', { type: 'Base64', description: '32 bytes: RFC 9162 MTH with SHA-256.' }),
+    signature: t.expose('signature', { type: 'Base64', description: '64 bytes.' }),
     checkpoint: t.string({
       nullable: true,
       description:
@@ -37,11 +35,11 @@ const KeyLogInclusionProofRef = builder.objectRef<InclusionProofResult>('KeyLogI
   fields: (t) => ({
     leafIndex: t.exposeInt('leafIndex'),
     treeSize: t.exposeInt('treeSize'),
-    leaf: t.string({
-      description: 'base64: the canonical leaf bytes (docs/key-transparency.md): version 3, the VRF index, the key sequence, a hiding commitment and the root of the newest-key map after it; it names no one.',
-      resolve: (p) => b64(p.leaf),
+    leaf: t.expose('leaf', {
+      type: 'Base64',
+      description: 'The canonical leaf bytes (docs/key-transparency.md): version 3, the VRF index, the key sequence, a hiding commitment and the root of the newest-key map after it; it names no one.',
     }),
-    auditPath: t.stringList({ description: 'base64 hashes, leaf side first.', resolve: (p) => p.auditPath.map(b64) }),
+    auditPath: t.field({ type: ['Base64'], description: 'Hashes, leaf side first.', resolve: (p) => [...p.auditPath] }),
   }),
 });
 
@@ -50,7 +48,7 @@ const KeyLogConsistencyProofRef = builder.objectRef<ConsistencyProofResult>('Key
   fields: (t) => ({
     fromSize: t.exposeInt('fromSize'),
     toSize: t.exposeInt('toSize'),
-    path: t.stringList({ description: 'base64 hashes.', resolve: (p) => p.path.map(b64) }),
+    path: t.field({ type: ['Base64'], description: 'Hashes.', resolve: (p) => [...p.path] }),
   }),
 });
 
@@ -58,11 +56,11 @@ const KeyLogLookupRef = builder.objectRef<KeyLookupResult>('KeyLogLookup').imple
   description:
     "What only an exact lookup by username reveals (DESIGN §6, T12): the VRF proof that the leaf's index is this username's, and the opening of the leaf's commitment with what it commits to (docs/key-transparency.md).",
   fields: (t) => ({
-    vrfProof: t.string({ description: 'base64, 80 bytes: RFC 9381 ECVRF-EDWARDS25519-SHA512-TAI proof for utf8(username) under serverKeys.keyLogVrfKey.', resolve: (l) => b64(l.vrfProof) }),
-    opening: t.string({ description: 'base64, 32 bytes.', resolve: (l) => b64(l.opening) }),
+    vrfProof: t.expose('vrfProof', { type: 'Base64', description: '80 bytes: RFC 9381 ECVRF-EDWARDS25519-SHA512-TAI proof for utf8(username) under serverKeys.keyLogVrfKey.' }),
+    opening: t.expose('opening', { type: 'Base64', description: '32 bytes.' }),
     timestamp: t.string({ description: 'Unix milliseconds (decimal) of the key event.', resolve: (l) => String(l.timestamp) }),
     miniLockId: t.exposeString('miniLockId'),
-    authPublicKey: t.exposeString('authPublicKey', { description: 'base64, 32 bytes.' }),
+    authPublicKey: t.expose('authPublicKey', { type: 'Base64', description: '32 bytes.' }),
   }),
 });
 
@@ -70,9 +68,9 @@ const KeyLogNewestProofRef = builder.objectRef<NewestProofResult>('KeyLogNewestP
   description:
     "That the looked-up leaf is its name's newest under the head (docs/key-transparency.md): the head's last leaf, whose map root the head commits to, and the newest-key map's path for the leaf's index.",
   fields: (t) => ({
-    lastLeaf: t.string({ description: 'base64: leaf treeSize − 1 of the head\'s tree.', resolve: (p) => b64(p.lastLeaf) }),
-    lastLeafAuditPath: t.stringList({ description: 'base64 hashes, leaf side first: its RFC 9162 inclusion in the head\'s tree.', resolve: (p) => p.lastLeafAuditPath.map(b64) }),
-    mapPath: t.stringList({ description: 'base64 hashes, root side first: the sibling hashes from the map root down to the index\'s entry.', resolve: (p) => p.mapPath.map(b64) }),
+    lastLeaf: t.expose('lastLeaf', { type: 'Base64', description: 'Leaf treeSize − 1 of the head\'s tree.' }),
+    lastLeafAuditPath: t.field({ type: ['Base64'], description: 'Hashes, leaf side first: its RFC 9162 inclusion in the head\'s tree.', resolve: (p) => [...p.lastLeafAuditPath] }),
+    mapPath: t.field({ type: ['Base64'], description: 'Hashes, root side first: the sibling hashes from the map root down to the index\'s entry.', resolve: (p) => [...p.mapPath] }),
   }),
 });
 

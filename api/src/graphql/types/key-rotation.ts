@@ -6,7 +6,7 @@ const KeyRotationChallengeInput = builder.inputType('KeyRotationChallengeInput',
   fields: (t) => ({
     username: t.string(),
     miniLockId: t.string({ description: 'The new identity key.' }),
-    authPublicKey: t.string({ description: 'The new auth key, base64.' }),
+    authPublicKey: t.field({ type: 'Base64', description: 'The new auth key.' }),
   }),
 });
 
@@ -14,8 +14,8 @@ const RotateKeysInput = builder.inputType('RotateKeysInput', {
   description: 'Prove the old key with a token on this request, or with recoveryCode; totpCode when two-factor is on.',
   fields: (t) => ({
     sealedState: t.string(),
-    identityAnswer: t.string(),
-    authAnswer: t.string(),
+    identityAnswer: t.field({ type: 'Base64' }),
+    authAnswer: t.field({ type: 'Base64' }),
     recoveryCode: t.string({ required: false }),
     totpCode: t.string({ required: false }),
   }),

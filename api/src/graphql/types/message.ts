@@ -1,8 +1,7 @@
-import { bytesToBase64 } from '@peerlock/sdk';
 import type { ConversationMessage } from '@peerlock/projections';
-import { builder } from '../builder.js';
+import { bytesToBase64 } from '@peerlock/sdk';
+import { builder, commandContextOf } from '../builder.js';
 import { PeerlockError } from '../../errors.js';
-import { viewerOf } from '../../auth/viewer.js';
 import { ReadReceiptRef } from './read-receipt.js';
 
 /**
@@ -20,11 +19,12 @@ export const MessageRef = builder.objectRef<ConversationMessage>('Message').impl
     index: t.exposeInt('index', { description: 'Position in the conversation, from 0, in server order.' }),
     sender: t.exposeString('sender'),
     participants: t.stringList({ resolve: (m) => [...m.participants] }),
-    receivedAt: t.exposeString('receivedAt', { description: 'When the server accepted it (ISO-8601); the SDK bounds the sender clock against it.' }),
+    receivedAt: t.expose('receivedAt', { type: 'DateTime', description: 'When the server accepted it; the SDK bounds the sender clock against it.' }),
     position: t.exposeString('position', { description: 'Global log position.' }),
-    ciphertextBytes: t.exposeInt('ciphertextBytes'),
-    ciphertext: t.string({
-      description: 'base64 miniLock file.',
+    ciphertextBytes: t.expose('ciphertextBytes', { type: 'ByteCount' }),
+    ciphertext: t.field({
+      type: 'Base64',
+      description: 'The miniLock file.',
       resolve: async (m, _args, ctx) => {
         let text = encoded.get(m);
         if (!text) {
@@ -51,19 +51,18 @@ const SendMessageInput = builder.inputType('SendMessageInput', {
     conversationId: t.string({ description: "The SDK's conversationIdOf(secret). A new id starts a conversation." }),
     messageId: t.string({ description: 'base64 of 16 random bytes, the one inside the plaintext.' }),
     participants: t.stringList({ description: 'Everyone, you included; fixed by the first message.' }),
-    ciphertext: t.string({ description: 'base64 miniLock file, at most 1 MiB.' }),
+    ciphertext: t.field({ type: 'Base64', description: 'The miniLock file, at most 1 MiB.' }),
   }),
 });
 
 builder.mutationField('sendMessage', (t) =>
-  t.field({
+  t.withAuth({ viewer: true }).field({
     type: MessageRef,
-    description: 'Requires a token. Only to contacts (the first message); only by participants (replies).',
+    description: 'Only to contacts (the first message); only by participants (replies).',
     args: { input: t.arg({ type: SendMessageInput }) },
     resolve: async (_root, { input }, ctx) => {
-      const viewer = viewerOf(ctx);
-      const { conversationId, index, posted } = await ctx.services.conversations.send(input, { actor: viewer, correlationId: ctx.requestId, now: ctx.services.now() });
-      return posted ?? ctx.services.conversationQueries.message(viewer, conversationId, index);
+      const { conversationId, index, posted } = await ctx.services.conversations.send(input, commandContextOf(ctx));
+      return posted ?? ctx.services.conversationQueries.message(ctx.viewer.username, conversationId, index);
     },
   }),
 );

@@ -12,9 +12,8 @@ const ProfileInput = builder.inputType('ProfileInput', {
 });
 
 builder.mutationField('updateProfile', (t) =>
-  t.field({
+  t.withAuth({ viewer: true }).field({
     type: AccountRef,
-    description: 'Requires a token.',
     args: { input: t.arg({ type: ProfileInput }) },
     resolve: async (_root, { input }, ctx) => {
       await updateProfile(ctx.services, ctx, input);

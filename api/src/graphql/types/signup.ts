@@ -6,7 +6,7 @@ const SignupChallengeInput = builder.inputType('SignupChallengeInput', {
   fields: (t) => ({
     username: t.string({ description: '1–16 of [A-Za-z0-9_]; unique without regard to case. Derive your keys with its lowercase form.' }),
     miniLockId: t.string(),
-    authPublicKey: t.string({ description: 'base64, 32 bytes' }),
+    authPublicKey: t.field({ type: 'Base64', description: '32 bytes' }),
     displayName: t.string({ required: false, description: 'At most 64 characters.' }),
     email: t.string({ required: false }),
   }),
@@ -15,8 +15,8 @@ const SignupChallengeInput = builder.inputType('SignupChallengeInput', {
 const SignupInput = builder.inputType('SignupInput', {
   fields: (t) => ({
     sealedState: t.string(),
-    identityAnswer: t.string({ description: 'base64 of the 32 bytes in identityChallenge' }),
-    authAnswer: t.string({ description: 'base64 of the 32 bytes in authChallenge' }),
+    identityAnswer: t.field({ type: 'Base64', description: 'The 32 bytes in identityChallenge.' }),
+    authAnswer: t.field({ type: 'Base64', description: 'The 32 bytes in authChallenge.' }),
   }),
 });
 

@@ -1,19 +1,16 @@
 import { builder } from '../builder.js';
-import { viewerOf } from '../../auth/viewer.js';
 import { authChallenge, endSession, listSessions, refreshSession, type LoginResult } from '../../auth/login.js';
 import type { SessionGrant, TokenBatch } from '../../auth/token-issuer.js';
 import type { DeviceSession } from '../../storage/auth-store.js';
 import { SealedBoxRef } from './sealed-box.js';
 import { SignedServerKeyRef } from './server-key.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
 const SessionGrantRef = builder.objectRef<SessionGrant>('SessionGrant').implement({
   description: 'A device session opened by this login: later token batches come from refreshSession with its secret, without a two-factor code, until it ends.',
   fields: (t) => ({
     id: t.exposeString('id'),
     secret: t.field({ type: SealedBoxRef, description: 'The session secret ("AS" ‖ 30 bytes), boxed to your auth key like the tokens.', resolve: (g) => g.secret }),
-    expiresAt: t.string({ description: 'ISO-8601: the session ends then at the latest.', resolve: (g) => iso(g.expiresAt) }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'The session ends then at the latest.' }),
   }),
 });
 
@@ -22,7 +19,7 @@ const TokenBatchRef = builder.objectRef<TokenBatch & { session?: SessionGrant | 
   fields: (t) => ({
     serverKey: t.field({ type: SignedServerKeyRef, resolve: (b) => b.serverKey }),
     tokens: t.field({ type: [SealedBoxRef], resolve: (b) => [...b.tokens] }),
-    expiresAt: t.string({ description: 'ISO-8601', resolve: (b) => iso(b.expiresAt) }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
     session: t.field({ type: SessionGrantRef, nullable: true, description: 'Set when the login asked for a device session.', resolve: (b) => b.session ?? null }),
   }),
 });
@@ -39,9 +36,9 @@ const DeviceSessionRef = builder.objectRef<DeviceSession & { current: boolean }>
   fields: (t) => ({
     id: t.string({ resolve: (s) => s.sessionId }),
     label: t.exposeString('label'),
-    createdAt: t.string({ resolve: (s) => iso(s.createdAt) }),
-    lastUsedAt: t.string({ description: 'The login or the last token batch.', resolve: (s) => iso(s.lastUsedAt) }),
-    expiresAt: t.string({ resolve: (s) => iso(s.expiresAt) }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', description: 'The login or the last token batch.' }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
     current: t.exposeBoolean('current', { description: 'The session this request came through.' }),
   }),
 });
@@ -65,27 +62,24 @@ builder.mutationField('refreshSession', (t) =>
 );
 
 builder.queryField('sessions', (t) =>
-  t.field({
+  t.withAuth({ viewer: true }).field({
     type: [DeviceSessionRef],
-    description: 'Your live device sessions, most recently used first. Requires a token.',
+    description: 'Your live device sessions, most recently used first.',
     resolve: (_root, _args, ctx) => listSessions(ctx.services, ctx),
   }),
 );
 
 builder.mutationField('revokeSession', (t) =>
-  t.boolean({
-    description: "Ends one of your device sessions at once: its tokens, its refreshes and its live subscriptions. False when there is no such live session. Requires a token.",
+  t.withAuth({ viewer: true }).boolean({
+    description: 'Ends one of your device sessions at once: its tokens, its refreshes and its live subscriptions. False when there is no such live session.',
     args: { id: t.arg.string() },
     resolve: (_root, args, ctx) => endSession(ctx.services, ctx, args.id, 'revoked'),
   }),
 );
 
 builder.mutationField('logout', (t) =>
-  t.boolean({
-    description: 'Ends the device session this request came through (false when it has none). Requires a token.',
-    resolve: async (_root, _args, ctx) => {
-      viewerOf(ctx);
-      return ctx.viewer?.sessionId ? endSession(ctx.services, ctx, ctx.viewer.sessionId, 'logout') : false;
-    },
+  t.withAuth({ viewer: true }).boolean({
+    description: 'Ends the device session this request came through (false when it has none).',
+    resolve: async (_root, _args, ctx) => (ctx.viewer.sessionId ? endSession(ctx.services, ctx, ctx.viewer.sessionId, 'logout') : false),
   }),
 );

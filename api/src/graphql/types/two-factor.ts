@@ -6,7 +6,7 @@ const TwoFactorSetupRef = builder.objectRef<{ otpauthUri: string; secret: string
     otpauthUri: t.exposeString('otpauthUri', { description: 'Show as a QR code.' }),
     secret: t.exposeString('secret', { description: 'base32, for manual entry' }),
     sealedSetup: t.exposeString('sealedSetup', { description: 'Send back with the first code to confirmTwoFactor within 5 minutes.' }),
-    expiresAt: t.string({ resolve: (s) => new Date(s.expiresAt).toISOString() }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
   }),
 });
 
@@ -17,22 +17,21 @@ const TwoFactorConfirmationRef = builder.objectRef<{ backupCodes: string[] }>('T
 });
 
 builder.mutationField('setupTwoFactor', (t) =>
-  t.field({ type: TwoFactorSetupRef, description: 'Requires a token.', resolve: (_root, _args, ctx) => setupTwoFactor(ctx.services, ctx) }),
+  t.withAuth({ viewer: true }).field({ type: TwoFactorSetupRef, resolve: (_root, _args, ctx) => setupTwoFactor(ctx.services, ctx) }),
 );
 
 builder.mutationField('confirmTwoFactor', (t) =>
-  t.field({
+  t.withAuth({ viewer: true }).field({
     type: TwoFactorConfirmationRef,
-    description: 'Requires a token.',
     args: { sealedSetup: t.arg.string(), code: t.arg.string() },
     resolve: (_root, args, ctx) => confirmTwoFactor(ctx.services, ctx, args),
   }),
 );
 
 builder.mutationField('disableTwoFactor', (t) =>
-  t.field({
+  t.withAuth({ viewer: true }).field({
     type: 'Boolean',
-    description: 'Requires a token and a fresh code.',
+    description: 'Also a fresh code.',
     args: { code: t.arg.string() },
     resolve: (_root, args, ctx) => disableTwoFactor(ctx.services, ctx, args),
   }),

@@ -6,9 +6,9 @@ import type { DirectoryUser } from '../../accounts/directory-queries.js';
 const KeyHistoryEntryRef = builder.objectRef<KeyHistoryEntry>('KeyHistoryEntry').implement({
   fields: (t) => ({
     miniLockId: t.exposeString('miniLockId'),
-    authPublicKey: t.exposeString('authPublicKey'),
-    validFrom: t.exposeString('validFrom'),
-    validUntil: t.exposeString('validUntil', { nullable: true }),
+    authPublicKey: t.expose('authPublicKey', { type: 'Base64' }),
+    validFrom: t.expose('validFrom', { type: 'DateTime' }),
+    validUntil: t.expose('validUntil', { type: 'DateTime', nullable: true }),
   }),
 });
 
@@ -17,7 +17,7 @@ export const UserRef = builder.objectRef<DirectoryUser>('User').implement({
   fields: (t) => ({
     username: t.string({ resolve: (u) => u.entry.username }),
     miniLockId: t.string({ resolve: (u) => u.entry.miniLockId }),
-    authPublicKey: t.string({ description: 'base64, 32 bytes', resolve: (u) => u.entry.authPublicKey }),
+    authPublicKey: t.field({ type: 'Base64', description: '32 bytes', resolve: (u) => u.entry.authPublicKey }),
     displayName: t.string({ nullable: true, resolve: (u) => u.profile?.displayName ?? null }),
     deleted: t.boolean({ resolve: (u) => u.entry.status === 'deleted' }),
     keyHistory: t.field({ type: [KeyHistoryEntryRef], description: 'Oldest first; the last entry is the current key.', resolve: (u) => [...u.entry.keyHistory] }),

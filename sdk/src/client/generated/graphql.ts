@@ -14,12 +14,18 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** Bytes as standard base64 with padding (RFC 4648 §4), canonical: no whitespace, no URL-safe alphabet, zero bits under the padding. */
+  Base64: { input: string; output: string; }
+  /** A number of bytes: a non-negative integer, exact to 2^53 − 1 (a JSON number; files may pass 2^31 bytes, beyond Int). */
+  ByteCount: { input: number; output: number; }
+  /** An instant, as an ISO-8601 string with its zone; the server sends UTC with milliseconds (2026-01-02T03:04:05.678Z). */
+  DateTime: { input: string; output: string; }
 };
 
 /** Your own account, with the personal data only you can see. */
 export type Account = {
   __typename?: 'Account';
-  authPublicKey: Scalars['String']['output'];
+  authPublicKey: Scalars['Base64']['output'];
   displayName?: Maybe<Scalars['String']['output']>;
   email?: Maybe<Scalars['String']['output']>;
   miniLockId: Scalars['String']['output'];
@@ -43,7 +49,7 @@ export type ContactList = {
 export type Conversation = {
   __typename?: 'Conversation';
   id: Scalars['String']['output'];
-  lastMessageAt: Scalars['String']['output'];
+  lastMessageAt: Scalars['DateTime']['output'];
   messageCount: Scalars['Int']['output'];
   /** Oldest first. `first`/`after` page forwards; `last`/`before` page backwards from the newest (or from `before`), still oldest first within the page. */
   messages: MessageConnection;
@@ -83,22 +89,22 @@ export type DeviceInput = {
 
 export type DeviceSession = {
   __typename?: 'DeviceSession';
-  createdAt: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
   /** The session this request came through. */
   current: Scalars['Boolean']['output'];
-  expiresAt: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
   id: Scalars['String']['output'];
   label: Scalars['String']['output'];
   /** The login or the last token batch. */
-  lastUsedAt: Scalars['String']['output'];
+  lastUsedAt: Scalars['DateTime']['output'];
 };
 
 /** A file in encrypted cloud storage: what the server knows of it. Name and content are inside the miniLock chunks. */
 export type File = {
   __typename?: 'File';
   chunkCount: Scalars['Int']['output'];
-  /** Size of the chunk stream (a Float: files may pass 2^31 bytes). */
-  ciphertextBytes: Scalars['Float']['output'];
+  /** Size of the chunk stream. */
+  ciphertextBytes: Scalars['ByteCount']['output'];
   /** GET it with a token: your header followed by the chunks, a complete .minilock file. */
   downloadPath: Scalars['String']['output'];
   id: Scalars['String']['output'];
@@ -107,7 +113,7 @@ export type File = {
   ready: Scalars['Boolean']['output'];
   /** Holders other than the owner; only the owner sees the list. */
   sharedWith: Array<Scalars['String']['output']>;
-  uploadedAt?: Maybe<Scalars['String']['output']>;
+  uploadedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 export type FileConnection = {
@@ -125,8 +131,7 @@ export type FileEdge = {
 /** One record of your file index, sealed by the SDK to your own key; its sequence is also inside the seal. */
 export type FileIndexRecord = {
   __typename?: 'FileIndexRecord';
-  /** base64 */
-  blob: Scalars['String']['output'];
+  blob: Scalars['Base64']['output'];
   sequence: Scalars['Int']['output'];
 };
 
@@ -141,8 +146,8 @@ export type FileIndexRecords = {
 /** Ciphertext bytes of your files and open uploads, against your limit. */
 export type FileQuota = {
   __typename?: 'FileQuota';
-  limitBytes: Scalars['Float']['output'];
-  usedBytes: Scalars['Float']['output'];
+  limitBytes: Scalars['ByteCount']['output'];
+  usedBytes: Scalars['ByteCount']['output'];
 };
 
 export type FileRemoval = {
@@ -156,10 +161,10 @@ export type FileUpload = {
   __typename?: 'FileUpload';
   chunkCount: Scalars['Int']['output'];
   chunkPath: Scalars['String']['output'];
-  ciphertextBytes: Scalars['Float']['output'];
-  expiresAt: Scalars['String']['output'];
+  ciphertextBytes: Scalars['ByteCount']['output'];
+  expiresAt: Scalars['DateTime']['output'];
   fileId: Scalars['String']['output'];
-  maxChunkBytes: Scalars['Int']['output'];
+  maxChunkBytes: Scalars['ByteCount']['output'];
 };
 
 /** Proof-of-possession challenge for signup and key rotation: open both boxes ("AC" ‖ 30 bytes each) and send the plaintexts back with sealedState within 60 s. */
@@ -167,8 +172,7 @@ export type KeyChallenge = {
   __typename?: 'KeyChallenge';
   /** Boxed to the auth key. */
   authChallenge: SealedBox;
-  /** ISO-8601 */
-  expiresAt: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
   /** Boxed to the identity (miniLock) key. */
   identityChallenge: SealedBox;
   sealedState: Scalars['String']['output'];
@@ -177,28 +181,28 @@ export type KeyChallenge = {
 
 export type KeyHistoryEntry = {
   __typename?: 'KeyHistoryEntry';
-  authPublicKey: Scalars['String']['output'];
+  authPublicKey: Scalars['Base64']['output'];
   miniLockId: Scalars['String']['output'];
-  validFrom: Scalars['String']['output'];
-  validUntil?: Maybe<Scalars['String']['output']>;
+  validFrom: Scalars['DateTime']['output'];
+  validUntil?: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** RFC 9162 §2.1.4 consistency proof: the tree of fromSize leaves is a prefix of the tree of toSize leaves. */
 export type KeyLogConsistencyProof = {
   __typename?: 'KeyLogConsistencyProof';
   fromSize: Scalars['Int']['output'];
-  /** base64 hashes. */
-  path: Array<Scalars['String']['output']>;
+  /** Hashes. */
+  path: Array<Scalars['Base64']['output']>;
   toSize: Scalars['Int']['output'];
 };
 
 /** RFC 9162 §2.1.3 inclusion proof of one leaf. */
 export type KeyLogInclusionProof = {
   __typename?: 'KeyLogInclusionProof';
-  /** base64 hashes, leaf side first. */
-  auditPath: Array<Scalars['String']['output']>;
-  /** base64: the canonical leaf bytes (docs/key-transparency.md): version 3, the VRF index, the key sequence, a hiding commitment and the root of the newest-key map after it; it names no one. */
-  leaf: Scalars['String']['output'];
+  /** Hashes, leaf side first. */
+  auditPath: Array<Scalars['Base64']['output']>;
+  /** The canonical leaf bytes (docs/key-transparency.md): version 3, the VRF index, the key sequence, a hiding commitment and the root of the newest-key map after it; it names no one. */
+  leaf: Scalars['Base64']['output'];
   leafIndex: Scalars['Int']['output'];
   treeSize: Scalars['Int']['output'];
 };
@@ -217,26 +221,26 @@ export type KeyLogKeyProof = {
 /** What only an exact lookup by username reveals (DESIGN §6, T12): the VRF proof that the leaf's index is this username's, and the opening of the leaf's commitment with what it commits to (docs/key-transparency.md). */
 export type KeyLogLookup = {
   __typename?: 'KeyLogLookup';
-  /** base64, 32 bytes. */
-  authPublicKey: Scalars['String']['output'];
+  /** 32 bytes. */
+  authPublicKey: Scalars['Base64']['output'];
   miniLockId: Scalars['String']['output'];
-  /** base64, 32 bytes. */
-  opening: Scalars['String']['output'];
+  /** 32 bytes. */
+  opening: Scalars['Base64']['output'];
   /** Unix milliseconds (decimal) of the key event. */
   timestamp: Scalars['String']['output'];
-  /** base64, 80 bytes: RFC 9381 ECVRF-EDWARDS25519-SHA512-TAI proof for utf8(username) under serverKeys.keyLogVrfKey. */
-  vrfProof: Scalars['String']['output'];
+  /** 80 bytes: RFC 9381 ECVRF-EDWARDS25519-SHA512-TAI proof for utf8(username) under serverKeys.keyLogVrfKey. */
+  vrfProof: Scalars['Base64']['output'];
 };
 
 /** That the looked-up leaf is its name's newest under the head (docs/key-transparency.md): the head's last leaf, whose map root the head commits to, and the newest-key map's path for the leaf's index. */
 export type KeyLogNewestProof = {
   __typename?: 'KeyLogNewestProof';
-  /** base64: leaf treeSize − 1 of the head's tree. */
-  lastLeaf: Scalars['String']['output'];
-  /** base64 hashes, leaf side first: its RFC 9162 inclusion in the head's tree. */
-  lastLeafAuditPath: Array<Scalars['String']['output']>;
-  /** base64 hashes, root side first: the sibling hashes from the map root down to the index's entry. */
-  mapPath: Array<Scalars['String']['output']>;
+  /** Leaf treeSize − 1 of the head's tree. */
+  lastLeaf: Scalars['Base64']['output'];
+  /** Hashes, leaf side first: its RFC 9162 inclusion in the head's tree. */
+  lastLeafAuditPath: Array<Scalars['Base64']['output']>;
+  /** Hashes, root side first: the sibling hashes from the map root down to the index's entry. */
+  mapPath: Array<Scalars['Base64']['output']>;
 };
 
 /** A signed tree head: Ed25519 by the long-term server key over "peerlock/key-log/tree-head/v3" ‖ 0x00 ‖ u64be(treeSize) ‖ u64be(timestamp) ‖ rootHash. */
@@ -244,10 +248,10 @@ export type KeyLogTreeHead = {
   __typename?: 'KeyLogTreeHead';
   /** The same head as a C2SP tlog checkpoint (c2sp.org/tlog-checkpoint), a signed note: origin "peerlock/key-log/" + the first 16 hex digits of SHA-256(signing key), the tree size, the base64 root; signed Ed25519 (note type 0x01) by the long-term server key under the origin as key name. What key-log witnesses co-sign. */
   checkpoint?: Maybe<Scalars['String']['output']>;
-  /** base64, 32 bytes: RFC 9162 MTH with SHA-256. */
-  rootHash: Scalars['String']['output'];
-  /** base64, 64 bytes. */
-  signature: Scalars['String']['output'];
+  /** 32 bytes: RFC 9162 MTH with SHA-256. */
+  rootHash: Scalars['Base64']['output'];
+  /** 64 bytes. */
+  signature: Scalars['Base64']['output'];
   /** Unix milliseconds (decimal) of the newest key event in the tree; 0 when empty. */
   timestamp: Scalars['String']['output'];
   /** Number of leaves. */
@@ -257,15 +261,15 @@ export type KeyLogTreeHead = {
 /** The key log's ECVRF public key (RFC 9381, edwards25519), signed by the long-term key: Ed25519 over "peerlock/key-log/vrf-key/v1" ‖ 0x00 ‖ publicKey. */
 export type KeyLogVrfKey = {
   __typename?: 'KeyLogVrfKey';
-  /** base64, 32 bytes */
-  publicKey: Scalars['String']['output'];
-  /** base64, 64 bytes */
-  signature: Scalars['String']['output'];
+  /** 32 bytes */
+  publicKey: Scalars['Base64']['output'];
+  /** 64 bytes */
+  signature: Scalars['Base64']['output'];
 };
 
 export type KeyRotationChallengeInput = {
-  /** The new auth key, base64. */
-  authPublicKey: Scalars['String']['input'];
+  /** The new auth key. */
+  authPublicKey: Scalars['Base64']['input'];
   /** The new identity key. */
   miniLockId: Scalars['String']['input'];
   username: Scalars['String']['input'];
@@ -282,9 +286,9 @@ export type KeyRotationResult = {
 /** A message envelope: routing data in clear, the content a miniLock file only participants can open. */
 export type Message = {
   __typename?: 'Message';
-  /** base64 miniLock file. */
-  ciphertext: Scalars['String']['output'];
-  ciphertextBytes: Scalars['Int']['output'];
+  /** The miniLock file. */
+  ciphertext: Scalars['Base64']['output'];
+  ciphertextBytes: Scalars['ByteCount']['output'];
   conversationId: Scalars['String']['output'];
   /** Position in the conversation, from 0, in server order. */
   index: Scalars['Int']['output'];
@@ -294,8 +298,8 @@ export type Message = {
   position: Scalars['String']['output'];
   /** Receipts from the other participants, by reader. */
   receipts: Array<ReadReceipt>;
-  /** When the server accepted it (ISO-8601); the SDK bounds the sender clock against it. */
-  receivedAt: Scalars['String']['output'];
+  /** When the server accepted it; the SDK bounds the sender clock against it. */
+  receivedAt: Scalars['DateTime']['output'];
   sender: Scalars['String']['output'];
 };
 
@@ -314,44 +318,44 @@ export type MessageEdge = {
 /** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Accept an incoming request. Requires a token; returns your contact list. */
+  /** Requires a token. Accept an incoming request. Returns your contact list. */
   acceptContact: ContactList;
   /** Requires a token. Appends records after the expectedVersion records you read, all or none; returns the new version. Compare-and-set: CONFLICT unless expectedVersion is the current version. */
   appendFileIndexRecords: Scalars['Int']['output'];
   /** Login. With two-factor on, totpCode (a current TOTP code or a backup code) is required. With device, the login opens a device session. */
   authChallenge: TokenBatch;
-  /** Block a user: ends any contact or request, and they cannot ask again. Requires a token; returns your contact list. */
+  /** Requires a token. Block a user: ends any contact or request, and they cannot ask again. Returns your contact list. */
   blockContact: ContactList;
-  /** Withdraw your own request. Requires a token; returns your contact list. */
+  /** Requires a token. Withdraw your own request. Returns your contact list. */
   cancelContactRequest: ContactList;
   /** Requires a token. */
   confirmTwoFactor: TwoFactorConfirmation;
-  /** Decline an incoming request. Requires a token; returns your contact list. */
+  /** Requires a token. Decline an incoming request. Returns your contact list. */
   declineContact: ContactList;
-  /** Requires a token, and a fresh code when two-factor is on. The username is retired forever; name and email are erased. */
+  /** Requires a token. Also a fresh code when two-factor is on. The username is retired forever; name and email are erased. */
   deleteAccount: Scalars['Boolean']['output'];
-  /** Requires a token; owner only. Deletes the file for everyone (also cancels an open upload). */
+  /** Requires a token. Owner only. Deletes the file for everyone (also cancels an open upload). */
   destroyFile: FileRemoval;
-  /** Requires a token and a fresh code. */
+  /** Requires a token. Also a fresh code. */
   disableTwoFactor: Scalars['Boolean']['output'];
   /** Requires a token. Stores your header (base64 miniLock header) once every chunk is there with the declared sizes. */
   finalizeFileUpload: File;
   keyRotationChallenge: KeyChallenge;
-  /** Ends the device session this request came through (false when it has none). Requires a token. */
+  /** Requires a token. Ends the device session this request came through (false when it has none). */
   logout: Scalars['Boolean']['output'];
   /** Requires a token. Idempotent per (message, reader): the first receipt stands. */
   postReadReceipt: ReadReceipt;
   /** A new token batch for a live device session, proved by its secret (base64); no two-factor code. SESSION_ENDED when the session is over. */
   refreshSession: TokenBatch;
-  /** End a contact: no more messages between you. Requires a token; returns your contact list. */
+  /** Requires a token. End a contact: no more messages between you. Returns your contact list. */
   removeContact: ContactList;
   /** Requires a token. Removes it from your view; newer messages bring it back. */
   removeConversation: RemoveConversationResult;
   /** Requires a token. Drops your own access. */
   removeFile: FileRemoval;
-  /** Ask a user (by username) to become a contact; if they already asked you, you are contacts. Requires a token; returns your contact list. */
+  /** Requires a token. Ask a user (by username) to become a contact; if they already asked you, you are contacts. Returns your contact list. */
   requestContact: ContactList;
-  /** Ends one of your device sessions at once: its tokens, its refreshes and its live subscriptions. False when there is no such live session. Requires a token. */
+  /** Requires a token. Ends one of your device sessions at once: its tokens, its refreshes and its live subscriptions. False when there is no such live session. */
   revokeSession: Scalars['Boolean']['output'];
   rotateKeys: KeyRotationResult;
   /** Requires a token. Only to contacts (the first message); only by participants (replies). */
@@ -368,7 +372,7 @@ export type Mutation = {
   storePinSet: PinSet;
   /** A witness's cosignature/v1 (c2sp.org/tlog-cosignature) of this log's checkpoint of treeSize leaves, as the note signature line it appends ("— name base64"). No token: FORBIDDEN unless the line is from a witness this server is configured with (PEERLOCK_WITNESSES), BAD_INPUT (field) unless it verifies over the server's own checkpoint of that size or when the witness co-signed a larger size before. Returns the witness's name. */
   submitKeyLogCosignature: Scalars['String']['output'];
-  /** Lift your block. Requires a token; returns your contact list. */
+  /** Requires a token. Lift your block. Returns your contact list. */
   unblockContact: ContactList;
   /** Requires a token. */
   updateProfile: Account;
@@ -572,7 +576,7 @@ export type Notification = {
   messageId?: Maybe<Scalars['String']['output']>;
   /** CONTACT_KEY_CHANGED: the contact's new key, as the server says: check it in the key log before using it. */
   miniLockId?: Maybe<Scalars['String']['output']>;
-  occurredAt: Scalars['String']['output'];
+  occurredAt: Scalars['DateTime']['output'];
   /** Global log position; resubscribe with after = the last one seen. */
   position: Scalars['String']['output'];
 };
@@ -612,16 +616,15 @@ export type PageInfo = {
 /** Your key pins, sealed by the SDK to your own key (DESIGN §6). Version 0 and a null blob: none stored yet. */
 export type PinSet = {
   __typename?: 'PinSet';
-  /** base64 */
-  blob?: Maybe<Scalars['String']['output']>;
+  blob?: Maybe<Scalars['Base64']['output']>;
   version: Scalars['Int']['output'];
 };
 
 export type PostReadReceiptInput = {
   conversationId: Scalars['String']['input'];
   messageId: Scalars['String']['input'];
-  /** base64, at most 512 bytes */
-  receipt: Scalars['String']['input'];
+  /** At most 512 bytes. */
+  receipt: Scalars['Base64']['input'];
 };
 
 /** Omitted fields stay as they are; null clears. */
@@ -659,7 +662,7 @@ export type Query = {
   /** Requires a token. */
   pinSet: PinSet;
   serverKeys: ServerKeys;
-  /** Your live device sessions, most recently used first. Requires a token. */
+  /** Requires a token. Your live device sessions, most recently used first. */
   sessions: Array<DeviceSession>;
   /** Exact lookup by username (case-insensitive). There is deliberately no listing or search. */
   user?: Maybe<User>;
@@ -730,10 +733,10 @@ export type QueryUserArgs = {
 export type ReadReceipt = {
   __typename?: 'ReadReceipt';
   position: Scalars['String']['output'];
-  postedAt: Scalars['String']['output'];
+  postedAt: Scalars['DateTime']['output'];
   reader: Scalars['String']['output'];
-  /** base64: nonce(24) ‖ box */
-  receipt: Scalars['String']['output'];
+  /** nonce(24) ‖ box */
+  receipt: Scalars['Base64']['output'];
 };
 
 export type RemoveConversationResult = {
@@ -744,8 +747,8 @@ export type RemoveConversationResult = {
 
 /** Prove the old key with a token on this request, or with recoveryCode; totpCode when two-factor is on. */
 export type RotateKeysInput = {
-  authAnswer: Scalars['String']['input'];
-  identityAnswer: Scalars['String']['input'];
+  authAnswer: Scalars['Base64']['input'];
+  identityAnswer: Scalars['Base64']['input'];
   recoveryCode?: InputMaybe<Scalars['String']['input']>;
   sealedState: Scalars['String']['input'];
   totpCode?: InputMaybe<Scalars['String']['input']>;
@@ -754,15 +757,15 @@ export type RotateKeysInput = {
 /** A NaCl box (X25519-XSalsa20-Poly1305) from the signed server key to one of your keys. */
 export type SealedBox = {
   __typename?: 'SealedBox';
-  /** base64, 48 bytes (16-byte tag ‖ 32-byte plaintext) */
-  ciphertext: Scalars['String']['output'];
-  /** base64, 24 bytes */
-  nonce: Scalars['String']['output'];
+  /** 48 bytes (16-byte tag ‖ 32-byte plaintext) */
+  ciphertext: Scalars['Base64']['output'];
+  /** 24 bytes */
+  nonce: Scalars['Base64']['output'];
 };
 
 export type SendMessageInput = {
-  /** base64 miniLock file, at most 1 MiB. */
-  ciphertext: Scalars['String']['input'];
+  /** The miniLock file, at most 1 MiB. */
+  ciphertext: Scalars['Base64']['input'];
   /** The SDK's conversationIdOf(secret). A new id starts a conversation. */
   conversationId: Scalars['String']['input'];
   /** base64 of 16 random bytes, the one inside the plaintext. */
@@ -775,15 +778,15 @@ export type ServerKeys = {
   __typename?: 'ServerKeys';
   ephemeral: SignedServerKey;
   keyLogVrfKey: KeyLogVrfKey;
-  /** The long-term Ed25519 public key (base64) that clients pin. */
-  signingPublicKey: Scalars['String']['output'];
+  /** The long-term Ed25519 public key that clients pin. */
+  signingPublicKey: Scalars['Base64']['output'];
 };
 
 /** A device session opened by this login: later token batches come from refreshSession with its secret, without a two-factor code, until it ends. */
 export type SessionGrant = {
   __typename?: 'SessionGrant';
-  /** ISO-8601: the session ends then at the latest. */
-  expiresAt: Scalars['String']['output'];
+  /** The session ends then at the latest. */
+  expiresAt: Scalars['DateTime']['output'];
   id: Scalars['String']['output'];
   /** The session secret ("AS" ‖ 30 bytes), boxed to your auth key like the tokens. */
   secret: SealedBox;
@@ -792,10 +795,10 @@ export type SessionGrant = {
 /** The daily X25519 key challenges and tokens are boxed from, signed by the long-term Ed25519 key: Ed25519 over "peerlock/server-ephemeral-key/v1" ‖ 0x00 ‖ publicKey ‖ u64be(validFrom) ‖ u64be(validUntil). */
 export type SignedServerKey = {
   __typename?: 'SignedServerKey';
-  /** base64, 32 bytes */
-  publicKey: Scalars['String']['output'];
-  /** base64, 64 bytes */
-  signature: Scalars['String']['output'];
+  /** 32 bytes */
+  publicKey: Scalars['Base64']['output'];
+  /** 64 bytes */
+  signature: Scalars['Base64']['output'];
   /** Unix seconds, decimal */
   validFrom: Scalars['String']['output'];
   /** Unix seconds, decimal */
@@ -803,8 +806,8 @@ export type SignedServerKey = {
 };
 
 export type SignupChallengeInput = {
-  /** base64, 32 bytes */
-  authPublicKey: Scalars['String']['input'];
+  /** 32 bytes */
+  authPublicKey: Scalars['Base64']['input'];
   /** At most 64 characters. */
   displayName?: InputMaybe<Scalars['String']['input']>;
   email?: InputMaybe<Scalars['String']['input']>;
@@ -814,10 +817,10 @@ export type SignupChallengeInput = {
 };
 
 export type SignupInput = {
-  /** base64 of the 32 bytes in authChallenge */
-  authAnswer: Scalars['String']['input'];
-  /** base64 of the 32 bytes in identityChallenge */
-  identityAnswer: Scalars['String']['input'];
+  /** The 32 bytes in authChallenge. */
+  authAnswer: Scalars['Base64']['input'];
+  /** The 32 bytes in identityChallenge. */
+  identityAnswer: Scalars['Base64']['input'];
   sealedState: Scalars['String']['input'];
 };
 
@@ -831,7 +834,7 @@ export type SignupResult = {
 /** Live notifications over graphql-ws (one token in connection_init). */
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Your own notifications only. With `after`, everything after that position first (what you missed), then live. Replays are rate-limited, and reach back a bounded number of log events: an older `after` is refused (BAD_INPUT, field `after`), and the client refetches its views and subscribes live. */
+  /** Requires a token. Your own notifications only. With `after`, everything after that position first (what you missed), then live. Replays are rate-limited, and reach back a bounded number of log events: an older `after` is refused (BAD_INPUT, field `after`), and the client refetches its views and subscribes live. */
   notifications: Notification;
 };
 
@@ -844,8 +847,7 @@ export type SubscriptionNotificationsArgs = {
 /** Single-use tokens ("AT" ‖ 30 bytes), each boxed to your auth key. Send one per request: Authorization: Peerlock <username> <base64 token>. */
 export type TokenBatch = {
   __typename?: 'TokenBatch';
-  /** ISO-8601 */
-  expiresAt: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
   serverKey: SignedServerKey;
   /** Set when the login asked for a device session. */
   session?: Maybe<SessionGrant>;
@@ -860,7 +862,7 @@ export type TwoFactorConfirmation = {
 
 export type TwoFactorSetup = {
   __typename?: 'TwoFactorSetup';
-  expiresAt: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
   /** Show as a QR code. */
   otpauthUri: Scalars['String']['output'];
   /** Send back with the first code to confirmTwoFactor within 5 minutes. */
@@ -872,8 +874,8 @@ export type TwoFactorSetup = {
 /** A directory entry. Deleted accounts stay listed with their keys (old messages still verify) and no personal data. */
 export type User = {
   __typename?: 'User';
-  /** base64, 32 bytes */
-  authPublicKey: Scalars['String']['output'];
+  /** 32 bytes */
+  authPublicKey: Scalars['Base64']['output'];
   deleted: Scalars['Boolean']['output'];
   displayName?: Maybe<Scalars['String']['output']>;
   /** Oldest first; the last entry is the current key. */
