@@ -22,16 +22,26 @@
  * A key proven once stays proven for the session (a leaf can never leave an
  * append-only log whose heads we keep checking for consistency), so repeated
  * sends to the same key cost no extra request.
+ *
+ * KeyTransparency checks answers against the heads it is given; KeyLog, below,
+ * is the one path every key takes through it in a PeerlockClient (issue 19:
+ * the key log has one home, so the login's check of our own key and a
+ * contact's lookup cannot drift apart). It decides which heads are trusted
+ * before a proof (this device's marks, kept across sessions, and the sealed
+ * pin set the user's other devices share), records the head it ends at,
+ * checks the log's VRF key once against the pinned server key, and starts
+ * over at logout.
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { base64ToBytes, bytesToBase64 } from '../crypto/bytes.js';
-import { KeyNotInLogError, TooFewCosignaturesError, TreeHeadRollbackError } from '../keylog/errors.js';
+import { KeyNotInLogError, OwnKeyNotInLogError, TooFewCosignaturesError, TreeHeadRollbackError } from '../keylog/errors.js';
 import { keyLogNoteKey, type NoteKey } from '../keylog/signed-note.js';
 import type { KeyLogEntry } from '../keylog/leaf.js';
-import { checkKeyLookup, checkTreeHeadAdvance, TREE_HEAD_RECORD_VERSION, verifyTreeHeadSignature, type TreeHead, type TreeHeadRecord } from '../keylog/tree-head.js';
-import { checkWitnessedHead } from '../keylog/witnessing.js';
+import { checkKeyLookup, checkTreeHeadAdvance, TREE_HEAD_RECORD_VERSION, verifyTreeHeadSignature, verifyVrfKey, type TreeHead, type TreeHeadRecord } from '../keylog/tree-head.js';
+import { checkWitnessedHead, parseWitnessing } from '../keylog/witnessing.js';
 import { PeerlockApiError } from './errors.js';
-import { KeyLogConsistencyProofDocument, KeyLogKeyProofDocument, type KeyLogTreeHeadFieldsFragment } from './generated/graphql.js';
+import { KeyLogConsistencyProofDocument, KeyLogKeyProofDocument, KeyLogVrfKeyDocument, type KeyLogTreeHeadFieldsFragment } from './generated/graphql.js';
+import type { PeerlockClient, PeerlockClientOptions } from './peerlock-client.js';
 
 type Call = <R, V>(document: TypedDocumentNode<R, V>, variables: V) => Promise<R>;
 
@@ -133,5 +143,82 @@ export class KeyTransparency {
     );
     this.proven.set(username, entry);
     return entry;
+  }
+}
+
+/** The key log for a PeerlockClient's logged-in user: see the top of this file. */
+export class KeyLog {
+  private readonly witnessing: { readonly witnesses: readonly NoteKey[]; readonly threshold: number };
+  private transparency: KeyTransparency;
+  private vrfKey: Uint8Array | null = null;
+
+  constructor(
+    private readonly client: PeerlockClient,
+    options: Pick<PeerlockClientOptions, 'witnesses' | 'witnessThreshold'>,
+    /** The pinned long-term server key (Accounts: configured, from the session, or pinned on first use). */
+    private readonly signingKey: () => Promise<Uint8Array>,
+  ) {
+    this.witnessing = parseWitnessing(options.witnesses ?? [], options.witnessThreshold ?? 0);
+    this.transparency = this.fresh();
+  }
+
+  /** The newest verified head, in the form stored in the pin set (it rides along whenever the pin set is stored anyway). */
+  get head(): TreeHeadRecord | undefined {
+    return this.transparency.head;
+  }
+
+  /** At logout: the next user's heads are checked afresh, from their own marks and pins. */
+  reset(): void {
+    this.transparency = this.fresh();
+  }
+
+  /**
+   * Key transparency (DESIGN §6), one path for every key: `miniLockId` proven
+   * as `username`'s key in the signed log, under a head consistent with every
+   * head seen before, by this device in any session (its marks) and by the
+   * user's other devices (the sealed pin set); the head is remembered.
+   */
+  async prove(username: string, miniLockId: string): Promise<KeyLogEntry> {
+    await this.transparency.reconcile(this.client.marks().treeHead);
+    await this.transparency.reconcile((await this.client.pins()).treeHead);
+    const entry = await this.transparency.verifyKey(username, miniLockId);
+    this.client.raiseMarks(this.transparency.head ? { treeHead: this.transparency.head } : {});
+    return entry;
+  }
+
+  /**
+   * DESIGN §6 (monitored): at every login the newest key the log holds for
+   * our own name must be our key, proven like any contact's key (signed and
+   * witnessed head, consistency, inclusion, VRF, opening). Otherwise
+   * OwnKeyNotInLogError, loudly: the server may be showing others a key for
+   * us that is not ours. The session stays open, so the caller can show it
+   * and the user can act (rotate, leave). 'pending' when the witnesses this
+   * client requires have not yet co-signed a head holding our key. Tree-head
+   * refusals (fork, rollback, too few co-signatures) are thrown as themselves.
+   */
+  async checkOwnKey(username: string, miniLockId: string): Promise<'ok' | 'pending'> {
+    try {
+      await this.prove(username, miniLockId);
+      return 'ok';
+    } catch (error) {
+      if (error instanceof PeerlockApiError && error.code === 'UNAVAILABLE' && this.witnessing.threshold > 0) return 'pending';
+      if (error instanceof KeyNotInLogError) throw new OwnKeyNotInLogError(username, error.reason);
+      throw error;
+    }
+  }
+
+  private fresh(): KeyTransparency {
+    return new KeyTransparency((d, v) => this.client.call(d, v), () => this.signingKey(), () => this.checkedVrfKey(), this.witnessing);
+  }
+
+  /** The key log's VRF public key, checked once against the pinned long-term key. */
+  private async checkedVrfKey(): Promise<Uint8Array> {
+    if (!this.vrfKey) {
+      const { keyLogVrfKey } = (await this.client.call(KeyLogVrfKeyDocument, {})).serverKeys;
+      const publicKey = base64ToBytes(keyLogVrfKey.publicKey, 'keyLogVrfKey');
+      verifyVrfKey(publicKey, base64ToBytes(keyLogVrfKey.signature, 'keyLogVrfKey signature'), await this.signingKey());
+      this.vrfKey = publicKey;
+    }
+    return this.vrfKey;
   }
 }
