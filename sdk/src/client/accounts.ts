@@ -69,6 +69,16 @@ export interface ClientSession {
   readonly sessionSecret?: string;
 }
 
+/** What a key rotation takes (PeerlockClient.rotateKeys). */
+export interface RotateKeysInput {
+  newPassphrase?: string;
+  identity?: KeyPair;
+  totpCode?: string;
+  recoveryCode?: string;
+  /** With two-factor on, logging in with the new keys needs another code (a later TOTP step or a backup code). */
+  loginTotpCode?: string;
+}
+
 export type Account = MeQuery['me'];
 export type TwoFactorSetup = SetupTwoFactorMutation['setupTwoFactor'];
 
@@ -303,19 +313,8 @@ export class Accounts {
     await this.client.call(DisableTwoFactorDocument, { code }, true);
   }
 
-  /**
-   * Moves the account to the keys of `newPassphrase` (proved like a signup);
-   * every outstanding token dies, so we log in again with the new keys.
-   * Old messages stay readable only with the old passphrase.
-   */
-  async rotateKeys(input: {
-    newPassphrase?: string;
-    identity?: KeyPair;
-    totpCode?: string;
-    recoveryCode?: string;
-    /** With two-factor on, logging in with the new keys needs another code (a later TOTP step or a backup code). */
-    loginTotpCode?: string;
-  }): Promise<{ recoveryCode: string | null }> {
+  /** PeerlockClient.rotateKeys. */
+  async rotateKeys(input: RotateKeysInput): Promise<{ recoveryCode: string | null }> {
     const me = this.identity();
     if (!input.identity) assertStrongPassphrase(requirePassphrase(input.newPassphrase), me.username);
     const identity = input.identity ?? (await deriveIdentity(me.username, requirePassphrase(input.newPassphrase)));

@@ -29,7 +29,7 @@ import { openNotificationStream, type ConnectionExecute, type NotificationStream
 import { Messaging, type LiveLimits, type ReadMessage } from './messaging.js';
 import { withJitter } from './retry.js';
 import { FileTransfers } from './file-transfers.js';
-import { Accounts, deriveIdentity, type Account, type ClientSession, type DeviceSessionInfo, type TwoFactorSetup } from './accounts.js';
+import { Accounts, deriveIdentity, type Account, type ClientSession, type DeviceSessionInfo, type RotateKeysInput, type TwoFactorSetup } from './accounts.js';
 import { Contacts, type ContactList } from './contacts.js';
 import { KeyLog } from './key-transparency.js';
 import type { ProfileInput } from './generated/graphql.js';
@@ -71,7 +71,7 @@ export interface PeerlockClientOptions {
   readonly liveLimits?: LiveLimits;
 }
 
-export type { Account, ClientSession, DeviceSessionInfo, TwoFactorSetup } from './accounts.js';
+export type { Account, ClientSession, DeviceSessionInfo, RotateKeysInput, TwoFactorSetup } from './accounts.js';
 export type { ContactList } from './contacts.js';
 export { canonicalUsername } from './accounts.js';
 
@@ -249,14 +249,7 @@ export class PeerlockClient {
    * every outstanding token dies, so we log in again with the new keys.
    * Old messages stay readable only with the old passphrase.
    */
-  async rotateKeys(input: {
-    newPassphrase?: string;
-    identity?: KeyPair;
-    totpCode?: string;
-    recoveryCode?: string;
-    /** With two-factor on, logging in with the new keys needs another code (a later TOTP step or a backup code). */
-    loginTotpCode?: string;
-  }): Promise<{ recoveryCode: string | null }> {
+  async rotateKeys(input: RotateKeysInput): Promise<{ recoveryCode: string | null }> {
     return this.accounts.rotateKeys(input);
   }
 
