@@ -37,7 +37,7 @@ export async function collectBytes(source: AsyncIterable<Uint8Array>): Promise<U
   return new Uint8Array(Buffer.concat(parts));
 }
 
-export const START = 'mutation($c: Int!, $b: Float!) { startFileUpload(chunkCount: $c, ciphertextBytes: $b) { fileId chunkCount maxChunkBytes expiresAt chunkPath } }';
+export const START = 'mutation($c: Int!, $b: ByteCount!) { startFileUpload(chunkCount: $c, ciphertextBytes: $b) { fileId chunkCount maxChunkBytes expiresAt chunkPath } }';
 export const FINALIZE = 'mutation($id: String!, $h: String!) { finalizeFileUpload(fileId: $id, header: $h) { id ready } }';
 export const QUOTA = '{ fileQuota { usedBytes limitBytes } }';
 export const FILES = 'query($first: Int, $after: String) { files(first: $first, after: $after) { edges { cursor node { id owner ready ciphertextBytes chunkCount sharedWith downloadPath } } pageInfo { hasNextPage endCursor } } }';

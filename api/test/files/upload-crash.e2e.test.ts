@@ -82,7 +82,7 @@ describe('upload across a server crash (real process, SIGKILL)', () => {
     for (let i = 0; i < 2; i++) await bob.login();
     const sizes = [300, MiB + 20, MiB + 20, 700];
     const started = (
-      await bob.ok<{ startFileUpload: { fileId: string; chunkPath: string } }>('mutation($c: Int!, $b: Float!) { startFileUpload(chunkCount: $c, ciphertextBytes: $b) { fileId chunkPath } }', {
+      await bob.ok<{ startFileUpload: { fileId: string; chunkPath: string } }>('mutation($c: Int!, $b: ByteCount!) { startFileUpload(chunkCount: $c, ciphertextBytes: $b) { fileId chunkPath } }', {
         c: 4,
         b: sizes.reduce((a, b) => a + b, 0),
       })

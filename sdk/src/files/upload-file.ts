@@ -57,7 +57,7 @@ export function ciphertextLayout(size: number): { chunkCount: number; ciphertext
   return { chunkCount, ciphertextBytes: chunkCount * FRAME + NAME_CHUNK_PLAINTEXT + size };
 }
 
-const START = `mutation($chunkCount: Int!, $ciphertextBytes: Float!) { startFileUpload(chunkCount: $chunkCount, ciphertextBytes: $ciphertextBytes) { fileId chunkPath } }`;
+const START = `mutation($chunkCount: Int!, $ciphertextBytes: ByteCount!) { startFileUpload(chunkCount: $chunkCount, ciphertextBytes: $ciphertextBytes) { fileId chunkPath } }`;
 const FINALIZE = `mutation($fileId: String!, $header: String!) { finalizeFileUpload(fileId: $fileId, header: $header) { id ready } }`;
 
 export async function uploadFile(endpoint: FileEndpoint, options: UploadOptions): Promise<UploadedFile> {

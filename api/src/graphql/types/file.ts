@@ -64,7 +64,7 @@ builder.mutationField('startFileUpload', (t) =>
   t.withAuth({ viewer: true }).field({
     type: FileUploadRef,
     description: 'Reserves ciphertextBytes of your quota (QUOTA_EXCEEDED otherwise) until the upload is finalized or expires.',
-    args: { chunkCount: t.arg.int(), ciphertextBytes: t.arg.float() },
+    args: { chunkCount: t.arg.int(), ciphertextBytes: t.arg({ type: 'ByteCount' }) },
     resolve: (_root, args, ctx) => ctx.services.files.start(args, commandContextOf(ctx)),
   }),
 );

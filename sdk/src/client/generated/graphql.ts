@@ -535,7 +535,7 @@ export type MutationSignupChallengeArgs = {
 /** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
 export type MutationStartFileUploadArgs = {
   chunkCount: Scalars['Int']['input'];
-  ciphertextBytes: Scalars['Float']['input'];
+  ciphertextBytes: Scalars['ByteCount']['input'];
 };
 
 
