@@ -4,6 +4,7 @@ import {
   InvalidEncodingError,
   base58ToBytes,
   base64ToBytes,
+  isCanonicalBase64,
   bytesToBase58,
   bytesToBase64,
   bytesToHex,
@@ -77,6 +78,36 @@ describe('strict decoding', () => {
     expect(() => hexToBytes({} as never)).toThrow(TypeError);
     expect(() => bytesToBase64('x' as never)).toThrow(TypeError);
     expect(() => utf8ToBytes(new Uint8Array() as never)).toThrow(TypeError);
+  });
+});
+
+describe('isCanonicalBase64', () => {
+  const accepts = (text: string): boolean => {
+    try {
+      base64ToBytes(text);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('says yes exactly when base64ToBytes decodes (short strings over the alphabet, padding and strays)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'AQgw+/9z='.split(''), '-', ' ', 'é'), maxLength: 12 }), (text) => {
+        expect(isCanonicalBase64(text)).toBe(accepts(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('takes every encoding of random bytes, and refuses non-strings', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        expect(isCanonicalBase64(bytesToBase64(bytes))).toBe(true);
+      }),
+    );
+    expect(isCanonicalBase64(42)).toBe(false);
+    expect(isCanonicalBase64(null)).toBe(false);
   });
 });
 

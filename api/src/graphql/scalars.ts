@@ -9,7 +9,7 @@
  * wrong kind is a fault of ours, masked as INTERNAL.
  */
 import { Kind, type ValueNode } from 'graphql';
-import { bytesToBase64 } from '@peerlock/sdk';
+import { bytesToBase64, isCanonicalBase64 } from '@peerlock/sdk';
 import { builder } from './builder.js';
 import { CHECKED_SCALARS, MalformedInput } from './conventions-plugin.js';
 
@@ -32,30 +32,9 @@ export function serializeByteCount(value: unknown): number {
 
 // ---- Base64
 
-const ALPHABET = new Uint8Array(128);
-for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') ALPHABET[ch.charCodeAt(0)] = 1;
-const SEXTET = (code: number): number => (code >= 97 ? code - 71 : code >= 65 ? code - 65 : code >= 48 ? code + 4 : code === 43 ? 62 : 63);
-
-/**
- * Standard base64 with padding, canonical (the bits under the padding are
- * zero), as the SDK's base64ToBytes takes it: one pass over the characters,
- * nothing decoded (a message's ciphertext is up to 1 MiB; its handler decodes it once).
- */
-export function isBase64(text: unknown): text is string {
-  if (typeof text !== 'string' || text.length % 4 !== 0) return false;
-  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  const end = text.length - pad;
-  for (let i = 0; i < end; i++) {
-    const code = text.charCodeAt(i);
-    if (code >= 128 || ALPHABET[code] === 0) return false;
-  }
-  if (pad === 0) return true;
-  const last = SEXTET(text.charCodeAt(end - 1));
-  return (last & (pad === 2 ? 0x0f : 0x03)) === 0;
-}
-
 export function parseBase64(value: unknown): string | MalformedInput {
-  return isBase64(value) ? value : new MalformedInput('Base64');
+  // Canonical base64 is the SDK's rule (base64ToBytes); checked here without decoding.
+  return isCanonicalBase64(value) ? value : new MalformedInput('Base64');
 }
 
 /** Bytes are encoded; a string is sent as it is (the server's own base64, or a client's, checked when it came in). */
