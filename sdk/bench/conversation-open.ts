@@ -87,6 +87,8 @@ function compose(version: 1 | 2, n: number, users: readonly User[], keys: Record
         body: BODY,
         files: [],
         sentAt: NOW,
+        expiresIn: 0,
+        action: null,
       };
       ciphertext = encryptFile(encodePlaintext(plaintext), { senderSecretKey: sender.secretKey, recipients: PARTICIPANTS.map((p) => keys[p]!) });
     }

@@ -90,9 +90,9 @@ const plaintextOf = (m: ComposedMessage, reader: User = alice) => decodePlaintex
 const hashOf = (m: ComposedMessage) => messageHash(encodePlaintext(m.plaintext));
 
 describe('plaintext version 2', () => {
-  it('composeMessage writes v2 with the links from the ledger it replies in; a new conversation has none', () => {
+  it('composeMessage writes v3 with the links from the ledger it replies in; a new conversation has none', () => {
     const { a1, b1, a2 } = threeMessages();
-    expect(a1.plaintext.v).toBe(2);
+    expect(a1.plaintext.v).toBe(3);
     expect(a1.plaintext.links).toEqual([]);
     expect(b1.plaintext.links).toEqual([{ participant: 'alice', sequence: 1, hash: hashOf(a1) }]);
     expect(a2.plaintext.links).toEqual([{ participant: 'bob', sequence: 1, hash: hashOf(b1) }]);
@@ -135,7 +135,8 @@ describe('plaintext version 2', () => {
       ['a short hash', { ...base, links: [link({ hash: bytesToBase64(randomBytes(31)) })] }, 'links.hash'],
       ['a hash that is not base64', { ...base, links: [link({ hash: '!'.repeat(44) })] }, 'links.hash'],
       ['version 1 with links', { ...base, v: 1 }, 'links'],
-      ['version 3', { ...base, v: 3 }, 'v'],
+      ['version 4', { ...base, v: 4 }, 'v'],
+      ['version 2 with an expiry', { ...base, v: 2, expiresIn: 300 }, 'expiresIn'],
     ])('%s → %s', (_what, value, field) => {
       expect(fieldOf(value)).toBe(field);
     });
@@ -452,6 +453,8 @@ describe('version 1 messages', () => {
       body,
       files: [],
       sentAt: NOW,
+      expiresIn: 0,
+      action: null,
     };
     const encoded = encodePlaintext(plaintext);
     const ciphertext = encryptFile(encoded, { senderSecretKey: sender.secretKey, recipients: participants.map((p) => keys[p]!) });

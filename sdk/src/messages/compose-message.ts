@@ -9,6 +9,12 @@
  * previous hash, and the causal links (T14): for every other participant,
  * the latest of their messages the ledger accepted. A new conversation has
  * no links.
+ *
+ * Disappearing messages and actions (issue 20): `expiresIn` is the message's
+ * own lifetime (a reply takes the conversation's timer as the ledger last
+ * verified it, ConversationLedger.timer); `action` sets the timer, or deletes
+ * or edits one of our own messages, named by id, sequence and hash from the
+ * ledger (ConversationLedger.ownMessage), never from the server.
  */
 import { bytesToBase64, randomBytes } from '../crypto/bytes.js';
 import { encryptFile } from '../minilock/encrypt-stream.js';
@@ -21,7 +27,9 @@ import {
   MalformedMessageError,
   MESSAGE_VERSION,
   type FileReference,
+  type MessageAction,
   type MessagePlaintext,
+  type TimerSeconds,
 } from './message-plaintext.js';
 
 export interface ComposeInput {
@@ -35,6 +43,9 @@ export interface ComposeInput {
   readonly body: string;
   readonly files?: readonly FileReference[];
   readonly now: number;
+  /** Seconds the message lives after the server received it (default: the ledger's timer, or 0). Timers and deletes never expire. */
+  readonly expiresIn?: TimerSeconds;
+  readonly action?: MessageAction | null;
 }
 
 export interface ComposedMessage {
@@ -73,6 +84,8 @@ export function composeMessage(input: ComposeInput): ComposedMessage {
     body: input.body,
     files: input.files ?? [],
     sentAt: input.now,
+    expiresIn: input.action?.kind === 'timer' || input.action?.kind === 'delete' ? 0 : (input.expiresIn ?? ledger?.timer()?.seconds ?? 0),
+    action: input.action ?? null,
   };
   const encoded = encodePlaintext(plaintext);
   const ciphertext = encryptFile(encoded, { senderSecretKey: input.sender.secretKey, recipients });

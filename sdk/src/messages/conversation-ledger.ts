@@ -65,18 +65,85 @@
  * is a message the server drops just before a sender's first windowed one;
  * it shows as withheld once the reader loads far enough back (or reads the
  * whole conversation).
+ *
+ * TIMERS, DELETES AND EDITS (issue 20). A message's action (message-plaintext.ts)
+ * is its sender's signed statement, so the server can neither make one up nor
+ * change it; the ledger applies one only if it holds:
+ *
+ *   - a timer sets the conversation's timer (the latest in the server's order);
+ *   - a delete or an edit names, by id, sequence and hash, an earlier message
+ *     of its sender's OWN chain (another's id → NotOwnMessage; another hash
+ *     or sequence → WrongHash), an ordinary message (not an action, not
+ *     deleted; else NotEditable), within the window after that message's
+ *     server time (3 h to delete, 24 h to edit; else OutsideWindow).
+ *
+ * A refused action is reported as ActionRefused with its reason; the message
+ * is authentic (it stays in its sender's chain, so no gap shows), it just
+ * does nothing. A delete or an edit of a message not loaded cannot be checked
+ * against the window and applies (there is nothing shown to take back); when
+ * that message arrives later, the checks run then, and a failing action is
+ * dropped. A verified delete also accounts for its target's sequence, which
+ * is then deleted, not withheld.
+ *
+ * EXPIRED OR DELETED, NOT WITHHELD. The server replaces a message it purged
+ * with a tombstone (no ciphertext). A tombstone is a hint: it is fed in the
+ * server's order (hintGone) and counts for its sender's next gap, mapped in
+ * order onto the missing sequences. A sequence hinted "expired" counts as
+ * expired only in a conversation where some verified message carried a timer
+ * (its own expiresIn, or a timer action); one hinted "deleted" only once a
+ * verified delete names it. Anything else stays withheld: a server that drops
+ * a message and calls it expired can at most relabel, under a timer, a
+ * message it could withhold anyway.
  */
 import { decryptFile } from '../minilock/decrypt-file.js';
 import { PeerlockCryptoError } from '../crypto/errors.js';
 import type { MessageEnvelope } from './message-envelope.js';
-import { conversationIdOf, decodePlaintext, messageHash, MalformedMessageError, type CausalLink, type MessagePlaintext } from './message-plaintext.js';
+import {
+  conversationIdOf,
+  decodePlaintext,
+  messageHash,
+  MalformedMessageError,
+  type CausalLink,
+  type MessageAction,
+  type MessagePlaintext,
+  type TimerSeconds,
+} from './message-plaintext.js';
 
 export const DEFAULT_MAX_CLOCK_SKEW_MS = 10 * 60 * 1000;
 
 /** withheld() lists at most this many sequences per sender (its `count` is exact). */
 export const MAX_LISTED_WITHHELD = 1000;
 
-export type RejectionReason = 'Undecryptable' | 'SenderKeyMismatch' | 'ParticipantsMismatch' | 'WrongConversation' | 'Replay' | 'SequenceGap' | 'ClockSkew';
+/** How long after a message's server time its sender may take it back, or edit it (issue 20; Signal's delete window is 3 h). */
+export const DELETE_WINDOW_MS = 3 * 60 * 60 * 1000;
+export const EDIT_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export type RejectionReason = 'Undecryptable' | 'SenderKeyMismatch' | 'ParticipantsMismatch' | 'WrongConversation' | 'Replay' | 'SequenceGap' | 'ClockSkew' | 'ActionRefused';
+
+/** Why a delete or an edit does nothing (see TIMERS, DELETES AND EDITS). */
+export type ActionRefusal = 'NotOwnMessage' | 'WrongHash' | 'NotEditable' | 'OutsideWindow';
+
+/** What the server says a message without ciphertext became: a hint (see EXPIRED OR DELETED, NOT WITHHELD). */
+export type GoneHint = 'expired' | 'deleted';
+
+/** The conversation's timer as a verified message set it. */
+export interface TimerSetting {
+  readonly seconds: TimerSeconds;
+  readonly setBy: string;
+  /** The server time of the message that set it. */
+  readonly at: number;
+  readonly messageId: string;
+}
+
+/** A verified delete or edit of `messageId`. */
+export interface AppliedAction {
+  /** The delete or edit message. */
+  readonly by: string;
+  /** Its server time. */
+  readonly at: number;
+  /** An edit's new text. */
+  readonly body?: string;
+}
 
 export interface VerifiedMessage {
   readonly plaintext: MessagePlaintext;
@@ -85,6 +152,8 @@ export interface VerifiedMessage {
   readonly receivedAt: number;
   /** Arrived after it had been reported withheld (by a later message of its sender, or by a link). */
   readonly late: boolean;
+  /** When it disappears (receivedAt + its own expiresIn), null if never. */
+  readonly expiresAt: number | null;
 }
 
 export type Verification =
@@ -95,6 +164,8 @@ export type Verification =
       /** SequenceGap only: the authentic message after the gap, and the sequences of its sender missing right before it. */
       readonly message?: VerifiedMessage;
       readonly withheld?: { readonly sender: string; readonly from: number; readonly to: number };
+      /** ActionRefused only: why the delete or edit does nothing. */
+      readonly refused?: ActionRefusal;
     };
 
 export interface SenderChain {
@@ -139,6 +210,19 @@ export interface ReceiverContext {
 interface Accepted {
   readonly hash: string;
   readonly previousHash: string | null;
+  readonly messageId: string;
+  readonly receivedAt: number;
+  /** An action message (timer, delete, edit): not something to delete or edit. */
+  readonly isAction: boolean;
+}
+
+/** What our own message is, for a delete or an edit of it (ConversationLedger.ownMessage). */
+export interface OwnMessage {
+  readonly messageId: string;
+  readonly sequence: number;
+  readonly hash: string;
+  readonly receivedAt: number;
+  readonly isAction: boolean;
 }
 
 interface MutableChain {
@@ -152,6 +236,10 @@ interface MutableChain {
   readonly claimed: Map<number, string>;
   /** Sequences up to here are not loaded (a window's start); 0 for a whole read; null in a window before this sender's first message. */
   floor: number | null;
+  /** Sequences accounted for without arriving: a verified delete named them, or a tombstone of a conversation under a timer. */
+  readonly gone: Map<number, GoneHint>;
+  /** Tombstones of this sender since its last message in the server's order (hintGone). */
+  hints: GoneHint[];
 }
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -161,6 +249,15 @@ export class ConversationLedger {
   private readonly chains = new Map<string, MutableChain>();
   private readonly equivocations = new Map<string, ConversationAnomaly>();
   private openingSubject = '';
+  /** Every accepted message id: whose, and which sequence (to refuse an action naming another's message). */
+  private readonly byId = new Map<string, { readonly sender: string; readonly sequence: number }>();
+  private currentTimer: TimerSetting | null = null;
+  /** Some verified message carried a timer (see EXPIRED OR DELETED, NOT WITHHELD). */
+  private timerSeen = false;
+  private readonly deletions = new Map<string, AppliedAction>();
+  private readonly edits = new Map<string, AppliedAction & { readonly sequence: number }>();
+  /** Actions applied to a message not loaded: checked again when it arrives. */
+  private readonly unchecked = new Map<string, { readonly kind: 'delete' | 'edit'; readonly sender: string; readonly at: number; readonly sequence: number }>();
 
   private constructor(
     readonly conversationId: string,
@@ -177,13 +274,48 @@ export class ConversationLedger {
    * whose sequence is not 1 founds it too, as SequenceGap with the sequences
    * withheld before it.
    */
-  static found(envelope: MessageEnvelope, context: ReceiverContext, options: { readonly window?: boolean } = {}): { ledger: ConversationLedger | null; verification: Verification } {
+  static found(
+    envelope: MessageEnvelope,
+    context: ReceiverContext,
+    options: { readonly window?: boolean; readonly hints?: readonly { readonly sender: string; readonly gone: GoneHint }[] } = {},
+  ): { ledger: ConversationLedger | null; verification: Verification } {
     const opened = open(envelope, context);
     if ('reason' in opened) return { ledger: null, verification: opened };
     const { plaintext, hash } = opened;
     if (conversationIdOf(plaintext.conversationSecret) !== envelope.conversationId) return { ledger: null, verification: { ok: false, reason: 'WrongConversation' } };
     const ledger = new ConversationLedger(envelope.conversationId, plaintext.conversationSecret, plaintext.participants, options.window === true);
+    // Tombstones the server showed before this message, in its order.
+    for (const hint of options.hints ?? []) ledger.hintGone(hint.sender, hint.gone);
     return { ledger, verification: ledger.take(plaintext, hash, envelope.receivedAt) };
+  }
+
+  /** A message the server shows without ciphertext (purged: expired or deleted), at its place in the server's order. A hint. */
+  hintGone(sender: string, gone: GoneHint): void {
+    const participant = sender.toLowerCase();
+    if (this.participants.includes(participant)) this.chain(participant).hints.push(gone);
+  }
+
+  /** The conversation's disappearing-messages timer: the latest verified timer action in the server's order, null if none. */
+  timer(): TimerSetting | null {
+    return this.currentTimer;
+  }
+
+  /** The verified delete of `messageId`, if any. */
+  deletionOf(messageId: string): AppliedAction | null {
+    return this.deletions.get(messageId) ?? null;
+  }
+
+  /** The latest verified edit of `messageId` (by its sender's sequence), if any. */
+  editOf(messageId: string): AppliedAction | null {
+    return this.edits.get(messageId) ?? null;
+  }
+
+  /** `username`'s accepted message `messageId` (what a delete or an edit of it must name), or null. */
+  messageOf(username: string, messageId: string): OwnMessage | null {
+    const where = this.byId.get(messageId);
+    if (!where || where.sender !== username.toLowerCase()) return null;
+    const accepted = this.chains.get(where.sender)!.accepted.get(where.sequence)!;
+    return { messageId, sequence: where.sequence, hash: accepted.hash, receivedAt: accepted.receivedAt, isAction: accepted.isAction };
   }
 
   /**
@@ -224,7 +356,26 @@ export class ConversationLedger {
   /** Sequences of `username` known to exist that have not arrived (the lowest MAX_LISTED_WITHHELD). */
   withheldOf(username: string): number[] {
     const chain = this.chains.get(username.toLowerCase());
-    return chain ? listWithheld(chain) : [];
+    return chain ? listWithheld(chain, this.accountedOf(chain)) : [];
+  }
+
+  /**
+   * The sequences of a chain above its floor, not accepted, that are
+   * accounted for: named by a verified delete, hinted expired in a gap, or
+   * at its tail (above its latest accepted message, revealed by a link) the
+   * tombstones since then, mapped in order.
+   */
+  private accountedOf(chain: MutableChain): Set<number> {
+    const floor = floorOf(chain);
+    const out = new Set<number>();
+    for (const s of chain.gone.keys()) if (s > floor && s <= chain.head && !chain.accepted.has(s)) out.add(s);
+    if (this.timerSeen) {
+      chain.hints.forEach((hint, i) => {
+        const s = Math.max(chain.top, floor) + 1 + i;
+        if (hint === 'expired' && s <= chain.head) out.add(s);
+      });
+    }
+    return out;
   }
 
   /** Everything still withheld, per sender (sorted by sender), whoever revealed it. */
@@ -232,8 +383,9 @@ export class ConversationLedger {
     const out: WithheldMessages[] = [];
     for (const sender of [...this.chains.keys()].sort()) {
       const chain = this.chains.get(sender)!;
-      const count = chain.head - floorOf(chain) - chain.accepted.size;
-      if (count > 0) out.push({ sender, sequences: listWithheld(chain), count });
+      const accounted = this.accountedOf(chain);
+      const count = chain.head - floorOf(chain) - chain.accepted.size - accounted.size;
+      if (count > 0) out.push({ sender, sequences: listWithheld(chain, accounted), count });
     }
     return out;
   }
@@ -288,6 +440,9 @@ export class ConversationLedger {
     const chain = this.chain(sender);
     // A sequence already accepted is a copy of the past, whatever its message id.
     if (chain.accepted.has(sequence)) return { ok: false, reason: 'Replay' };
+    const hints = chain.hints;
+    chain.hints = [];
+    if (plaintext.expiresIn > 0 || (plaintext.action?.kind === 'timer' && plaintext.action.seconds > 0)) this.timerSeen = true;
     // Known to exist (reported withheld) and now here: accepted, marked late.
     const late = sequence <= chain.head && sequence > floorOf(chain);
     // A window: this sender's chain starts at its lowest message loaded.
@@ -306,10 +461,19 @@ export class ConversationLedger {
     const after = chain.accepted.get(sequence + 1);
     if (after && after.previousHash !== hash) this.anomaly(sender, sequence);
 
-    chain.accepted.set(sequence, { hash, previousHash: plaintext.previousHash });
+    const isAction = plaintext.action !== null;
+    chain.accepted.set(sequence, { hash, previousHash: plaintext.previousHash, messageId: plaintext.messageId, receivedAt, isAction });
     chain.top = Math.max(chain.top, sequence);
     chain.head = Math.max(chain.head, sequence);
     this.seen.add(plaintext.messageId);
+    this.byId.set(plaintext.messageId, { sender, sequence });
+    // An action that named this message before it arrived is checked now.
+    const pending = this.unchecked.get(plaintext.messageId);
+    if (pending) {
+      this.unchecked.delete(plaintext.messageId);
+      const target = { ...chain.accepted.get(sequence)!, sender, sequence };
+      if (pending.sender !== sender || pending.sequence !== sequence || this.refusal(target, plaintext.messageId, pending.kind, pending.at) !== null) this.undo(plaintext.messageId, pending.kind);
+    }
     if (!this.openingSubject && sequence === 1 && plaintext.links.length === 0) this.openingSubject = plaintext.subject;
 
     // T14: every link is a statement about another participant's message.
@@ -319,12 +483,81 @@ export class ConversationLedger {
       linked.head = Math.max(linked.head, link.sequence);
     }
 
-    const message: VerifiedMessage = { plaintext, hash, receivedAt, late };
+    const message: VerifiedMessage = { plaintext, hash, receivedAt, late, expiresAt: plaintext.expiresIn > 0 ? receivedAt + plaintext.expiresIn * 1000 : null };
+    const refused = plaintext.action ? this.act(plaintext, receivedAt) : null;
+    if (refused) return { ok: false, reason: 'ActionRefused', message, refused };
     if (late || sequence <= top) return { ok: true, message };
-    if (sequence > top + 1) return { ok: false, reason: 'SequenceGap', message, withheld: { sender, from: top + 1, to: sequence - 1 } };
+    if (sequence > top + 1 && !this.cover(chain, top + 1, sequence - 1, hints)) return { ok: false, reason: 'SequenceGap', message, withheld: { sender, from: top + 1, to: sequence - 1 } };
     // The sender chained a different previous message than the one we were shown (recorded as an equivocation above).
     if (before !== undefined && before.hash !== plaintext.previousHash) return { ok: false, reason: 'SequenceGap', message };
     return { ok: true, message };
+  }
+
+  /**
+   * A gap from..to in a chain that the tombstones since the sender's previous
+   * message cover (one each, mapped in order onto the last of them): not a
+   * SequenceGap. The expired ones count as expired under a timer; the deleted
+   * ones stay withheld until a verified delete names them (withheld()).
+   */
+  private cover(chain: MutableChain, from: number, to: number, hints: readonly GoneHint[]): boolean {
+    const size = to - from + 1;
+    if (hints.length < size) return false;
+    hints.slice(-size).forEach((hint, i) => {
+      if (hint === 'expired' && this.timerSeen && !chain.gone.has(from + i)) chain.gone.set(from + i, 'expired');
+    });
+    return true;
+  }
+
+  /** Applies a verified message's action, or says why it does nothing. */
+  private act(plaintext: MessagePlaintext, receivedAt: number): ActionRefusal | null {
+    const action = plaintext.action as MessageAction;
+    const { sender } = plaintext;
+    if (action.kind === 'timer') {
+      this.currentTimer = { seconds: action.seconds, setBy: sender, at: receivedAt, messageId: plaintext.messageId };
+      return null;
+    }
+    const owner = this.byId.get(action.messageId);
+    if (owner && owner.sender !== sender) return 'NotOwnMessage';
+    const chain = this.chain(sender);
+    const target = chain.accepted.get(action.sequence);
+    if (target) {
+      if (target.messageId !== action.messageId || target.hash !== action.hash) return 'WrongHash';
+      const refusal = this.refusal({ ...target, sender, sequence: action.sequence }, action.messageId, action.kind, receivedAt);
+      if (refusal) return refusal;
+    } else {
+      // Our id at another sequence of the sender's: not the message named.
+      if (owner) return 'WrongHash';
+      // Not loaded: a statement about the sender's own chain, checked when (if) the message arrives.
+      this.state(sender, action.sequence, action.hash);
+      if (action.kind === 'edit' && this.deletions.has(action.messageId)) return 'NotEditable';
+      this.unchecked.set(action.messageId, { kind: action.kind, sender, at: receivedAt, sequence: action.sequence });
+    }
+    if (action.kind === 'delete') {
+      if (!this.deletions.has(action.messageId)) this.deletions.set(action.messageId, { by: plaintext.messageId, at: receivedAt });
+      chain.gone.set(action.sequence, 'deleted');
+    } else {
+      const earlier = this.edits.get(action.messageId);
+      if (!earlier || earlier.sequence < plaintext.sequence) this.edits.set(action.messageId, { by: plaintext.messageId, at: receivedAt, body: plaintext.body, sequence: plaintext.sequence });
+    }
+    return null;
+  }
+
+  /** Why `kind` may not apply to this accepted message at `at`, or null. */
+  private refusal(target: Accepted & { readonly sender: string; readonly sequence: number }, messageId: string, kind: 'delete' | 'edit', at: number): ActionRefusal | null {
+    if (target.isAction) return 'NotEditable';
+    if (kind === 'edit' && this.deletions.has(messageId)) return 'NotEditable';
+    return at - target.receivedAt > (kind === 'delete' ? DELETE_WINDOW_MS : EDIT_WINDOW_MS) ? 'OutsideWindow' : null;
+  }
+
+  /** An action applied to a message before it arrived turned out not to hold for it: it does nothing after all. */
+  private undo(messageId: string, kind: 'delete' | 'edit'): void {
+    if (kind === 'edit') {
+      this.edits.delete(messageId);
+      return;
+    }
+    this.deletions.delete(messageId);
+    const where = this.byId.get(messageId);
+    if (where) this.chains.get(where.sender)?.gone.delete(where.sequence);
   }
 
   /** An authenticated statement that `sender`'s message `sequence` hashes to `hash`. */
@@ -343,7 +576,7 @@ export class ConversationLedger {
   private chain(sender: string): MutableChain {
     let chain = this.chains.get(sender);
     if (!chain) {
-      chain = { accepted: new Map(), top: 0, head: 0, claimed: new Map(), floor: this.window ? null : 0 };
+      chain = { accepted: new Map(), top: 0, head: 0, claimed: new Map(), floor: this.window ? null : 0, gone: new Map(), hints: [] };
       this.chains.set(sender, chain);
     }
     return chain;
@@ -353,10 +586,10 @@ export class ConversationLedger {
 /** Sequences up to here are not loaded: a window's start; with nothing of the sender in a window, all it knows of. */
 const floorOf = (chain: MutableChain): number => chain.floor ?? chain.head;
 
-/** The withheld sequences floor+1…head of a chain, ascending, at most MAX_LISTED_WITHHELD: O(accepted + listed). */
-function listWithheld(chain: MutableChain): number[] {
+/** The withheld sequences floor+1…head of a chain, ascending, at most MAX_LISTED_WITHHELD: O(accepted + accounted + listed). */
+function listWithheld(chain: MutableChain, accounted: ReadonlySet<number>): number[] {
   const out: number[] = [];
-  for (let s = floorOf(chain) + 1; s <= chain.head && out.length < MAX_LISTED_WITHHELD; s++) if (!chain.accepted.has(s)) out.push(s);
+  for (let s = floorOf(chain) + 1; s <= chain.head && out.length < MAX_LISTED_WITHHELD; s++) if (!chain.accepted.has(s) && !accounted.has(s)) out.push(s);
   return out;
 }
 

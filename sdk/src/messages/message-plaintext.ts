@@ -3,7 +3,8 @@
  * a fixed key order, miniLock-encrypted to every participant including the
  * sender, so everything here is authenticated by the sender's key:
  *
- *   v                  2 (composeMessage writes 2; version 1 still decodes, with no links)
+ *   v                  3 (composeMessage writes 3; versions 1 and 2 still decode: 1 has no links,
+ *                      neither has expiresIn or action, which read as 0 and null)
  *   conversationSecret base64(32 random bytes chosen by the conversation's creator)
  *   messageId          base64(16 random bytes), also the server's id for the message
  *   sender             the sender's username (lowercase)
@@ -20,12 +21,27 @@
  *   body               the text
  *   files              [{ fileId, header: base64(miniLock header re-wrapped for the participants) }]
  *   sentAt             milliseconds since the epoch, sender's clock
+ *   expiresIn          v3 only: seconds this message lives after the server received it, one of
+ *                      TIMER_SECONDS (0: it never expires). The sender's own statement, so the
+ *                      server cannot lengthen or shorten it unseen (issue 20).
+ *   action             v3 only: null for an ordinary message, or what the message does:
+ *                        { kind: "timer", seconds }   sets the conversation's disappearing-messages
+ *                                                     timer (seconds in TIMER_SECONDS, 0 = off)
+ *                        { kind: "delete", messageId, sequence, hash }   takes back (unsends) the
+ *                        { kind: "edit",   messageId, sequence, hash }   sender's own message, or
+ *                                                     replaces its body with this message's body
+ *                      messageId, sequence and hash name the target in the SENDER'S OWN chain
+ *                      (sequence below this message's, hash = messageHash of its plaintext), so
+ *                      an action can only ever name its sender's own message. A timer or a delete
+ *                      carries no content (subject, body and files empty) and never expires
+ *                      (expiresIn 0): everyone keeps seeing who set which timer and that something
+ *                      was taken back. An edit carries the new body and no files.
  *
  * Why an array and not an object keyed by username: JavaScript orders
  * integer-like keys ("42" is a valid username) before all others whatever
  * the insertion order, so a keyed object could not be written in sorted order.
  *
- * A v2 plaintext must be exactly its canonical bytes (the key order above, no
+ * A v2 or v3 plaintext must be exactly its canonical bytes (the key order above, no
  * whitespace, no other keys): encode(decode(bytes)) = bytes, so every reader
  * and every link computes its hash over the one encoding of a message.
  * Version 1 keeps its original, lenient reading (its hash is over the bytes
@@ -35,14 +51,24 @@ import { base64ToBytes, bytesToBase64, bytesToUtf8, equalBytes, utf8ToBytes } fr
 import { blake2s } from '../crypto/blake2s.js';
 
 /** The version composeMessage writes. */
-export const MESSAGE_VERSION = 2;
-/** Versions a receiver accepts: 1 (no causal links) and 2. */
-export const MESSAGE_VERSIONS = [1, 2] as const;
+export const MESSAGE_VERSION = 3;
+/** Versions a receiver accepts: 1 (no causal links), 2 (no expiry, no actions) and 3. */
+export const MESSAGE_VERSIONS = [1, 2, 3] as const;
 export type MessageVersion = (typeof MESSAGE_VERSIONS)[number];
 export const MAX_PARTICIPANTS = 50;
 export const MAX_BODY_BYTES = 512 * 1024;
 export const MAX_SUBJECT_BYTES = 1024;
 export const MAX_FILES = 100;
+
+/** The disappearing-message timers a conversation can have, in seconds: off, 5 min, 1 h, 1 day, 1 week, 4 weeks. */
+export const TIMER_SECONDS = [0, 300, 3600, 86_400, 604_800, 2_419_200] as const;
+export type TimerSeconds = (typeof TIMER_SECONDS)[number];
+export const isTimerSeconds = (value: unknown): value is TimerSeconds => TIMER_SECONDS.includes(value as TimerSeconds);
+
+/** What a message does besides (or instead of) carrying text. */
+export type MessageAction =
+  | { readonly kind: 'timer'; readonly seconds: TimerSeconds }
+  | { readonly kind: 'delete' | 'edit'; readonly messageId: string; readonly sequence: number; readonly hash: string };
 
 export interface FileReference {
   readonly fileId: string;
@@ -72,6 +98,10 @@ export interface MessagePlaintext {
   readonly body: string;
   readonly files: readonly FileReference[];
   readonly sentAt: number;
+  /** Seconds it lives after the server received it; 0 (never) in versions 1 and 2. */
+  readonly expiresIn: TimerSeconds;
+  /** null in versions 1 and 2. */
+  readonly action: MessageAction | null;
 }
 
 export class MalformedMessageError extends Error {
@@ -140,7 +170,7 @@ export function validatePlaintext(value: unknown): MessagePlaintext {
   const check = (ok: boolean, field: string) => {
     if (!ok) throw new MalformedMessageError(field);
   };
-  check(m.v === 1 || m.v === 2, 'v');
+  check(m.v === 1 || m.v === 2 || m.v === 3, 'v');
   const v = m.v as MessageVersion;
   check(isBase64Of(m.conversationSecret, 32), 'conversationSecret');
   check(isBase64Of(m.messageId, 16), 'messageId');
@@ -161,6 +191,7 @@ export function validatePlaintext(value: unknown): MessagePlaintext {
     check(typeof ref.header === 'string' && ref.header.length > 0, 'files');
   }
   check(Number.isSafeInteger(m.sentAt) && (m.sentAt as number) > 0, 'sentAt');
+  const { expiresIn, action } = v === 3 ? validateV3(m) : validateNoV3(m);
   return {
     v,
     conversationSecret: m.conversationSecret as string,
@@ -174,12 +205,58 @@ export function validatePlaintext(value: unknown): MessagePlaintext {
     body: m.body as string,
     files: (m.files as FileReference[]).map((f) => ({ fileId: f.fileId, header: f.header })),
     sentAt: m.sentAt as number,
+    expiresIn,
+    action,
   };
 }
 
-/** Canonical bytes: fixed key order, no whitespace; `links` only in version 2. */
+/** Versions 1 and 2 know neither key: both must be absent (or, in memory, the defaults). */
+function validateNoV3(m: Record<string, unknown>): { expiresIn: TimerSeconds; action: null } {
+  if ('expiresIn' in m && m.expiresIn !== 0 && m.expiresIn !== undefined) throw new MalformedMessageError('expiresIn');
+  if ('action' in m && m.action !== null && m.action !== undefined) throw new MalformedMessageError('action');
+  return { expiresIn: 0, action: null };
+}
+
+const TARGET_KEYS = ['kind', 'messageId', 'sequence', 'hash'];
+
+/**
+ * Version 3: expiresIn one of TIMER_SECONDS; action null or exactly one of
+ * the shapes in the header comment. A timer or a delete carries no content
+ * and never expires; an edit carries no files; a delete or an edit names an
+ * earlier message of the sender's own chain, never itself.
+ */
+function validateV3(m: Record<string, unknown>): { expiresIn: TimerSeconds; action: MessageAction | null } {
+  if (!isTimerSeconds(m.expiresIn)) throw new MalformedMessageError('expiresIn');
+  const raw = m.action;
+  if (raw === null) return { expiresIn: m.expiresIn, action: null };
+  if (typeof raw !== 'object' || raw === undefined || Array.isArray(raw)) throw new MalformedMessageError('action');
+  const a = raw as Record<string, unknown>;
+  const keys = Object.keys(a);
+  const contentless = m.subject === '' && m.body === '' && (m.files as unknown[]).length === 0 && m.expiresIn === 0;
+  if (a.kind === 'timer') {
+    if (keys.length !== 2 || !isTimerSeconds(a.seconds)) throw new MalformedMessageError('action');
+    if (!contentless) throw new MalformedMessageError('action');
+    return { expiresIn: 0, action: { kind: 'timer', seconds: a.seconds } };
+  }
+  if (a.kind !== 'delete' && a.kind !== 'edit') throw new MalformedMessageError('action.kind');
+  if (keys.length !== TARGET_KEYS.length || !TARGET_KEYS.every((k) => keys.includes(k))) throw new MalformedMessageError('action');
+  if (!isBase64Of(a.messageId, 16) || a.messageId === m.messageId) throw new MalformedMessageError('action.messageId');
+  if (!Number.isSafeInteger(a.sequence) || (a.sequence as number) < 1 || (a.sequence as number) >= (m.sequence as number)) throw new MalformedMessageError('action.sequence');
+  if (!isBase64Of(a.hash, 32)) throw new MalformedMessageError('action.hash');
+  if (a.kind === 'delete' ? !contentless : m.subject !== '' || (m.files as unknown[]).length > 0) throw new MalformedMessageError('action');
+  return { expiresIn: m.expiresIn, action: { kind: a.kind, messageId: a.messageId as string, sequence: a.sequence as number, hash: a.hash as string } };
+}
+
+/** Canonical bytes: fixed key order, no whitespace; `links` from version 2, `expiresIn` and `action` in version 3. */
 export function encodePlaintext(m: MessagePlaintext): Uint8Array {
   return canonicalBytes(validatePlaintext(m.v === 1 ? withoutLinks(m) : m));
+}
+
+/** The action in its one key order. */
+function canonicalAction(action: MessageAction | null): object | null {
+  if (action === null) return null;
+  if (action.kind === 'timer') return { kind: action.kind, seconds: action.seconds };
+  return { kind: action.kind, messageId: action.messageId, sequence: action.sequence, hash: action.hash };
 }
 
 function canonicalBytes(valid: MessagePlaintext): Uint8Array {
@@ -197,6 +274,7 @@ function canonicalBytes(valid: MessagePlaintext): Uint8Array {
       body: valid.body,
       files: valid.files.map((f) => ({ fileId: f.fileId, header: f.header })),
       sentAt: valid.sentAt,
+      ...(valid.v === 3 ? { expiresIn: valid.expiresIn, action: canonicalAction(valid.action) } : {}),
     }),
   );
 }
@@ -208,7 +286,7 @@ function withoutLinks(m: MessagePlaintext): Omit<MessagePlaintext, 'links'> {
   return rest;
 }
 
-/** Parses and validates; a version-2 plaintext must also be byte-for-byte canonical. */
+/** Parses and validates; a version-2 or -3 plaintext must also be byte-for-byte canonical. */
 export function decodePlaintext(bytes: Uint8Array): MessagePlaintext {
   let parsed: unknown;
   try {
@@ -217,7 +295,7 @@ export function decodePlaintext(bytes: Uint8Array): MessagePlaintext {
     throw new MalformedMessageError('json');
   }
   const message = validatePlaintext(parsed);
-  if (message.v === 2 && !equalBytes(canonicalBytes(message), bytes)) throw new MalformedMessageError('canonical');
+  if (message.v !== 1 && !equalBytes(canonicalBytes(message), bytes)) throw new MalformedMessageError('canonical');
   return message;
 }
 
