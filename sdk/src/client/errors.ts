@@ -137,3 +137,24 @@ export class FileRejectedError extends Error {
     super(`file ${fileId} refused: ${reason}${senderID ? ` (sender ${senderUsername ?? 'unknown'} ${senderID})` : ''}`);
   }
 }
+
+/**
+ * Why a delete (unsend), an edit or a timer was not sent (issue 20), told
+ * before anything leaves the client:
+ * - `not-found`: no message with that id of ours in the conversation as verified;
+ * - `not-editable`: it is a timer, a delete or an edit itself, or already deleted;
+ * - `window-closed`: more than 3 h (delete) or 24 h (edit) after the server received it;
+ * - `bad-timer`: not one of the timers a conversation can have.
+ */
+export type MessageActionRefusal = 'not-found' | 'not-editable' | 'window-closed' | 'bad-timer';
+
+export class MessageActionError extends Error {
+  override readonly name = 'MessageActionError';
+  readonly code = 'MESSAGE_ACTION' as const;
+  constructor(
+    readonly messageId: string,
+    readonly reason: MessageActionRefusal,
+  ) {
+    super(`message ${messageId}: ${reason}`);
+  }
+}

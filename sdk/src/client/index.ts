@@ -1,6 +1,6 @@
 export { PeerlockClient, canonicalUsername, type PeerlockClientOptions, type ClientSession, type ContactList, type Account, type TwoFactorSetup, type DeviceSessionInfo } from './peerlock-client.js';
-export { PeerlockApiError, PeerlockNetworkError, NotLoggedInError, WrongPassphraseError, NoSuchAccountError, ContactKeyError, AttachmentRejectedError, FileRejectedError, SERVER_ERROR_CODES, type ServerErrorCode, type KeyRefusal, type FileRefusal } from './errors.js';
-export type { Messaging, ConversationSummary, ConversationView, ParticipantsListingMismatch, ReadMessage, ReadOptions, ReadRejection, VerifiedReceipt, SendInput } from './messaging.js';
+export { PeerlockApiError, PeerlockNetworkError, NotLoggedInError, WrongPassphraseError, NoSuchAccountError, ContactKeyError, AttachmentRejectedError, FileRejectedError, MessageActionError, SERVER_ERROR_CODES, type ServerErrorCode, type KeyRefusal, type FileRefusal, type MessageActionRefusal } from './errors.js';
+export type { Messaging, ConversationSummary, ConversationView, ParticipantsListingMismatch, ReadMessage, ReadOptions, ReadRejection, VerifiedReceipt, SendInput, ShownAction } from './messaging.js';
 export { DEFAULT_LIVE_LIMITS, type LiveLimits } from './messaging.js';
 export { SEND_ATTEMPTS } from './messaging.js';
 export type { FileTransfers, StoredFile, UploadInput } from './file-transfers.js';
