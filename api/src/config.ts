@@ -62,6 +62,12 @@ export interface FilesConfig {
 
 export interface AppConfig {
   mode: Mode;
+  /**
+   * PEERLOCK_DEV_CLOCK_OFFSET_MS, dev mode only: the server's clock runs this
+   * far ahead of the machine's, so end-to-end tests can see a disappearing
+   * message expire (a restart with an offset) without waiting for it.
+   */
+  devClockOffsetMs: number;
   /** PEERLOCK_LOG_LEVEL: lines below it are dropped (default info: start-up and stop lines; requests log at debug). */
   logLevel: LogLevel;
   /** PEERLOCK_LOG_FORMAT: text for a terminal, json (one object per line) for a log collector. */
@@ -233,7 +239,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     files: filesConfig(str, int, oneOf, problems, { store, blobFolderShared }),
     webRoot: resolve(str('PEERLOCK_WEB_ROOT') ?? DEFAULT_WEB_ROOT),
     witnesses: witnessKeys(str('PEERLOCK_WITNESSES'), problems),
+    devClockOffsetMs: int('PEERLOCK_DEV_CLOCK_OFFSET_MS', 0, 0, 366 * 86_400_000),
   };
+  if (mode === 'production' && config.devClockOffsetMs !== 0) problems.push('PEERLOCK_DEV_CLOCK_OFFSET_MS: only with PEERLOCK_MODE=dev (a production clock is the machine\'s)');
 
   // A misspelt variable would silently fall back to a default: refuse it instead.
   for (const name of Object.keys(env)) {

@@ -24,7 +24,8 @@ try {
   throw err;
 }
 
-const app = buildApp(config);
+const offset = config.devClockOffsetMs;
+const app = buildApp(config, offset === 0 ? {} : { now: () => Date.now() + offset });
 const { log } = app;
 
 /**

@@ -31,6 +31,12 @@ describe('configuration', () => {
     expect(problemsOf({ PEERLOCK_MODE: 'dev', PEERLOCK_LOG_LEVEL: 'loud', PEERLOCK_LOG_FORMAT: 'xml' }).map((p) => p.split(':')[0])).toEqual(['PEERLOCK_LOG_LEVEL', 'PEERLOCK_LOG_FORMAT']);
   });
 
+  it('a clock offset (end-to-end tests of disappearing messages) only in dev mode', () => {
+    expect(loadConfig({ PEERLOCK_MODE: 'dev', PEERLOCK_DEV_CLOCK_OFFSET_MS: '360000' }).devClockOffsetMs).toBe(360_000);
+    expect(loadConfig({ PEERLOCK_TRUST_PROXY: 'true' }).devClockOffsetMs).toBe(0);
+    expect(problemsOf({ PEERLOCK_TRUST_PROXY: 'true', PEERLOCK_DEV_CLOCK_OFFSET_MS: '1' }).map((p) => p.split(':')[0])).toEqual(['PEERLOCK_DEV_CLOCK_OFFSET_MS']);
+  });
+
   it('production needs TLS or a trusted proxy; dev does not', () => {
     expect(problemsOf({})).toEqual([expect.stringContaining('PEERLOCK_TLS_CERT')]);
     expect(problemsOf({ PEERLOCK_MODE: 'dev' })).toEqual([]);
