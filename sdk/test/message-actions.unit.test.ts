@@ -68,7 +68,7 @@ class Device {
     return m;
   }
   /** A delete or an edit of one of our own messages, named from our ledger. */
-  target(kind: 'delete' | 'edit', m: ComposedMessage): MessageAction {
+  target(kind: 'delete' | 'edit', m: ComposedMessage): Extract<MessageAction, { kind: 'delete' | 'edit' }> {
     const own = this.ledger!.messageOf(this.me.username, m.messageId)!;
     return { kind, messageId: own.messageId, sequence: own.sequence, hash: own.hash };
   }
