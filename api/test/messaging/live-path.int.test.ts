@@ -195,7 +195,7 @@ describe('the live path: one frame in, one push out, verified without a fetch', 
   it('a pushed envelope whose ciphertext was altered is shown as Undecryptable, never as the message', async () => {
     const { alice, b, id } = await conversation('carol', 'dan');
     onPush((n) => {
-      const bytes = base64ToBytes(n.message!.ciphertext);
+      const bytes = base64ToBytes(n.message!.ciphertext!);
       bytes[bytes.length - 20]! ^= 1;
       return { ...n, message: { ...n.message!, ciphertext: bytesToBase64(bytes) } };
     });

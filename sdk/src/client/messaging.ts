@@ -6,6 +6,15 @@
  * the reader's pinned key. Nothing that fails a check is returned as
  * genuine: it comes back with its reason. Replies carry causal links taken
  * from the ledger of what we verified.
+ *
+ * Disappearing messages, delete for everyone and edit (issue 20): each is a
+ * signed message of its sender's chain (message-plaintext.ts), verified by
+ * the ledger like any other. A view shows the result: a deleted message as a
+ * placeholder without its content, an edited one with its latest text, a
+ * timer as who set what when; a message whose own expiry has passed is not
+ * shown (and nothing of it is kept), whatever the server still serves. The
+ * server's tombstones and its action records are hints (ConversationLedger,
+ * EXPIRED OR DELETED, NOT WITHHELD).
  */
 import { base64ToBytes, bytesToBase64 } from '../crypto/bytes.js';
 import { PeerlockCryptoError } from '../crypto/errors.js';
@@ -14,18 +23,23 @@ import { composeMessage } from '../messages/compose-message.js';
 import {
   causalOrder,
   ConversationLedger,
+  DELETE_WINDOW_MS,
+  EDIT_WINDOW_MS,
+  type ActionRefusal,
   type ConversationAnomaly,
+  type GoneHint,
   type RejectionReason,
   type ReceiverContext,
+  type TimerSetting,
   type Verification,
   type VerifiedMessage,
   type WithheldMessages,
 } from '../messages/conversation-ledger.js';
-import type { FileReference } from '../messages/message-plaintext.js';
+import { isTimerSeconds, type FileReference, type MessageAction, type TimerSeconds } from '../messages/message-plaintext.js';
 import type { MessageEnvelope } from '../messages/message-envelope.js';
 import { createReadReceipt, verifyReadReceiptWithPins, ReceiptRejectedError } from '../receipts/read-receipt.js';
 import { emptyPinSet, keysValidAt, type PinSet } from '../contacts/key-pins.js';
-import { PeerlockApiError, PeerlockNetworkError } from './errors.js';
+import { MessageActionError, PeerlockApiError, PeerlockNetworkError } from './errors.js';
 import {
   ConversationMessagesDocument,
   ConversationNewestMessagesDocument,
@@ -59,6 +73,9 @@ export interface VerifiedReceipt {
  */
 export type ReadRejection = RejectionReason | 'SealedToFormerKey';
 
+/** What a message does, as its verified plaintext says (issue 20). */
+export type ShownAction = { readonly kind: 'timer'; readonly seconds: TimerSeconds } | { readonly kind: 'delete' | 'edit'; readonly messageId: string };
+
 export interface ReadMessage {
   readonly conversationId: string;
   readonly messageId: string;
@@ -83,6 +100,16 @@ export interface ReadMessage {
   readonly receipts: readonly VerifiedReceipt[];
   /** Receipts that did not verify (forged or replayed). */
   readonly rejectedReceipts: readonly string[];
+  /** When it disappears (its sender's own timer from its server time); absent if never. Not shown, nor kept, after. */
+  readonly expiresAt?: number;
+  /** A timer, a delete or an edit: what it does. A verified delete or edit is shown on its target, not as a message of its own. */
+  readonly action?: ShownAction;
+  /** ActionRefused: why the delete or edit does nothing. */
+  readonly refused?: ActionRefusal;
+  /** Taken back by its sender: shown as a placeholder, with no content. */
+  readonly deleted?: { readonly at: number; readonly by: string };
+  /** Edited by its sender: `body` is the latest text. */
+  readonly edited?: { readonly at: number; readonly by: string };
 }
 
 /**
@@ -128,6 +155,8 @@ export interface ConversationView {
    * complete, the ledger looks for gaps from every sender's first message.
    */
   readonly complete: boolean;
+  /** The conversation's disappearing-messages timer, as the latest verified timer message set it; null if none was set. */
+  readonly timer: TimerSetting | null;
 }
 
 export interface ReadOptions {
@@ -143,6 +172,13 @@ export interface SendInput {
   readonly subject?: string;
   readonly body: string;
   readonly files?: readonly FileReference[];
+  /** A new conversation's timer: its first message expires by it, and a timer message follows it (replies take the conversation's timer). */
+  readonly expiresIn?: TimerSeconds;
+}
+
+/** What a message does besides carrying text (see post). */
+interface Extra {
+  readonly action?: MessageAction;
 }
 
 const PAGE = 100;
@@ -226,6 +262,8 @@ export class Messaging {
   constructor(
     private readonly client: PeerlockClient,
     private readonly limits: LiveLimits = DEFAULT_LIVE_LIMITS,
+    /** The client's clock: message times, windows and expiry. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   async conversations(first = 50): Promise<ConversationSummary[]> {
@@ -236,7 +274,11 @@ export class Messaging {
   /** Starts a conversation with contacts. Every recipient's key must be pinned and unchanged. */
   async send(to: readonly string[], input: SendInput): Promise<ReadMessage> {
     const participants = [...new Set([...to.map((u) => u.toLowerCase()), this.client.username])].sort();
-    return this.post(null, participants, input);
+    if (input.expiresIn !== undefined && !isTimerSeconds(input.expiresIn)) throw new MessageActionError('', 'bad-timer');
+    const first = await this.post(null, participants, input);
+    // The first message expires by its own timer; the conversation's timer is a signed entry of its own, so every reply follows it.
+    if (input.expiresIn) await this.setTimer(first.conversationId, input.expiresIn);
+    return first;
   }
 
   /**
@@ -250,10 +292,58 @@ export class Messaging {
    * conversation go out one after another, in the order they were asked
    * for, so each takes the sequence after the one before it.
    */
-  async reply(conversationId: string, input: Omit<SendInput, 'subject'>): Promise<ReadMessage> {
-    // One at a time per conversation: each takes the sequence after the one before it.
+  async reply(conversationId: string, input: Omit<SendInput, 'subject' | 'expiresIn'>): Promise<ReadMessage> {
+    return this.inTurn(conversationId, async () => {
+      const live = await this.current(conversationId);
+      return this.post(live, live.ledger.participants, input);
+    });
+  }
+
+  /**
+   * Sets the conversation's disappearing-messages timer (seconds, one of
+   * TIMER_SECONDS; 0 turns it off): a signed message in our chain, so every
+   * participant sees who set what and when. Later messages from everyone who
+   * verified it expire by it.
+   */
+  async setTimer(conversationId: string, seconds: number): Promise<ReadMessage> {
+    if (!isTimerSeconds(seconds)) throw new MessageActionError(conversationId, 'bad-timer');
+    return this.inTurn(conversationId, async () => {
+      const live = await this.current(conversationId);
+      return this.post(live, live.ledger.participants, { body: '' }, { action: { kind: 'timer', seconds } });
+    });
+  }
+
+  /**
+   * Deletes one of our own messages for everyone (within 3 h of its server
+   * time): a signed delete naming it by id, sequence and hash; the server
+   * purges its ciphertext, every participant's client hides it.
+   */
+  async unsend(conversationId: string, messageId: string): Promise<ReadMessage> {
+    return this.act(conversationId, messageId, 'delete', '');
+  }
+
+  /** Replaces the text of one of our own messages (within 24 h of its server time) for everyone. */
+  async edit(conversationId: string, messageId: string, body: string): Promise<ReadMessage> {
+    return this.act(conversationId, messageId, 'edit', body);
+  }
+
+  private async act(conversationId: string, messageId: string, kind: 'delete' | 'edit', body: string): Promise<ReadMessage> {
+    return this.inTurn(conversationId, async () => {
+      const me = this.client.username;
+      const found = () => this.ledgers.get(conversationId)?.ledger.messageOf(me, messageId) != null;
+      const live = await this.current(conversationId, found);
+      const own = live.ledger.messageOf(me, messageId);
+      if (!own) throw new MessageActionError(messageId, 'not-found');
+      if (own.isAction || live.ledger.deletionOf(messageId)) throw new MessageActionError(messageId, 'not-editable');
+      if (this.now() - own.receivedAt > (kind === 'delete' ? DELETE_WINDOW_MS : EDIT_WINDOW_MS)) throw new MessageActionError(messageId, 'window-closed');
+      return this.post(live, live.ledger.participants, { body }, { action: { kind, messageId, sequence: own.sequence, hash: own.hash } });
+    });
+  }
+
+  /** Runs sends to one conversation one at a time, in the order asked: each takes the sequence after the one before it. */
+  private async inTurn<T>(conversationId: string, send: () => Promise<T>): Promise<T> {
     const before = this.replying.get(conversationId) ?? Promise.resolve();
-    const mine = before.catch(() => undefined).then(() => this.replyNow(conversationId, input));
+    const mine = before.catch(() => undefined).then(send);
     this.replying.set(conversationId, mine);
     try {
       return await mine;
@@ -262,13 +352,17 @@ export class Messaging {
     }
   }
 
-  private async replyNow(conversationId: string, input: Omit<SendInput, 'subject'>): Promise<ReadMessage> {
-    const loaded = () => this.ledgers.get(conversationId)?.ledger.hasLoaded(this.client.username) === true;
-    // With a stream open the conversation as verified so far is current (every message since reached receive()): no read.
+  /**
+   * The conversation as verified, holding our own latest message (our chain's
+   * head) and whatever else `also` needs: with a stream open it is current
+   * (every message since reached receive()), so nothing is read.
+   */
+  private async current(conversationId: string, also: () => boolean = () => true): Promise<LiveConversation> {
+    const loaded = () => this.ledgers.get(conversationId)?.ledger.hasLoaded(this.client.username) === true && also();
     if (!(this.client.streaming && loaded())) await this.readBackUntil(conversationId, loaded);
     const live = this.ledgers.get(conversationId);
     if (!live) throw new RangeError('conversationId: no verified message to reply to');
-    return this.post(live, live.ledger.participants, input);
+    return live;
   }
 
   /**
@@ -307,13 +401,23 @@ export class Messaging {
     let ledger: ConversationLedger | null = null;
     const verified: (VerifiedMessage | null)[] = [];
     const acknowledged = new Set<string>();
-    const rows = wire.map((m) => {
-      const envelope = toEnvelope(m);
+    /** Tombstones before the ledger was founded, in the server's order. */
+    const hints: { sender: string; gone: GoneHint }[] = [];
+    const rows = wire.map((m): ReadMessage => {
       if (m.receipts.some((r) => r.reader === this.client.username)) acknowledged.add(m.messageId);
+      const gone = goneOf(m);
+      if (gone) {
+        // Purged: a hint for its sender's chain, shown only as a verified delete's placeholder (present, below).
+        if (ledger) (ledger as ConversationLedger).hintGone(m.sender, gone);
+        else hints.push({ sender: m.sender, gone });
+        verified.push(null);
+        return tombstoneOf(m);
+      }
+      const envelope = toEnvelope(m);
       let verification;
       if (ledger) verification = ledger.accept(envelope, context);
       else {
-        const founded = ConversationLedger.found(envelope, context, { window: !complete });
+        const founded = ConversationLedger.found(envelope, context, { window: !complete, hints });
         ledger = founded.ledger;
         verification = founded.verification;
       }
@@ -330,11 +434,12 @@ export class Messaging {
     const participants = founded ? founded.participants : [];
     const sealedBefore = rows.some((r) => r.rejected === 'Undecryptable') ? await this.formerKeyUntil() : null;
     const { order, reordered } = causalOrder(verified);
-    const messages = order.map((i): ReadMessage => {
+    const ordered = order.map((i): ReadMessage => {
       const row = rows[i]!;
       if (sealedBefore !== null && row.rejected === 'Undecryptable' && row.receivedAt < sealedBefore) return { ...row, rejected: 'SealedToFormerKey' };
       return verified[i] ? { ...row, reordered: reordered[i]! } : row;
     });
+    const messages = founded ? present(ordered, founded, this.now()) : ordered.filter((row) => !isTombstone(row));
     const view: ConversationView = {
       id: conversationId,
       participants,
@@ -344,6 +449,7 @@ export class Messaging {
       withheld: founded ? founded.withheld() : [],
       anomalies: founded ? founded.anomalies() : [],
       complete,
+      timer: founded?.timer() ?? null,
     };
     this.acknowledged.set(view, acknowledged);
     return view;
@@ -426,7 +532,7 @@ export class Messaging {
       const senderKey = (await this.client.pin(m.sender))?.miniLockId;
       if (!senderKey) continue;
       const receipt = createReadReceipt(
-        { messageId: m.messageId, conversationId: m.conversationId, sender: m.sender, reader: this.client.username, readAt: Date.now() },
+        { messageId: m.messageId, conversationId: m.conversationId, sender: m.sender, reader: this.client.username, readAt: this.now() },
         this.client.secretKey(),
         decodeMiniLockId(senderKey),
       );
@@ -441,7 +547,7 @@ export class Messaging {
     return (await this.client.call(RemoveConversationDocument, { id: conversationId }, true)).removeConversation;
   }
 
-  private async post(live: LiveConversation | null, participants: readonly string[], input: SendInput): Promise<ReadMessage> {
+  private async post(live: LiveConversation | null, participants: readonly string[], input: SendInput, extra: Extra = {}): Promise<ReadMessage> {
     const keys: Record<string, string> = {};
     for (const p of participants) keys[p] = await this.client.sendableKey(p);
     const composed = composeMessage({
@@ -452,11 +558,22 @@ export class Messaging {
       ...(input.subject !== undefined ? { subject: input.subject } : {}),
       body: input.body,
       files: input.files ?? [],
-      now: Date.now(),
+      now: this.now(),
+      ...(input.expiresIn !== undefined ? { expiresIn: input.expiresIn } : {}),
+      ...(extra.action ? { action: extra.action } : {}),
     });
     if (this.client.streaming) this.rememberOwn(composed.messageId);
-    const variables = {
-      input: { conversationId: composed.conversationId, messageId: composed.messageId, participants: [...composed.participants], ciphertext: bytesToBase64(composed.ciphertext) },
+    const action = composed.plaintext.action;
+    const variables: SendVariables = {
+      input: {
+        conversationId: composed.conversationId,
+        messageId: composed.messageId,
+        participants: [...composed.participants],
+        ciphertext: bytesToBase64(composed.ciphertext),
+        // What the server needs to purge (it cannot read the plaintext that says the same, signed).
+        expiresInSeconds: composed.plaintext.expiresIn,
+        ...(action && action.kind !== 'timer' ? { action: { kind: action.kind === 'delete' ? 'DELETE' : 'EDIT', targetMessageId: action.messageId } } : {}),
+      },
     };
     const sending = this.deliver(variables);
     live?.sending.add(sending);
@@ -496,6 +613,8 @@ export class Messaging {
       sentAt: composed.plaintext.sentAt,
       receipts: [],
       rejectedReceipts: [],
+      ...(composed.plaintext.expiresIn > 0 ? { expiresAt: Date.parse(sendMessage.receivedAt) + composed.plaintext.expiresIn * 1000 } : {}),
+      ...(action ? { action: shownAction(action) } : {}),
     };
   }
 
@@ -530,6 +649,14 @@ export class Messaging {
     if (pushed.index < live.next) return [];
     // A gap our own sends do not explain: the missing messages are fetched (what the server still withholds shows as withheld).
     if (pushed.index > live.next) return this.catchUp(conversationId, live.next);
+    const gone = goneOf(pushed);
+    if (gone) {
+      // Purged before it reached us: a hint for its sender's chain, nothing to show.
+      live.ledger.hintGone(pushed.sender, gone);
+      live.next = pushed.index + 1;
+      skipOwn(live);
+      return [];
+    }
     if (pushed.sender !== this.client.username) await this.client.checkKey(pushed.sender).catch(() => undefined);
     const shown = this.take(live, pushed, this.receiverContext(await this.client.pins()));
     skipOwn(live);
@@ -596,7 +723,7 @@ export class Messaging {
    * after a lost answer is the earlier attempt still being appended: asked
    * again, the server answers with it. Anything else is the caller's.
    */
-  private async deliver(variables: { input: { conversationId: string; messageId: string; participants: string[]; ciphertext: string } }) {
+  private async deliver(variables: SendVariables) {
     for (let attempt = 1; ; attempt++) {
       try {
         return (await this.client.call(SendMessageDocument, variables, true)).sendMessage;
@@ -632,6 +759,81 @@ export class Messaging {
 
 const NO_RECEIPTS: { ok: VerifiedReceipt[]; bad: string[] } = { ok: [], bad: [] };
 
+interface SendVariables {
+  readonly input: {
+    readonly conversationId: string;
+    readonly messageId: string;
+    readonly participants: string[];
+    readonly ciphertext: string;
+    readonly expiresInSeconds: number;
+    readonly action?: { readonly kind: 'DELETE' | 'EDIT'; readonly targetMessageId: string };
+  };
+}
+
+/** What the server says became of a message it serves without ciphertext: a hint. */
+function goneOf(m: MessageFieldsFragment): GoneHint | null {
+  if (m.ciphertext != null) return null;
+  return m.gone === 'DELETED' ? 'deleted' : 'expired';
+}
+
+const TOMBSTONE: unique symbol = Symbol('tombstone');
+type Tombstone = ReadMessage & { readonly [TOMBSTONE]: true };
+const isTombstone = (row: ReadMessage): row is Tombstone => TOMBSTONE in row;
+
+/** A purged message's place in the server's order, until present() decides (it shows only as a verified delete's placeholder). */
+function tombstoneOf(m: MessageFieldsFragment): Tombstone {
+  return { conversationId: m.conversationId, messageId: m.messageId, index: m.index, position: m.position, sender: m.sender, receivedAt: Date.parse(m.receivedAt), rejected: null, receipts: [], rejectedReceipts: [], [TOMBSTONE]: true };
+}
+
+const shownAction = (action: MessageAction): ShownAction => (action.kind === 'timer' ? { kind: 'timer', seconds: action.seconds } : { kind: action.kind, messageId: action.messageId });
+
+/**
+ * What a read shows, from the rows in causal order and what the ledger
+ * verified (issue 20): a message past its own expiry is left out (nothing of
+ * it kept); a deleted one is a placeholder without content (a tombstone only
+ * when a verified delete names it); an edited one carries its latest text; a
+ * verified delete, and an edit whose target is shown, are not messages of
+ * their own; a timer is (who set what when); a refused action stays, with
+ * its reason.
+ */
+function present(rows: readonly ReadMessage[], ledger: ConversationLedger, now: number): ReadMessage[] {
+  const shown = new Set(rows.filter((r) => !isTombstone(r) && r.rejected === null && !r.action).map((r) => r.messageId));
+  const out: ReadMessage[] = [];
+  for (const row of rows) {
+    const deletion = ledger.deletionOf(row.messageId);
+    if (isTombstone(row)) {
+      if (deletion) out.push(placeholder(row, deletion));
+      continue;
+    }
+    if (row.expiresAt !== undefined && row.expiresAt <= now) continue;
+    const action = row.action;
+    if (action && action.kind !== 'timer' && row.rejected === null && (action.kind === 'delete' || shown.has(action.messageId))) continue;
+    if (deletion && row.rejected === null && !action) {
+      out.push(placeholder(row, deletion));
+      continue;
+    }
+    const edit = row.rejected === null && !action ? ledger.editOf(row.messageId) : null;
+    out.push(edit ? { ...row, body: edit.body ?? '', edited: { at: edit.at, by: edit.by } } : row);
+  }
+  return out;
+}
+
+/** A deleted message as shown: where and whose it was, when it was taken back, nothing of what it said. */
+function placeholder(row: ReadMessage, deletion: { readonly at: number; readonly by: string }): ReadMessage {
+  return {
+    conversationId: row.conversationId,
+    messageId: row.messageId,
+    index: row.index,
+    position: row.position,
+    sender: row.sender,
+    receivedAt: row.receivedAt,
+    rejected: null,
+    receipts: row.receipts,
+    rejectedReceipts: row.rejectedReceipts,
+    deleted: { at: deletion.at, by: deletion.by },
+  };
+}
+
 /** A message as shown: its envelope's routing data, and the content and verdict of its verification. */
 function rowOf(m: MessageFieldsFragment, verification: Verification, receipts: { ok: VerifiedReceipt[]; bad: string[] }): ReadMessage {
   const plain = verification.message;
@@ -644,6 +846,9 @@ function rowOf(m: MessageFieldsFragment, verification: Verification, receipts: {
     receivedAt: Date.parse(m.receivedAt),
     rejected: verification.ok ? null : verification.reason,
     ...(plain ? { subject: plain.plaintext.subject, body: plain.plaintext.body, files: plain.plaintext.files, sentAt: plain.plaintext.sentAt, late: plain.late } : {}),
+    ...(plain?.expiresAt != null ? { expiresAt: plain.expiresAt } : {}),
+    ...(plain?.plaintext.action ? { action: shownAction(plain.plaintext.action) } : {}),
+    ...(!verification.ok && verification.refused ? { refused: verification.refused } : {}),
     ...(!verification.ok && verification.withheld ? { withheld: { from: verification.withheld.from, to: verification.withheld.to } } : {}),
     receipts: receipts.ok,
     rejectedReceipts: receipts.bad,
@@ -668,7 +873,7 @@ function toEnvelope(m: MessageFieldsFragment): MessageEnvelope {
     messageId: m.messageId,
     sender: m.sender,
     participants: m.participants,
-    ciphertext: base64ToBytes(m.ciphertext),
+    ciphertext: base64ToBytes(m.ciphertext ?? ''),
     receivedAt: Date.parse(m.receivedAt),
   };
 }

@@ -99,7 +99,7 @@ export class PeerlockClient {
     this.accounts = new Accounts(this, options, now);
     this.keyLog = new KeyLog(this, options, () => this.accounts.pinnedSigningKey());
     this.contactBook = new Contacts(this, this.accounts, this.keyLog, now, () => this.connection !== null);
-    this.messaging = new Messaging(this, options.liveLimits);
+    this.messaging = new Messaging(this, options.liveLimits, now);
     this.files = new FileTransfers(this);
   }
 
