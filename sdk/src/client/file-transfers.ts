@@ -26,7 +26,7 @@ import { fetchEncryptedFile } from '../files/download-file.js';
 import { fileIndexEntry, matchesEntry, type FileIndexEntry, type FileOrigin } from '../files/file-index.js';
 import { AttachmentRejectedError, FileRejectedError } from './errors.js';
 import type { FileReference } from '../messages/message-plaintext.js';
-import { shareFile, uploadFile, type DownloadProgress, type FileEndpoint, type UploadedFile, type UploadProgress } from '../files/index.js';
+import { saveFile, shareFile, uploadFile, type DownloadProgress, type FileEndpoint, type ShareTimer, type UploadedFile, type UploadProgress } from '../files/index.js';
 import { DestroyFileDocument, FileQuotaDocument, FilesDocument, RemoveFileDocument, type FileFieldsFragment } from './generated/graphql.js';
 import type { PeerlockClient } from './peerlock-client.js';
 
@@ -85,9 +85,22 @@ export class FileTransfers {
    * Gives contacts access to a file you just uploaded and returns the
    * reference to put in a message. Trusts `fileInfo`: it is the upload's
    * own (local). To share a file by id, use shareById.
+   *
+   * For a message under a disappearing-messages timer, pass its timer
+   * (`expiresIn`): the recipients lose access then (server time) unless they
+   * save the file; with `destroyWithShare`, so do you (a file uploaded for
+   * this message alone), and once nobody holds it, it is deleted.
    */
-  async share(fileId: string, fileInfo: UploadedFile['fileInfo'], usernames: readonly string[]): Promise<FileReference> {
-    return this.rewrap(fileId, fileInfo, usernames);
+  async share(fileId: string, fileInfo: UploadedFile['fileInfo'], usernames: readonly string[], timer: ShareTimer = {}): Promise<FileReference> {
+    return this.rewrap(fileId, fileInfo, usernames, timer);
+  }
+
+  /**
+   * Keeps a file you hold (yours or shared with you) past the timer of any
+   * share that would end your access. Saving again changes nothing.
+   */
+  async save(fileId: string): Promise<void> {
+    await saveFile(this.endpoint(), fileId);
   }
 
   /**
@@ -99,7 +112,7 @@ export class FileTransfers {
    * no attachment nothing is fetched (`not-in-index`). Only then is the
    * file key re-wrapped for the recipients (pinned keys).
    */
-  async shareById(fileId: string, usernames: readonly string[], options: { attachment?: { ref: FileReference; message: AttachmentMessage } } = {}): Promise<FileReference> {
+  async shareById(fileId: string, usernames: readonly string[], options: ShareTimer & { attachment?: { ref: FileReference; message: AttachmentMessage } } = {}): Promise<FileReference> {
     const attachment = options.attachment;
     let fileInfo: FileInfo;
     if (attachment) {
@@ -115,7 +128,7 @@ export class FileTransfers {
       if (!matchesEntry(entry, opened.fileInfo)) throw new FileRejectedError(fileId, 'header-mismatch');
       fileInfo = opened.fileInfo;
     }
-    return this.rewrap(fileId, fileInfo, usernames);
+    return this.rewrap(fileId, fileInfo, usernames, options);
   }
 
   /**
@@ -230,12 +243,19 @@ export class FileTransfers {
   // ---- what the flows share ----------------------------------------------
 
   /** Re-wraps a vouched fileInfo for the recipients' pinned keys and stores the new header. */
-  private async rewrap(fileId: string, fileInfo: FileInfo, usernames: readonly string[]): Promise<FileReference> {
+  private async rewrap(fileId: string, fileInfo: FileInfo, usernames: readonly string[], timer: ShareTimer): Promise<FileReference> {
     const recipients = [];
     for (const username of usernames.map((u) => u.toLowerCase()).filter((u) => u !== this.client.username)) {
       recipients.push({ username, miniLockId: await this.client.sendableKey(username) });
     }
-    const { fileId: id, header } = await shareFile(this.endpoint(), { fileId, source: fileInfo, secretKey: this.client.secretKey(), recipients });
+    const { fileId: id, header } = await shareFile(this.endpoint(), {
+      fileId,
+      source: fileInfo,
+      secretKey: this.client.secretKey(),
+      recipients,
+      ...(timer.expiresIn !== undefined ? { expiresIn: timer.expiresIn } : {}),
+      ...(timer.destroyWithShare !== undefined ? { destroyWithShare: timer.destroyWithShare } : {}),
+    });
     return { fileId: id, header };
   }
 

@@ -2,7 +2,8 @@ export type { FileEndpoint } from './file-api.js';
 export { FileTransferError } from './file-errors.js';
 export { uploadFile, resumeUpload, receivedChunks, ciphertextLayout, type UploadOptions, type UploadProgress, type UploadedFile } from './upload-file.js';
 export { openDownload, downloadToSink, fetchEncryptedFile, type DownloadOptions, type DownloadProgress } from './download-file.js';
-export { shareFile, type ShareOptions } from './share-file.js';
+export { shareFile, type ShareOptions, type ShareTimer } from './share-file.js';
+export { saveFile } from './save-file.js';
 export {
   fileIndexEntry,
   fileKeyCommitment,
