@@ -5,10 +5,15 @@
  * - bytes first, then the event: a chunk or header that no event refers to
  *   is unreachable, and the start-up sweep deletes blobs of unknown files;
  * - deletion: the event first (access ends at once), then the blobs.
+ *
+ * A share under a timer (issue 20) ends access at its time: reads and
+ * commands check the time themselves (the decider's holdersAt), so access
+ * ends exactly then; the sweep (expireDue) records it afterwards, then
+ * deletes the blobs of a file nobody holds any more.
  */
 import { randomBytes } from 'node:crypto';
 import { MAX_FILE_CHUNK_BYTES, MAX_FILE_HEADER_BYTES, MAX_FILE_RECIPIENTS, fileEvents, fileStreamName } from '@peerlock/schema';
-import { fileDocumentId, filesProjection, heldPrefix, type FileRecord, type HeldFile, type OpenUpload, type ReadModelStore } from '@peerlock/projections';
+import { ACCESS_ENDS_PREFIX, fileDocumentId, filesProjection, heldPrefix, type AccessEnd, type FileRecord, type HeldFile, type OpenUpload, type ReadModelStore } from '@peerlock/projections';
 import { decodeHeader } from '@peerlock/sdk';
 import { PeerlockError, badInput } from '../errors.js';
 import type { EventStore } from '../eventstore/event-store.js';
@@ -18,7 +23,7 @@ import type { ContactCommands, RequestContext } from '../contacts/contact-comman
 import { canonicalUsername } from '../accounts/username.js';
 import { BlobTooLargeError, type BlobBody, type BlobStore } from '../blobstore/blob-store.js';
 import type { FilesConfig } from '../config.js';
-import { fileDecider, maxChunkBytes, type FileCommand, type FileDomainEvent, type FilesState, type OwnedFile } from './file-decider.js';
+import { fileDecider, heldFile, holdersAt, maxChunkBytes, type FileCommand, type FileDomainEvent, type FilesState, type OwnedFile } from './file-decider.js';
 import { chunkIndexOf, chunkKey, chunksPrefix, filePrefix, headerKey } from './file-blobs.js';
 
 const FILE_ID = /^[A-Za-z0-9_-]{22}$/;
@@ -105,27 +110,47 @@ export class FileCommands {
     return this.record(fileId);
   }
 
-  async share(input: { fileId: unknown; recipients: unknown; header: unknown }, context: RequestContext): Promise<FileRecord> {
+  /**
+   * `expiresInSeconds` (one of the message timers; absent or 0: no end): the
+   * recipients' access ends then, unless they save the file.
+   * `destroyWithShare` (owner only, with a timer): the owner's too.
+   */
+  async share(
+    input: { fileId: unknown; recipients: unknown; header: unknown; expiresInSeconds?: unknown; destroyWithShare?: unknown },
+    context: RequestContext,
+  ): Promise<FileRecord> {
     const fileId = fileIdArg(input.fileId);
     const header = headerArg(input.header);
     const recipients = recipientsArg(input.recipients, context.actor);
+    const expiresInSeconds = input.expiresInSeconds === undefined || input.expiresInSeconds === null ? 0 : intArg(input.expiresInSeconds, 'expiresInSeconds');
+    const destroyWithShare = input.destroyWithShare === undefined || input.destroyWithShare === null ? false : boolArg(input.destroyWithShare, 'destroyWithShare');
     const owner = await this.ownerOf(fileId);
     const { state } = await this.owners.load(fileStreamName(owner));
+    const timer = { expiresInSeconds, destroyWithShare };
     // Check before writing headers: a refused share must not overwrite a holder's header.
-    fileDecider.decide({ type: 'ShareFile', actor: context.actor, fileId, recipients, headerBytes: header.length, contacts: recipients }, state);
+    fileDecider.decide({ type: 'ShareFile', actor: context.actor, fileId, recipients, headerBytes: header.length, contacts: recipients, now: context.now, ...timer }, state);
     const { contacts } = await this.contacts.relationsOf(context.actor, recipients);
     if (recipients.some((r) => !contacts.includes(r))) throw new PeerlockError('FORBIDDEN');
-    // Only for those who hold nothing yet: a holder's header is never replaced (the decider drops them too).
-    const holders = state.files.get(fileId)?.holders ?? [];
+    // Only for those who hold nothing (any more): a holder's header is never replaced (the decider drops them too).
+    const file = state.files.get(fileId);
+    const holders = file ? holdersAt(file, context.now) : [];
     for (const r of recipients) if (!holders.includes(r)) await this.blobs.put(headerKey(fileId, r), once(header), { maxBytes: MAX_FILE_HEADER_BYTES });
-    await this.execute(owner, context, () => ({ type: 'ShareFile', actor: context.actor, fileId, recipients, headerBytes: header.length, contacts }));
-    return this.record(fileId);
+    await this.execute(owner, context, () => ({ type: 'ShareFile', actor: context.actor, fileId, recipients, headerBytes: header.length, contacts, now: context.now, ...timer }));
+    return this.visible(await this.record(fileId), context.now);
+  }
+
+  /** A holder keeps the file past every share's timer that would end their access. Saving again changes nothing. */
+  async save(fileIdInput: unknown, context: RequestContext): Promise<FileRecord> {
+    const fileId = fileIdArg(fileIdInput);
+    const owner = await this.ownerOf(fileId);
+    await this.execute(owner, context, () => ({ type: 'SaveFile', actor: context.actor, fileId, now: context.now }));
+    return this.visible(await this.record(fileId), context.now);
   }
 
   async remove(fileIdInput: unknown, context: RequestContext): Promise<{ deleted: boolean }> {
     const fileId = fileIdArg(fileIdInput);
     const owner = await this.ownerOf(fileId);
-    const after = await this.execute(owner, context, () => ({ type: 'RemoveAccess', actor: context.actor, fileId }));
+    const after = await this.execute(owner, context, () => ({ type: 'RemoveAccess', actor: context.actor, fileId, now: context.now }));
     const deleted = !after.has(fileId);
     // Their header blob stays until the file goes: without an event granting access it is unreachable.
     if (deleted) await this.blobs.deletePrefix(filePrefix(fileId));
@@ -145,11 +170,15 @@ export class FileCommands {
    * `buffer`: read every blob through it (BlobStore.get), so each piece must
    * be written out before the next is pulled.
    */
-  async download(viewer: string, fileIdInput: unknown, options: { readonly buffer?: Uint8Array } = {}): Promise<{ size: number; body: BlobBody }> {
+  async download(viewer: string, fileIdInput: unknown, now: number, options: { readonly buffer?: Uint8Array } = {}): Promise<{ size: number; body: BlobBody }> {
     const fileId = fileIdArg(fileIdInput);
     const owner = await this.ownerOf(fileId);
-    const file = (await this.owners.load(fileStreamName(owner))).state.files.get(fileId);
-    if (!file || !file.holders.includes(viewer)) throw new PeerlockError(file ? 'FORBIDDEN' : 'NOT_FOUND');
+    const { state } = await this.owners.load(fileStreamName(owner));
+    const found = state.files.get(fileId);
+    if (!found) throw new PeerlockError('NOT_FOUND');
+    if (found.status !== 'ready') throw new PeerlockError('FORBIDDEN');
+    // Access a share's timer ended is over now, whether or not the sweep recorded it yet.
+    const file = heldFile(state, fileId, viewer, now);
     const header = await this.blobs.get(headerKey(fileId, viewer), options);
     if (!header) throw new PeerlockError('NOT_FOUND');
     const blobs = this.blobs;
@@ -176,19 +205,52 @@ export class FileCommands {
     return doc;
   }
 
-  /** A holder's files, newest access first. */
-  async list(viewer: string, size: number, after: string | null): Promise<{ edges: { cursor: string; node: FileRecord }[]; hasNextPage: boolean }> {
+  /**
+   * A holder's files, newest access first. A file whose access ended for
+   * the viewer (a share's timer) is left out before the sweep removed it; the
+   * page may then hold fewer than `size`.
+   */
+  async list(viewer: string, size: number, after: string | null, now: number): Promise<{ edges: { cursor: string; node: FileRecord }[]; hasNextPage: boolean }> {
     const rows = await this.readModels.range<HeldFile>(filesProjection.name, { prefix: heldPrefix(viewer), ...(after ? { after: `${heldPrefix(viewer)}${after}` } : {}), limit: size + 1 });
     const edges: { cursor: string; node: FileRecord }[] = [];
     for (const row of rows.slice(0, size)) {
       const node = await this.readModels.get<FileRecord>(filesProjection.name, fileDocumentId(row.doc.fileId));
-      if (node) edges.push({ cursor: row.id.slice(heldPrefix(viewer).length), node });
+      if (node && !endedFor(node, viewer, now)) edges.push({ cursor: row.id.slice(heldPrefix(viewer).length), node: this.visible(node, now) });
     }
     return { edges, hasNextPage: rows.length > size };
   }
 
-  /** Drops uploads past their deadline: event first, then the chunks. */
+  /** Uploads past their deadline dropped, and access ended by share timers (see expireAccess): how many of each. */
   async expireDue(now: number): Promise<number> {
+    return (await this.expireUploads(now)) + (await this.expireAccess(now));
+  }
+
+  /**
+   * Ends the access share timers ended, in order of time: the events first
+   * (FileAccessRemoved per holder, FileDeleted when nobody is left), then the
+   * blobs of a deleted file. Every node runs it; the decider makes a second
+   * run a no-op, and a crash between the events and the blobs leaves an
+   * orphan the start-up sweep deletes. Returns how many holders lost access.
+   */
+  async expireAccess(now: number): Promise<number> {
+    let ended = 0;
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.readModels.range<AccessEnd>(filesProjection.name, { prefix: ACCESS_ENDS_PREFIX, ...(after ? { after } : {}), limit: 500 });
+      for (const { id, doc } of page) {
+        if (Date.parse(doc.at) > now) return ended;
+        after = id;
+        const result = await this.owners.execute(fileStreamName(doc.owner), () => ({ type: 'ExpireAccess', fileId: doc.fileId, now }), { actor: null, correlationId: 'share-expiry', now });
+        if (result.position !== null) await this.sync.upTo(result.position);
+        ended += result.events.filter((e) => e.type === 'FileAccessRemoved').length;
+        if (!result.after.files.has(doc.fileId)) await this.blobs.deletePrefix(filePrefix(doc.fileId));
+      }
+      if (page.length < 500) return ended;
+    }
+  }
+
+  /** Drops uploads past their deadline: event first, then the chunks. */
+  async expireUploads(now: number): Promise<number> {
     const open = await this.readModels.range<OpenUpload>(filesProjection.name, { prefix: 'uploading/', limit: 10_000 });
     let expired = 0;
     for (const { doc } of open) {
@@ -215,6 +277,13 @@ export class FileCommands {
     return swept;
   }
 
+  /** The record as `now` sees it: holders whose access ended are gone (the owner's `sharedWith` lists them no more). */
+  private visible(record: FileRecord, now: number): FileRecord {
+    const ends = record.accessEnds;
+    if (!ends || !Object.keys(record.holders).some((h) => endedFor(record, h, now))) return record;
+    return { ...record, holders: Object.fromEntries(Object.entries(record.holders).filter(([h]) => !endedFor(record, h, now))) };
+  }
+
   private async uploadOf(viewer: string, fileId: string, now: number): Promise<OwnedFile> {
     const owner = await this.ownerOf(fileId);
     if (owner !== viewer) throw new PeerlockError('FORBIDDEN');
@@ -238,6 +307,18 @@ export class FileCommands {
 
 async function* once(bytes: Uint8Array): BlobBody {
   yield bytes;
+}
+
+/** Whether a share's timer ended `username`'s access by `now`, as the read model knows it. */
+function endedFor(record: FileRecord, username: string, now: number): boolean {
+  const ends = record.accessEnds;
+  // Own properties only: a username may be any key, `__proto__` included.
+  return ends !== undefined && Object.hasOwn(ends, username) && Date.parse(ends[username]!) <= now;
+}
+
+function boolArg(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw badInput(field);
+  return value;
 }
 
 function intArg(value: unknown, field: string): number {

@@ -10,8 +10,16 @@
  *
  * What the blob store holds arrives in the command (the shell listed it);
  * the decider reads nothing and knows no clock but the command's `now`.
+ *
+ * Shares under a timer (issue 20): a share may end its recipients' access
+ * at a time (and, destroyWithShare, the owner's too); a holder who saved the
+ * file keeps it. A holder whose time has come no longer holds the file for
+ * any command, before or after the sweep (ExpireAccess) records it: every
+ * command that acts on holders first ends the access that is due, with the
+ * same events the sweep would write.
  */
 import { MAX_FILE_CHUNK_BYTES, MAX_FILE_CHUNKS, MAX_FILE_RECIPIENTS, fileEventDefinitions } from '@peerlock/schema';
+import { TIMER_SECONDS } from '@peerlock/sdk';
 import { PeerlockError, badInput } from '../errors.js';
 import { assertNever, type DomainEventOf } from '../aggregates/domain-event.js';
 
@@ -25,6 +33,10 @@ export interface OwnedFile {
   readonly expiresAt: number;
   /** Who may download it, the owner first while they hold it. Empty while uploading. */
   readonly holders: readonly string[];
+  /** Holder → when a share's timer ends their access (ms since the epoch); holders without an end are absent. A Map: any username is a key. */
+  readonly accessEnds: ReadonlyMap<string, number>;
+  /** Holders who saved the file: no share's timer ends their access. */
+  readonly saved: readonly string[];
 }
 
 export interface FilesState {
@@ -78,8 +90,15 @@ export type FileCommand =
       readonly headerBytes: number;
       /** Recipients who are contacts of the actor (accepted, nobody blocked). */
       readonly contacts: readonly string[];
+      readonly now: number;
+      /** One of the disappearing-message timers (TIMER_SECONDS); 0 or absent: the share has no end. */
+      readonly expiresInSeconds?: number;
+      /** Owner only, with a timer: the owner's own access ends with the share's, unless the owner saved the file. */
+      readonly destroyWithShare?: boolean;
     }
-  | { readonly type: 'RemoveAccess'; readonly actor: string; readonly fileId: string }
+  | { readonly type: 'SaveFile'; readonly actor: string; readonly fileId: string; readonly now: number }
+  | { readonly type: 'ExpireAccess'; readonly fileId: string; readonly now: number }
+  | { readonly type: 'RemoveAccess'; readonly actor: string; readonly fileId: string; readonly now: number }
   | { readonly type: 'DestroyFile'; readonly actor: string; readonly fileId: string };
 
 export const initialFilesState = (): FilesState => ({ owner: null, usedBytes: 0, files: new Map() });
@@ -119,22 +138,44 @@ export function decide(command: FileCommand, state: FilesState): FileDomainEvent
       return [ev('FileUploadExpired', { fileId: command.fileId, owner: state.owner, ciphertextBytes: file.ciphertextBytes })];
     }
     case 'ShareFile': {
-      const file = readyFile(state, command.fileId);
-      if (!file.holders.includes(command.actor)) throw new PeerlockError('FORBIDDEN');
+      const { actor, fileId, now } = command;
+      const seconds = command.expiresInSeconds ?? 0;
+      const destroyWithShare = command.destroyWithShare ?? false;
+      if (!(TIMER_SECONDS as readonly number[]).includes(seconds)) throw badInput('expiresInSeconds');
+      if (destroyWithShare && seconds === 0) throw badInput('destroyWithShare');
+      const file = heldFile(state, fileId, actor, now);
+      if (destroyWithShare && actor !== state.owner) throw new PeerlockError('FORBIDDEN');
       const { recipients } = command;
-      if (recipients.length < 1 || recipients.length > MAX_FILE_RECIPIENTS || recipients.includes(command.actor)) throw badInput('recipients');
+      if (recipients.length < 1 || recipients.length > MAX_FILE_RECIPIENTS || recipients.includes(actor)) throw badInput('recipients');
       if (recipients.some((r) => !command.contacts.includes(r))) throw new PeerlockError('FORBIDDEN');
+      // Access that is due ends first, so someone whose timer ran out is a newcomer again.
+      const ended = endDueAccess(state, fileId, file, now);
+      const holders = holdersAt(file, now);
       // A holder keeps the header they have: another holder must not be able to replace it (with one that does not open).
-      const fresh = recipients.filter((r) => !file.holders.includes(r));
-      if (fresh.length === 0) return [];
-      return [ev('FileShared', { fileId: command.fileId, owner: state.owner!, by: command.actor, recipients: fresh, headerBytes: command.headerBytes })];
+      const fresh = recipients.filter((r) => !holders.includes(r));
+      if (fresh.length === 0) return ended;
+      const timer = seconds > 0 ? { expiresAt: new Date(now + seconds * 1000).toISOString(), ...(destroyWithShare ? { destroyWithShare: true as const } : {}) } : {};
+      return [...ended, ev('FileShared', { fileId, owner: state.owner!, by: actor, recipients: fresh, headerBytes: command.headerBytes, ...timer })];
+    }
+    case 'SaveFile': {
+      const { actor, fileId } = command;
+      const file = heldFile(state, fileId, actor, command.now);
+      // Saved already: the first FileSaved stands.
+      if (file.saved.includes(actor)) return [];
+      return [ev('FileSaved', { fileId, owner: state.owner!, username: actor })];
+    }
+    case 'ExpireAccess': {
+      const file = state.files.get(command.fileId);
+      if (!file || file.status !== 'ready') return [];
+      return endDueAccess(state, command.fileId, file, command.now);
     }
     case 'RemoveAccess': {
-      const file = readyFile(state, command.fileId);
-      if (!file.holders.includes(command.actor)) throw new PeerlockError('FORBIDDEN');
-      const removed = ev('FileAccessRemoved', { fileId: command.fileId, owner: state.owner!, username: command.actor });
-      if (file.holders.length > 1) return [removed];
-      return [removed, ev('FileDeleted', { fileId: command.fileId, owner: state.owner!, holders: [], ciphertextBytes: file.ciphertextBytes, destroyed: false })];
+      const { actor, fileId, now } = command;
+      const file = heldFile(state, fileId, actor, now);
+      const ended = endDueAccess(state, fileId, file, now);
+      const removed = ev('FileAccessRemoved', { fileId, owner: state.owner!, username: actor });
+      if (holdersAt(file, now).length > 1) return [...ended, removed];
+      return [...ended, removed, ev('FileDeleted', { fileId, owner: state.owner!, holders: [], ciphertextBytes: file.ciphertextBytes, destroyed: false })];
     }
     case 'DestroyFile': {
       const file = state.files.get(command.fileId);
@@ -153,6 +194,38 @@ function readyFile(state: FilesState, fileId: string): OwnedFile {
   return file;
 }
 
+/** Whether `username`'s access has ended by `now` (a share's timer ran out and they did not save the file). */
+export const accessEnded = (file: OwnedFile, username: string, now: number): boolean => {
+  const end = file.accessEnds.get(username);
+  return end !== undefined && end <= now;
+};
+
+/** Who holds the file at `now`: the holders whose access has not ended, whether or not the sweep recorded it yet. */
+export const holdersAt = (file: OwnedFile, now: number): string[] => file.holders.filter((h) => !accessEnded(file, h, now));
+
+/**
+ * The file, for a command of one of its holders at `now`. A file nobody
+ * holds any more (every holder's time ran out) is gone, as it will be once
+ * the sweep deleted it: NOT_FOUND; someone else's file: FORBIDDEN.
+ */
+export function heldFile(state: FilesState, fileId: string, actor: string, now: number): OwnedFile {
+  const file = readyFile(state, fileId);
+  const holders = holdersAt(file, now);
+  if (holders.length === 0) throw new PeerlockError('NOT_FOUND');
+  if (!holders.includes(actor)) throw new PeerlockError('FORBIDDEN');
+  return file;
+}
+
+/** One FileAccessRemoved per holder whose time has come, in holder order; a FileDeleted after them when nobody is left. */
+function endDueAccess(state: FilesState, fileId: string, file: OwnedFile, now: number): FileDomainEvent[] {
+  const due = file.holders.filter((h) => accessEnded(file, h, now));
+  if (due.length === 0) return [];
+  const owner = state.owner!;
+  const events = due.map((username) => ev('FileAccessRemoved', { fileId, owner, username }));
+  if (due.length === file.holders.length) events.push(ev('FileDeleted', { fileId, owner, holders: [], ciphertextBytes: file.ciphertextBytes, destroyed: false }));
+  return events;
+}
+
 export function evolve(state: FilesState, event: FileDomainEvent): FilesState {
   // States are cached and shared between attempts: copy, never mutate.
   const withFile = (fileId: string, file: OwnedFile | null, usedDelta = 0): FilesState => {
@@ -165,7 +238,7 @@ export function evolve(state: FilesState, event: FileDomainEvent): FilesState {
     case 'FileUploadStarted': {
       const d = event.data;
       return {
-        ...withFile(d.fileId, { status: 'uploading', chunkCount: d.chunkCount, ciphertextBytes: d.ciphertextBytes, expiresAt: Date.parse(d.expiresAt), holders: [] }, d.ciphertextBytes),
+        ...withFile(d.fileId, { status: 'uploading', chunkCount: d.chunkCount, ciphertextBytes: d.ciphertextBytes, expiresAt: Date.parse(d.expiresAt), holders: [], accessEnds: new Map(), saved: [] }, d.ciphertextBytes),
         owner: d.owner,
       };
     }
@@ -174,14 +247,34 @@ export function evolve(state: FilesState, event: FileDomainEvent): FilesState {
       return file ? withFile(event.data.fileId, { ...file, status: 'ready', holders: [event.data.owner] }) : state;
     }
     case 'FileShared': {
+      const d = event.data;
+      const file = state.files.get(d.fileId);
+      if (!file) return state;
+      const fresh = d.recipients.filter((r) => !file.holders.includes(r));
+      const holders = [...file.holders, ...fresh];
+      if (d.expiresAt === undefined) return withFile(d.fileId, { ...file, holders });
+      const end = Date.parse(d.expiresAt);
+      const accessEnds = new Map(file.accessEnds);
+      for (const r of fresh) if (!file.saved.includes(r)) accessEnds.set(r, end);
+      // The owner's access lasts until the latest share it was destroyed with.
+      const owner = state.owner;
+      if (d.destroyWithShare && owner !== null && file.holders.includes(owner) && !file.saved.includes(owner)) accessEnds.set(owner, Math.max(accessEnds.get(owner) ?? end, end));
+      return withFile(d.fileId, { ...file, holders, accessEnds });
+    }
+    case 'FileSaved': {
       const file = state.files.get(event.data.fileId);
       if (!file) return state;
-      const holders = [...file.holders, ...event.data.recipients.filter((r) => !file.holders.includes(r))];
-      return withFile(event.data.fileId, { ...file, holders });
+      const accessEnds = new Map(file.accessEnds);
+      accessEnds.delete(event.data.username);
+      return withFile(event.data.fileId, { ...file, accessEnds, saved: file.saved.includes(event.data.username) ? file.saved : [...file.saved, event.data.username] });
     }
     case 'FileAccessRemoved': {
       const file = state.files.get(event.data.fileId);
-      return file ? withFile(event.data.fileId, { ...file, holders: file.holders.filter((h) => h !== event.data.username) }) : state;
+      if (!file) return state;
+      const gone = event.data.username;
+      const accessEnds = new Map(file.accessEnds);
+      accessEnds.delete(gone);
+      return withFile(event.data.fileId, { ...file, holders: file.holders.filter((h) => h !== gone), accessEnds, saved: file.saved.filter((h) => h !== gone) });
     }
     case 'FileUploadExpired':
     case 'FileDeleted':

@@ -72,7 +72,7 @@ export async function handleFileRequest(req: IncomingMessage, res: ServerRespons
       // the socket (write callback) before the next read overwrites it. Reads
       // that each allocated were ~32 MiB of garbage in flight on a large file.
       const buffer = new Uint8Array(DOWNLOAD_BUFFER_BYTES);
-      const file = await options.files.download(viewer, fileId, { buffer });
+      const file = await options.files.download(viewer, fileId, now, { buffer });
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(file.size), 'cache-control': 'no-store' });
       try {
         for await (const piece of file.body) await writeOut(res, piece);

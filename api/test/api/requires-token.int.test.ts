@@ -42,6 +42,7 @@ const PROTECTED = {
     'removeFile',
     'requestContact',
     'revokeSession',
+    'saveFile',
     'sendMessage',
     'setupTwoFactor',
     'shareFile',

@@ -47,20 +47,44 @@ export const FileUploaded = defineEvent(
 /** The upload was not finished in time: its chunks are deleted and the reservation released. */
 export const FileUploadExpired = defineEvent('FileUploadExpired', z.strictObject({ fileId: fileIdSchema, owner: usernameSchema, ciphertextBytes: bytes }));
 
-/** `by` (a holder) gave `recipients` a re-wrapped header; the chunks are shared, not copied. */
-export const FileShared = defineEvent(
-  'FileShared',
-  z.strictObject({
-    fileId: fileIdSchema,
-    owner: usernameSchema,
-    by: usernameSchema,
-    recipients: z.array(usernameSchema).min(1).max(MAX_FILE_RECIPIENTS),
-    headerBytes: z.number().int().min(1).max(MAX_FILE_HEADER_BYTES),
-  }),
+/**
+ * `by` (a holder) gave `recipients` a re-wrapped header; the chunks are shared, not copied.
+ *
+ * Version 2 (issue 20, attachments under a disappearing-messages timer): a
+ * share may carry `expiresAt` (server time: the share's time + the timer);
+ * the recipients of this share lose access then, unless they saved the file
+ * (FileSaved). `destroyWithShare` (only with `expiresAt`, only by the owner):
+ * the owner uploaded the file for this share alone, so the owner's own
+ * access ends then too, unless the owner saved it. Each end of access is a
+ * FileAccessRemoved; when nobody holds the file any more, a FileDeleted.
+ */
+const fileSharedV1 = z.strictObject({
+  fileId: fileIdSchema,
+  owner: usernameSchema,
+  by: usernameSchema,
+  recipients: z.array(usernameSchema).min(1).max(MAX_FILE_RECIPIENTS),
+  headerBytes: z.number().int().min(1).max(MAX_FILE_HEADER_BYTES),
+});
+export const FileShared = defineEvent('FileShared', fileSharedV1).evolve(
+  z
+    .strictObject({ ...fileSharedV1.shape, expiresAt: z.string().datetime().optional(), destroyWithShare: z.literal(true).optional() })
+    .refine((d) => d.destroyWithShare === undefined || d.expiresAt !== undefined, { message: 'destroyWithShare needs expiresAt', path: ['destroyWithShare'] }),
+  // A share of version 1 has no timer.
+  (v1) => v1,
 );
 
-/** `username` dropped their own access. */
+/**
+ * `username` no longer holds the file: they dropped it (removeFile), or the
+ * timer of the share that gave it to them ran out (FileShared `expiresAt`).
+ */
 export const FileAccessRemoved = defineEvent('FileAccessRemoved', z.strictObject({ fileId: fileIdSchema, owner: usernameSchema, username: usernameSchema }));
+
+/**
+ * `username` (a holder: the owner or a recipient) keeps the file: no share's
+ * timer ends their access. Recorded once per holder; dropping access
+ * (FileAccessRemoved) forgets it.
+ */
+export const FileSaved = defineEvent('FileSaved', z.strictObject({ fileId: fileIdSchema, owner: usernameSchema, username: usernameSchema }));
 
 /**
  * Nobody holds the file any more (the last holder removed it, or the owner
@@ -72,6 +96,6 @@ export const FileDeleted = defineEvent(
   z.strictObject({ fileId: fileIdSchema, owner: usernameSchema, holders: z.array(usernameSchema), ciphertextBytes: bytes, destroyed: z.boolean() }),
 );
 
-export const fileEventDefinitions = [FileUploadStarted, FileUploaded, FileUploadExpired, FileShared, FileAccessRemoved, FileDeleted] as const;
+export const fileEventDefinitions = [FileUploadStarted, FileUploaded, FileUploadExpired, FileShared, FileAccessRemoved, FileSaved, FileDeleted] as const;
 export const fileEvents = createEventRegistry(fileEventDefinitions);
 export type FileEvent = EventOf<(typeof fileEventDefinitions)[number]>;

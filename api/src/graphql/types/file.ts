@@ -50,7 +50,7 @@ builder.queryField('files', (t) =>
       const viewer = ctx.viewer.username;
       const after = args.after ?? null;
       if (after !== null && !/^\d{20}\/[A-Za-z0-9_-]{22}$/.test(after)) throw badInput('after');
-      const page = await ctx.services.files.list(viewer, pageSize(args.first), after);
+      const page = await ctx.services.files.list(viewer, pageSize(args.first), after, ctx.services.now());
       return connectionOf({ edges: page.edges.map((e) => ({ cursor: e.cursor, node: { ...e.node, viewer } })), hasNextPage: page.hasNextPage });
     },
   }),
@@ -82,8 +82,30 @@ builder.mutationField('shareFile', (t) =>
   t.withAuth({ viewer: true }).field({
     type: FileRef,
     description: 'Gives contacts access with a header re-wrapped for them (no chunk is copied); attach the same header to a message.',
-    args: { fileId: t.arg.string(), recipients: t.arg.stringList(), header: t.arg.string() },
+    args: {
+      fileId: t.arg.string(),
+      recipients: t.arg.stringList(),
+      header: t.arg.string(),
+      expiresInSeconds: t.arg.int({
+        required: false,
+        description:
+          'A disappearing-messages timer: 0 (default, no end), 300, 3600, 86400, 604800 or 2419200. Above 0, the recipients of this share lose access this many seconds from now (server time) unless they saved the file (saveFile).',
+      }),
+      destroyWithShare: t.arg.boolean({
+        required: false,
+        description: 'Owner only, with expiresInSeconds above 0: the file was uploaded for this share alone, so your own access ends then too unless you saved it; once nobody holds it, it is deleted.',
+      }),
+    },
     resolve: async (_root, args, ctx) => ({ ...(await ctx.services.files.share(args, commandContextOf(ctx))), viewer: ctx.viewer.username }),
+  }),
+);
+
+builder.mutationField('saveFile', (t) =>
+  t.withAuth({ viewer: true }).field({
+    type: FileRef,
+    description: 'Keeps a file you hold (as owner or recipient) past the timer of any share that would end your access. Saving again changes nothing.',
+    args: { fileId: t.arg.string() },
+    resolve: async (_root, args, ctx) => ({ ...(await ctx.services.files.save(args.fileId, commandContextOf(ctx))), viewer: ctx.viewer.username }),
   }),
 );
 
