@@ -69,8 +69,9 @@ const handled = [FileUploadStarted, FileUploaded, FileUploadExpired, FileShared,
 
 export const filesProjection = defineProjection<FilesDocument, typeof handled>({
   name: 'files',
-  // 2: share timers and saves (accessEnds, saved, access-ends/ documents).
-  version: 2,
+  // Still 1: the fields of share timers and saves (accessEnds, saved, access-ends/ documents) are absent where no such
+  // event was, so every document folded before them is what this fold makes of the same events: no rebuild on upgrade.
+  version: 1,
   handles: handled,
   documentIds: (event) => [fileDocumentId(event.data.fileId), uploadDocumentId(event.data.fileId)],
   apply(view, event) {
