@@ -10,6 +10,7 @@ import {
   FileTransferError,
   InconsistentTreeHeadError,
   KeyNotInLogError,
+  MessageActionError,
   NoSuchAccountError,
   NotLoggedInError,
   PeerlockApiError,
@@ -49,7 +50,19 @@ export type Refusal =
   /** accept-key without --verified for a contact the user had verified. */
   | { readonly kind: 'accept-needs-verified'; readonly username: string }
   /** While a compared key was being accepted, the server showed another one: the pin holds a key nobody compared. */
-  | { readonly kind: 'key-changed-again'; readonly username: string };
+  | { readonly kind: 'key-changed-again'; readonly username: string }
+  /** An unsend, an edit or a timer refused by the CLI, the SDK or the server (issue 20); `message`: the id or prefix typed. */
+  | { readonly kind: 'message-action'; readonly action: MessageVerb; readonly reason: MessageActionReason; readonly conversation: string; readonly message?: string };
+
+/** What was asked of a message: `peerlock unsend`, `peerlock edit`, `peerlock conversation timer`. */
+export type MessageVerb = 'unsend' | 'edit' | 'timer';
+
+/**
+ * Why an unsend or an edit was refused: the SDK's reasons (MessageActionError),
+ * and two the CLI tells apart before asking it: `not-yours` (the message
+ * matched is someone else's) and `deleted` (it was taken back already).
+ */
+export type MessageActionReason = 'not-found' | 'not-yours' | 'deleted' | 'not-editable' | 'window-closed' | 'bad-timer';
 
 export class CliRefusal extends Error {
   constructor(readonly refusal: Refusal) {
@@ -86,6 +99,7 @@ const SERVER_WORDS: Record<string, string> = {
   BAD_INPUT: 'the server refused the input',
   UNAUTHENTICATED: 'not logged in: run `peerlock login`',
   UNAVAILABLE: "the server's storage is unavailable for a moment (a database restart?); nothing was lost, try again",
+  WINDOW_CLOSED: 'the time to do this has passed',
 };
 
 /** Trouble on the way or at the server's storage, not a refusal: the same command may work in a moment. */
@@ -96,6 +110,7 @@ export function describeError(error: unknown): { code: string; message: string; 
   if (error instanceof UsageError) return { code: 'USAGE', message: error.message, exit: EXIT.usage };
   if (error instanceof CliRefusal) return describeRefusal(error.refusal);
   if (error instanceof ContactKeyError) return describeKeyRefusal(error);
+  if (error instanceof MessageActionError) return { code: error.code, message: `message ${error.messageId} refused: ${error.reason}`, exit: error.reason === 'bad-timer' ? EXIT.usage : EXIT.failure, details: { reason: error.reason, messageId: error.messageId } };
   if (error instanceof AttachmentRejectedError) return { code: error.code, message: `file ${error.fileId} refused: ${error.reason}`, exit: EXIT.failure };
   if (error instanceof FileRejectedError) {
     const { fileId, reason, senderID, senderUsername } = error;
@@ -208,6 +223,8 @@ function describeRefusal(refusal: Refusal): { code: string; message: string; exi
         details: { username: u, verified: false },
       };
     }
+    case 'message-action':
+      return describeMessageAction(refusal);
     case 'safety-number-mismatch': {
       const u = refusal.username;
       return {
@@ -221,6 +238,29 @@ function describeRefusal(refusal: Refusal): { code: string; message: string; exi
       };
     }
   }
+}
+
+/** The words for a refused unsend, edit or timer: what the rule is, and that nothing changed. */
+function describeMessageAction(refusal: Extract<Refusal, { kind: 'message-action' }>): { code: string; message: string; exit: number; details: Record<string, unknown> } {
+  const { action, reason, conversation, message } = refusal;
+  const verb = action === 'unsend' ? 'unsend' : 'edit';
+  const said: Record<MessageActionReason, string> = {
+    'not-found': `No message of yours in ${conversation} matches ${message ?? 'that id'}: \`peerlock read ${conversation}\` shows each message's id (a message that disappeared or was deleted is gone). Nothing was changed`,
+    'not-yours': `That message is not yours: you can ${verb} only your own messages. Nothing was changed`,
+    deleted: `That message was already deleted: there is nothing left to ${verb}`,
+    'not-editable': `That is not a message you can ${verb}: it is a timer change, an unsend or an edit. Nothing was changed`,
+    'window-closed':
+      action === 'unsend'
+        ? 'You can unsend a message only within 3 hours of sending it. Nothing was changed (an edit is possible for 24 hours)'
+        : 'You can edit a message only within 24 hours of sending it. Nothing was changed',
+    'bad-timer': `${message ?? 'that'} is not a timer: use off, 5m, 1h, 1d, 1w or 4w`,
+  };
+  return {
+    code: 'MESSAGE_ACTION',
+    message: said[reason],
+    exit: reason === 'bad-timer' ? EXIT.usage : EXIT.failure,
+    details: { reason, action, conversation, ...(message !== undefined ? { messageId: message } : {}) },
+  };
 }
 
 /** A contact's key that cannot be used: changed (compare, then accept), or no such user at all (not a key problem). */

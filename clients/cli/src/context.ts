@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { PeerlockClient, NotLoggedInError } from '@peerlock/sdk';
-import { clearSession, loadSession, saveSession, type CachedSession } from './session-cache.js';
+import { clearSession, liveSubjects, loadSession, saveSession, type CachedSession, type CachedSubject } from './session-cache.js';
 import type { Output } from './output.js';
 import { UsageError } from './cli-error.js';
 import { fileMarkStore } from './device-marks-file.js';
@@ -54,22 +54,55 @@ function witnessConfig(env: NodeJS.ProcessEnv = process.env): { witnesses: strin
   return { witnesses, witnessThreshold: Number(raw) };
 }
 
+/** The most PEERLOCK_DEV_CLOCK_OFFSET_MS may say (as the server's own setting): a year and a day. */
+const MAX_CLOCK_OFFSET_MS = 366 * 86_400_000;
+
+/**
+ * PEERLOCK_DEV_CLOCK_OFFSET_MS, a test and development knob: this CLI's
+ * clock runs that many milliseconds ahead of the machine's, for the SDK (a
+ * message's expiry, the delete and edit windows, read receipts, tokens) and
+ * for the session cache (which cached subjects have expired). End-to-end
+ * tests set it together with the dev server's setting of the same name, to
+ * see a disappearing message go without waiting. Unset (the default): 0.
+ * It only makes things disappear or close sooner, never later.
+ */
+export function clockOffset(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.PEERLOCK_DEV_CLOCK_OFFSET_MS;
+  if (raw === undefined || raw === '') return 0;
+  if (!/^\d{1,15}$/.test(raw) || Number(raw) > MAX_CLOCK_OFFSET_MS) throw new UsageError(`PEERLOCK_DEV_CLOCK_OFFSET_MS: expected milliseconds from 0 to ${MAX_CLOCK_OFFSET_MS} (a test setting; unset it)`);
+  return Number(raw);
+}
+
 export class Context {
   private cached: CachedSession | null;
   private clientInstance: PeerlockClient | null = null;
   lastPosition: string | null;
   pendingTwoFactor: string | undefined;
-  /** Verified conversation subjects by id (see CachedSession.subjects); saved with the session. */
-  readonly subjects: Map<string, string>;
+  /** Verified conversation subjects by id (see CachedSession.subjects); saved with the session, each only until its opening message expires. */
+  readonly subjects: Map<string, CachedSubject>;
+  /** This CLI's clock: the machine's, plus PEERLOCK_DEV_CLOCK_OFFSET_MS (see clockOffset). */
+  readonly now: () => number;
 
   constructor(
     readonly flags: GlobalFlags,
     readonly out: Output,
   ) {
-    this.cached = loadSession();
+    const offset = clockOffset();
+    this.now = () => Date.now() + offset;
+    this.cached = loadSession(this.now());
     this.lastPosition = this.cached?.lastPosition ?? null;
     this.pendingTwoFactor = this.cached?.pendingTwoFactor;
     this.subjects = new Map(Object.entries(this.cached?.subjects ?? {}));
+  }
+
+  /** The cached subject of a conversation, if its opening message has not expired meanwhile. */
+  subject(conversationId: string): string | undefined {
+    const entry = this.subjects.get(conversationId);
+    if (entry && liveSubjects({ [conversationId]: entry }, this.now())[conversationId] === undefined) {
+      this.subjects.delete(conversationId);
+      return undefined;
+    }
+    return entry?.subject;
   }
 
   get server(): string {
@@ -87,7 +120,7 @@ export class Context {
   async fresh(): Promise<PeerlockClient> {
     // Another login (perhaps another user): nothing verified for the session before carries over.
     this.subjects.clear();
-    this.clientInstance = new PeerlockClient({ url: this.server, webSocketImpl: await webSocketImpl(), deviceMarks: fileMarkStore, device: DEVICE, ...witnessConfig() });
+    this.clientInstance = new PeerlockClient({ url: this.server, webSocketImpl: await webSocketImpl(), deviceMarks: fileMarkStore, device: DEVICE, now: this.now, ...witnessConfig() });
     return this.clientInstance;
   }
 
@@ -97,7 +130,7 @@ export class Context {
     const asked = this.flags.server ?? process.env.PEERLOCK_SERVER;
     // A session belongs to one server: never spend its tokens or keys on another.
     if (!this.cached || (asked !== undefined && serverUrl(this.flags) !== this.cached.server)) throw new NotLoggedInError();
-    const client = new PeerlockClient({ url: this.cached.server, webSocketImpl: await webSocketImpl(), deviceMarks: fileMarkStore, device: DEVICE, ...witnessConfig() });
+    const client = new PeerlockClient({ url: this.cached.server, webSocketImpl: await webSocketImpl(), deviceMarks: fileMarkStore, device: DEVICE, now: this.now, ...witnessConfig() });
     client.resume(this.cached.session);
     this.clientInstance = client;
     return client;
@@ -107,13 +140,16 @@ export class Context {
   save(): void {
     const client = this.clientInstance;
     if (!client?.loggedIn) return;
-    saveSession({
-      server: client.url,
-      session: client.exportSession(),
-      lastPosition: this.lastPosition,
-      ...(this.pendingTwoFactor ? { pendingTwoFactor: this.pendingTwoFactor } : {}),
-      subjects: Object.fromEntries(this.subjects),
-    });
+    saveSession(
+      {
+        server: client.url,
+        session: client.exportSession(),
+        lastPosition: this.lastPosition,
+        ...(this.pendingTwoFactor ? { pendingTwoFactor: this.pendingTwoFactor } : {}),
+        subjects: Object.fromEntries(this.subjects),
+      },
+      this.now(),
+    );
   }
 
   forget(): void {

@@ -3,7 +3,7 @@
  * for the refusals a new user meets first.
  */
 import { describe, expect, it } from 'vitest';
-import { ContactKeyError, FileTransferError, InconsistentTreeHeadError, KeyNotInLogError, PeerlockApiError, TreeHeadRollbackError, TreeHeadSignatureError, WeakPassphraseError } from '@peerlock/sdk';
+import { ContactKeyError, FileTransferError, MessageActionError, InconsistentTreeHeadError, KeyNotInLogError, PeerlockApiError, TreeHeadRollbackError, TreeHeadSignatureError, WeakPassphraseError } from '@peerlock/sdk';
 import { CliRefusal, describeError, EXIT, MissingArgumentError, UsageError } from '../src/cli-error.js';
 
 describe('describeError', () => {
@@ -31,6 +31,21 @@ describe('describeError', () => {
     expect(d.message).toContain('`peerlock contacts accept-key alice --verified`');
     expect(d.message).toMatch(/Nothing was accepted$/);
     expect(d.message).not.toContain('nothing was sent');
+  });
+
+  it('a refused unsend or edit: the rule in one sentence, exit 1, the reason typed for scripts', () => {
+    const refusal = (action: 'unsend' | 'edit', reason: 'window-closed' | 'not-yours' | 'deleted' | 'not-found') => describeError(new CliRefusal({ kind: 'message-action', action, reason, conversation: '7Kq2mWabcd', message: 'Xy12' }));
+    const late = refusal('unsend', 'window-closed');
+    expect([late.code, late.exit]).toEqual(['MESSAGE_ACTION', EXIT.failure]);
+    expect(late.message).toMatch(/^You can unsend a message only within 3 hours of sending it\. Nothing was changed/);
+    expect(late.details).toEqual({ reason: 'window-closed', action: 'unsend', conversation: '7Kq2mWabcd', messageId: 'Xy12' });
+    expect(refusal('edit', 'window-closed').message).toMatch(/^You can edit a message only within 24 hours of sending it/);
+    expect(refusal('unsend', 'not-yours').message).toMatch(/^That message is not yours: you can unsend only your own messages/);
+    expect(refusal('edit', 'deleted').message).toBe('That message was already deleted: there is nothing left to edit');
+    expect(refusal('unsend', 'not-found').message).toContain('`peerlock read 7Kq2mWabcd` shows each message\'s id');
+    // The SDK's own refusal, should a command not turn it into the CLI's: typed the same way.
+    const sdk = describeError(new MessageActionError('m1', 'bad-timer'));
+    expect([sdk.code, sdk.exit, sdk.details]).toEqual(['MESSAGE_ACTION', EXIT.usage, { reason: 'bad-timer', messageId: 'm1' }]);
   });
 
   it("the server's storage away (UNAVAILABLE, 503) is transient like a network fault: exit 5, with the wait the server asked for", () => {

@@ -137,7 +137,8 @@ describe('a new user against a real server', () => {
   it('read and watch print local time too, never UTC ISO', async () => {
     await bob.ok(['reply', conversation.slice(0, 10), '-m', 'Thanks.']);
     const read = (await alice.ok(['read', conversation.slice(0, 10)], INDIA)).stdout;
-    expect(read).toMatch(new RegExp(`^bob ${LOCAL_TIME.source}$`, 'm'));
+    // Each message with the start of its id (what unsend and edit take).
+    expect(read).toMatch(new RegExp(`^bob ${LOCAL_TIME.source}  id \\S{8}$`, 'm'));
     expect(read).not.toMatch(UTC_ISO);
     expect((await alice.ok(['inbox'], INDIA)).stdout).toMatch(/Q3 numbers +bob {2}2 messages {2}/);
 
@@ -145,7 +146,7 @@ describe('a new user against a real server', () => {
     const watch = await alice.ok(['watch', '--after', firstPosition, '--count', '2'], INDIA);
     expect(watch.stdout).toMatch(new RegExp(`^${LOCAL_TIME.source} message sent from another device in \\S{10}$`, 'm'));
     expect(watch.stdout).toMatch(new RegExp(`^${LOCAL_TIME.source} message received from bob in ${conversation.slice(0, 10)}$`, 'm'));
-    expect(watch.stdout).toMatch(new RegExp(`^bob ${LOCAL_TIME.source}$`, 'm'));
+    expect(watch.stdout).toMatch(new RegExp(`^bob ${LOCAL_TIME.source}  id \\S{8}$`, 'm'));
     expect(watch.stdout).not.toMatch(UTC_ISO);
   });
 

@@ -4,7 +4,8 @@ import { accountCommands } from './account.js';
 import { twoFactorCommands } from './two-factor.js';
 import { contactCommands } from './contacts.js';
 import { messageCommands } from './messages.js';
+import { messageActionCommands } from './message-actions.js';
 import { fileCommands } from './files.js';
 import { devCommands } from './dev.js';
 
-export const COMMANDS: readonly Command[] = [...accountCommands, ...twoFactorCommands, ...contactCommands, ...messageCommands, ...fileCommands, ...devCommands];
+export const COMMANDS: readonly Command[] = [...accountCommands, ...twoFactorCommands, ...contactCommands, ...messageCommands, ...messageActionCommands, ...fileCommands, ...devCommands];

@@ -3,15 +3,19 @@ import { PeerlockApiError, type ConversationSummary, type ConversationView, type
 import { CliRefusal, keyChangeAdvice, MissingArgumentError, UsageError } from '../cli-error.js';
 import { flag, str, strs, type Command } from '../command.js';
 import type { Context } from '../context.js';
+import { parseTimer, timeLeft, timerChange, timerName, TIMER_SYNTAX } from '../disappearing.js';
 import { readSource } from '../file-io.js';
 import { formatLocalTime } from '../local-time.js';
 import { printable, writeStderr } from '../output.js';
+import type { CachedSubject } from '../session-cache.js';
 
-const SHORT = 10;
+export const SHORT = 10;
+/** How much of a message id `read` shows: what `unsend` and `edit` take (any unique prefix does). */
+export const MESSAGE_SHORT = 8;
 /** The most conversations one request lists (the server's page limit). */
 const LISTED = 100;
 /** `read` shows this many of the newest messages unless told --last N or --all: a long conversation opens at its end. */
-const NEWEST = 50;
+export const NEWEST = 50;
 
 /**
  * Conversation ids are long; people type a unique prefix, as with git
@@ -38,7 +42,7 @@ export async function openConversation(client: PeerlockClient, prefix: string, o
   return withConversation(client, prefix, (id) => client.messaging.read(id, options));
 }
 
-async function withConversation(client: PeerlockClient, prefix: string, read: (id: string) => Promise<ConversationView>): Promise<ConversationView> {
+export async function withConversation(client: PeerlockClient, prefix: string, read: (id: string) => Promise<ConversationView>): Promise<ConversationView> {
   const id = await resolveConversation(client, prefix);
   try {
     return await read(id);
@@ -74,6 +78,16 @@ async function attach(ctx: Context, client: PeerlockClient, paths: readonly stri
   return refs;
 }
 
+/** Why an authentic delete or edit does nothing (ActionRefused), in words. */
+const REFUSED_WORDS: Readonly<Record<string, string>> = {
+  NotOwnMessage: 'that message is not theirs',
+  WrongHash: 'it does not name that message exactly (another sequence or hash)',
+  NotEditable: 'that message cannot be changed (a timer change, an unsend or an edit, or already deleted)',
+  OutsideWindow: 'too late (a message can be unsent within 3 hours, edited within 24)',
+};
+
+const shortId = (id: string) => id.slice(0, MESSAGE_SHORT);
+
 function printMessage(ctx: Context, m: ReadMessage, me: string): void {
   const { paint } = ctx.out;
   const when = formatLocalTime(m.sentAt ?? m.receivedAt);
@@ -83,16 +97,54 @@ function printMessage(ctx: Context, m: ReadMessage, me: string): void {
     ctx.out.line(paint.dim(`✘ #${m.index} from ${m.sender}: sealed to your former key: readable only with your old passphrase`));
     return;
   }
+  if (m.rejected === 'ActionRefused') {
+    // Authentic, from its sender: it just does nothing.
+    const what = m.action?.kind === 'delete' ? `unsend message ${shortId(m.action.messageId)}` : m.action?.kind === 'edit' ? `edit message ${shortId(m.action.messageId)}` : 'change the timer';
+    ctx.out.line(paint.yellow(`⚠ ${m.sender} tried to ${what} (${when}), which does nothing: ${REFUSED_WORDS[m.refused ?? ''] ?? 'refused'}${m.refused ? ` [${m.refused}]` : ''}`));
+    return;
+  }
   if (m.rejected !== null && m.rejected !== 'SequenceGap') {
     ctx.out.line(paint.red(`✘ #${m.index} from ${m.sender}: REJECTED (${m.rejected}) — not shown`));
     return;
   }
-  ctx.out.line(`${paint.bold(m.sender)} ${paint.dim(when)}${m.late ? paint.yellow(' (late)') : ''}${m.reordered ? paint.yellow(' (the server delivered it before what it answers; shown in order)') : ''}`);
-  if (m.subject) ctx.out.line(`  ${paint.bold(printable(m.subject))}`);
-  for (const line of (m.body ?? '').split('\n')) ctx.out.line(`  ${printable(line)}`);
-  for (const f of m.files ?? []) ctx.out.line(`  📎 file ${f.fileId}  (peerlock files download ${f.fileId} --conversation ${m.conversationId.slice(0, SHORT)})`);
+  if (m.action?.kind === 'timer') {
+    ctx.out.line(paint.dim(`⏲ ${m.sender} ${timerChange(m.action.seconds)}  ${when}`));
+    return;
+  }
+  const expires = m.expiresAt !== undefined ? paint.dim(` · disappears in ${timeLeft(m.expiresAt - ctx.now())}`) : '';
+  ctx.out.line(
+    `${paint.bold(m.sender)} ${paint.dim(when)}  ${paint.dim(`id ${shortId(m.messageId)}`)}${expires}${m.late ? paint.yellow(' (late)') : ''}${m.reordered ? paint.yellow(' (the server delivered it before what it answers; shown in order)') : ''}`,
+  );
+  if (m.deleted) {
+    ctx.out.line(paint.dim(`  This message was deleted by ${m.sender} at ${formatLocalTime(m.deleted.at)}`));
+  } else {
+    // A delete or an edit of a message this read does not load (an older one; see shownMessages): what it is, not the
+    // text, which was that message's and may have gone with it.
+    const action = m.action;
+    if (action) ctx.out.line(paint.dim(`  ${action.kind === 'delete' ? 'unsent' : 'edited'} message ${shortId(action.messageId)}, older than those shown (--all shows it)`));
+    if (m.subject) ctx.out.line(`  ${paint.bold(printable(m.subject))}`);
+    const lines = action ? [] : (m.body ?? '').split('\n');
+    lines.forEach((line, i) => ctx.out.line(`  ${printable(line)}${m.edited && i === lines.length - 1 ? paint.dim(` (edited ${formatLocalTime(m.edited.at)})`) : ''}`));
+    for (const f of m.files ?? []) ctx.out.line(`  📎 file ${f.fileId}  (peerlock files download ${f.fileId} --conversation ${m.conversationId.slice(0, SHORT)})`);
+  }
   if (m.sender === me && m.receipts.length) ctx.out.line(paint.green(`  ✔✔ read by ${m.receipts.map((r) => r.reader).join(', ')}`));
   if (m.rejectedReceipts.length) ctx.out.line(paint.red(`  forged receipts ignored: ${m.rejectedReceipts.join(', ')}`));
+}
+
+/** A watched timer, delete or edit, as one line ("alice deleted a message in 7Kq2mWabcd"); false for anything else. */
+function printAction(ctx: Context, m: ReadMessage, time: string, own: boolean, where: string): boolean {
+  const action = m.action;
+  if (!action || m.rejected !== null) return false;
+  const who = own ? 'you' : m.sender;
+  const from = own ? ' (from another device)' : '';
+  if (action.kind === 'timer') ctx.out.line(`${time} ${who} ${timerChange(action.seconds)}${where}${from}`);
+  else if (action.kind === 'delete') ctx.out.line(`${time} ${who} deleted a message${where}${from} (id ${shortId(action.messageId)})`);
+  else {
+    const [first = '', ...rest] = (m.body ?? '').split('\n');
+    ctx.out.line(`${time} ${who} edited a message${where}${from} (id ${shortId(action.messageId)}): ${printable(first)}`);
+    for (const line of rest) ctx.out.line(`  ${printable(line)}`);
+  }
+  return true;
 }
 
 function printListingMismatch(ctx: Context, mismatch: ParticipantsListingMismatch, toStderr = false): void {
@@ -122,7 +174,7 @@ async function verifiedSubjects(ctx: Context, client: PeerlockClient, list: read
   let reads = 0;
   const subjects: (string | undefined)[] = [];
   for (const c of list) {
-    const known = ctx.subjects.get(c.id);
+    const known = ctx.subject(c.id);
     if (known !== undefined || reads >= SUBJECT_READS) {
       subjects.push(known);
       continue;
@@ -131,7 +183,7 @@ async function verifiedSubjects(ctx: Context, client: PeerlockClient, list: read
     try {
       // A long conversation: its newest message and its opening one (two requests), not its whole history.
       const view = await client.messaging.read(c.id, c.messageCount > LISTED ? { last: 1 } : {});
-      subjects.push(view.participants.length ? view.subject : undefined);
+      subjects.push(view.participants.length ? subjectOf(view).subject : undefined);
       rememberSubject(ctx, view);
     } catch (error) {
       // A conversation that cannot be read now still belongs in the list; `read` says why.
@@ -145,12 +197,59 @@ async function verifiedSubjects(ctx: Context, client: PeerlockClient, list: read
   return subjects;
 }
 
-/** A non-empty verified subject is final: the opening message's (an empty one may still be filled by an opening message delivered later). */
-function rememberSubject(ctx: Context, view: ConversationView): void {
-  if (view.participants.length && view.subject) ctx.subjects.set(view.id, view.subject);
+/**
+ * The subject to show, and what the cache may keep of it. The subject is
+ * the opening message's, so it goes with that message: when a read of the
+ * whole conversation does not show the message that carries it (it
+ * disappeared or was deleted), there is no subject any more. The cache
+ * keeps a subject only with its opening message's expiry, so only when that
+ * message is among those read (a window of a long conversation that does
+ * not hold it says the subject, not when it disappears: not kept).
+ */
+function subjectOf(view: ConversationView): { subject: string; cache: CachedSubject | null } {
+  if (!view.participants.length || !view.subject) return { subject: view.subject, cache: null };
+  const carriers = view.messages.filter((m) => m.rejected === null && !m.action && !m.deleted && m.subject === view.subject);
+  if (carriers.length === 0) return { subject: view.complete ? '' : view.subject, cache: null };
+  // The soonest expiry of any message that carries it: never kept longer than the opening message lives.
+  const expiries = carriers.map((m) => m.expiresAt).filter((t): t is number => t !== undefined);
+  return { subject: view.subject, cache: { subject: view.subject, ...(expiries.length ? { expiresAt: Math.min(...expiries) } : {}), messageId: carriers[0]!.messageId } };
 }
 
-const messageJson = (m: ReadMessage) => ({ ...m, receipts: m.receipts.map((r) => ({ reader: r.reader, readAt: new Date(r.readAt).toISOString() })) });
+/**
+ * A non-empty verified subject is final while its opening message lives (an
+ * empty one may still be filled by an opening message delivered later): kept
+ * with that message's expiry. A verified read that shows the subject gone
+ * drops what was kept.
+ */
+function rememberSubject(ctx: Context, view: ConversationView): void {
+  if (!view.participants.length) return;
+  const { cache } = subjectOf(view);
+  if (cache && (cache.expiresAt === undefined || cache.expiresAt > ctx.now())) ctx.subjects.set(view.id, cache);
+  else if (view.complete || !view.subject) ctx.subjects.delete(view.id);
+}
+
+/** A message is gone (deleted, expired): the cached subject goes too if that was the opening message. */
+function forgetSubjectOf(ctx: Context, conversationId: string | null | undefined, messageId: string | null | undefined): void {
+  if (conversationId && messageId && ctx.subjects.get(conversationId)?.messageId === messageId) ctx.subjects.delete(conversationId);
+}
+
+/**
+ * The messages a read shows: the SDK's, less a delete or an edit of a
+ * message that is gone, which the SDK keeps as a row of its own when its
+ * target is not shown: a deleted target (a placeholder), or, when the whole
+ * conversation was read, one not there any more (expired). An edit's text
+ * was that message's, and goes with it.
+ */
+function shownMessages(view: ConversationView): ReadMessage[] {
+  const targets = new Map(view.messages.filter((m) => !m.action).map((m) => [m.messageId, m]));
+  return view.messages.filter((m) => {
+    if (m.rejected !== null || !m.action || m.action.kind === 'timer') return true;
+    const target = targets.get(m.action.messageId);
+    return target ? !target.deleted : !view.complete;
+  });
+}
+
+export const messageJson = (m: ReadMessage) => ({ ...m, receipts: m.receipts.map((r) => ({ reader: r.reader, readAt: new Date(r.readAt).toISOString() })) });
 
 /** Errors a reconnect cannot mend: the session needs a login (or a two-factor code) first. */
 function endsWatch(error: unknown): boolean {
@@ -161,13 +260,14 @@ function endsWatch(error: unknown): boolean {
 export const messageCommands: Command[] = [
   {
     name: 'send',
-    usage: 'peerlock send <user...> -s SUBJECT -m BODY [--attach FILE...]',
+    usage: `peerlock send <user...> -s SUBJECT -m BODY [--attach FILE...] [--timer ${TIMER_SYNTAX}]`,
     summary: 'Start a conversation with contacts (refused while a contact key change is not accepted)',
-    options: { subject: { type: 'string', short: 's' }, message: { type: 'string', short: 'm' }, attach: { type: 'string', multiple: true } },
+    options: { subject: { type: 'string', short: 's' }, message: { type: 'string', short: 'm' }, attach: { type: 'string', multiple: true }, timer: { type: 'string' } },
     optionHelp: {
       subject: 'the conversation\'s subject (encrypted like the message; default: none)',
       message: 'the message text (required)',
       attach: 'a file to encrypt, upload and attach (repeat for several)',
+      timer: `disappearing messages from the start: ${TIMER_SYNTAX} (5 minutes … 4 weeks); this message and every later one disappear that long after sending (default: off)`,
     },
     async run(ctx, args) {
       const client = await ctx.client();
@@ -175,14 +275,19 @@ export const messageCommands: Command[] = [
       if (to.length === 0) throw new MissingArgumentError('recipients');
       const body = str(args, 'message');
       if (body === undefined) throw new MissingArgumentError('-m BODY');
+      const typedTimer = str(args, 'timer');
+      const timer = typedTimer === undefined ? 0 : parseTimer(typedTimer);
+      if (timer === null) throw new UsageError(`--timer ${typedTimer}: expected one of ${TIMER_SYNTAX} (off, 5 minutes, 1 hour, 1 day, 1 week, 4 weeks)`);
       // Check every key before anything is uploaded: a changed key stops the whole send.
       for (const u of to) await client.sendableKey(u);
       const files = await attach(ctx, client, strs(args, 'attach'), to);
       const subject = str(args, 'subject') ?? '';
-      const sent = await client.messaging.send(to, { subject, body, files });
-      // We wrote the opening message: its subject is the conversation's.
-      if (subject) ctx.subjects.set(sent.conversationId, subject);
-      ctx.out.result(messageJson(sent), () => ctx.out.line(`${ctx.out.paint.green('✔')} sent; conversation ${sent.conversationId.slice(0, SHORT)}`));
+      const sent = await client.messaging.send(to, { subject, body, files, ...(timer ? { expiresIn: timer } : {}) });
+      // We wrote the opening message: its subject is the conversation's, for as long as that message lives.
+      if (subject) ctx.subjects.set(sent.conversationId, { subject, ...(sent.expiresAt !== undefined ? { expiresAt: sent.expiresAt } : {}), messageId: sent.messageId });
+      ctx.out.result(messageJson(sent), () =>
+        ctx.out.line(`${ctx.out.paint.green('✔')} sent; conversation ${sent.conversationId.slice(0, SHORT)}${timer ? `; disappearing messages: ${timerName(timer)}` : ''}`),
+      );
     },
   },
   {
@@ -245,7 +350,7 @@ export const messageCommands: Command[] = [
   {
     name: 'read',
     usage: 'peerlock read <conversation> [--last N | --all] [--no-receipts]',
-    summary: `Show a conversation's newest ${NEWEST} messages, or --last N, or --all (every message verified), and send read receipts`,
+    summary: `Show a conversation's newest ${NEWEST} messages (each with its id, for unsend and edit), or --last N, or --all (every message verified), and send read receipts`,
     options: { 'no-receipts': { type: 'boolean' }, last: { type: 'string' }, all: { type: 'boolean' } },
     optionHelp: {
       'no-receipts': 'do not tell the senders you read their messages',
@@ -261,15 +366,19 @@ export const messageCommands: Command[] = [
       const client = await ctx.client();
       const view = await openConversation(client, prefix, flag(args, 'all') ? {} : { last: last !== undefined ? Number(last) : NEWEST });
       rememberSubject(ctx, view);
+      const { subject } = subjectOf(view);
       const receiptsSent = flag(args, 'no-receipts') ? 0 : await client.messaging.markRead(view);
-      ctx.out.result({ ...view, messages: view.messages.map(messageJson), receiptsSent }, () => {
-        ctx.out.line(`${ctx.out.paint.bold(view.subject ? printable(view.subject) : '(no subject)')}  ${ctx.out.paint.dim(view.participants.join(', '))}`);
+      const messages = shownMessages(view);
+      ctx.out.result({ ...view, subject, messages: messages.map(messageJson), receiptsSent }, () => {
+        ctx.out.line(`${ctx.out.paint.bold(subject ? printable(subject) : '(no subject)')}  ${ctx.out.paint.dim(view.participants.join(', '))}`);
+        const timer = view.timer;
+        if (timer && timer.seconds > 0) ctx.out.line(ctx.out.paint.dim(`Disappearing messages: ${timerName(timer.seconds)}, set by ${timer.setBy} on ${formatLocalTime(timer.at)}`));
         if (view.listingMismatch) printListingMismatch(ctx, view.listingMismatch);
         if (!view.complete) {
           const more = `peerlock read ${view.id.slice(0, SHORT)} --last ${view.messages.length * 2}`;
           ctx.out.line(ctx.out.paint.dim(`⋯ older messages not loaded: \`${more}\` or --all shows them (a gap is reported only among the messages shown)`));
         }
-        for (const m of view.messages) printMessage(ctx, m, client.username);
+        for (const m of messages) printMessage(ctx, m, client.username);
         // Still missing among what was read, whoever revealed them (T14).
         for (const w of view.withheld) ctx.out.line(ctx.out.paint.yellow(`⋯ ${w.count} message(s) from ${w.sender} were withheld by the server (#${w.sequences.join(', #')}${w.count > w.sequences.length ? ', …' : ''})`));
         for (const a of view.anomalies) ctx.out.line(ctx.out.paint.red(`⚠ ${a.sender} showed different people different versions of their message #${a.sequence} (${a.kind})`));
@@ -323,14 +432,25 @@ export const messageCommands: Command[] = [
             // Verified by the SDK from the push itself: no fetch (the envelope is not printed, its verified content is).
             const message = n.kind === 'MESSAGE_RECEIVED' ? shown.find((m) => m.messageId === n.messageId) : undefined;
             shown = [];
+            // Issue 20's kinds (a string: the SDK's generated list may not name them yet). The server's word that a message's
+            // ciphertext is gone; a verified delete says the same. Either way an opening message's cached subject goes with it.
+            const kind: string = n.kind;
+            const gone = kind === 'MESSAGE_EXPIRED' || kind === 'MESSAGE_DELETED';
+            if (gone) forgetSubjectOf(ctx, n.conversationId, n.messageId);
+            if (message?.action?.kind === 'delete' && message.rejected === null) forgetSubjectOf(ctx, message.conversationId, message.action.messageId);
             // What to do about a changed key depends on whether the contact was verified.
             const wasVerified = n.kind === 'CONTACT_KEY_CHANGED' ? ((await client.pin(n.from))?.verified ?? false) : false;
             ctx.lastPosition = n.position;
             ctx.out.result({ ...n, ...(message ? { message: messageJson(message) } : {}) }, () => {
               // Our own message, sent from another device (or another command): the server tells every device but the sending one.
               const own = n.kind === 'MESSAGE_RECEIVED' && n.from === client.username;
+              const time = ctx.out.paint.dim(formatLocalTime(n.occurredAt));
+              const where = n.conversationId ? ` in ${n.conversationId.slice(0, SHORT)}` : '';
+              if (kind === 'MESSAGE_EXPIRED') return ctx.out.line(`${time} a message${where} disappeared`);
+              if (kind === 'MESSAGE_DELETED') return ctx.out.line(`${time} a message from ${n.from}${where} was deleted`);
+              if (message && printAction(ctx, message, time, own, where)) return;
               const label = ctx.out.paint.bold(own ? 'message sent' : n.kind.toLowerCase().replace(/_/g, ' '));
-              ctx.out.line(`${ctx.out.paint.dim(formatLocalTime(n.occurredAt))} ${label} ${own ? 'from another device' : `from ${n.from}`}${n.conversationId ? ` in ${n.conversationId.slice(0, SHORT)}` : ''}`);
+              ctx.out.line(`${time} ${label} ${own ? 'from another device' : `from ${n.from}`}${where}`);
               if (message) printMessage(ctx, message, client.username);
               if (n.kind === 'CONTACT_KEY_CHANGED') writeStderr(ctx.out.paint.red(ctx.out.paint.bold(`!!! ${n.from}'s KEY HAS CHANGED: sending to them is blocked. ${keyChangeAdvice(n.from, wasVerified)}\n`)));
             });
