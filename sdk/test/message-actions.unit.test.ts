@@ -142,11 +142,23 @@ describe('delete for everyone and edit', () => {
     const e2 = a.write('meet at 7', T0 + EDIT_WINDOW_MS, { action: a.target('edit', a1) });
     b.see(e1);
     expect(b.see(e2, T0 + EDIT_WINDOW_MS).ok).toBe(true);
-    expect(b.ledger!.editOf(a1.messageId)).toEqual({ by: e2.messageId, at: T0 + EDIT_WINDOW_MS, body: 'meet at 7', sequence: 3 });
+    expect(b.ledger!.editOf(a1.messageId)).toEqual({ by: e2.messageId, at: T0 + EDIT_WINDOW_MS, body: 'meet at 7', sequence: 3, expiresAt: null });
     const del = a.write('', T0 + 2000, { action: a.target('delete', a1) });
     b.see(del, T0 + 2000);
     const late = composeMessage({ sender: alice, conversation: a.ledger, keys, body: 'meet at 8', now: T0 + 3000, action: a.target('edit', a1) });
     expect(b.see(late, T0 + 3000)).toMatchObject({ ok: false, reason: 'ActionRefused', refused: 'NotEditable' });
+  });
+
+  it('an edit lives exactly as long as the message it edits, whatever the timer is now', () => {
+    const a = new Device(alice);
+    a.write('hello', T0);
+    const timed = a.write('for a day', T0 + 1, { expiresIn: 86_400 });
+    a.write('', T0 + 2, { action: { kind: 'timer', seconds: 300 } });
+    const edit = a.write('for a day, edited', T0 + 3, { action: a.target('edit', timed) });
+    expect(edit.plaintext.expiresIn).toBe(86_400);
+    const b = new Device(bob);
+    for (const m of [timed, edit]) b.see(m);
+    expect(b.ledger!.editOf(timed.messageId)).toMatchObject({ body: 'for a day, edited', expiresAt: T0 + 3 + 86_400_000 });
   });
 
   it('outside the window, another sender’s message, a wrong hash, or an action message: ActionRefused with the reason', () => {

@@ -150,6 +150,10 @@ const shownBodies = (messages: readonly ReadMessage[]) => messages.filter((m) =>
     const typo = await alice.messaging.reply(c, { body: 'see you at 5' });
     await alice.messaging.unsend(c, oops.messageId);
     await alice.messaging.edit(c, typo.messageId, 'see you at 6');
+    // Edited, then taken back: neither text stays anywhere in the view.
+    const regret = await alice.messaging.reply(c, { body: 'first thought' });
+    await alice.messaging.edit(c, regret.messageId, 'second thought');
+    await alice.messaging.unsend(c, regret.messageId);
 
     const carol = await device('carol');
     const before = await carol.messaging.read(c);
@@ -158,6 +162,8 @@ const shownBodies = (messages: readonly ReadMessage[]) => messages.filter((m) =>
     expect(before.messages.find((m) => m.messageId === oops.messageId)).toMatchObject({ deleted: { at: expect.any(Number) } });
     expect(before.messages.find((m) => m.messageId === oops.messageId)?.body).toBeUndefined();
     expect(before.messages.find((m) => m.messageId === typo.messageId)).toMatchObject({ body: 'see you at 6', edited: { at: expect.any(Number) } });
+    expect(JSON.stringify(before.messages)).not.toMatch(/first thought|second thought/);
+    expect(before.messages.find((m) => m.messageId === regret.messageId)).toMatchObject({ deleted: { at: expect.any(Number) } });
     expect(before.messages.filter((m) => m.action?.kind === 'timer').map((m) => [m.sender, m.action])).toEqual([
       ['bob', { kind: 'timer', seconds: 300 }],
       ['alice', { kind: 'timer', seconds: 0 }],

@@ -807,12 +807,15 @@ function present(rows: readonly ReadMessage[], ledger: ConversationLedger, now: 
     }
     if (row.expiresAt !== undefined && row.expiresAt <= now) continue;
     const action = row.action;
-    if (action && action.kind !== 'timer' && row.rejected === null && (action.kind === 'delete' || shown.has(action.messageId))) continue;
+    // A verified delete shows on its target; so does an edit, and an edit of a deleted message shows nothing (its text is taken back too).
+    if (action && action.kind !== 'timer' && row.rejected === null && (action.kind === 'delete' || shown.has(action.messageId) || ledger.deletionOf(action.messageId))) continue;
     if (deletion && row.rejected === null && !action) {
       out.push(placeholder(row, deletion));
       continue;
     }
-    const edit = row.rejected === null && !action ? ledger.editOf(row.messageId) : null;
+    const applied = row.rejected === null && !action ? ledger.editOf(row.messageId) : null;
+    // An edit past its own expiry is not shown (nothing of an expired message is), whatever it replaced.
+    const edit = applied && (applied.expiresAt == null || applied.expiresAt > now) ? applied : null;
     out.push(edit ? { ...row, body: edit.body ?? '', edited: { at: edit.at, by: edit.by } } : row);
   }
   return out;

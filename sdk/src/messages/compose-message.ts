@@ -58,6 +58,16 @@ export interface ComposedMessage {
   readonly hash: string;
 }
 
+/**
+ * An edit lives exactly as long as the message it edits (its own timer, from
+ * a later server time), never shorter: otherwise the edit would expire first
+ * and the original text would show again.
+ */
+function editedLifetime(ledger: ConversationLedger | null, sender: string, action: MessageAction | null | undefined): TimerSeconds | undefined {
+  if (action?.kind !== 'edit' || !ledger) return undefined;
+  return ledger.messageOf(sender, action.messageId)?.expiresIn;
+}
+
 export function composeMessage(input: ComposeInput): ComposedMessage {
   const sender = input.sender.username.toLowerCase();
   const ledger = input.conversation;
@@ -84,7 +94,7 @@ export function composeMessage(input: ComposeInput): ComposedMessage {
     body: input.body,
     files: input.files ?? [],
     sentAt: input.now,
-    expiresIn: input.action?.kind === 'timer' || input.action?.kind === 'delete' ? 0 : (input.expiresIn ?? ledger?.timer()?.seconds ?? 0),
+    expiresIn: input.action?.kind === 'timer' || input.action?.kind === 'delete' ? 0 : (input.expiresIn ?? editedLifetime(ledger, sender, input.action) ?? ledger?.timer()?.seconds ?? 0),
     action: input.action ?? null,
   };
   const encoded = encodePlaintext(plaintext);

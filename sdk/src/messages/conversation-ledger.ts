@@ -143,6 +143,8 @@ export interface AppliedAction {
   readonly at: number;
   /** An edit's new text. */
   readonly body?: string;
+  /** An edit's own expiry (its text is not shown after it), null if never. */
+  readonly expiresAt?: number | null;
 }
 
 export interface VerifiedMessage {
@@ -214,6 +216,8 @@ interface Accepted {
   readonly receivedAt: number;
   /** An action message (timer, delete, edit): not something to delete or edit. */
   readonly isAction: boolean;
+  /** Its own timer (seconds): an edit of it lives as long. */
+  readonly expiresIn: TimerSeconds;
 }
 
 /** What our own message is, for a delete or an edit of it (ConversationLedger.ownMessage). */
@@ -223,6 +227,7 @@ export interface OwnMessage {
   readonly hash: string;
   readonly receivedAt: number;
   readonly isAction: boolean;
+  readonly expiresIn: TimerSeconds;
 }
 
 interface MutableChain {
@@ -315,7 +320,7 @@ export class ConversationLedger {
     const where = this.byId.get(messageId);
     if (!where || where.sender !== username.toLowerCase()) return null;
     const accepted = this.chains.get(where.sender)!.accepted.get(where.sequence)!;
-    return { messageId, sequence: where.sequence, hash: accepted.hash, receivedAt: accepted.receivedAt, isAction: accepted.isAction };
+    return { messageId, sequence: where.sequence, hash: accepted.hash, receivedAt: accepted.receivedAt, isAction: accepted.isAction, expiresIn: accepted.expiresIn };
   }
 
   /**
@@ -462,7 +467,7 @@ export class ConversationLedger {
     if (after && after.previousHash !== hash) this.anomaly(sender, sequence);
 
     const isAction = plaintext.action !== null;
-    chain.accepted.set(sequence, { hash, previousHash: plaintext.previousHash, messageId: plaintext.messageId, receivedAt, isAction });
+    chain.accepted.set(sequence, { hash, previousHash: plaintext.previousHash, messageId: plaintext.messageId, receivedAt, isAction, expiresIn: plaintext.expiresIn });
     chain.top = Math.max(chain.top, sequence);
     chain.head = Math.max(chain.head, sequence);
     this.seen.add(plaintext.messageId);
@@ -537,7 +542,8 @@ export class ConversationLedger {
       chain.gone.set(action.sequence, 'deleted');
     } else {
       const earlier = this.edits.get(action.messageId);
-      if (!earlier || earlier.sequence < plaintext.sequence) this.edits.set(action.messageId, { by: plaintext.messageId, at: receivedAt, body: plaintext.body, sequence: plaintext.sequence });
+      const expiresAt = plaintext.expiresIn > 0 ? receivedAt + plaintext.expiresIn * 1000 : null;
+      if (!earlier || earlier.sequence < plaintext.sequence) this.edits.set(action.messageId, { by: plaintext.messageId, at: receivedAt, body: plaintext.body, sequence: plaintext.sequence, expiresAt });
     }
     return null;
   }
