@@ -94,6 +94,19 @@ describe('the timer', () => {
     expect(b.ledger!.timer()?.seconds).toBe(0);
   });
 
+  it('a reply in a window that does not reach back to the timer message still takes the timer, from the latest message', () => {
+    const a = new Device(alice);
+    a.write('hello', T0);
+    a.write('', T0 + 1, { action: { kind: 'timer', seconds: 3600 } });
+    const later = a.write('an hour', T0 + 2);
+    // bob's device loads only the newest message (no timer message in it).
+    const b = new Device(bob);
+    b.see(later);
+    expect(b.ledger!.timer()).toBeNull();
+    expect(b.ledger!.timerInEffect()).toBe(3600);
+    expect(b.write('mine too', T0 + 3).plaintext.expiresIn).toBe(3600);
+  });
+
   it('a malformed timer or action is Undecryptable to the receiver, and strictly refused by the decoder', () => {
     const a = new Device(alice);
     const a1 = a.write('hello', T0);

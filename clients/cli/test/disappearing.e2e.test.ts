@@ -8,7 +8,7 @@
  * waiting. One signup per user for the whole file (key derivation is the
  * slow part).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base64ToBytes, bytesToUtf8, generatePassphrase, secretboxOpenFramed } from '@peerlock/sdk';
@@ -69,14 +69,25 @@ interface ReadJson {
 const refusalOf = (r: CliResult) => (JSON.parse(r.stderr) as { error: { code: string; reason: string } }).error;
 
 /** Conversations and messages the tests share. */
-const ids = { picnic: '', budget: '', errands: '', opening: '', doorCode: '', meeting: '' };
+const ids = { picnic: '', picnicFile: '', budget: '', errands: '', opening: '', doorCode: '', meeting: '' };
 /** A position before the six-minute jump, for a watch that replays what happened since. */
 let positionBeforeExpiry = '';
 
 describe('disappearing messages, unsend and edit in the CLI', () => {
   it('send --timer 5m: the first message disappears in 5 minutes, and bob sees who set the timer', async () => {
-    const sent = (await ok(alice, ['send', 'bob', '-s', 'Picnic', '-m', 'Bring the blue blanket', '--timer', '5m', '--json'])).json<{ conversationId: string; receivedAt: number; expiresAt: number }>();
+    // With an attachment: made for this message alone, it goes with it (docs/files.md).
+    const map = join(alice.home, 'map.txt');
+    writeFileSync(map, 'the spot by the old oak');
+    const sent = (await ok(alice, ['send', 'bob', '-s', 'Picnic', '-m', 'Bring the blue blanket', '--timer', '5m', '--attach', map, '--json'])).json<{
+      conversationId: string;
+      receivedAt: number;
+      expiresAt: number;
+      files: { fileId: string }[];
+    }>();
     ids.picnic = sent.conversationId;
+    ids.picnicFile = sent.files[0]!.fileId;
+    await ok(bob, ['files', 'download', ids.picnicFile, '-o', join(bob.home, 'map-now.txt'), '--conversation', ids.picnic]);
+    expect(readFileSync(join(bob.home, 'map-now.txt'), 'utf8')).toBe('the spot by the old oak');
     expect(sent.expiresAt - sent.receivedAt).toBe(5 * MINUTE);
 
     const read = (await ok(bob, ['read', ids.picnic.slice(0, 8)])).stdout;
@@ -192,6 +203,11 @@ describe('disappearing messages, unsend and edit in the CLI', () => {
     expect(picnic.stdout).toMatch(/^\(no subject\) {2}alice, bob$/m);
     expect(picnic.stdout).toMatch(/^⏲ alice set disappearing messages to 5 minutes/m);
     expect(cacheText(bob)).not.toContain('Picnic');
+    // The attachment went with the message: bob cannot fetch it any more, and alice no longer holds it.
+    const fetched = await run(bob, ['files', 'download', ids.picnicFile, '-o', join(bob.home, 'map.txt'), '--conversation', ids.picnic]);
+    expect(fetched.code).not.toBe(0);
+    expect(existsSync(join(bob.home, 'map.txt'))).toBe(false);
+    expect((await ok(alice, ['files', 'list', '--json'])).stdout).not.toContain(ids.picnicFile);
 
     // --json: the SDK's fields as they are.
     const budget = (await ok(bob, ['read', ids.budget, '--json'])).json<ReadJson>();

@@ -24,6 +24,8 @@ export const SERVER_ERROR_CODES = [
   'FORBIDDEN',
   'QUOTA_EXCEEDED',
   'CONFLICT',
+  /** A delete or an edit after its window (3 h, 24 h from the target's server time) has closed (HTTP 403). */
+  'WINDOW_CLOSED',
   /** The server's storage is restarting, out of reach, full or read-only: retry after `retryAfterSeconds` (HTTP 503). */
   'UNAVAILABLE',
   'INTERNAL',

@@ -155,8 +155,10 @@ export interface ConversationView {
    * complete, the ledger looks for gaps from every sender's first message.
    */
   readonly complete: boolean;
-  /** The conversation's disappearing-messages timer, as the latest verified timer message set it; null if none was set. */
+  /** The conversation's disappearing-messages timer, as the latest verified timer message set it; null if none was set (or, in a window, none was loaded). */
   readonly timer: TimerSetting | null;
+  /** The timer a reply from us takes now (seconds, 0: none): `timer`'s, or in a window without it, the latest message's. */
+  readonly timerInEffect: TimerSeconds;
 }
 
 export interface ReadOptions {
@@ -450,6 +452,7 @@ export class Messaging {
       anomalies: founded ? founded.anomalies() : [],
       complete,
       timer: founded?.timer() ?? null,
+      timerInEffect: founded?.timerInEffect() ?? 0,
     };
     this.acknowledged.set(view, acknowledged);
     return view;

@@ -12,7 +12,7 @@
  *
  * Disappearing messages and actions (issue 20): `expiresIn` is the message's
  * own lifetime (a reply takes the conversation's timer as the ledger last
- * verified it, ConversationLedger.timer); `action` sets the timer, or deletes
+ * verified it, ConversationLedger.timerInEffect); `action` sets the timer, or deletes
  * or edits one of our own messages, named by id, sequence and hash from the
  * ledger (ConversationLedger.ownMessage), never from the server.
  */
@@ -94,7 +94,7 @@ export function composeMessage(input: ComposeInput): ComposedMessage {
     body: input.body,
     files: input.files ?? [],
     sentAt: input.now,
-    expiresIn: input.action?.kind === 'timer' || input.action?.kind === 'delete' ? 0 : (input.expiresIn ?? editedLifetime(ledger, sender, input.action) ?? ledger?.timer()?.seconds ?? 0),
+    expiresIn: input.action?.kind === 'timer' || input.action?.kind === 'delete' ? 0 : (input.expiresIn ?? editedLifetime(ledger, sender, input.action) ?? ledger?.timerInEffect() ?? 0),
     action: input.action ?? null,
   };
   const encoded = encodePlaintext(plaintext);

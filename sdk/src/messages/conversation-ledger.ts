@@ -257,6 +257,8 @@ export class ConversationLedger {
   /** Every accepted message id: whose, and which sequence (to refuse an action naming another's message). */
   private readonly byId = new Map<string, { readonly sender: string; readonly sequence: number }>();
   private currentTimer: TimerSetting | null = null;
+  /** The timer the latest accepted ordinary message carried (a window may not hold the timer message itself). */
+  private lastExpiresIn: TimerSeconds = 0;
   /** Some verified message carried a timer (see EXPIRED OR DELETED, NOT WITHHELD). */
   private timerSeen = false;
   private readonly deletions = new Map<string, AppliedAction>();
@@ -303,6 +305,15 @@ export class ConversationLedger {
   /** The conversation's disappearing-messages timer: the latest verified timer action in the server's order, null if none. */
   timer(): TimerSetting | null {
     return this.currentTimer;
+  }
+
+  /**
+   * The timer a message written now takes: the latest verified timer
+   * message's, or, when none was loaded (a window that does not reach back to
+   * it), the one the latest ordinary message carried; 0 when neither.
+   */
+  timerInEffect(): TimerSeconds {
+    return this.currentTimer?.seconds ?? this.lastExpiresIn;
   }
 
   /** The verified delete of `messageId`, if any. */
@@ -490,6 +501,7 @@ export class ConversationLedger {
 
     const message: VerifiedMessage = { plaintext, hash, receivedAt, late, expiresAt: plaintext.expiresIn > 0 ? receivedAt + plaintext.expiresIn * 1000 : null };
     const refused = plaintext.action ? this.act(plaintext, receivedAt) : null;
+    if (!plaintext.action && plaintext.v === 3) this.lastExpiresIn = plaintext.expiresIn;
     if (refused) return { ok: false, reason: 'ActionRefused', message, refused };
     if (late || sequence <= top) return { ok: true, message };
     if (sequence > top + 1 && !this.cover(chain, top + 1, sequence - 1, hints)) return { ok: false, reason: 'SequenceGap', message, withheld: { sender, from: top + 1, to: sequence - 1 } };

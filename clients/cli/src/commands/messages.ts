@@ -1,5 +1,5 @@
 /** send, reply, inbox, read, watch. */
-import { PeerlockApiError, type ConversationSummary, type ConversationView, type PeerlockClient, type ReadMessage, type ReadOptions, type FileReference, type ParticipantsListingMismatch } from '@peerlock/sdk';
+import { PeerlockApiError, type ConversationSummary, type ConversationView, type PeerlockClient, type ReadMessage, type ReadOptions, type FileReference, type ParticipantsListingMismatch, type TimerSeconds } from '@peerlock/sdk';
 import { CliRefusal, keyChangeAdvice, MissingArgumentError, UsageError } from '../cli-error.js';
 import { flag, str, strs, type Command } from '../command.js';
 import type { Context } from '../context.js';
@@ -66,14 +66,19 @@ export async function findMessage(client: PeerlockClient, prefix: string, wanted
   return view.messages.find(match);
 }
 
-async function attach(ctx: Context, client: PeerlockClient, paths: readonly string[], participants: readonly string[]): Promise<FileReference[]> {
+/**
+ * Uploads and shares each file for one message. Under a disappearing-messages
+ * timer (`expiresIn` > 0) the share ends with the message, and the file, made
+ * for this message alone, goes too unless someone saves it (docs/files.md).
+ */
+async function attach(ctx: Context, client: PeerlockClient, paths: readonly string[], participants: readonly string[], expiresIn: TimerSeconds): Promise<FileReference[]> {
   const refs: FileReference[] = [];
   for (const path of paths) {
     const { source, size, name } = readSource(path);
     const bar = ctx.out.progress(`uploading ${name}`);
     const uploaded = await client.files.upload({ source, size, name, onProgress: (p) => bar.update(p.bytesSent, p.ciphertextBytes) });
     bar.finish();
-    refs.push(await client.files.share(uploaded.fileId, uploaded.fileInfo, participants));
+    refs.push(await client.files.share(uploaded.fileId, uploaded.fileInfo, participants, expiresIn > 0 ? { expiresIn, destroyWithShare: true } : {}));
   }
   return refs;
 }
@@ -280,7 +285,7 @@ export const messageCommands: Command[] = [
       if (timer === null) throw new UsageError(`--timer ${typedTimer}: expected one of ${TIMER_SYNTAX} (off, 5 minutes, 1 hour, 1 day, 1 week, 4 weeks)`);
       // Check every key before anything is uploaded: a changed key stops the whole send.
       for (const u of to) await client.sendableKey(u);
-      const files = await attach(ctx, client, strs(args, 'attach'), to);
+      const files = await attach(ctx, client, strs(args, 'attach'), to, timer);
       const subject = str(args, 'subject') ?? '';
       const sent = await client.messaging.send(to, { subject, body, files, ...(timer ? { expiresIn: timer } : {}) });
       // We wrote the opening message: its subject is the conversation's, for as long as that message lives.
@@ -310,7 +315,7 @@ export const messageCommands: Command[] = [
       const id = view.id;
       if (view.listingMismatch) printListingMismatch(ctx, view.listingMismatch, true);
       for (const u of view.participants) await client.sendableKey(u);
-      const files = await attach(ctx, client, strs(args, 'attach'), view.participants);
+      const files = await attach(ctx, client, strs(args, 'attach'), view.participants, view.timerInEffect);
       const sent = await client.messaging.reply(id, { body, files });
       ctx.out.result(messageJson(sent), () => ctx.out.line(`${ctx.out.paint.green('✔')} replied in ${id.slice(0, SHORT)}`));
     },
