@@ -26,6 +26,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   QUOTA_EXCEEDED: 413,
   CONFLICT: 409,
+  WINDOW_CLOSED: 403,
   UNAVAILABLE: 503,
   INTERNAL: 500,
 };
@@ -44,6 +45,7 @@ const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
   FORBIDDEN: 'Forbidden',
   QUOTA_EXCEEDED: 'Quota exceeded',
   CONFLICT: 'Conflict',
+  WINDOW_CLOSED: 'The time to do this has passed',
   UNAVAILABLE: 'Temporarily unavailable, retry later',
   INTERNAL: 'Unexpected error',
 };
