@@ -79,7 +79,7 @@ export class ConversationCommands {
     const actor = context.actor;
     if (!participants.includes(actor)) throw new PeerlockError('FORBIDDEN');
 
-    const claim = await this.ciphertexts.put({ messageId, conversationId, sender: actor, sha256, ciphertext });
+    const claim = await this.ciphertexts.put({ messageId, conversationId, sender: actor, sha256, ciphertext, expiresAt: null });
     if (claim === 'taken') throw new PeerlockError('CONFLICT');
     let result;
     let earlier: PostedMessage | null = null;

@@ -3,6 +3,11 @@
  * purges ciphertext once every participant has removed it": a log cannot
  * forget, a table can). Rows are keyed by message id, so the primary key is
  * also what makes a message id unique across all conversations and nodes.
+ *
+ * A row may be due at a time (issue 20: a disappearing message, or the
+ * target of a deletion whose purge a crash could interrupt): the expiry
+ * sweep (conversations/message-expiry.ts) asks for the due rows, records them
+ * expired in the log and purges them.
  */
 export interface StoredCiphertext {
   readonly messageId: string;
@@ -11,6 +16,14 @@ export interface StoredCiphertext {
   /** SHA-256 of `ciphertext`, base64. */
   readonly sha256: string;
   readonly ciphertext: Uint8Array;
+  /** When the row is due for the expiry sweep, ms since the epoch (server time); null: never. */
+  readonly expiresAt: number | null;
+}
+
+/** A row the expiry sweep must settle. */
+export interface DueCiphertext {
+  readonly messageId: string;
+  readonly conversationId: string;
 }
 
 /**
@@ -31,5 +44,20 @@ export interface CiphertextStore {
   release(messageId: string, sender: string): Promise<void>;
   get(messageIds: readonly string[]): Promise<Map<string, Uint8Array>>;
   purgeConversation(conversationId: string): Promise<number>;
+  /** Rows due at `now` (expiresAt ≤ now), the earliest due first, at most `limit`. */
+  due(now: number, limit: number): Promise<DueCiphertext[]>;
+  /** The earliest expiresAt of any row, or null when no row is due ever. */
+  nextDue(): Promise<number | null>;
+  /** Makes these rows due at `expiresAt` (null: never); ids without a row are ignored. */
+  expireAt(messageIds: readonly string[], expiresAt: number | null): Promise<void>;
+  /**
+   * Deletes these rows (ids without one are ignored) and returns how many
+   * were, leaving as little of their bytes behind as the database allows:
+   * SQLite overwrites them (secure_delete) and truncates its WAL (waiting a
+   * few seconds at most; a busy WAL is truncated later); PostgreSQL keeps
+   * dead tuples until VACUUM (docs/messaging.md, "Expiry and deletion on
+   * the server").
+   */
+  purgeMessages(messageIds: readonly string[]): Promise<number>;
   close(): Promise<void>;
 }

@@ -43,10 +43,12 @@ export async function openStores(config: AppConfig, log: Pick<Logger, 'warn' | '
       const events = new SqliteEventStore({ path });
       const readModels = SqliteReadModelStore.open(path);
       const auth = new SqliteAuthStore(join(config.dataDir, 'peerlock-auth.db'));
-      const ciphertexts = new SqliteCiphertextStore(join(config.dataDir, 'peerlock-messages.db'));
+      const messagesPath = join(config.dataDir, 'peerlock-messages.db');
+      // A purge's WAL truncation runs on the checkpoint worker, off the event loop (it exists by the time anything is purged).
+      const ciphertexts = new SqliteCiphertextStore(messagesPath, { truncateWal: () => checkpointer.truncate(messagesPath) });
       const snapshots = new SqliteSnapshotStore(path);
       // Opened after the stores: they create the files and switch them to WAL mode.
-      const checkpointer = new SqliteCheckpointer([path, join(config.dataDir, 'peerlock-auth.db'), join(config.dataDir, 'peerlock-messages.db')], undefined, log.error);
+      const checkpointer = new SqliteCheckpointer([path, join(config.dataDir, 'peerlock-auth.db'), messagesPath], undefined, log.error);
       return {
         events,
         readModels,

@@ -35,4 +35,32 @@ describe('SQLite checkpointer (a worker thread)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('truncates one file’s WAL to nothing on request, while the main connection stays open', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peerlock-checkpointer-'));
+    const path = join(dir, 'db.sqlite');
+    const other = join(dir, 'other.sqlite');
+    const db = new Database(path);
+    const untouched = new Database(other);
+    const checkpointer = new SqliteCheckpointer([other, path], 60_000);
+    try {
+      for (const d of [db, untouched]) {
+        d.pragma('journal_mode = WAL');
+        d.pragma('wal_autocheckpoint = 0');
+        d.exec('CREATE TABLE t (blob BLOB NOT NULL)');
+        d.prepare('INSERT INTO t VALUES (?)').run(Buffer.alloc(100_000, 1));
+      }
+      expect(statSync(`${path}-wal`).size).toBeGreaterThan(100_000);
+      expect(await checkpointer.truncate(path)).toBe(true);
+      expect(statSync(`${path}-wal`).size).toBe(0);
+      expect(statSync(`${other}-wal`).size).toBeGreaterThan(100_000);
+      expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 1 });
+      await expect(checkpointer.truncate(join(dir, 'unknown.sqlite'))).rejects.toThrow(/not a checkpointed file/);
+    } finally {
+      await checkpointer.stop();
+      db.close();
+      untouched.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
