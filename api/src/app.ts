@@ -45,6 +45,7 @@ import { ReadYourWrites } from './storage/read-your-writes.js';
 import { ContactCommands } from './contacts/contact-commands.js';
 import { ConversationCommands } from './conversations/conversation-commands.js';
 import { ConversationQueries } from './conversations/conversation-queries.js';
+import { MessageExpiry } from './conversations/message-expiry.js';
 import { PinSets } from './pins/pin-sets.js';
 import { FileIndexes } from './files/file-indexes.js';
 import { NotificationHub } from './notifications/notification-hub.js';
@@ -73,6 +74,11 @@ export interface PeerlockApp {
   readonly services: Services;
   /** The one server log (main.ts writes the start-up and stop lines to it). */
   readonly log: Logger;
+  /**
+   * For tests: the node's message-expiry sweep, now, at the app clock's time
+   * (after any sweep under way); resolves with the ciphertext rows purged.
+   */
+  sweepMessagesNow(): Promise<number>;
 }
 
 interface ServerContext {
@@ -91,6 +97,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
   let feed: SharedLogFeed | undefined;
   let blobs: BlobStore | undefined;
   let expiryTimer: NodeJS.Timeout | undefined;
+  let messageExpiry: MessageExpiry | undefined;
   let sweeping: Promise<void> | undefined;
   // The one server log (PEERLOCK_LOG_LEVEL, PEERLOCK_LOG_FORMAT): Yoga's lines, the stores', the loops' and start-up's.
   const log = createLogger(config.logLevel, config.logFormat);
@@ -180,6 +187,10 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     const sweepFailed = retryingLoopLogger('upload expiry sweep', log.warn, log.error);
     expiryTimer = setInterval(() => void files.expireDue(now()).catch(sweepFailed), sweepEvery);
     expiryTimer.unref();
+    // Disappearing and deleted messages (issue 20): every node sweeps; a message stored here wakes it for its expiry.
+    const expiry = new MessageExpiry(stores.ciphertexts, svc.conversations, now, retryingLoopLogger('message expiry sweep', log.warn, log.error));
+    svc.conversations.onExpiryScheduled((expiresAt) => expiry.wake(expiresAt));
+    messageExpiry = expiry;
 
     const production = config.mode === 'production';
     // GraphiQL's bundle costs ~30 MiB of heap (its source kept as strings): load it only when the page is first asked for, in dev mode.
@@ -259,6 +270,8 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     // The sweeps read the read models: they finish what an interrupted deletion or upload left, once those are current.
     const auth = stores.auth;
     sweeping = caughtUp.then(async () => {
+      // It reads the read models (as of each conversation's state): from when they are current.
+      if (server) expiry.start();
       const swept = await untilAvailable('sweeping erased data keys', () => sweepErasedDataKeys(readModels, auth), { log: log.warn });
       if (swept > 0) log.warn(`destroyed ${swept} data key(s) of deleted accounts left by an interrupted deletion`);
       const ended = await untilAvailable('sweeping deleted accounts', () => svc.contacts.sweepDeletedAccounts(now), { log: log.warn });
@@ -288,6 +301,9 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     }
     clearInterval(expiryTimer);
     expiryTimer = undefined;
+    // Before the runners: a sweep waits for them to fold its own appends.
+    await messageExpiry?.stop();
+    messageExpiry = undefined;
     await hub?.stop();
     hub = undefined;
     // Each runner finishes at most the batch it is committing (checkpoints are durable: the next start resumes).
@@ -313,6 +329,10 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     get services() {
       if (!services) throw new Error('not started');
       return services;
+    },
+    sweepMessagesNow() {
+      if (!messageExpiry) return Promise.reject(new Error('not started'));
+      return messageExpiry.sweepNow();
     },
   };
 }

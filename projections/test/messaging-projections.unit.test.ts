@@ -88,3 +88,63 @@ describe('conversation messages projection', () => {
       .then({});
   });
 });
+
+describe('conversation messages projection: expiry and deletion (issue 20)', () => {
+  const base = (n: number, index: number, position: number) => ({
+    conversationId: CID,
+    messageId: mid(n),
+    index,
+    sender: 'alice',
+    participants: ['alice', 'bob'],
+    receivedAt: at(position - 1),
+    position: String(position),
+    ciphertextBytes: 10,
+    receipts: {},
+  });
+  const timed = (n: number, index: number, expiresAt: string) => ({ ...posted('alice', n, index), data: { ...posted('alice', n, index).data, expiresAt } });
+  const deleting = (n: number, index: number, target: number, targetIndex: number, kind: 'delete' | 'edit' = 'delete') => ({
+    ...posted('alice', n, index),
+    data: { ...posted('alice', n, index).data, action: { kind, targetMessageId: mid(target), targetIndex } },
+  });
+  const deleted = (target: number, index: number, by: number) => ({ type: 'MessageDeleted' as const, data: { conversationId: CID, messageId: mid(target), index, deletedBy: mid(by) } });
+  const expired = (...messages: [number, number][]) => ({ type: 'MessagesExpired' as const, data: { conversationId: CID, messages: messages.map(([n, index]) => ({ messageId: mid(n), index })) } });
+  const expiresAt = '2026-01-01T00:05:00.000Z';
+
+  it('records each message’s expiry and action, as the sender declared them', () => {
+    projectionSpec(conversationMessagesProjection)
+      .given([timed(1, 0, expiresAt)])
+      .when([deleting(2, 1, 1, 0, 'edit')])
+      .then({
+        [messageDocumentId(CID, 0)]: { ...base(1, 0, 1), expiresAt },
+        [messageDocumentId(CID, 1)]: { ...base(2, 1, 2), action: { kind: 'edit', targetMessageId: mid(1) } },
+      });
+  });
+
+  it('a deletion marks its target gone, deleted, at the deletion’s time; the delete message itself stays', () => {
+    projectionSpec(conversationMessagesProjection)
+      .given([posted('alice', 1, 0)])
+      .when([deleting(2, 1, 1, 0), deleted(1, 0, 2)])
+      .then({
+        [messageDocumentId(CID, 0)]: { ...base(1, 0, 1), gone: 'deleted', goneAt: at(2) },
+        [messageDocumentId(CID, 1)]: { ...base(2, 1, 2), action: { kind: 'delete', targetMessageId: mid(1) } },
+      });
+  });
+
+  it('an expiry marks every message it names gone, expired; a message already gone keeps its first reason and time', () => {
+    projectionSpec(conversationMessagesProjection)
+      .given([timed(1, 0, expiresAt), timed(2, 1, expiresAt), deleting(3, 2, 1, 0), deleted(1, 0, 3)])
+      .when([expired([1, 0], [2, 1])])
+      .then({
+        [messageDocumentId(CID, 0)]: { ...base(1, 0, 1), expiresAt, gone: 'deleted', goneAt: at(3) },
+        [messageDocumentId(CID, 1)]: { ...base(2, 1, 2), expiresAt, gone: 'expired', goneAt: at(4) },
+        [messageDocumentId(CID, 2)]: { ...base(3, 2, 3), action: { kind: 'delete', targetMessageId: mid(1) } },
+      });
+  });
+
+  it('an expiry or deletion of a message it does not hold (purged) changes nothing', () => {
+    projectionSpec(conversationMessagesProjection)
+      .given([posted('alice', 1, 0), { type: 'ConversationPurged', data: { conversationId: CID, participants: ['alice', 'bob'], messageCount: 1 } }])
+      .when([expired([1, 0]), deleted(1, 0, 2)])
+      .then({});
+  });
+});

@@ -139,9 +139,18 @@ export class StreamAggregate<Command, Event extends { readonly type: string; rea
     return current;
   }
 
-  /** `build` turns the current state into a command; it runs again after a conflict (facts may have changed, and `loaded` says as of where). */
-  async execute(streamName: string, build: (state: State, loaded: Loaded<State>) => Promise<Command> | Command, context: ExecuteContext): Promise<Executed<State, Event>> {
-    return this.inTurn(streamName, () => this.decideAndAppend(streamName, build, context));
+  /**
+   * `build` turns the current state into a command; it runs again after a conflict (facts may have changed, and `loaded` says as of where).
+   * `readTail`: decide on the stream as stored even where the aggregate would decide on its cached state, for a command
+   * whose refusals or no-ops on a state another node has moved past would not be caught by the append (nothing to append).
+   */
+  async execute(
+    streamName: string,
+    build: (state: State, loaded: Loaded<State>) => Promise<Command> | Command,
+    context: ExecuteContext,
+    options: { readonly readTail?: boolean } = {},
+  ): Promise<Executed<State, Event>> {
+    return this.inTurn(streamName, () => this.decideAndAppend(streamName, build, context, options.readTail === true));
   }
 
   /** Runs `work` after every command queued before it on this stream (see "One writer per stream" above). */
@@ -162,11 +171,16 @@ export class StreamAggregate<Command, Event extends { readonly type: string; rea
     }
   }
 
-  private async decideAndAppend(streamName: string, build: (state: State, loaded: Loaded<State>) => Promise<Command> | Command, context: ExecuteContext): Promise<Executed<State, Event>> {
+  private async decideAndAppend(
+    streamName: string,
+    build: (state: State, loaded: Loaded<State>) => Promise<Command> | Command,
+    context: ExecuteContext,
+    readTail: boolean,
+  ): Promise<Executed<State, Event>> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       // Another node appended meanwhile: give it a moment (0–2^attempt ms, at most 64), then read only the new tail.
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(64, 2 ** attempt)));
-      const cached = attempt === 0 && this.options.decideOnCachedState ? this.cache.get(streamName) : undefined;
+      const cached = attempt === 0 && this.options.decideOnCachedState && !readTail ? this.cache.get(streamName) : undefined;
       const loaded = cached ?? (await this.load(streamName));
       const { state, revision } = loaded;
       const command = await build(state, loaded);

@@ -1,6 +1,7 @@
 import { conversationIdSchema, messageIdSchema } from '@peerlock/schema';
-import { base64ToBytes } from '@peerlock/sdk';
+import { base64ToBytes, isTimerSeconds } from '@peerlock/sdk';
 import { badInput } from '../errors.js';
+import type { MessageActionKind } from './conversation-decider.js';
 
 export function conversationIdArg(value: unknown, field = 'conversationId'): string {
   if (typeof value !== 'string' || !conversationIdSchema.safeParse(value).success) throw badInput(field);
@@ -23,4 +24,22 @@ export function base64Arg(value: unknown, maxBytes: number, field: string): Uint
   }
   if (bytes.length < 1 || bytes.length > maxBytes) throw badInput(field);
   return bytes;
+}
+
+/** A message's timer in seconds: absent or null is 0 (never); otherwise one of the SDK's TIMER_SECONDS. */
+export function expiresInSecondsArg(value: unknown, field = 'expiresInSeconds'): number {
+  if (value === null || value === undefined) return 0;
+  if (!isTimerSeconds(value)) throw badInput(field);
+  return value;
+}
+
+/** `{ kind: 'DELETE' | 'EDIT', targetMessageId }` as GraphQL passes the input, or null for none. */
+export function messageActionArg(value: unknown, field = 'action'): { kind: MessageActionKind; targetMessageId: string } | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'object') throw badInput(field);
+  const { kind, targetMessageId } = value as { kind?: unknown; targetMessageId?: unknown };
+  // The enum's internal values (graphql/types/message.ts); the raw names too, for a caller outside GraphQL.
+  const parsed = kind === 'delete' || kind === 'DELETE' ? 'delete' : kind === 'edit' || kind === 'EDIT' ? 'edit' : null;
+  if (parsed === null) throw badInput(field);
+  return { kind: parsed, targetMessageId: messageIdArg(targetMessageId, field) };
 }

@@ -10,12 +10,12 @@
  * then live, with live notifications held back until the catch-up is done so
  * the order is the log's and nothing is delivered twice.
  */
-import type { RecordedEvent } from '@peerlock/schema';
-import { contactsProjection, type ContactListEntry, type ReadModelStore } from '@peerlock/projections';
+import { conversationEvents, type RecordedEvent } from '@peerlock/schema';
+import { contactsProjection, conversationMessagesProjection, messageDocumentId, type ContactListEntry, type ConversationMessage, type ReadModelStore } from '@peerlock/projections';
 import type { EventStore } from '../eventstore/event-store.js';
 import { PeerlockError, refusalOf } from '../errors.js';
 import { NotificationChannel } from './notification-channel.js';
-import { notificationsOf, NOTIFYING_TYPES, type Addressed, type Notification } from './notification.js';
+import { notificationsOf, NOTIFYING_TYPES, type Addressed, type Notification, type NotifiedMessage } from './notification.js';
 
 const MAX_QUEUED = 10_000;
 const CATCH_UP_PAGE = 1000;
@@ -75,6 +75,14 @@ export class NotificationHub {
    */
   stream(username: string, after: bigint | null, sessionId: string | null = null, connectionId: string | null = null): AsyncIterableIterator<Notification> {
     let last = after ?? this.position;
+    // One event may notify a user several times (an expiry of several messages), all at its position: `seq` orders them.
+    let lastSeq = Number.POSITIVE_INFINITY;
+    const isNew = (n: Notification) => n.position > last || (n.position === last && n.seq > lastSeq);
+    const delivered = (n: Notification) => {
+      last = n.position;
+      lastSeq = n.seq;
+      channel.push(n);
+    };
     let live = false;
     const held: Notification[] = [];
     // What this stream's own connection did (a message it sent) it knows already.
@@ -82,10 +90,7 @@ export class NotificationHub {
     const listener: Listener = (n) => {
       if (fromItsConnection(n)) return;
       if (!live) held.push(n);
-      else if (n.position > last) {
-        last = n.position;
-        channel.push(n);
-      }
+      else if (isNew(n)) delivered(n);
     };
     const channel: NotificationChannel<Notification> = new NotificationChannel<Notification>(MAX_QUEUED, () => {
       this.removeListener(username, listener);
@@ -107,10 +112,7 @@ export class NotificationHub {
             if (event.globalPosition > upTo) break;
             cursor = event.globalPosition;
             for (const a of await this.addressed(event)) {
-              if (a.to === username && a.notification.position > last && !fromItsConnection(a.notification)) {
-                last = a.notification.position;
-                channel.push(a.notification);
-              }
+              if (a.to === username && isNew(a.notification) && !fromItsConnection(a.notification)) delivered(a.notification);
             }
           }
           await channel.below(MAX_QUEUED / 2);
@@ -180,9 +182,28 @@ export class NotificationHub {
 
   private async addressed(event: RecordedEvent): Promise<Addressed[]> {
     if (!NOTIFYING_TYPES.has(event.type)) return [];
-    if (event.type !== 'KeyRotated') return notificationsOf(event);
-    const username = (event.data as { username?: unknown }).username;
-    const entry = typeof username === 'string' ? await this.readModels.get<ContactListEntry>(contactsProjection.name, username) : undefined;
-    return notificationsOf(event, entry?.contacts ?? []);
+    if (event.type === 'KeyRotated') {
+      const username = (event.data as { username?: unknown }).username;
+      const entry = typeof username === 'string' ? await this.readModels.get<ContactListEntry>(contactsProjection.name, username) : undefined;
+      return notificationsOf(event, { contacts: entry?.contacts ?? [] });
+    }
+    if (event.type === 'MessageDeleted' || event.type === 'MessagesExpired') return notificationsOf(event, { messages: await this.messagesNamed(event) });
+    return notificationsOf(event);
+  }
+
+  /** The sender and participants of each message an expiry or a deletion names (they never change; a purge deletes them). */
+  private async messagesNamed(event: RecordedEvent): Promise<Map<number, NotifiedMessage>> {
+    const e = conversationEvents.decode(event);
+    if (e.type !== 'MessageDeleted' && e.type !== 'MessagesExpired') return new Map();
+    const { conversationId } = e.data;
+    const indexes = e.type === 'MessageDeleted' ? [e.data.index] : e.data.messages.map((m) => m.index);
+    // Together: on PostgreSQL the lookups of one turn are one query.
+    const docs = await Promise.all(indexes.map((index) => this.readModels.get<ConversationMessage>(conversationMessagesProjection.name, messageDocumentId(conversationId, index))));
+    const found = new Map<number, NotifiedMessage>();
+    indexes.forEach((index, i) => {
+      const doc = docs[i];
+      if (doc) found.set(index, { sender: doc.sender, participants: doc.participants });
+    });
+    return found;
   }
 }

@@ -67,6 +67,9 @@ const post = (n: number): ConversationCommand => ({
   ciphertextSha256: SHA,
   facts: { contacts: ['bob'], blockedBy: [] },
   posted: null,
+  now: context.now,
+  expiresInSeconds: 0,
+  action: null,
 });
 
 describe('StreamAggregate cold loads of a long conversation', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '@peerlock/schema';
-import { notificationsOf } from '../../src/notifications/notification.js';
+import { notificationsOf, type NotificationFacts } from '../../src/notifications/notification.js';
 
 const CID = 'C'.repeat(43);
 const MID = `${'m'.repeat(22)}==`;
@@ -15,7 +15,7 @@ const recorded = (type: string, data: Record<string, unknown>): RecordedEvent =>
   streamRevision: 0n,
   globalPosition: ++position,
 });
-const summary = (event: RecordedEvent, contacts?: string[]) => notificationsOf(event, contacts).map((a) => [a.to, a.notification.kind, a.notification.from]);
+const summary = (event: RecordedEvent, facts?: NotificationFacts) => notificationsOf(event, facts).map((a) => [a.to, a.notification.kind, a.notification.from]);
 
 describe('notificationsOf', () => {
   it('a message notifies every participant, its sender too (for their other devices), with ids, the log position and the envelope', () => {
@@ -50,7 +50,7 @@ describe('notificationsOf', () => {
       authPublicKey: 'CI8JbrMVXDiBED7vxS7A48hjb0JU+Weje/ohdddaiFc=',
       authorizedBy: 'token',
     });
-    expect(summary(rotated, ['bob', 'carol'])).toEqual([
+    expect(summary(rotated, { contacts: ['bob', 'carol'] })).toEqual([
       ['bob', 'CONTACT_KEY_CHANGED', 'alice'],
       ['carol', 'CONTACT_KEY_CHANGED', 'alice'],
     ]);
@@ -60,5 +60,28 @@ describe('notificationsOf', () => {
     expect(summary(recorded('ContactRequestDeclined', { requester: 'alice', recipient: 'bob' }))).toEqual([]);
     expect(summary(recorded('ConversationRemoved', { conversationId: CID, username: 'bob', throughIndex: 1 }))).toEqual([]);
     expect(summary(recorded('ProfileUpdated', {}))).toEqual([]);
+  });
+  it('an expiry notifies every participant once per message, and a deletion once for its target; both from the message’s sender, both need the message', () => {
+    const messages = new Map([
+      [0, { sender: 'alice', participants: ['alice', 'bob'] }],
+      [2, { sender: 'bob', participants: ['alice', 'bob'] }],
+    ]);
+    const mid = (n: number) => `${String(n).padStart(22, 'm')}==`;
+    const expired = recorded('MessagesExpired', { conversationId: CID, messages: [{ messageId: mid(0), index: 0 }, { messageId: mid(2), index: 2 }] });
+    const addressed = notificationsOf(expired, { messages });
+    expect(addressed.map((a) => [a.to, a.notification.kind, a.notification.from, a.notification.messageId, a.notification.seq])).toEqual([
+      ['alice', 'MESSAGE_EXPIRED', 'alice', mid(0), 0],
+      ['bob', 'MESSAGE_EXPIRED', 'alice', mid(0), 1],
+      ['alice', 'MESSAGE_EXPIRED', 'bob', mid(2), 2],
+      ['bob', 'MESSAGE_EXPIRED', 'bob', mid(2), 3],
+    ]);
+    expect(addressed.every((a) => a.notification.position === expired.globalPosition && a.notification.conversationId === CID && a.notification.message === null)).toBe(true);
+    const deleted = recorded('MessageDeleted', { conversationId: CID, messageId: mid(2), index: 2, deletedBy: mid(3) });
+    expect(notificationsOf(deleted, { messages }).map((a) => [a.to, a.notification.kind, a.notification.from, a.notification.messageId])).toEqual([
+      ['alice', 'MESSAGE_DELETED', 'bob', mid(2)],
+      ['bob', 'MESSAGE_DELETED', 'bob', mid(2)],
+    ]);
+    // A conversation purged since: its messages are not known any more, and nobody is told.
+    expect(notificationsOf(deleted)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { ConversationPurged, MessagePosted, ReceiptPosted, type EventDataOf } from '@peerlock/schema';
+import { ConversationPurged, MessageDeleted, MessagePosted, MessagesExpired, ReceiptPosted, type EventDataOf } from '@peerlock/schema';
 import { defineProjection } from '../projection.js';
 
 export interface StoredReceipt {
@@ -8,7 +8,21 @@ export interface StoredReceipt {
   readonly position: string;
 }
 
-/** One document per message; no ciphertext (that is in the ciphertext store). */
+/** What the server's cleartext record says a message does to an earlier one (issue 20): a hint for clients. */
+export interface RecordedMessageAction {
+  readonly kind: 'delete' | 'edit';
+  readonly targetMessageId: string;
+}
+
+/** Why a message has no ciphertext any more. */
+export type MessageGone = 'expired' | 'deleted';
+
+/**
+ * One document per message; no ciphertext (that is in the ciphertext store).
+ * The fields of issue 20 are absent on a message without them, so every
+ * document folded before them is still what this fold makes of the same
+ * events (no rebuild: version 1 stands).
+ */
 export interface ConversationMessage {
   readonly conversationId: string;
   readonly messageId: string;
@@ -20,6 +34,14 @@ export interface ConversationMessage {
   readonly ciphertextBytes: number;
   /** Receipts by reader: at most one per (message, reader). */
   readonly receipts: Readonly<Record<string, StoredReceipt>>;
+  /** Server time its ciphertext is purged at (receivedAt + the sender's timer); absent: never. Readers treat it as gone from then on, swept or not. */
+  readonly expiresAt?: string;
+  /** Its ciphertext was purged: it expired, or its sender deleted it. */
+  readonly gone?: MessageGone;
+  /** When it was recorded gone (the MessagesExpired or MessageDeleted event's time). */
+  readonly goneAt?: string;
+  /** A delete or an edit of an earlier message of the sender's. */
+  readonly action?: RecordedMessageAction;
 }
 
 /** A posted message's document, as this read model stores it and as a notification pushes it (one shape for both). */
@@ -34,13 +56,18 @@ export function postedMessageDocument(data: EventDataOf<typeof MessagePosted>, o
     position: globalPosition.toString(),
     ciphertextBytes: data.ciphertextBytes,
     receipts: {},
+    ...(data.expiresAt !== undefined ? { expiresAt: data.expiresAt } : {}),
+    ...(data.action !== undefined ? { action: { kind: data.action.kind, targetMessageId: data.action.targetMessageId } } : {}),
   };
 }
+
+/** The document with its ciphertext recorded gone. */
+const markedGone = (doc: ConversationMessage, gone: MessageGone, goneAt: string): ConversationMessage => ({ ...doc, gone, goneAt });
 
 /** `<conversationId>/<index, 10 digits>`: a prefix scan lists a conversation's messages in order. */
 export const messageDocumentId = (conversationId: string, index: number): string => `${conversationId}/${String(index).padStart(10, '0')}`;
 
-const handledEvents = [MessagePosted, ReceiptPosted, ConversationPurged] as const;
+const handledEvents = [MessagePosted, ReceiptPosted, ConversationPurged, MessageDeleted, MessagesExpired] as const;
 
 export const conversationMessagesProjection = defineProjection<ConversationMessage, typeof handledEvents>({
   name: 'conversation_messages',
@@ -54,6 +81,10 @@ export const conversationMessagesProjection = defineProjection<ConversationMessa
         return [messageDocumentId(event.data.conversationId, event.data.messageIndex)];
       case 'ConversationPurged':
         return Array.from({ length: event.data.messageCount }, (_, i) => messageDocumentId(event.data.conversationId, i));
+      case 'MessageDeleted':
+        return [messageDocumentId(event.data.conversationId, event.data.index)];
+      case 'MessagesExpired':
+        return event.data.messages.map((m) => messageDocumentId(event.data.conversationId, m.index));
       default: {
         const unreachable: never = event;
         throw new Error(`unhandled event ${JSON.stringify(unreachable)}`);
@@ -77,6 +108,20 @@ export const conversationMessagesProjection = defineProjection<ConversationMessa
       }
       case 'ConversationPurged':
         return Array.from({ length: event.data.messageCount }, (_, i) => ({ op: 'delete' as const, id: messageDocumentId(event.data.conversationId, i) }));
+      case 'MessageDeleted': {
+        const id = messageDocumentId(event.data.conversationId, event.data.index);
+        const doc = view.get(id);
+        // Gone once: the first reason and time stand (the decider never records one twice; a replay changes nothing).
+        if (!doc || doc.gone) return [];
+        return [{ op: 'put', id, doc: markedGone(doc, 'deleted', event.metadata.occurredAt) }];
+      }
+      case 'MessagesExpired':
+        return event.data.messages.flatMap((m) => {
+          const id = messageDocumentId(event.data.conversationId, m.index);
+          const doc = view.get(id);
+          if (!doc || doc.gone) return [];
+          return [{ op: 'put' as const, id, doc: markedGone(doc, 'expired', event.metadata.occurredAt) }];
+        });
       default: {
         const unreachable: never = event;
         throw new Error(`unhandled event ${JSON.stringify(unreachable)}`);

@@ -3,7 +3,8 @@ import { defineProjection } from '../projection.js';
 
 /**
  * Where a message id was posted: what the conversation decider needs to know
- * about one message (a retry finding itself, a receipt finding its message)
+ * about one message (a retry finding itself, a receipt finding its message,
+ * a delete or an edit finding its target)
  * without holding every message of the conversation in its state (issue 15).
  * Message ids are unique across the server (the ciphertext store's primary
  * key), so the id alone is the document's key.

@@ -10,7 +10,9 @@ import { usernameSchema } from '../accounts/account-fields.js';
  * base64url(BLAKE2s(secret)), opaque here. Ciphertext is NOT in the log
  * (events are capped at 256 KiB and the log cannot forget): it lives in the
  * ciphertext store, keyed by message id, and is purged when every
- * participant removed the conversation. The log keeps only its size and hash.
+ * participant removed the conversation, when the message expires, or when its
+ * sender deletes it (issue 20). The log keeps only its size and hash, and for
+ * an expiry or a deletion only ids, indexes and times: never content.
  */
 export const conversationStreamName = (conversationId: string): string => `conversation-${conversationId}`;
 
@@ -22,6 +24,8 @@ export const MAX_CONVERSATION_PARTICIPANTS = 50;
 export const MAX_MESSAGE_CIPHERTEXT_BYTES = 1024 * 1024;
 /** nonce(24) ‖ box of a receipt body with two usernames and two ids: well under 512 bytes. */
 export const MAX_RECEIPT_BYTES = 512;
+/** One MessagesExpired names at most this many messages (a sweep of more appends several). */
+export const MAX_EXPIRED_PER_EVENT = 500;
 
 const participantsSchema = z.array(usernameSchema).min(1).max(MAX_CONVERSATION_PARTICIPANTS);
 
@@ -30,7 +34,23 @@ export const ConversationStarted = defineEvent(
   z.strictObject({ conversationId: conversationIdSchema, creator: usernameSchema, participants: participantsSchema }),
 );
 
-/** `index` numbers the conversation's messages from 0 in server order. */
+/**
+ * What the sender said, in clear beside the ciphertext, that this message does
+ * to an earlier one of theirs (issue 20): the server enforces who may and until
+ * when, the recipients' SDK checks the signed statement inside the ciphertext.
+ */
+export const messageActionSchema = z.strictObject({
+  kind: z.enum(['delete', 'edit']),
+  targetMessageId: messageIdSchema,
+  targetIndex: z.number().int().min(0),
+});
+
+/**
+ * `index` numbers the conversation's messages from 0 in server order.
+ * `expiresAt` and `action` came with issue 20; they are optional so every
+ * MessagePosted stored before stays valid at version 1 (a server older than
+ * them refuses one that has them: strict objects, never a misreading).
+ */
 export const MessagePosted = defineEvent(
   'MessagePosted',
   z.strictObject({
@@ -42,6 +62,32 @@ export const MessagePosted = defineEvent(
     ciphertextBytes: z.number().int().min(1).max(MAX_MESSAGE_CIPHERTEXT_BYTES),
     /** SHA-256 of the stored ciphertext, base64: the log can tell a later store that bytes changed. */
     ciphertextSha256: z.string().regex(/^[A-Za-z0-9+/]{43}=$/),
+    /** Server time after which the ciphertext is purged (receivedAt + the sender's timer); absent: never. */
+    expiresAt: z.string().datetime().optional(),
+    /** Absent for an ordinary message. */
+    action: messageActionSchema.optional(),
+  }),
+);
+
+/**
+ * The sender of message `messageId` (at `index`) took it back: `deletedBy` is
+ * the id of their delete message, appended in the same append. The
+ * ciphertext of `messageId` is purged; its ids, index and times stay.
+ */
+export const MessageDeleted = defineEvent(
+  'MessageDeleted',
+  z.strictObject({ conversationId: conversationIdSchema, messageId: messageIdSchema, index: z.number().int().min(0), deletedBy: messageIdSchema }),
+);
+
+/** These messages reached their `expiresAt`: their ciphertext is purged (by the node's expiry sweep). */
+export const MessagesExpired = defineEvent(
+  'MessagesExpired',
+  z.strictObject({
+    conversationId: conversationIdSchema,
+    messages: z
+      .array(z.strictObject({ messageId: messageIdSchema, index: z.number().int().min(0) }))
+      .min(1)
+      .max(MAX_EXPIRED_PER_EVENT),
   }),
 );
 
@@ -70,6 +116,6 @@ export const ConversationPurged = defineEvent(
   z.strictObject({ conversationId: conversationIdSchema, participants: participantsSchema, messageCount: z.number().int().min(0) }),
 );
 
-export const conversationEventDefinitions = [ConversationStarted, MessagePosted, ReceiptPosted, ConversationRemoved, ConversationPurged] as const;
+export const conversationEventDefinitions = [ConversationStarted, MessagePosted, ReceiptPosted, ConversationRemoved, ConversationPurged, MessageDeleted, MessagesExpired] as const;
 export const conversationEvents = createEventRegistry(conversationEventDefinitions);
 export type ConversationEvent = EventOf<(typeof conversationEventDefinitions)[number]>;

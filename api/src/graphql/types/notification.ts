@@ -1,9 +1,14 @@
 import { builder } from '../builder.js';
 import { badInput } from '../../errors.js';
 import { NOTIFICATION_KINDS, type Notification } from '../../notifications/notification.js';
-import { MessageRef } from './message.js';
+import { MessageRef, ciphertextOf, goneOf } from './message.js';
 
-const NotificationKindRef = builder.enumType('NotificationKind', { values: NOTIFICATION_KINDS });
+const NotificationKindRef = builder.enumType('NotificationKind', {
+  values: NOTIFICATION_KINDS,
+  description:
+    "MESSAGE_RECEIVED to every participant (the envelope in `message`); RECEIPT_RECEIVED to the message's sender; MESSAGE_EXPIRED and MESSAGE_DELETED to every participant, one per message " +
+    '(`messageId`: the message whose ciphertext is gone; a delete message itself comes as MESSAGE_RECEIVED); CONTACT_* and FILE_SHARED to the user concerned.',
+});
 
 const NotificationRef = builder.objectRef<Notification>('Notification').implement({
   description:
@@ -20,8 +25,14 @@ const NotificationRef = builder.objectRef<Notification>('Notification').implemen
     message: t.field({
       type: MessageRef,
       nullable: true,
-      description: 'MESSAGE_RECEIVED: the envelope, ciphertext included (null once the conversation was purged).',
-      resolve: (n) => n.message,
+      description:
+        'MESSAGE_RECEIVED: the envelope, ciphertext included; without it (`gone` EXPIRED) once expired; null once the conversation was purged or the message deleted (fetch it).',
+      resolve: async (n, _args, ctx) => {
+        const m = n.message;
+        if (!m || goneOf(m, ctx.services.now()) !== null) return m;
+        // No row: purged or deleted since it was posted (a replay). Null, not an error: an error would end the client's stream.
+        return (await ciphertextOf(m, ctx)) === null ? null : m;
+      },
     }),
     miniLockId: t.exposeString('miniLockId', {
       nullable: true,
