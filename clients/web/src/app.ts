@@ -67,11 +67,13 @@ export class App {
     const [m, screen] = match;
     let left = false;
     const listeners: (() => void)[] = [];
+    const cleanups: (() => void)[] = [];
     const session = this.session;
     const ctx: ViewContext = {
       session,
       navigate: (to) => void (window.location.hash = to),
       onNotification: (l) => void listeners.push(session.live.listen(l)),
+      onLeave: (cleanup) => void cleanups.push(cleanup),
       left: () => left,
       loggedOut: (notice) => this.logout(notice),
       refreshBadges: () => void this.refreshBadges(),
@@ -79,6 +81,7 @@ export class App {
     this.leaveScreen = () => {
       left = true;
       for (const off of listeners) off();
+      for (const cleanup of cleanups) cleanup();
     };
     replaceChildren(this.main, screen(ctx, m!.slice(1).filter((s): s is string => s !== undefined)));
     for (const link of this.root.querySelectorAll<HTMLAnchorElement>('nav a')) {

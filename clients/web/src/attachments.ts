@@ -75,6 +75,15 @@ export function formatSize(bytes: number): string {
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
+/**
+ * Lets go of what the page learnt about these attachments (their names and
+ * sizes): the message that carried them expired or was unsent, and nothing
+ * of it is kept.
+ */
+export function forgetAttachments(client: PeerlockClient, refs: readonly FileReference[] | undefined): void {
+  for (const ref of refs ?? []) known.delete(`${client.username} ${ref.fileId}`);
+}
+
 function sameFileInfo(a: FileInfo, b: FileInfo): boolean {
   // Every comparison runs (constant time in the secrets), then the results are combined.
   const key = equalBytes(a.fileKey, b.fileKey);
@@ -180,7 +189,8 @@ export function attachmentItem(client: PeerlockClient, ref: FileReference, messa
         bar.set(1, 'Verified');
         const blob = sink.blob();
         const facts = { name: fileName, size: blob.size };
-        known.set(`${client.username} ${ref.fileId}`, Promise.resolve(facts));
+        // Not for a message that went meanwhile (expired or unsent): nothing of it is kept.
+        if (button.isConnected) known.set(`${client.username} ${ref.fileId}`, Promise.resolve(facts));
         show(facts);
         saveBlob(blob, fileName);
         report(`Saved ${fileName} (${formatSize(blob.size)}, decrypted and verified in this page).`);

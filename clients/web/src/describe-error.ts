@@ -8,6 +8,7 @@ import {
   FileIndexRejectedError,
   FileRejectedError,
   FileTransferError,
+  MessageActionError,
   NotLoggedInError,
   PeerlockApiError,
   PeerlockNetworkError,
@@ -31,9 +32,46 @@ const SERVER_WORDS: Readonly<Record<string, string>> = {
   BAD_INPUT: 'The server refused the input.',
   UNAUTHENTICATED: 'Not logged in.',
   INTERNAL: 'The server had a problem. Try again later.',
+  WINDOW_CLOSED: 'Too late: a message can be unsent within 3 hours and edited within 24 hours of sending. Nothing was changed.',
 };
 
-export function describeError(error: unknown): string {
+/** What was being done to a message (issue 20), when the error came from unsending, editing or setting the timer. */
+export type MessageActionKind = 'unsend' | 'edit' | 'timer';
+
+const ACTION_WORDS: Readonly<Record<MessageActionKind | 'any', { readonly verb: string; readonly done: string; readonly window: string }>> = {
+  unsend: { verb: 'unsend', done: 'unsent', window: 'within 3 hours of sending' },
+  edit: { verb: 'edit', done: 'edited', window: 'within 24 hours of sending' },
+  timer: { verb: 'change', done: 'changed', window: 'within 3 hours (unsend) or 24 hours (edit) of sending' },
+  any: { verb: 'change', done: 'changed', window: 'within 3 hours (unsend) or 24 hours (edit) of sending' },
+};
+
+/** A refusal of an unsend, an edit or a timer change, from the SDK (checked here first) or the server. */
+function describeActionError(error: unknown, kind: MessageActionKind | 'any'): string | null {
+  const { verb, done, window } = ACTION_WORDS[kind];
+  if (error instanceof MessageActionError) {
+    switch (error.reason) {
+      case 'not-found':
+        return `Only your own messages can be ${done}, and this one is not among the messages verified here. Nothing was changed.`;
+      case 'not-editable':
+        return `This message can no longer be changed (it was unsent, or it is a timer or an edit itself). Nothing was changed.`;
+      case 'window-closed':
+        return `Too late to ${verb} this message: that is possible only ${window}. Nothing was changed.`;
+      case 'bad-timer':
+        return 'That timer is not one of the choices (off, 5 minutes, 1 hour, 1 day, 1 week, 4 weeks). Nothing was changed.';
+    }
+  }
+  if (error instanceof PeerlockApiError) {
+    if (error.code === 'WINDOW_CLOSED') return `The server refused: it is too late to ${verb} this message (possible only ${window}). Nothing was changed.`;
+    if (error.code === 'FORBIDDEN') return kind === 'timer' ? 'The server refused: you are not a participant of this conversation.' : `The server refused: only the sender of a message can ${verb} it.`;
+    if (error.code === 'NOT_FOUND') return kind === 'timer' ? 'The server does not know this conversation.' : 'The server no longer has this message (it may have expired or been unsent).';
+  }
+  return null;
+}
+
+export function describeError(error: unknown, action?: MessageActionKind): string {
+  const forAction = action ? describeActionError(error, action) : null;
+  if (forAction) return forAction;
+  if (error instanceof MessageActionError) return describeActionError(error, 'any')!;
   if (error instanceof ContactKeyError) {
     if (error.reason === 'key-changed' || error.reason === 'verified-key-changed') return `${error.username}'s key has changed: nothing was sent. Compare the new safety number first.`;
     if (error.reason === 'no-such-user') return `There is no user called ${error.username}.`;

@@ -13,7 +13,10 @@
  *   4. a long conversation opens at its newest messages, and a message the
  *      server drops further back shows as withheld once they are loaded;
  *   5. a login where the key log gives the user's own name a key that is not
- *      theirs (DESIGN §6, monitored) opens the session with a banner that says so.
+ *      theirs (DESIGN §6, monitored) opens the session with a banner that says so;
+ *   6. the server's word that a message expired or was deleted (MESSAGE_EXPIRED,
+ *      MESSAGE_DELETED) removes nothing from the page while the message's own
+ *      signed expiry has not passed and no signed delete came (issue 20).
  *
  * The other users are SDK clients talking to the server directly (random key
  * pairs, no scrypt); only bob derives his key in the page.
@@ -269,5 +272,35 @@ describe.skipIf(!mustRun && (!chromiumPath || !built))(
       }
       expect(problems).toEqual([]);
     }, SLOW * 2);
+
+    it('6. a made-up MESSAGE_EXPIRED or MESSAGE_DELETED removes nothing: the message stays until its own signed expiry', async () => {
+      const first = await alice.messaging.send([bobName], { subject: 'hints', body: 'still here after the made-up hints', expiresIn: 3600 });
+      await page.goto(`${proxy.url}/#/c/${first.conversationId}`);
+      const kept = page.locator(`[data-message="${first.messageId}"]`);
+      await kept.locator('.body').waitFor({ timeout: LIVE });
+      expect(await kept.getByTestId('expires').textContent()).toMatch(/^disappears in (59|60) min$/);
+
+      // alice's next two messages reach bob as the server's claims that her first one expired, then that it was deleted.
+      const kinds = ['MESSAGE_EXPIRED', 'MESSAGE_DELETED'];
+      const forged = proxy.onGraphql('Notifications', (data) => {
+        const n = data.notifications;
+        if (n?.kind !== 'MESSAGE_RECEIVED' || n.conversationId !== first.conversationId || kinds.length === 0) return undefined;
+        return { notifications: { ...n, kind: kinds.shift(), messageId: first.messageId, message: null } };
+      });
+      try {
+        await alice.messaging.reply(first.conversationId, { body: 'hint one' });
+        await alice.messaging.reply(first.conversationId, { body: 'hint two' });
+        await expect.poll(() => kinds.length, { timeout: LIVE }).toBe(0);
+      } finally {
+        forged.remove();
+      }
+      // The next message comes through (the SDK fetches the two the hints replaced): by then the page has taken both hints.
+      await alice.messaging.reply(first.conversationId, { body: 'after the hints' });
+      await page.locator('.message .body', { hasText: 'after the hints' }).waitFor({ timeout: LIVE });
+      expect(forged.count).toBe(2);
+      expect(await kept.locator('.body').textContent()).toBe('still here after the made-up hints');
+      expect(await kept.getAttribute('data-state')).toBe('genuine');
+      expect(problems).toEqual([]);
+    });
   },
 );

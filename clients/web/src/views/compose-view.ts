@@ -1,5 +1,7 @@
-/** A new conversation with contacts: recipients, subject, body and attachments. */
+/** A new conversation with contacts: recipients, subject, body, attachments and, optionally, a disappearing-messages timer. */
+import { isTimerSeconds } from '@peerlock/sdk';
 import { describeError } from '../describe-error.js';
+import { TIMER_CHOICES } from '../disappearing.js';
 import { field, h, replaceChildren, statusLine } from '../dom.js';
 import { uploadAndShare } from '../attachments.js';
 import { changedKeys, keyChangeBanner } from '../key-change-banner.js';
@@ -11,11 +13,12 @@ export function composeScreen(ctx: ViewContext, [preselected]: readonly string[]
   const subject = h('input', { name: 'subject', maxlength: 200 });
   const body = h('textarea', { name: 'body', rows: 6, required: true });
   const files = h('input', { type: 'file', name: 'files', multiple: true });
+  const timer = h('select', { name: 'timer' }, TIMER_CHOICES.map((c) => h('option', { value: c.seconds }, c.label)));
   const progressArea = h('div', { class: 'progress-area' });
   const banner = h('div');
   const status = statusLine();
   const send = h('button', { type: 'submit', class: 'primary' }, 'Send');
-  const form = h('form', { class: 'card composer' }, recipients, field('Subject', subject), field('Message', body), field('Attach files', files), progressArea, banner, status.el, send);
+  const form = h('form', { class: 'card composer' }, recipients, field('Subject', subject), field('Message', body), field('Attach files', files), field('Disappearing messages', timer, 'Off, or how long after sending each message disappears (everyone can change it later).'), progressArea, banner, status.el, send);
 
   void (async () => {
     try {
@@ -53,7 +56,8 @@ export function composeScreen(ctx: ViewContext, [preselected]: readonly string[]
         for (const u of to) await client.sendableKey(u);
         const participants = [...new Set([...to, client.username])];
         const refs = await uploadAndShare(client, [...(files.files ?? [])], participants, progressArea);
-        const sent = await client.messaging.send(to, { subject: subject.value.trim(), body: body.value, files: refs });
+        const expiresIn = Number(timer.value);
+        const sent = await client.messaging.send(to, { subject: subject.value.trim(), body: body.value, files: refs, ...(isTimerSeconds(expiresIn) && expiresIn > 0 ? { expiresIn } : {}) });
         ctx.navigate(`#/c/${sent.conversationId}`);
       } catch (error) {
         status.error(describeError(error));

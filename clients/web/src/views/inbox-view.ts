@@ -3,12 +3,17 @@
  * subscription. Subjects are inside the ciphertext: each is read (and
  * verified) once and remembered for this page's life.
  */
-import type { ConversationSummary } from '@peerlock/sdk';
+import type { ConversationSummary, ConversationView } from '@peerlock/sdk';
 import { describeError } from '../describe-error.js';
 import { formatTime, h, replaceChildren, statusLine } from '../dom.js';
 import type { ViewContext } from '../view-context.js';
 
 const subjects = new Map<string, string>();
+
+/** The message that carried a conversation's subject expired or was unsent: its subject is not kept either (read again when next shown). */
+export function forgetSubject(conversationId: string): void {
+  subjects.delete(conversationId);
+}
 
 export function inboxScreen(ctx: ViewContext): HTMLElement {
   const { client } = ctx.session;
@@ -33,7 +38,7 @@ export function inboxScreen(ctx: ViewContext): HTMLElement {
   const loadSubject = async (id: string) => {
     try {
       const view = await client.messaging.read(id);
-      subjects.set(id, view.subject || '(no subject)');
+      subjects.set(id, shownSubject(view) || '(no subject)');
     } catch {
       subjects.set(id, '(could not be read)');
     }
@@ -42,6 +47,11 @@ export function inboxScreen(ctx: ViewContext): HTMLElement {
   };
   ctx.onNotification((n) => {
     if (n.kind === 'MESSAGE_RECEIVED' || n.kind === 'RECEIPT_RECEIVED') void refresh();
+    // A hint that a message went: the subject is read again (the SDK shows what still verifies), nothing is removed on the hint's word.
+    else if ((n.kind === 'MESSAGE_EXPIRED' || n.kind === 'MESSAGE_DELETED') && n.conversationId) {
+      subjects.delete(n.conversationId);
+      void refresh();
+    }
     // A first contact changes what the empty inbox suggests.
     else if (!empty.hidden && n.kind.startsWith('CONTACT_')) void refresh();
   });
@@ -54,6 +64,17 @@ export function inboxScreen(ctx: ViewContext): HTMLElement {
     empty,
     list,
   );
+}
+
+/**
+ * The subject, only while the message that carried it is shown: the whole
+ * conversation was read, so an opening message that verified but is not
+ * among the messages shown has expired or was unsent, and its subject goes
+ * with it. (A window without the opening message cannot tell: its subject
+ * stays.)
+ */
+export function shownSubject(view: ConversationView): string {
+  return view.subject && (!view.complete || view.messages.some((m) => m.subject === view.subject)) ? view.subject : '';
 }
 
 /** The first thing to do: add a contact (messages go only between contacts), or write to one. */
