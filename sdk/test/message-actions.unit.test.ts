@@ -107,6 +107,20 @@ describe('the timer', () => {
     expect(b.write('mine too', T0 + 3).plaintext.expiresIn).toBe(3600);
   });
 
+  it('the subject goes with the opening message: when it expires, or is deleted', () => {
+    const a = new Device(alice);
+    const opening = a.write('hello', T0, { expiresIn: 300 });
+    const b = new Device(bob);
+    b.see(opening);
+    expect(b.ledger!.subjectAt(T0 + 299_999)).toBe('Plans');
+    expect(b.ledger!.subjectAt(T0 + 300_000)).toBe('');
+    expect(b.ledger!.subject).toBe('');
+    const c = new Device(alice);
+    const kept = c.write('hello', T0);
+    c.write('', T0 + 1, { action: c.target('delete', kept) });
+    expect(c.ledger!.subjectAt(T0 + 2)).toBe('');
+  });
+
   it('a malformed timer or action is Undecryptable to the receiver, and strictly refused by the decoder', () => {
     const a = new Device(alice);
     const a1 = a.write('hello', T0);

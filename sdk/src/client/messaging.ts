@@ -446,7 +446,7 @@ export class Messaging {
       id: conversationId,
       participants,
       listingMismatch: founded ? listingMismatch(listed, participants) : null,
-      subject: founded?.subject ?? '',
+      subject: founded?.subjectAt(this.now()) ?? '',
       messages,
       withheld: founded ? founded.withheld() : [],
       anomalies: founded ? founded.anomalies() : [],

@@ -254,6 +254,8 @@ export class ConversationLedger {
   private readonly chains = new Map<string, MutableChain>();
   private readonly equivocations = new Map<string, ConversationAnomaly>();
   private openingSubject = '';
+  /** The opening message the subject came from, and when it disappears (null: never): the subject goes with it. */
+  private opening: { readonly messageId: string; readonly expiresAt: number | null } | null = null;
   /** Every accepted message id: whose, and which sequence (to refuse an action naming another's message). */
   private readonly byId = new Map<string, { readonly sender: string; readonly sequence: number }>();
   private currentTimer: TimerSetting | null = null;
@@ -343,6 +345,22 @@ export class ConversationLedger {
     return this.openingSubject;
   }
 
+  /**
+   * The subject as of `now`: gone (and forgotten, so no copy stays in
+   * memory) once the opening message it came from expired or was deleted.
+   */
+  subjectAt(now: number): string {
+    const opening = this.opening;
+    if (opening && ((opening.expiresAt !== null && opening.expiresAt <= now) || this.deletions.has(opening.messageId))) this.openingSubject = '';
+    return this.openingSubject;
+  }
+
+  private takeSubject(plaintext: MessagePlaintext, receivedAt: number): void {
+    if (this.openingSubject || this.opening) return;
+    this.openingSubject = plaintext.subject;
+    this.opening = { messageId: plaintext.messageId, expiresAt: plaintext.expiresIn > 0 ? receivedAt + plaintext.expiresIn * 1000 : null };
+  }
+
   chainOf(username: string): SenderChain {
     const chain = this.chains.get(username.toLowerCase());
     if (!chain || chain.head === 0) return { next: 1, lastHash: null };
@@ -422,7 +440,7 @@ export class ConversationLedger {
     const { plaintext } = opened;
     if (envelope.conversationId !== this.conversationId || plaintext.conversationSecret !== this.conversationSecret) return false;
     if (!sameList(plaintext.participants, this.participants) || plaintext.sequence !== 1 || plaintext.links.length !== 0) return false;
-    if (!this.openingSubject) this.openingSubject = plaintext.subject;
+    this.takeSubject(plaintext, envelope.receivedAt);
     return true;
   }
 
@@ -490,7 +508,7 @@ export class ConversationLedger {
       const target = { ...chain.accepted.get(sequence)!, sender, sequence };
       if (pending.sender !== sender || pending.sequence !== sequence || this.refusal(target, plaintext.messageId, pending.kind, pending.at) !== null) this.undo(plaintext.messageId, pending.kind);
     }
-    if (!this.openingSubject && sequence === 1 && plaintext.links.length === 0) this.openingSubject = plaintext.subject;
+    if (sequence === 1 && plaintext.links.length === 0 && plaintext.subject) this.takeSubject(plaintext, receivedAt);
 
     // T14: every link is a statement about another participant's message.
     for (const link of plaintext.links) {
