@@ -9,14 +9,14 @@
  * it, not even its ciphertext is left: not in the ciphertext store's file,
  * nor its WAL, nor any PostgreSQL table.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesToBase64, composeMessage, randomBytes, uploadFile, utf8ToBytes } from '@peerlock/sdk';
 import { BACKENDS, startTestServer, type TestServer } from '../support/test-server.js';
 import { expectOk } from '../support/graphql-client.js';
 import { MessagingClient } from '../support/messaging-client.js';
 import { endpointOf, pieces } from '../files/file-client.js';
+import { filesUnder, postgresDump, storedBytes } from '../support/storage-scan.js';
 
 const marker = (what: string) => `T1-${what}-${Buffer.from(randomBytes(9)).toString('hex')}`;
 
@@ -40,27 +40,6 @@ function ciphertextNeedles(ciphertext: Uint8Array): Buffer[][] {
     const base64 = [0, 1, 2].map((shift) => Buffer.from(Buffer.concat([Buffer.alloc(shift), slice]).toString('base64').slice(4, -4), 'latin1'));
     return [slice, ...base64, Buffer.from(slice.toString('hex'), 'latin1')];
   });
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
-
-async function postgresDump(schema: string): Promise<Buffer<ArrayBufferLike>> {
-  const pg = (await import('pg')).default;
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  try {
-    const tables = await client.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema]);
-    expect(tables.rows.length).toBeGreaterThan(3);
-    const rows = await Promise.all(tables.rows.map((t) => client.query(`SELECT t::text AS row FROM ${schema}."${t.table_name}" t`)));
-    return Buffer.from(rows.flatMap((r) => r.rows.map((x: { row: string }) => x.row)).join('\n'), 'utf8');
-  } finally {
-    await client.end();
-  }
 }
 
 describe.each(BACKENDS)('T1: no plaintext at rest (%s)', (backend) => {
@@ -147,8 +126,7 @@ describe.each(BACKENDS)('T1: no plaintext at rest (%s)', (backend) => {
   it('the stored bytes contain no subject, body, file name or file content', async () => {
     // Stop first, so that SQLite's WAL and every buffered write are on disk.
     await server.app.stop();
-    const stored: { path: string; bytes: Buffer<ArrayBufferLike> }[] = filesUnder(server.dataDir).map((path) => ({ path, bytes: readFileSync(path) }));
-    if (server.databaseSchema) stored.push({ path: `postgres:${server.databaseSchema}`, bytes: await postgresDump(server.databaseSchema) });
+    const stored = await storedBytes(server);
     expect(stored.reduce((n, f) => n + f.bytes.length, 0)).toBeGreaterThan(20_000);
     for (const secret of [subject, body, fileName, fileText]) {
       for (const needle of needles(secret)) {
@@ -166,8 +144,7 @@ describe.each(BACKENDS)('T1: no plaintext at rest (%s)', (backend) => {
   it('the ciphertext of an expired and of a deleted message is in no file, WAL or table; a kept message’s is found', async () => {
     // Stopped already by the first test (a no-op then): every write is on disk, SQLite's WAL included.
     await server.app.stop();
-    const stored: { path: string; bytes: Buffer<ArrayBufferLike> }[] = filesUnder(server.dataDir).map((path) => ({ path, bytes: readFileSync(path) }));
-    if (server.databaseSchema) stored.push({ path: `postgres:${server.databaseSchema}`, bytes: await postgresDump(server.databaseSchema) });
+    const stored = await storedBytes(server);
     for (const gone of [ciphertexts.expired!, ciphertexts.deleted!]) {
       for (const needle of ciphertextNeedles(gone).flat()) {
         for (const { path, bytes } of stored) expect(bytes.includes(needle), `a purged ciphertext found in ${path}`).toBe(false);
