@@ -29,9 +29,13 @@ import { openNotificationStream, type ConnectionExecute, type NotificationStream
 import { Messaging, type LiveLimits, type ReadMessage } from './messaging.js';
 import { withJitter } from './retry.js';
 import { FileTransfers } from './file-transfers.js';
+import { Links } from './links.js';
 import { Accounts, deriveIdentity, type Account, type ClientSession, type DeviceSessionInfo, type RotateKeysInput, type TwoFactorSetup } from './accounts.js';
 import { Contacts, type ContactList } from './contacts.js';
 import { KeyLog } from './key-transparency.js';
+import { Archive } from '../archive/archive.js';
+import type { SealedDocumentStore } from './sealed-document-store.js';
+import { bytesToBase64 } from '../crypto/bytes.js';
 import type { ProfileInput } from './generated/graphql.js';
 
 export interface PeerlockClientOptions {
@@ -89,6 +93,9 @@ export class PeerlockClient {
   private connection: ConnectionExecute | null = null;
   readonly messaging: Messaging;
   readonly files: FileTransfers;
+  readonly links: Links;
+  /** Encrypted export and import (docs/archive.md). */
+  readonly archive: Archive;
 
   constructor(private readonly options: PeerlockClientOptions) {
     this.url = options.url;
@@ -101,6 +108,8 @@ export class PeerlockClient {
     this.contactBook = new Contacts(this, this.accounts, this.keyLog, now, () => this.connection !== null);
     this.messaging = new Messaging(this, options.liveLimits, now);
     this.files = new FileTransfers(this);
+    this.links = new Links(this);
+    this.archive = new Archive(this, now);
   }
 
   /** Keys are scrypt-derived from the passphrase with the canonical (lowercase) username as salt. */
@@ -468,6 +477,16 @@ export class PeerlockClient {
   /** @internal the sealed file index (DESIGN §5), loaded once and cached; for the file flows. */
   fileIndex(): FileIndexStore {
     return this.accounts.fileIndex();
+  }
+
+  /** @internal the sealed pin set (DESIGN §6); for the archive import, which merges pins into it. */
+  pinStore(): SealedDocumentStore<PinSet> {
+    return this.accounts.pinsStore();
+  }
+
+  /** The server's long-term signing key, base64 (configured, from the session, or pinned on first use). */
+  async serverSigningKey(): Promise<string> {
+    return bytesToBase64(await this.accounts.pinnedSigningKey());
   }
 }
 
