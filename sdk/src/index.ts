@@ -22,6 +22,5 @@ export * from './messages/message-envelope.js';
 export * from './messages/compose-message.js';
 export * from './messages/conversation-ledger.js';
 export * from './files/index.js';
-export * from './links/index.js';
 export * from './client/index.js';
 export * from './archive/index.js';
