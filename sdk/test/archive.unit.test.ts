@@ -66,7 +66,7 @@ describe('archive records', () => {
       { type: 'conversation', id: 'c1', participants: ['alice', 'bob'], subject: 'hi', withheld: [{ sender: 'bob', sequences: [3], count: 1 }], messageCount: 2 },
       { type: 'message', conversationId: 'c1', id: 'm1', sender: 'bob', serverTime: 10, sentAt: 9, body: 'hello', verification: { state: 'verified', late: true } },
       { type: 'message', conversationId: 'c1', id: 'm2', sender: 'bob', serverTime: 11, verification: { state: 'refused', reason: 'SenderKeyMismatch' } },
-      { type: 'file', id: 'f1', name: 'a.bin', size: 3, origin: 'uploaded', sender: myId, payloadBytes: 3 },
+      { type: 'file', id: 'f1', name: 'a.bin', size: 3, origin: 'uploaded', sender: myId, bytesFollow: true, payloadBytes: 3 },
       { type: 'file-end', id: 'f1', sha256: 'ab'.repeat(32) },
       { type: 'end', counts: { contacts: 1, conversations: 1, messages: 2, files: 1, fileBytes: 3 } },
     ];
@@ -105,8 +105,8 @@ describe('archive records', () => {
     ['a contact with a bad key', '{"type":"contact","username":"bob","miniLockId":"nope","pinnedAt":1,"verified":true,"relation":"contact"}'],
     ['a refused message with content', '{"type":"message","conversationId":"c","id":"m","sender":"bob","serverTime":1,"body":"forged","verification":{"state":"refused","reason":"Undecryptable"}}'],
     ['a message with a made-up verification', '{"type":"message","conversationId":"c","id":"m","sender":"bob","serverTime":1,"verification":{"state":"trust-me"}}'],
-    ['a file whose payload is not its size', '{"type":"file","id":"f","name":"n","size":10,"origin":"uploaded","sender":"x","payloadBytes":5}'],
-    ['a refused file with bytes', '{"type":"file","id":"f","name":"n","size":5,"origin":"uploaded","sender":"x","payloadBytes":5,"refused":"header-mismatch"}'],
+    ['a file whose payload is not its size', '{"type":"file","id":"f","name":"n","size":10,"origin":"uploaded","sender":"x","bytesFollow":true,"payloadBytes":5}'],
+    ['a refused file with bytes', '{"type":"file","id":"f","name":"n","size":5,"origin":"uploaded","sender":"x","bytesFollow":true,"payloadBytes":5,"refused":"header-mismatch"}'],
     ['a negative count', '{"type":"end","counts":{"contacts":-1,"conversations":0,"messages":0,"files":0,"fileBytes":0}}'],
     ['a bad hash', '{"type":"file-end","id":"f","sha256":"zz"}'],
   ])('refuses %s with a typed error', async (_name, json) => {

@@ -272,7 +272,7 @@ async function exportFile(
 ): Promise<void> {
   const entry = { type: 'file' as const, id: file.id, name: file.name, size: file.size, origin: file.origin, sender: file.sender };
   if (!includesFiles) {
-    await record({ ...entry, payloadBytes: 0 });
+    await record({ ...entry, bytesFollow: false, payloadBytes: 0 });
     counts.files++;
     return;
   }
@@ -283,17 +283,28 @@ async function exportFile(
   } catch (error) {
     if (from.offset > 0) throw new ArchiveResumeError('source-changed');
     const reason = (error as { reason?: unknown; code?: unknown }).reason ?? (error as { code?: unknown }).code ?? 'failed';
-    await record({ ...entry, payloadBytes: 0, refused: String(reason) });
+    await record({ ...entry, bytesFollow: false, payloadBytes: 0, refused: String(reason) });
     refused.push(file.id);
     counts.files++;
     return;
   }
-  if (from.offset === 0) await record({ ...entry, payloadBytes: file.size });
+  if (from.offset === 0) await record({ ...entry, bytesFollow: true, payloadBytes: file.size });
   const hash = sha256.create();
   let at = 0;
+  const pieces = stream.plaintext[Symbol.asyncIterator]();
   try {
-    for await (const piece of stream.plaintext) {
-      if (at + piece.length > file.size) throw new Error('larger than its index entry');
+    for (;;) {
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = await pieces.next();
+        if (!next.done && at + next.value.length > file.size) throw new Error('larger than its index entry');
+        if (next.done && at !== file.size) throw new Error('smaller than its index entry');
+      } catch (error) {
+        // Bytes of this file may be in the archive already: stop, and let a resume take it from the last checkpoint.
+        throw new ArchiveExportError('file-failed', file.id, error);
+      }
+      if (next.done) break;
+      const piece = next.value;
       hash.update(piece);
       const skip = Math.max(0, Math.min(piece.length, from.offset - at));
       at += piece.length;
@@ -307,11 +318,9 @@ async function exportFile(
       counts.fileBytes += out.length;
       await onPiece(at, () => bytesToHex(hash.clone().digest()));
     }
-    if (at !== file.size) throw new Error('smaller than its index entry');
-  } catch (error) {
-    if (error instanceof ArchiveResumeError) throw error;
-    // Bytes of this file are already in the archive: stop, and let a resume take it from the last checkpoint.
-    throw new ArchiveExportError('file-failed', file.id, error);
+  } finally {
+    // Stopped early (a failure, a dying target): the download is released.
+    await pieces.return?.();
   }
   await record({ type: 'file-end', id: file.id, sha256: bytesToHex(hash.digest()) });
   counts.files++;

@@ -7,8 +7,8 @@
  *   header  = UTF-8 JSON object { type, …, payloadBytes? }, at most MAX_RECORD_HEADER_BYTES
  *   payload = exactly header.payloadBytes raw bytes (only `file` records have any)
  *
- * Order: manifest, then contact*, conversation (message*)…, file (payload,
- * file-end)…, end. The end record counts what came before it, so a stream
+ * Order: manifest, then contact*, conversation (message*)…, file (payload
+ * file-end, when bytesFollow)…, end. The end record counts what came before it, so a stream
  * cut at a record boundary is refused even where the miniLock layer cannot
  * yet tell (it checks the whole file's hash only after the last chunk).
  *
@@ -18,7 +18,7 @@
  */
 import { bytesToUtf8, utf8ToBytes } from '../crypto/bytes.js';
 import { isMiniLockId } from '../keys/minilock-id.js';
-import type { ByteReader } from '../minilock/byte-reader.js';
+import { ByteReader, type ByteSource } from '../minilock/byte-reader.js';
 import { CHUNK_SIZE } from '../minilock/format.js';
 import { ArchiveRejectedError } from './errors.js';
 
@@ -102,7 +102,9 @@ export interface FileRecord {
   readonly origin: string;
   /** The miniLock ID that made the file's header (from the sealed file index). */
   readonly sender: string;
-  /** size when the file's bytes follow; 0 when the archive holds only the index entry, or the file was refused. */
+  /** The file's bytes follow (payloadBytes = size, then a file-end record); false: the archive holds only the index entry, or the file was refused. */
+  readonly bytesFollow: boolean;
+  /** size when the bytes follow, else 0. */
   readonly payloadBytes: number;
   /** Set when the server served something that did not verify: nothing of it is in the archive. */
   readonly refused?: string;
@@ -279,9 +281,10 @@ export function parseRecord(value: unknown): ArchiveRecord {
     case 'file': {
       const size = int(value, 'size');
       const payloadBytes = int(value, 'payloadBytes');
-      if (payloadBytes !== 0 && payloadBytes !== size) bad('payloadBytes');
+      const bytesFollow = bool(value, 'bytesFollow');
+      if (payloadBytes !== (bytesFollow ? size : 0)) bad('payloadBytes');
       const refused = optStr(value, 'refused');
-      if (refused !== undefined && payloadBytes !== 0) bad('payload of a refused file');
+      if (refused !== undefined && bytesFollow) bad('payload of a refused file');
       return {
         type: 'file',
         id: str(value, 'id', 64),
@@ -289,6 +292,7 @@ export function parseRecord(value: unknown): ArchiveRecord {
         size,
         origin: str(value, 'origin', 32),
         sender: str(value, 'sender', 64),
+        bytesFollow,
         payloadBytes,
         ...opt('refused', refused),
       };
@@ -310,4 +314,16 @@ export function parseRecord(value: unknown): ArchiveRecord {
 
 function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** Reads records off a plaintext stream (the decrypted archive): next() gives the next header, payload() streams its bytes. */
+export interface RecordReader {
+  next(): Promise<ArchiveRecord | null>;
+  payload(bytes: number): AsyncGenerator<Uint8Array, void, undefined>;
+  cancel(): Promise<void>;
+}
+
+export function recordReader(plaintext: ByteSource): RecordReader {
+  const reader = new ByteReader(plaintext, 'archive');
+  return { next: () => readRecord(reader), payload: (bytes) => readPayload(reader, bytes), cancel: () => reader.cancel() };
 }

@@ -172,7 +172,7 @@ export async function importArchive(client: PeerlockClient, source: ByteSource, 
       progress('files');
       const record = next;
       seen.files++;
-      if (record.payloadBytes > 0) {
+      if (record.bytesFollow) {
         const key = `${manifest.server} ${record.id}`;
         const hash = sha256.create();
         const payload = readPayload(reader, record.payloadBytes);

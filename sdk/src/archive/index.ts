@@ -7,6 +7,8 @@ export {
   parseRecord,
   readRecord,
   readPayload,
+  recordReader,
+  type RecordReader,
   type ArchiveRecord,
   type ArchiveCounts,
   type ManifestRecord,
