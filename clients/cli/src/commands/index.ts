@@ -6,6 +6,7 @@ import { contactCommands } from './contacts.js';
 import { messageCommands } from './messages.js';
 import { messageActionCommands } from './message-actions.js';
 import { fileCommands } from './files.js';
+import { archiveCommands } from './archive.js';
 import { devCommands } from './dev.js';
 
-export const COMMANDS: readonly Command[] = [...accountCommands, ...twoFactorCommands, ...contactCommands, ...messageCommands, ...messageActionCommands, ...fileCommands, ...devCommands];
+export const COMMANDS: readonly Command[] = [...accountCommands, ...twoFactorCommands, ...contactCommands, ...messageCommands, ...messageActionCommands, ...fileCommands, ...archiveCommands, ...devCommands];
