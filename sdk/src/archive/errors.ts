@@ -72,6 +72,7 @@ export class ArchiveExportError extends PeerlockArchiveError {
     readonly fileId: string,
     override readonly cause: unknown,
   ) {
-    super(`export stopped: file ${fileId} did not verify`);
+    const why = (cause as { code?: unknown; reason?: unknown; message?: unknown } | null) ?? {};
+    super(`export stopped: file ${fileId} could not be read and verified (${String(why.reason ?? why.code ?? why.message ?? cause)})`);
   }
 }

@@ -258,6 +258,23 @@ function keyAt(pins: PinSet, username: string, at: number): string | undefined {
   return (pin.previous ?? []).find((k) => at < k.until)?.miniLockId ?? pin.miniLockId;
 }
 
+/**
+ * FileTransfers.stream, once more after TOKEN_INVALID: an export run after
+ * a killed one (the CLI saves its spent tokens only when a command ends)
+ * may hold tokens that process spent. A GraphQL call renews them
+ * (PeerlockClient.call replaces the batch on TOKEN_INVALID); the file
+ * routes do not, so the stream is tried again after one.
+ */
+async function streamFile(client: PeerlockClient, fileId: string) {
+  try {
+    return await client.files.stream(fileId);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'TOKEN_INVALID') throw error;
+    await client.account();
+    return client.files.stream(fileId);
+  }
+}
+
 async function exportFile(
   client: PeerlockClient,
   file: PlannedFile,
@@ -279,9 +296,10 @@ async function exportFile(
   let stream;
   try {
     // The header is checked against the sealed index before any byte: a lie there costs this file, nothing else.
-    stream = await client.files.stream(file.id);
+    stream = await streamFile(client, file.id);
   } catch (error) {
-    if (from.offset > 0) throw new ArchiveResumeError('source-changed');
+    // Bytes of it are in the archive already: this file cannot be left out now; a later run tries again.
+    if (from.offset > 0) throw new ArchiveExportError('file-failed', file.id, error);
     const reason = (error as { reason?: unknown; code?: unknown }).reason ?? (error as { code?: unknown }).code ?? 'failed';
     await record({ ...entry, bytesFollow: false, payloadBytes: 0, refused: String(reason) });
     refused.push(file.id);
