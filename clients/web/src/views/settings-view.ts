@@ -2,10 +2,11 @@
  * Settings: display name, two-factor (QR of the otpauth URI, confirmed
  * with a code, backup codes shown once), device sessions (listed, any
  * other one revocable), key rotation (a new generated passphrase, derived
- * in the worker) and account deletion.
+ * in the worker), export and import (archive-section.ts) and account deletion.
  */
 import { generatePassphrase, type Account } from '@peerlock/sdk';
 import { recoveryNotice } from './auth-view.js';
+import { archiveSection } from '../archive-section.js';
 import { keepSession, keptSession } from '../kept-session.js';
 import { deriveIdentityInWorker } from '../derive-keys.js';
 import { describeError } from '../describe-error.js';
@@ -31,6 +32,7 @@ export function settingsScreen(ctx: ViewContext): HTMLElement {
         twoFactorSection(ctx, account, load),
         sessionsSection(ctx),
         witnessSection(),
+        archiveSection(ctx),
         rotationSection(ctx, account),
         deletionSection(ctx, account),
       );
