@@ -164,6 +164,15 @@ describe('archive: export from server A, import into server B', () => {
     expect(again).toMatchObject({ conversationsAdded: 0, conversationsUpdated: 0, conversationsUnchanged: 3, filesUploaded: 0, filesSkipped: 3, pinsAdded: 0 });
     expect((await aliceB.files.list()).length).toBe(filesBefore);
     expect(await aliceB.archive.importedConversations()).toHaveLength(3);
+
+    // Exported again from B, the imported conversations go along, marked with where they first came from.
+    const onward = new MemoryArchiveTarget();
+    expect(await aliceB.archive.export(onward)).toMatchObject({ conversations: 3, messages: 238 });
+    const carried = await readArchive(onward.bytes(), alice.secretKey);
+    const conversations = carried.records.filter((r) => r.type === 'conversation');
+    expect(conversations.map((c) => c.type === 'conversation' && c.imported)).toEqual([...views.keys()].map(() => ({ server: a.url, exportedAt: summary.exportedAt })));
+    // The import's own documents are not exported as files.
+    expect(carried.records.filter((r) => r.type === 'file').map((r) => r.type === 'file' && r.name).sort()).toEqual([...sentFiles.keys()].sort());
   });
 
   it('refuses what is not alice\'s own archive, and a damaged one, with typed errors', async () => {

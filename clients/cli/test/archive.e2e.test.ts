@@ -7,12 +7,13 @@
  * so the same key), and what B shows is compared with what A showed:
  * conversations message by message, files by SHA-256.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePassphrase, randomBytes } from '@peerlock/sdk';
-import { startServer, type ServerProcess } from './support/server-process.js';
+import { repoRoot, startServer, type ServerProcess } from './support/server-process.js';
 import { CliUser } from './support/cli-runner.js';
 
 const MIB = 1024 * 1024;
@@ -82,6 +83,12 @@ describe('peerlock export / import', () => {
     expect(done.stderr).toMatch(/exporting: .*\(resumed\)|^$/m);
     expect(existsSync(`${path}.partial`) || existsSync(`${path}.resume`)).toBe(false);
     expect(statSync(path).mode & 0o777).toBe(0o600);
+    // It opens with the passphrase alone, anywhere: the SDK's miniLock command gives the record stream.
+    writeFileSync(join(alice.home, 'pass.txt'), passphrase);
+    const opened = spawnSync(process.execPath, [join(repoRoot, 'sdk/bin/peerlock-minilock.js'), 'decrypt', '--email', 'alice', '--passphrase-file', join(alice.home, 'pass.txt')], { input: readFileSync(path), maxBuffer: 64 * MIB });
+    expect(opened.status).toBe(0);
+    expect(opened.stdout.subarray(4, 200).toString()).toContain('"format":"peerlock-archive/v1"');
+    expect(opened.stdout.length).toBeGreaterThan(40 * MIB);
     // Exporting over it again is refused without --force.
     const again = await alice.run(['export', path]);
     expect(again.code).not.toBe(0);

@@ -31,7 +31,7 @@ import type { ReadMessage } from '../client/messaging.js';
 import { ArchiveExportError, ArchiveResumeError } from './errors.js';
 import { ARCHIVE_FORMAT, encodeRecord, type ArchiveCounts, type ArchiveRecord, type ContactRecord, type MessageRecord } from './format.js';
 import { ArchiveWriter, openCheckpoint, type ArchiveTarget } from './writer.js';
-import { IMPORT_FILE_PREFIX } from './imported-store.js';
+import { IMPORT_FILE_PREFIX, ImportedStore } from './imported-store.js';
 
 export interface ExportProgress {
   readonly stage: 'contacts' | 'conversations' | 'files' | 'done';
@@ -78,6 +78,8 @@ interface Plan {
   readonly exportedAt: number;
   readonly includesFiles: boolean;
   readonly conversations: readonly string[];
+  /** Conversations imported from earlier archives (their documents' file ids): exported after the live ones, as they were imported. */
+  readonly imported: readonly { readonly id: string; readonly fileId: string }[];
   readonly files: readonly PlannedFile[];
 }
 
@@ -142,7 +144,7 @@ export async function exportArchive(client: PeerlockClient, target: ArchiveTarge
     options.onProgress?.({
       stage,
       conversationsDone: counts.conversations,
-      conversationsTotal: plan.conversations.length,
+      conversationsTotal: plan.conversations.length + plan.imported.length,
       messages: counts.messages,
       filesDone: counts.files,
       filesTotal: plan.files.length,
@@ -157,12 +159,18 @@ export async function exportArchive(client: PeerlockClient, target: ArchiveTarge
   };
 
   if (cursor.stage === 'conversations') {
-    for (let i = cursor.item; i < plan.conversations.length; i++) {
+    // Items: the live conversations, then the imported ones.
+    const items = plan.conversations.length + plan.imported.length;
+    for (let i = cursor.item; i < items; i++) {
       progress('conversations');
-      await exportConversation(client, plan.conversations[i]!, record, counts);
-      // Views of old conversations are not kept: memory stays one conversation's.
-      client.messaging.forgetConversations();
-      if (sinceCheckpoint >= every || i === plan.conversations.length - 1) await save({ stage: 'conversations', item: i + 1, offset: 0 });
+      if (i < plan.conversations.length) {
+        await exportConversation(client, plan.conversations[i]!, record, counts);
+        // Views of old conversations are not kept: memory stays one conversation's.
+        client.messaging.forgetConversations();
+      } else {
+        await exportImported(client, plan.imported[i - plan.conversations.length]!.fileId, record, counts);
+      }
+      if (sinceCheckpoint >= every || i === items - 1) await save({ stage: 'conversations', item: i + 1, offset: 0 });
     }
     cursor = { ...cursor, stage: 'files', item: 0, offset: 0 };
   }
@@ -203,7 +211,13 @@ async function makePlan(client: PeerlockClient, includesFiles: boolean): Promise
     .filter((e) => !e.name.startsWith(IMPORT_FILE_PREFIX))
     .map((e) => ({ id: e.fileId, name: e.name, size: e.size, origin: e.origin, sender: e.sender }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { exportedAt: Date.now(), includesFiles, conversations: [...new Set(conversations)].sort(), files };
+  const { catalog } = await new ImportedStore(client).catalog();
+  const live = new Set(conversations);
+  const imported = catalog.conversations
+    .filter((c) => !live.has(c.id))
+    .map((c) => ({ id: c.id, fileId: c.fileId }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  return { exportedAt: Date.now(), includesFiles, conversations: [...live].sort(), imported, files };
 }
 
 async function contactRecords(client: PeerlockClient): Promise<ContactRecord[]> {
@@ -229,6 +243,18 @@ async function exportConversation(client: PeerlockClient, id: string, record: (r
   await record({ type: 'conversation', id, participants: view.participants, subject: view.subject, withheld, messageCount: view.messages.length });
   for (const message of view.messages) {
     await record(messageRecord(client, pins, message));
+    counts.messages++;
+  }
+  counts.conversations++;
+}
+
+/** A conversation imported earlier, as it was imported: its records, marked with where they first came from. */
+async function exportImported(client: PeerlockClient, fileId: string, record: (r: ArchiveRecord) => Promise<void>, counts: { conversations: number; messages: number }): Promise<void> {
+  const doc = await new ImportedStore(client).conversation(fileId);
+  const { imported: _earlier, ...conversation } = doc.conversation;
+  await record({ ...conversation, messageCount: doc.messages.length, imported: doc.conversation.imported ?? { server: doc.server, exportedAt: doc.exportedAt } });
+  for (const m of doc.messages) {
+    await record(m);
     counts.messages++;
   }
   counts.conversations++;

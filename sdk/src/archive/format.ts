@@ -64,6 +64,8 @@ export interface ConversationRecord {
   readonly withheld: readonly { readonly sender: string; readonly sequences: readonly number[]; readonly count: number }[];
   /** How many message records follow. */
   readonly messageCount: number;
+  /** Set on a conversation that was itself imported (from an earlier archive): where it was first exported from. */
+  readonly imported?: { readonly server: string; readonly exportedAt: number };
 }
 
 /** What the SDK concluded about a message when it exported it. */
@@ -242,6 +244,7 @@ export function parseRecord(value: unknown): ArchiveRecord {
           isObject(w) ? { sender: username(w, 'sender'), sequences: list(w, 'sequences', 10_000).map((n) => (Number.isSafeInteger(n) ? (n as number) : bad('withheld'))), count: int(w, 'count') } : bad('withheld'),
         ),
         messageCount: int(value, 'messageCount'),
+        ...opt('imported', value.imported === undefined ? undefined : isObject(value.imported) ? { server: str(value.imported, 'server', 2048), exportedAt: int(value.imported, 'exportedAt') } : bad('imported')),
       };
     case 'message': {
       const v = value.verification;

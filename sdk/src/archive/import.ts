@@ -240,11 +240,12 @@ async function storeConversation(
     if (added.length === 0) return 'conversationsUnchanged';
     all = [...before.messages, ...added];
   }
-  const fileId = await store.putConversation({ v: 1, server: manifest.server, exportedAt: manifest.exportedAt, conversation: { ...conversation, messageCount: all.length }, messages: all });
+  // A conversation that was itself imported keeps where it first came from.
+  const from = conversation.imported ?? { server: manifest.server, exportedAt: manifest.exportedAt };
+  const fileId = await store.putConversation({ v: 1, ...from, conversation: { ...conversation, messageCount: all.length }, messages: all });
   conversations.set(conversation.id, {
     id: conversation.id,
-    server: manifest.server,
-    exportedAt: manifest.exportedAt,
+    ...from,
     participants: conversation.participants,
     subject: conversation.subject,
     messageCount: all.length,
