@@ -30,6 +30,8 @@ export interface RateLimitConfig {
   replayPerUsername: number;
   /** Key-log queries and witness hand-ins (public; an exact lookup confirms a username). */
   keyLogPerAddress: number;
+  /** Wrong access values presented to openLink (docs/links.md): an online passphrase guesser is slowed to this many per window. */
+  linkAccessPerAddress: number;
 }
 
 export interface LimitsConfig {
@@ -217,6 +219,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       replayPerAddress: int('PEERLOCK_RATE_LIMIT_REPLAY_PER_ADDRESS', 120, 1, 1_000_000),
       replayPerUsername: int('PEERLOCK_RATE_LIMIT_REPLAY_PER_USERNAME', 30, 1, 1_000_000),
       keyLogPerAddress: int('PEERLOCK_RATE_LIMIT_KEY_LOG_PER_ADDRESS', 600, 1, 1_000_000),
+      linkAccessPerAddress: int('PEERLOCK_RATE_LIMIT_LINK_ACCESS_PER_ADDRESS', 20, 1, 1_000_000),
     },
     limits: {
       maxDepth: int('PEERLOCK_MAX_QUERY_DEPTH', 8, 2, 64),

@@ -27,6 +27,10 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   QUOTA_EXCEEDED: 413,
   CONFLICT: 409,
   WINDOW_CLOSED: 403,
+  // Gone for good (docs/links.md): a retry cannot succeed.
+  LINK_REVOKED: 410,
+  LINK_EXPIRED: 410,
+  LINK_EXHAUSTED: 410,
   UNAVAILABLE: 503,
   INTERNAL: 500,
 };
@@ -46,6 +50,9 @@ const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
   QUOTA_EXCEEDED: 'Quota exceeded',
   CONFLICT: 'Conflict',
   WINDOW_CLOSED: 'The time to do this has passed',
+  LINK_REVOKED: 'This link was revoked by its owner',
+  LINK_EXPIRED: 'This link has expired',
+  LINK_EXHAUSTED: 'This link was opened as often as its owner allowed',
   UNAVAILABLE: 'Temporarily unavailable, retry later',
   INTERNAL: 'Unexpected error',
 };

@@ -16,3 +16,4 @@ export * from './pins/pin-set-events.js';
 export * from './files/file-events.js';
 export * from './file-index/file-index-events.js';
 export * from './key-log-witnesses/key-log-witness-events.js';
+export * from './links/link-events.js';

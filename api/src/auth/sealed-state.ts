@@ -18,7 +18,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { PeerlockError, badInput } from '../errors.js';
 import { deriveSubKey, hmacSha256 } from './key-derivation.js';
 
-export type SealPurpose = 'signup' | 'key-rotation' | 'totp-setup';
+export type SealPurpose = 'signup' | 'key-rotation' | 'totp-setup' | 'link-grant';
 
 export const MAX_SEALED_LENGTH = 4096;
 const SEALED_SHAPE = /^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/;

@@ -13,7 +13,7 @@ import { PeerlockError } from '../errors.js';
 import { deriveSubKey, hmacSha256 } from '../auth/key-derivation.js';
 import type { AuthStore } from '../storage/auth-store.js';
 
-export type LimitedOperation = 'signup' | 'challenge' | 'twoFactor' | 'replay' | 'keyLog';
+export type LimitedOperation = 'signup' | 'challenge' | 'twoFactor' | 'replay' | 'keyLog' | 'linkAccess';
 
 export class RateLimiter {
   private readonly key: Uint8Array;
@@ -36,6 +36,20 @@ export class RateLimiter {
     if (waits.length > 0) throw new PeerlockError('RATE_LIMITED', { retryAfterSeconds: Math.max(...waits) });
   }
 
+  /**
+   * RATE_LIMITED when the address already used up its attempts, counting
+   * nothing: for limits on failures only (a wrong link access value), which
+   * must refuse a right guess too once the guesser is over the limit, or the
+   * limit would slow nothing.
+   */
+  async refuseIfExhausted(operation: LimitedOperation, address: string, now: number): Promise<void> {
+    const [perAddress] = this.limits(operation);
+    const windowMs = this.config.windowSeconds * 1000;
+    const bucket = Buffer.from(hmacSha256(this.key, operation, 'address', address)).toString('base64url');
+    const { count, windowStart } = await this.store.peekRateLimit(bucket, windowMs, now);
+    if (count >= perAddress) throw new PeerlockError('RATE_LIMITED', { retryAfterSeconds: Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000)) });
+  }
+
   private async hit(operation: LimitedOperation, dimension: string, value: string, limit: number, windowMs: number, now: number): Promise<number | null> {
     const bucket = Buffer.from(hmacSha256(this.key, operation, dimension, value)).toString('base64url');
     const { count, windowStart } = await this.store.hitRateLimit(bucket, windowMs, now);
@@ -56,6 +70,8 @@ export class RateLimiter {
         return [c.replayPerAddress, c.replayPerUsername];
       case 'keyLog':
         return [c.keyLogPerAddress, Number.POSITIVE_INFINITY];
+      case 'linkAccess':
+        return [c.linkAccessPerAddress, Number.POSITIVE_INFINITY];
       default: {
         const unreachable: never = operation;
         throw new Error(`unknown operation ${String(unreachable)}`);

@@ -59,6 +59,8 @@ export interface AuthStore {
   endSession(username: string, sessionId: string): Promise<boolean>;
   /** Counts one hit in a fixed window that starts at the first hit after the previous window ended. */
   hitRateLimit(bucket: string, windowMs: number, now: number): Promise<RateLimitHit>;
+  /** The bucket's hits in its current window, counting nothing (0 when none or the window ended). */
+  peekRateLimit(bucket: string, windowMs: number, now: number): Promise<RateLimitHit>;
   putDataKey(keyId: string, key: Uint8Array, now: number): Promise<void>;
   getDataKey(keyId: string): Promise<Uint8Array | null>;
   /** Crypto-shredding: after this, everything encrypted under the key is unreadable everywhere. */

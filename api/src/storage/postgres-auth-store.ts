@@ -207,6 +207,13 @@ export class PostgresAuthStore implements AuthStore {
     return { count: row.hits, windowStart: Number(row.window_start) };
   }
 
+  async peekRateLimit(bucket: string, windowMs: number, now: number): Promise<RateLimitHit> {
+    const r = await this.pool.query(`SELECT hits, window_start FROM ${this.s}.rate_limits WHERE bucket = $1`, [bucket]);
+    const row = r.rows[0] as { hits: number; window_start: string } | undefined;
+    if (!row || Number(row.window_start) <= now - windowMs) return { count: 0, windowStart: now };
+    return { count: row.hits, windowStart: Number(row.window_start) };
+  }
+
   async putDataKey(keyId: string, key: Uint8Array, now: number): Promise<void> {
     await this.pool.query(`INSERT INTO ${this.s}.account_data_keys (key_id, data_key, created_at) VALUES ($1, $2, $3)`, [keyId, Buffer.from(key), now]);
   }

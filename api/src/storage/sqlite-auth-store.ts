@@ -109,6 +109,7 @@ export class SqliteAuthStore implements AuthStore {
            window_start = CASE WHEN rate_limits.window_start <= @expired THEN @now ELSE rate_limits.window_start END
          RETURNING hits, window_start`,
       ),
+      peek: db.prepare('SELECT hits, window_start FROM rate_limits WHERE bucket = ?'),
       sweepRateLimits: db.prepare('DELETE FROM rate_limits WHERE window_start <= ?'),
       putKey: db.prepare('INSERT INTO account_data_keys (key_id, data_key, created_at) VALUES (?, ?, ?)'),
       getKey: db.prepare('SELECT data_key FROM account_data_keys WHERE key_id = ?'),
@@ -185,6 +186,12 @@ export class SqliteAuthStore implements AuthStore {
     // Stale buckets are swept now and then rather than on every hit.
     if (++this.hits % 1000 === 0) this.stmts.sweepRateLimits.run(now - 86_400_000);
     const row = this.stmts.hit.get({ bucket, now, expired: now - windowMs }) as { hits: number; window_start: number };
+    return { count: row.hits, windowStart: row.window_start };
+  }
+
+  async peekRateLimit(bucket: string, windowMs: number, now: number): Promise<RateLimitHit> {
+    const row = this.stmts.peek.get(bucket) as { hits: number; window_start: number } | undefined;
+    if (!row || row.window_start <= now - windowMs) return { count: 0, windowStart: now };
     return { count: row.hits, windowStart: row.window_start };
   }
 

@@ -109,7 +109,8 @@ export function createStaticWebApp(options: StaticWebAppOptions): (req: Incoming
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, 'method not allowed\n', { allow: 'GET, HEAD' });
     const pathname = new URL(req.url ?? '/', 'http://x').pathname;
-    const file = await resolveWebFile(options.root, pathname);
+    // A secure link (docs/links.md) is a page of the web app: /l/<id>#<secret> loads index.html, which reads the fragment.
+    const file = await resolveWebFile(options.root, /^\/l\/[^/]*$/.test(pathname) ? '/' : pathname);
     if (!file) {
       const index = await resolveWebFile(options.root, '/');
       if (!index && pathname === '/') {
@@ -133,5 +134,5 @@ export function createStaticWebApp(options: StaticWebAppOptions): (req: Incoming
 /** Paths the API owns; everything else is the web app's. */
 export function isApiPath(url: string | undefined): boolean {
   const path = (url ?? '/').split('?')[0]!;
-  return path === '/graphql' || path.startsWith('/graphql/') || path.startsWith('/files/');
+  return path === '/graphql' || path.startsWith('/graphql/') || path.startsWith('/files/') || path.startsWith('/links/');
 }
