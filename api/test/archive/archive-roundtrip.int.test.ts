@@ -25,6 +25,7 @@ import {
   type ReadMessage,
 } from '@peerlock/sdk';
 import { startTestServer, TestClock, type TestServer } from '../support/test-server.js';
+import { storedBytes } from '../support/storage-scan.js';
 import { DyingTarget, readArchive, sha256Hex } from './support.js';
 
 const MIB = 1024 * 1024;
@@ -38,6 +39,8 @@ describe('archive: export from server A, import into server B', () => {
   const carol = keyPairFromSecretKey(randomBytes(32));
   let aliceA: PeerlockClient;
   const sentFiles = new Map<string, string>(); // name → sha256
+  /** 64 bytes from the middle of the big file, to look for in server B's storage. */
+  let bigSlice = new Uint8Array(0);
   let archive: Uint8Array;
   let views: Map<string, readonly ReadMessage[]>;
 
@@ -71,6 +74,7 @@ describe('archive: export from server A, import into server B', () => {
     for (const [name, size] of [['big.bin', 3 * MIB + 4321], ['small.txt', 1000], ['empty', 0]] as const) {
       const bytes = randomBytes(size);
       sentFiles.set(name, sha256Hex(bytes));
+      if (name === 'big.bin') bigSlice = bytes.slice(2 * MIB, 2 * MIB + 64);
       await aliceA.files.upload({ source: [bytes], size, name });
     }
     views = new Map();
@@ -187,12 +191,21 @@ describe('archive: export from server A, import into server B', () => {
     expect(await reason(encryptFile(archive.subarray(0, 1000), { senderSecretKey: bob.secretKey, recipients: [miniLockIdOf(alice)] }))).toBe('not-own-archive');
     // bob's own archive: not for alice's key.
     expect(await reason(encryptFile(new Uint8Array(10), { senderSecretKey: bob.secretKey, recipients: [miniLockIdOf(bob)] }))).toBe('not-for-this-key');
-    // Hers, but not an archive: the first record is not a manifest.
+    // Hers, but not an archive: its first bytes are no record (a zero length).
     expect(await reason(encryptFile(new Uint8Array(10), { senderSecretKey: alice.secretKey, recipients: [miniLockIdOf(alice)] }))).toBe('record-too-large');
     // Cut short, and altered.
     expect(await reason(archive.subarray(0, archive.length - 2 * MIB))).toBe('truncated');
     const altered = archive.slice();
     altered[altered.length - 10]! ^= 1;
     expect(await reason(altered)).toBe('undecryptable');
+  });
+
+  it('server B, which received the import, stores no plaintext of it: no message text, no slice of a file', async () => {
+    await b.app.stop();
+    const stored = await storedBytes(b);
+    // What it does store: the re-uploaded files and documents, as ciphertext.
+    expect(stored.reduce((n, f) => n + f.bytes.length, 0)).toBeGreaterThan(3 * MIB);
+    const needles = [Buffer.from('message 57 ✓'), Buffer.from('group 33'), Buffer.from('third 12'), Buffer.from(bigSlice)];
+    for (const needle of needles) for (const { path, bytes } of stored) expect(bytes.includes(needle), `plaintext found in ${path}`).toBe(false);
   });
 });
