@@ -9,10 +9,13 @@
  *     sealed index, the file is recorded as refused, none of its bytes kept;
  *   - a file altered inside a chunk: the export stops (ARCHIVE_EXPORT) with
  *     its checkpoint, and once the server behaves, resumes to the true bytes.
+ * And reading back what an import stored: the catalog or an imported
+ * conversation served as another of the user's own files is refused
+ * (FILE_REJECTED header-mismatch: it is not what the sealed index vouches for).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ArchiveExportError, keyPairFromSecretKey, MemoryArchiveTarget, PeerlockClient, randomBytes, type KeyPair } from '@peerlock/sdk';
+import { ArchiveExportError, FileRejectedError, keyPairFromSecretKey, MemoryArchiveTarget, PeerlockClient, randomBytes, type KeyPair } from '@peerlock/sdk';
 import { startHostileProxy, type HostileProxy } from '../../src/testing/index.js';
 import { startTestServer, TestClock, type TestServer } from '../support/test-server.js';
 import { readArchive, sha256Hex } from './support.js';
@@ -129,5 +132,36 @@ describe('archive export on the wire: a lying server', () => {
     const after = await readArchive(stopped.bytes(), alice.secretKey);
     expect(after.fileHashes.get(files.big!.id)).toBe(files.big!.sha256);
     expect(after.fileHashes.get(files.small!.id)).toBe(files.small!.sha256);
+  });
+
+  it('imported conversations read back only as the sealed index vouches: a swapped catalog or conversation document is refused', async () => {
+    const target = new MemoryArchiveTarget();
+    await aliceClient.archive.export(target);
+    await aliceClient.archive.import([target.bytes()]);
+    const [entry] = await aliceClient.archive.importedConversations();
+    expect(entry).toBeDefined();
+    const index = await aliceClient.fileIndex().refresh();
+    const catalogId = Object.values(index.entries).find((e) => e.name === 'peerlock-import:catalog')!.fileId;
+    // Both are alice's own files, sealed to her: each opens, neither is the other.
+    let catalogBytes: Uint8Array | null = null;
+    const learn = proxy.onFileDownload(catalogId, (served) => {
+      catalogBytes = served.slice();
+      return served;
+    });
+    await aliceClient.archive.importedConversations();
+    learn.remove();
+    const swapConversation = proxy.onFileDownload(entry!.fileId, () => catalogBytes!);
+    const read = await aliceClient.archive.readImported(entry!.id).then(() => 'no error', (e: unknown) => e);
+    expect(swapConversation.count).toBeGreaterThan(0);
+    expect(read).toBeInstanceOf(FileRejectedError);
+    expect(read).toMatchObject({ code: 'FILE_REJECTED', reason: 'header-mismatch' });
+    swapConversation.remove();
+    const small = proxy.onFileDownload(catalogId, async () => (await fetch(`${server.url.replace(/\/graphql$/, '')}/files/${files.small!.id}`, { headers: { authorization: await aliceClient.authorization() } }).then((r) => r.arrayBuffer()).then((b) => new Uint8Array(b))));
+    const listed = await aliceClient.archive.importedConversations().then(() => 'no error', (e: unknown) => e);
+    expect(small.count).toBeGreaterThan(0);
+    expect(listed).toMatchObject({ code: 'FILE_REJECTED', reason: 'header-mismatch' });
+    small.remove();
+    // Once the server behaves, both read back.
+    expect((await aliceClient.archive.readImported(entry!.id)).messages.length).toBeGreaterThan(0);
   });
 });
