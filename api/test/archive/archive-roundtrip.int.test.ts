@@ -177,6 +177,17 @@ describe('archive: export from server A, import into server B', () => {
     expect(conversations.map((c) => c.type === 'conversation' && c.imported)).toEqual([...views.keys()].map(() => ({ server: a.url, exportedAt: summary.exportedAt })));
     // The import's own documents are not exported as files.
     expect(carried.records.filter((r) => r.type === 'file').map((r) => r.type === 'file' && r.name).sort()).toEqual([...sentFiles.keys()].sort());
+
+    // A later archive of A with one more message updates that conversation only; its old document goes.
+    const [firstId] = [...views.keys()].filter((id) => views.get(id)!.some((m) => m.body === 'message 0'));
+    await aliceA.messaging.reply(firstId!, { body: 'one more, later' });
+    const later = new MemoryArchiveTarget();
+    await aliceA.archive.export(later);
+    expect(await aliceB.archive.import([later.bytes()])).toMatchObject({ conversationsAdded: 0, conversationsUpdated: 1, conversationsUnchanged: 2 });
+    expect((await aliceB.archive.readImported(firstId!)).messages.map((m) => m.body)).toEqual([...views.get(firstId!)!.map((m) => m.body), 'one more, later']);
+    const documents = Object.values((await aliceB.fileIndex().refresh()).entries).filter((e) => e.name.startsWith('peerlock-import:'));
+    expect(documents.filter((e) => e.name === 'peerlock-import:conversation')).toHaveLength(3);
+    expect(documents.filter((e) => e.name === 'peerlock-import:catalog')).toHaveLength(1);
   });
 
   it('refuses what is not alice\'s own archive, and a damaged one, with typed errors', async () => {

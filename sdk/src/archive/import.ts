@@ -36,7 +36,11 @@ import { decryptStream, type DecryptedStream } from '../minilock/decrypt-stream.
 import { MalformedFileError, NotARecipientError } from '../minilock/errors.js';
 import { ArchiveRejectedError } from './errors.js';
 import { MAX_ITEMS, readPayload, readRecord, type ArchiveCounts, type ContactRecord, type ConversationRecord, type ManifestRecord, type MessageRecord } from './format.js';
-import { ImportedStore, mergeCatalogs, type Catalog, type CatalogConversation } from './imported-store.js';
+import { ImportedStore, type Catalog, type CatalogConversation } from './imported-store.js';
+
+/** Store the catalog again after this many new items or bytes of files (and at the end). */
+const CATALOG_EVERY_ITEMS = 50;
+const CATALOG_EVERY_BYTES = 256 * 1024 * 1024;
 
 export interface ImportProgress {
   readonly stage: 'contacts' | 'conversations' | 'files' | 'done';
@@ -134,9 +138,22 @@ export async function importArchive(client: PeerlockClient, source: ByteSource, 
     const manifest: ManifestRecord = first;
     if (manifest.miniLockId !== client.miniLockId) throw new ArchiveRejectedError('not-own-archive', manifest.miniLockId);
     const loaded = await store.catalog();
-    let catalog: Catalog = loaded.catalog;
-    const conversations = new Map(catalog.conversations.map((c) => [c.id, c]));
-    const files = new Map(catalog.files.map((f) => [`${f.server} ${f.originalId}`, f]));
+    const conversations = new Map(loaded.catalog.conversations.map((c) => [c.id, c]));
+    const files = new Map(loaded.catalog.files.map((f) => [`${f.server} ${f.originalId}`, f]));
+    // The catalog is stored again every so often, so an interrupted import redoes little; a document it
+    // replaces is removed only once the catalog naming its successor is stored (never a catalog naming a removed file).
+    let catalogIds = loaded.fileIds;
+    let dirty = loaded.fileIds.length > 1;
+    let sinceSave = { items: 0, bytes: 0 };
+    const replaced: string[] = [];
+    const persist = async (force: boolean) => {
+      if (!dirty || (!force && sinceSave.items < CATALOG_EVERY_ITEMS && sinceSave.bytes < CATALOG_EVERY_BYTES)) return;
+      const catalog: Catalog = { v: 1, conversations: [...conversations.values()], files: [...files.values()] };
+      catalogIds = [await store.saveCatalog(catalog, catalogIds)];
+      for (const id of replaced.splice(0)) await store.remove(id);
+      dirty = false;
+      sinceSave = { items: 0, bytes: 0 };
+    };
     const contacts: ContactRecord[] = [];
     let next = await readRecord(reader);
     // Contacts, then their pins merged at once (one pin-set change).
@@ -164,7 +181,13 @@ export async function importArchive(client: PeerlockClient, source: ByteSource, 
       seen.conversations++;
       seen.messages += messages.length;
       const outcome = await storeConversation(store, conversations, manifest, conversation, messages);
-      result[outcome]++;
+      result[outcome.result]++;
+      if (outcome.replaced) replaced.push(outcome.replaced);
+      if (outcome.result !== 'conversationsUnchanged') {
+        dirty = true;
+        sinceSave.items++;
+        await persist(false);
+      }
       next = await readRecord(reader);
     }
     // Files, each with its bytes (if the archive has them) and its end.
@@ -202,6 +225,10 @@ export async function importArchive(client: PeerlockClient, source: ByteSource, 
         if (uploaded) {
           files.set(key, { server: manifest.server, originalId: record.id, fileId: uploaded, name: record.name, sha256: end.sha256 });
           result.filesUploaded++;
+          dirty = true;
+          sinceSave.items++;
+          sinceSave.bytes += record.size;
+          await persist(false);
         }
       }
       next = await readRecord(reader);
@@ -214,9 +241,7 @@ export async function importArchive(client: PeerlockClient, source: ByteSource, 
     }
     // Nothing after the end record: reading on also runs the miniLock layer's end checks (file hash, trailing data).
     if ((await readRecord(reader)) !== null) throw new ArchiveRejectedError('out-of-order', 'a record after the end');
-    catalog = mergeCatalogs(catalog, { v: 1, conversations: [...conversations.values()], files: [...files.values()] });
-    const changed = result.conversationsAdded + result.conversationsUpdated + result.filesUploaded > 0 || loaded.fileIds.length > 1;
-    if (changed) await store.saveCatalog(catalog, loaded.fileIds);
+    await persist(true);
     progress('done');
     return { server: manifest.server, exportedAt: manifest.exportedAt, counts, ...result, pinConflicts };
   } finally {
@@ -230,14 +255,14 @@ async function storeConversation(
   manifest: ManifestRecord,
   conversation: ConversationRecord,
   messages: MessageRecord[],
-): Promise<'conversationsAdded' | 'conversationsUpdated' | 'conversationsUnchanged'> {
+): Promise<{ result: 'conversationsAdded' | 'conversationsUpdated' | 'conversationsUnchanged'; replaced?: string }> {
   const had = conversations.get(conversation.id);
   let all = messages;
   if (had) {
     const before = await store.conversation(had.fileId);
     const ids = new Set(before.messages.map((m) => m.id));
     const added = messages.filter((m) => !ids.has(m.id));
-    if (added.length === 0) return 'conversationsUnchanged';
+    if (added.length === 0) return { result: 'conversationsUnchanged' };
     all = [...before.messages, ...added];
   }
   // A conversation that was itself imported keeps where it first came from.
@@ -252,8 +277,7 @@ async function storeConversation(
     lastMessageAt: all.reduce((t, m) => Math.max(t, m.serverTime), 0),
     fileId,
   });
-  if (had) await store.remove(had.fileId);
-  return had ? 'conversationsUpdated' : 'conversationsAdded';
+  return had ? { result: 'conversationsUpdated', replaced: had.fileId } : { result: 'conversationsAdded' };
 }
 
 /** Merges archived pins into the account's pin set (one change), never over a different key. */
