@@ -78,6 +78,10 @@ describe('peerlock export / import', () => {
     await interrupt(path, 'SIGKILL', 28 * MIB);
     // The checkpoint holds no key in the clear: it is sealed to alice's key.
     expect(readFileSync(`${path}.resume`).includes(Buffer.from('fileKey'))).toBe(false);
+    // Resumed only as it was started: without --files it is refused, and nothing is lost.
+    const other = await alice.run(['export', path]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('was started with --files');
     const done = await alice.ok(['--json', 'export', path, '--files']);
     expect(done.json()).toMatchObject({ resumed: true, conversations: 1, messages: 3, files: 2, refusedFiles: [] });
     expect(done.stderr).toMatch(/exporting: .*\(resumed\)|^$/m);

@@ -56,7 +56,9 @@ export type ArchiveResumeFailure =
   /** The partial archive is shorter than the checkpoint says was written. */
   | 'partial-short'
   /** A file being exported when the export stopped no longer has the bytes it had. */
-  | 'source-changed';
+  | 'source-changed'
+  /** Asked to resume with other options (with or without files) than the interrupted export had. */
+  | 'options-changed';
 
 export class ArchiveResumeError extends PeerlockArchiveError {
   readonly code = 'ARCHIVE_RESUME' as const;

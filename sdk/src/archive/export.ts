@@ -50,7 +50,7 @@ export interface ExportProgress {
 }
 
 export interface ExportOptions {
-  /** Put the files' bytes in the archive (default: only their index entries). */
+  /** Put the files' bytes in the archive (default: only their index entries). A resumed export keeps what it started with; asking for the other is ARCHIVE_RESUME options-changed. */
   readonly includeFiles?: boolean;
   readonly onProgress?: (progress: ExportProgress) => void;
   /** Continue from the target's checkpoint when it has one (default true); false starts afresh. */
@@ -106,6 +106,8 @@ export async function exportArchive(client: PeerlockClient, target: ArchiveTarge
   if (saved) {
     const checkpoint = openCheckpoint<Cursor>(saved, secretKey);
     cursor = checkpoint.cursor;
+    // The plan decides what the archive holds; a different wish means starting again (resume: false).
+    if (options.includeFiles !== undefined && options.includeFiles !== cursor.plan.includesFiles) throw new ArchiveResumeError('options-changed');
     writer = await ArchiveWriter.resume(secretKey, target, checkpoint.encryptor);
   } else {
     writer = await ArchiveWriter.start(secretKey, target);

@@ -11,7 +11,7 @@
 import { createReadStream, existsSync, renameSync, rmSync, statSync, writeFileSync, openSync, fsyncSync, closeSync, chmodSync } from 'node:fs';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { ArchiveTarget, ExportProgress, ImportProgress } from '@peerlock/sdk';
+import { ArchiveResumeError, type ArchiveTarget, type ExportProgress, type ImportProgress } from '@peerlock/sdk';
 import { MissingArgumentError, UsageError } from '../cli-error.js';
 import { flag, type Command } from '../command.js';
 import { formatLocalTime } from '../local-time.js';
@@ -145,11 +145,19 @@ export const archiveCommands: Command[] = [
       const bar = reporter(ctx.out, 'exporting');
       let summary;
       try {
-        summary = await client.archive.export(target, {
+        summary = await client.archive
+          .export(target, {
           includeFiles: flag(args, 'files'),
           resume: !flag(args, 'restart'),
           onProgress: (p) => bar.update(p.fileBytesTotal ? p.fileBytesDone : p.conversationsDone, p.fileBytesTotal || p.conversationsTotal, () => exportLine(p)),
-        });
+          })
+          .catch((error: unknown) => {
+            if (error instanceof ArchiveResumeError && error.reason === 'options-changed') {
+              throw new UsageError(`the interrupted export of ${printable(path)} was started ${flag(args, 'files') ? 'without' : 'with'} --files: run it again as it was, or add --restart to start over`);
+            }
+            if (error instanceof ArchiveResumeError) throw new UsageError(`the interrupted export of ${printable(path)} cannot be continued (${error.reason}): add --restart to start over`);
+            throw error;
+          });
       } finally {
         bar.finish();
         await target.close();
