@@ -13,6 +13,7 @@ import {
   ProjectionRunner,
   type Projection,
   filesProjection,
+  linksProjection,
 } from '@peerlock/projections';
 import { keyLogSecretsOf, MESSAGING_READ_MODELS, readModels as allReadModels } from './read-models.js';
 import type { AppConfig } from './config.js';
@@ -59,6 +60,9 @@ import { FileCommands } from './files/file-commands.js';
 import { handleFileRequest, isFileRequest } from './files/file-http.js';
 import { clientAddressOf, clientAddressOfRequest } from './ratelimit/client-address.js';
 import { createStaticWebApp, isApiPath } from './web/static-web-app.js';
+import { LinkCommands } from './links/link-commands.js';
+import { handleLinkRequest, isLinkRequest } from './links/link-http.js';
+import { LinkSweep } from './links/link-sweep.js';
 
 export interface BuildOptions {
   /** The clock; tests move it to expire challenges and step TOTP. Default Date.now. */
@@ -79,6 +83,8 @@ export interface PeerlockApp {
    * (after any sweep under way); resolves with the ciphertext rows purged.
    */
   sweepMessagesNow(): Promise<number>;
+  /** For tests: the node's link sweep (files of ended destroyFileWithLink links), now, at the app clock's time; resolves with the links settled. */
+  sweepLinksNow(): Promise<number>;
 }
 
 interface ServerContext {
@@ -99,6 +105,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
   let expiryTimer: NodeJS.Timeout | undefined;
   let messageExpiry: MessageExpiry | undefined;
   let sweeping: Promise<void> | undefined;
+  let linkSweep: LinkSweep | undefined;
   // The one server log (PEERLOCK_LOG_LEVEL, PEERLOCK_LOG_FORMAT): Yoga's lines, the stores', the loops' and start-up's.
   const log = createLogger(config.logLevel, config.logFormat);
 
@@ -126,6 +133,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     const runnerOf = (projection: { name: string }) => runners.find((r) => r.name === projection.name)!;
     const messagingRunners = MESSAGING_READ_MODELS.map(runnerOf);
     const filesRunner = runnerOf(filesProjection);
+    const linksRunner = runnerOf(linksProjection);
     blobs = await openBlobStore(config);
     const messagingReads = new ReadYourWrites(messagingRunners);
     const contacts = new ContactCommands(stores.events, stores.readModels, messagingReads);
@@ -176,7 +184,11 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       notifications,
       blobs,
       files: new FileCommands(stores.events, stores.readModels, blobs, contacts, filesReads, config.files),
+      links: undefined as unknown as LinkCommands,
     };
+    const sealer = svc.sealer;
+    // A link's owner sees its state at once (links query); a destroyed file is gone from the files read model too.
+    (svc as { links: LinkCommands }).links = new LinkCommands(stores.events, stores.readModels, blobs, svc.files, sealer, svc.rateLimiter, new ReadYourWrites([linksRunner, filesRunner]));
     services = svc;
     // Each step may be repeated: the database may go away again while we start.
     // Every read model's table exists before anything reads it (and one built by another version stops the start).
@@ -191,6 +203,8 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     const expiry = new MessageExpiry(stores.ciphertexts, svc.conversations, now, retryingLoopLogger('message expiry sweep', log.warn, log.error));
     svc.conversations.onExpiryScheduled((expiresAt) => expiry.wake(expiresAt));
     messageExpiry = expiry;
+    // Secure links: every node sweeps the files of ended destroyFileWithLink links; a second sweep of one is a no-op.
+    linkSweep = new LinkSweep(svc.links, now, retryingLoopLogger('link sweep', log.warn, log.error));
 
     const production = config.mode === 'production';
     // GraphiQL's bundle costs ~30 MiB of heap (its source kept as strings): load it only when the page is first asked for, in dev mode.
@@ -224,11 +238,13 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
       ],
     });
 
+    const linkHttp = { links: svc.links, now, corsOrigins: config.corsOrigins, logError: log.error };
     const fileHttp = { files: svc.files, tokens: svc.tokens, now, corsOrigins: config.corsOrigins, logError: log.error };
     const webApp = createStaticWebApp({ root: config.webRoot, https: config.tls !== null || config.trustProxy });
     const admission = new Admission(config.limits.maxInFlight);
     const handler = (req: IncomingMessage, res: ServerResponse) => {
       if (isFileRequest(req)) void handleFileRequest(req, res, fileHttp);
+      else if (isLinkRequest(req)) void handleLinkRequest(req, res, linkHttp);
       else if (isApiPath(req.url)) {
         if (!admission.tryEnter()) return refuseOverloaded(res);
         res.once('close', () => admission.leave());
@@ -272,6 +288,7 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     sweeping = caughtUp.then(async () => {
       // It reads the read models (as of each conversation's state): from when they are current.
       if (server) expiry.start();
+      if (server) linkSweep?.start();
       const swept = await untilAvailable('sweeping erased data keys', () => sweepErasedDataKeys(readModels, auth), { log: log.warn });
       if (swept > 0) log.warn(`destroyed ${swept} data key(s) of deleted accounts left by an interrupted deletion`);
       const ended = await untilAvailable('sweeping deleted accounts', () => svc.contacts.sweepDeletedAccounts(now), { log: log.warn });
@@ -304,6 +321,8 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     // Before the runners: a sweep waits for them to fold its own appends.
     await messageExpiry?.stop();
     messageExpiry = undefined;
+    await linkSweep?.stop();
+    linkSweep = undefined;
     await hub?.stop();
     hub = undefined;
     // Each runner finishes at most the batch it is committing (checkpoints are durable: the next start resumes).
@@ -333,6 +352,10 @@ export function buildApp(config: AppConfig, options: BuildOptions = {}): Peerloc
     sweepMessagesNow() {
       if (!messageExpiry) return Promise.reject(new Error('not started'));
       return messageExpiry.sweepNow();
+    },
+    sweepLinksNow() {
+      if (!linkSweep) return Promise.reject(new Error('not started'));
+      return linkSweep.sweepNow();
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   conversationInboxProjection,
   conversationMessagesProjection,
   filesProjection,
+  linksProjection,
   createKeyLogProjection,
   keyLogCosignaturesProjection,
   type KeyLogSecrets,
@@ -29,6 +30,8 @@ export const readModels = (keyLog: KeyLogSecrets): readonly Projection<unknown, 
     accountProfileProjection,
     ...MESSAGING_READ_MODELS,
     filesProjection,
+    // Secure links (issue 21): the owners' lists and the files due to go with their links.
+    linksProjection,
     // Key transparency (DESIGN §6) and its witnesses' co-signatures (T13).
     createKeyLogProjection(keyLog),
     keyLogCosignaturesProjection,

@@ -24,6 +24,7 @@ import type { FileIndexes } from './files/file-indexes.js';
 import type { NotificationHub } from './notifications/notification-hub.js';
 import type { FileCommands } from './files/file-commands.js';
 import type { BlobStore } from './blobstore/blob-store.js';
+import type { LinkCommands } from './links/link-commands.js';
 
 export interface Services {
   readonly config: AppConfig;
@@ -49,6 +50,7 @@ export interface Services {
   readonly notifications: NotificationHub;
   readonly blobs: BlobStore;
   readonly files: FileCommands;
+  readonly links: LinkCommands;
 }
 
 /** Who is asking, as established by the plugins before any resolver runs. */

@@ -18,3 +18,4 @@ export * from './files/files-projection.js';
 export * from './key-log/key-log-projection.js';
 export * from './key-log/key-map-rows.js';
 export * from './key-log/key-log-cosignatures-projection.js';
+export * from './links/links-projection.js';

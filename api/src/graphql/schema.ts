@@ -25,6 +25,7 @@ import './types/pin-set.js';
 import './types/notification.js';
 import './types/file.js';
 import './types/file-index.js';
+import './types/link.js';
 
 let schema: GraphQLSchema | undefined;
 

@@ -26,6 +26,10 @@ export const SERVER_ERROR_CODES = [
   'CONFLICT',
   /** A delete or an edit after its window (3 h, 24 h from the target's server time) has closed (HTTP 403). */
   'WINDOW_CLOSED',
+  /** A link for people without an account that its owner revoked, that expired, or that was opened as often as allowed (HTTP 410). */
+  'LINK_REVOKED',
+  'LINK_EXPIRED',
+  'LINK_EXHAUSTED',
   /** The server's storage is restarting, out of reach, full or read-only: retry after `retryAfterSeconds` (HTTP 503). */
   'UNAVAILABLE',
   'INTERNAL',

@@ -79,6 +79,25 @@ export type ConversationEdge = {
   node: Conversation;
 };
 
+export type CreateLinkInput = {
+  /** 32 bytes: SHA-256 of the access value. */
+  accessHash: Scalars['Base64']['input'];
+  /** Default false. The file's owner only: the file is destroyed when the link ends (revoked: at once; expired or used up: once the last grant ran out). */
+  destroyFileWithLink?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Default 604800 (7 days); 300 to 2592000 (30 days). */
+  expiresInSeconds?: InputMaybe<Scalars['Int']['input']>;
+  fileId: Scalars['ID']['input'];
+  /** The file's miniLock header re-wrapped to the link's key (same limit as a share's header). */
+  header: Scalars['Base64']['input'];
+  kind: LinkKind;
+  /** 16 random bytes, base64url without padding (22 characters), chosen by the client: a retry with the same input is the same link. */
+  linkId: Scalars['ID']['input'];
+  /** null or absent: no limit; 1 to 100000. */
+  maxOpens?: InputMaybe<Scalars['Int']['input']>;
+  /** A hint shown on the open page. */
+  passphrase: Scalars['Boolean']['input'];
+};
+
 /** Open a device session with this login (DESIGN §3): later batches need no two-factor code. */
 export type DeviceInput = {
   /** Shown in your session list, up to 80 characters. */
@@ -283,6 +302,61 @@ export type KeyRotationResult = {
   username: Scalars['String']['output'];
 };
 
+/** A link to a file or a message for someone without an account: the owner's view. The server holds no key to it. */
+export type Link = {
+  __typename?: 'Link';
+  createdAt: Scalars['DateTime']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  fileId: Scalars['String']['output'];
+  id: Scalars['String']['output'];
+  kind: LinkKind;
+  lastOpenedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** null: no limit. */
+  maxOpens?: Maybe<Scalars['Int']['output']>;
+  openCount: Scalars['Int']['output'];
+  /** A hint shown on the open page; the URL says whether one is needed. */
+  passphrase: Scalars['Boolean']['output'];
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: LinkStatus;
+};
+
+/** What anyone with the link id may know before opening it. */
+export type LinkInfo = {
+  __typename?: 'LinkInfo';
+  expiresAt: Scalars['DateTime']['output'];
+  kind: LinkKind;
+  passphrase: Scalars['Boolean']['output'];
+  status: LinkStatus;
+};
+
+/** What the owner said the link is; the opener decides from the decrypted content, never from this. */
+export type LinkKind =
+  | 'FILE'
+  | 'MESSAGE';
+
+/** One counted open: a grant for GET /links/<linkId>/file. */
+export type LinkOpening = {
+  __typename?: 'LinkOpening';
+  expiresAt: Scalars['DateTime']['output'];
+  /** Header and chunks: the size of the GET body. */
+  fileBytes: Scalars['Int']['output'];
+  /** Send as `Authorization: PeerlockLink <grant>`; valid until grantExpiresAt (15 minutes), stops at once when the link is revoked. */
+  grant: Scalars['String']['output'];
+  grantExpiresAt: Scalars['DateTime']['output'];
+  kind: LinkKind;
+  maxOpens?: Maybe<Scalars['Int']['output']>;
+  openCount: Scalars['Int']['output'];
+  /** The link's creator (the server's word: the opener checks the header's sender). */
+  owner: Scalars['String']['output'];
+};
+
+/** As of now, checked in this order: REVOKED, EXPIRED, EXHAUSTED (opened maxOpens times), else ACTIVE. */
+export type LinkStatus =
+  | 'ACTIVE'
+  | 'EXHAUSTED'
+  | 'EXPIRED'
+  | 'REVOKED';
+
 /** A message envelope: routing data in clear, the content a miniLock file only participants can open. */
 export type Message = {
   __typename?: 'Message';
@@ -367,6 +441,8 @@ export type Mutation = {
   cancelContactRequest: ContactList;
   /** Requires a token. */
   confirmTwoFactor: TwoFactorConfirmation;
+  /** Requires a token. A link to a file you hold (NOT_FOUND otherwise). The same linkId with the same input again is the same link; with another input, CONFLICT. At most 1,000 links per user in any 30 days (QUOTA_EXCEEDED). */
+  createLink: Link;
   /** Requires a token. Decline an incoming request. Returns your contact list. */
   declineContact: ContactList;
   /** Requires a token. Also a fresh code when two-factor is on. The username is retired forever; name and email are erased. */
@@ -380,6 +456,8 @@ export type Mutation = {
   keyRotationChallenge: KeyChallenge;
   /** Requires a token. Ends the device session this request came through (false when it has none). */
   logout: Scalars['Boolean']['output'];
+  /** Public. Counts one open. Refusals in this order: NOT_FOUND (unknown), FORBIDDEN (wrong access value; counted per address, RATE_LIMITED beyond the limit), LINK_REVOKED, LINK_EXPIRED, LINK_EXHAUSTED, NOT_FOUND with field `file` (the creator no longer holds the file). */
+  openLink: LinkOpening;
   /** Requires a token. Idempotent per (message, reader): the first receipt stands. */
   postReadReceipt: ReadReceipt;
   /** A new token batch for a live device session, proved by its secret (base64); no two-factor code. SESSION_ENDED when the session is over. */
@@ -392,6 +470,8 @@ export type Mutation = {
   removeFile: FileRemoval;
   /** Requires a token. Ask a user (by username) to become a contact; if they already asked you, you are contacts. Returns your contact list. */
   requestContact: ContactList;
+  /** Requires a token. Your link (NOT_FOUND for others) stops opening and downloading at once; revoking again changes nothing. */
+  revokeLink: Link;
   /** Requires a token. Ends one of your device sessions at once: its tokens, its refreshes and its live subscriptions. False when there is no such live session. */
   revokeSession: Scalars['Boolean']['output'];
   rotateKeys: KeyRotationResult;
@@ -459,6 +539,12 @@ export type MutationConfirmTwoFactorArgs = {
 
 
 /** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationCreateLinkArgs = {
+  input: CreateLinkInput;
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
 export type MutationDeclineContactArgs = {
   username: Scalars['String']['input'];
 };
@@ -492,6 +578,13 @@ export type MutationFinalizeFileUploadArgs = {
 /** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
 export type MutationKeyRotationChallengeArgs = {
   input: KeyRotationChallengeInput;
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationOpenLinkArgs = {
+  access: Scalars['Base64']['input'];
+  linkId: Scalars['ID']['input'];
 };
 
 
@@ -530,6 +623,12 @@ export type MutationRemoveFileArgs = {
 /** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
 export type MutationRequestContactArgs = {
   username: Scalars['String']['input'];
+};
+
+
+/** Commands: signup, login, two-factor, profile, key rotation, deletion, contacts, messages, receipts, pins. */
+export type MutationRevokeLinkArgs = {
+  linkId: Scalars['ID']['input'];
 };
 
 
@@ -707,6 +806,10 @@ export type Query = {
   keyLogKeyProof: KeyLogKeyProof;
   /** The newest signed tree head of the key log; its checkpoint carries the witnesses' co-signatures of that size. */
   keyLogTreeHead: KeyLogTreeHead;
+  /** Public; spends nothing. NOT_FOUND for an unknown link. */
+  linkInfo: LinkInfo;
+  /** Requires a token. Your links, newest first, at most 500. */
+  links: Array<Link>;
   /** Requires a token. */
   me: Account;
   /** Requires a token. */
@@ -771,6 +874,12 @@ export type QueryKeyLogKeyProofArgs = {
 /** Reads: the server keys and the user directory. */
 export type QueryKeyLogTreeHeadArgs = {
   minCosignatures?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Reads: the server keys and the user directory. */
+export type QueryLinkInfoArgs = {
+  linkId: Scalars['ID']['input'];
 };
 
 
