@@ -49,7 +49,8 @@ const GRANT_MS = LINK_GRANT_SECONDS * 1000;
 export const MAX_LISTED_LINKS = 500;
 
 /** The link's header, under the file's prefix: it goes when the file goes (file-blobs.ts filePrefix). */
-export const linkHeaderKey = (fileId: string, linkId: string): string => `files/${fileId}/links/${linkId}`;
+export const linkPrefix = (fileId: string, linkId: string): string => `files/${fileId}/links/${linkId}/`;
+export const linkHeaderKey = (fileId: string, linkId: string): string => `${linkPrefix(fileId, linkId)}header`;
 
 export interface LinkOpening {
   readonly grant: string;
@@ -123,7 +124,7 @@ export class LinkCommands {
     if (result.position !== null) await this.sync.upTo(result.position);
     const link = result.after!;
     // Nobody can use it any more: its header is of no use to anyone.
-    await this.blobs.deletePrefix(linkHeaderKey(link.fileId, link.linkId));
+    await this.blobs.deletePrefix(linkPrefix(link.fileId, link.linkId));
     return (await this.settle(link, context.now)) ?? link;
   }
 
