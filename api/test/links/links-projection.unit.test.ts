@@ -23,7 +23,7 @@ const base: LinkState = {
   destroyFileWithLink: true,
   fileDestroyedAt: null,
 };
-const owned = `owned/alice/${String(10 ** 16 - Date.parse(CREATED)).padStart(16, '0')}/${L}`;
+const owned = `owned/alice/${String(10 ** 15 - Date.parse(CREATED)).padStart(16, '0')}/${L}`;
 const opened: LinkState = { ...base, openCount: 1, lastOpenedAt: '2026-06-02T00:00:00.000Z' };
 
 describe('links projection', () => {

@@ -271,7 +271,7 @@ describe.each(BACKENDS)('secure links (%s)', (backend) => {
     });
     expect(listed.find((l) => l.id === limited.id)!.openCount).toBe(40);
     // Newest first.
-    expect(listed[0]!.id).toBe(open100.id);
+    expect(listed[0]!.id, JSON.stringify(listed.slice(0, 3))).toBe(open100.id);
   });
 
   it('slows a guesser: wrong access values are FORBIDDEN and counted per address; beyond the limit even the right one is RATE_LIMITED', async () => {

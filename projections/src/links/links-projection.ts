@@ -8,7 +8,7 @@ import { defineProjection, type ReadModelChange } from '../projection.js';
  *
  *   link/<linkId>                          the link
  *   owned/<owner>/<created↓>/<linkId>      the same, per owner, newest first by range order
- *                                          (created↓ counts down from 10^16 ms so newer sorts first):
+ *                                          (created↓ counts down from 10^15 ms so newer sorts first):
  *                                          the `links` query and the per-owner cap read one range
  *   file-due/<ISO time>/<linkId>           while a destroyFileWithLink link's file has not been
  *                                          destroyed: when it is due (linkFileDueAt), what the sweep scans
@@ -25,7 +25,8 @@ export type LinksDocument = LinkRecord | LinkFileDue;
 export const linkDocumentId = (linkId: string): string => `link/${linkId}`;
 export const ownedLinksPrefix = (owner: string): string => `owned/${owner}/`;
 export const LINK_FILE_DUE_PREFIX = 'file-due/';
-const REVERSE_MS = 10 ** 16;
+// Below 2^53, so that every millisecond is exact (10^16 is not: odd differences round away).
+const REVERSE_MS = 10 ** 15;
 export const ownedLinkId = (link: LinkState): string => `${ownedLinksPrefix(link.owner)}${String(REVERSE_MS - Date.parse(link.createdAt)).padStart(16, '0')}/${link.linkId}`;
 const dueId = (link: LinkState): string | null =>
   link.destroyFileWithLink && link.fileDestroyedAt === null ? `${LINK_FILE_DUE_PREFIX}${new Date(linkFileDueAt(link)).toISOString()}/${link.linkId}` : null;
