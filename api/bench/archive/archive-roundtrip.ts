@@ -52,6 +52,8 @@ async function startServer(): Promise<Server> {
     PEERLOCK_RATE_LIMIT_CHALLENGE_PER_ADDRESS: '100000',
     PEERLOCK_RATE_LIMIT_CHALLENGE_PER_USERNAME: '100000',
     PEERLOCK_RATE_LIMIT_KEY_LOG_PER_ADDRESS: '100000',
+    // 1 GiB of files, and on B the imported conversations beside them.
+    PEERLOCK_FILE_QUOTA_BYTES: String(8 * 1024 ** 3),
   };
   const child = spawn(process.execPath, [join(repoRoot, 'api/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -90,7 +92,9 @@ async function cli(home: string, server: string, passphrase: string, args: strin
   let peak = 0;
   const sampler = setInterval(() => {
     try {
-      peak = Math.max(peak, rssMiB(child.pid!, 'peak'));
+      const now = rssMiB(child.pid!, 'peak');
+      // A process that is exiting has no VmHWM left to read (NaN): the last sample stands.
+      if (Number.isFinite(now)) peak = Math.max(peak, now);
     } catch {
       /* exited between samples */
     }
