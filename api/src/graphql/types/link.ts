@@ -52,7 +52,7 @@ const LinkOpeningRef = builder.objectRef<LinkOpening>('LinkOpening').implement({
     grantExpiresAt: t.expose('grantExpiresAt', { type: 'DateTime' }),
     kind: t.field({ type: LinkKindRef, resolve: (o) => o.kind }),
     owner: t.exposeString('owner', { description: "The link's creator (the server's word: the opener checks the header's sender)." }),
-    fileBytes: t.exposeInt('fileBytes', { description: 'Header and chunks: the size of the GET body.' }),
+    fileBytes: t.expose('fileBytes', { type: 'ByteCount', description: 'Header and chunks: the size of the GET body (ByteCount: a file may pass 2^31 bytes).' }),
     openCount: t.exposeInt('openCount'),
     maxOpens: t.exposeInt('maxOpens', { nullable: true }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime' }),

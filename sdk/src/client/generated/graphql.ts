@@ -338,8 +338,8 @@ export type LinkKind =
 export type LinkOpening = {
   __typename?: 'LinkOpening';
   expiresAt: Scalars['DateTime']['output'];
-  /** Header and chunks: the size of the GET body. */
-  fileBytes: Scalars['Int']['output'];
+  /** Header and chunks: the size of the GET body (ByteCount: a file may pass 2^31 bytes). */
+  fileBytes: Scalars['ByteCount']['output'];
   /** Send as `Authorization: PeerlockLink <grant>`; valid until grantExpiresAt (15 minutes), stops at once when the link is revoked. */
   grant: Scalars['String']['output'];
   grantExpiresAt: Scalars['DateTime']['output'];
