@@ -8,6 +8,11 @@ import {
   FileIndexRejectedError,
   FileRejectedError,
   FileTransferError,
+  LinkError,
+  LinkOptionsError,
+  MAX_LINK_OPENS,
+  MAX_LINK_SUBJECT_CHARS,
+  MAX_LINK_TEXT_CHARS,
   MessageActionError,
   NotLoggedInError,
   PeerlockApiError,
@@ -32,6 +37,9 @@ const SERVER_WORDS: Readonly<Record<string, string>> = {
   BAD_INPUT: 'The server refused the input.',
   UNAUTHENTICATED: 'Not logged in.',
   INTERNAL: 'The server had a problem. Try again later.',
+  LINK_EXPIRED: 'This link has expired.',
+  LINK_REVOKED: 'This link was revoked.',
+  LINK_EXHAUSTED: 'This link was opened as many times as its owner allowed.',
   WINDOW_CLOSED: 'Too late: a message can be unsent within 3 hours and edited within 24 hours of sending. Nothing was changed.',
 };
 
@@ -68,9 +76,61 @@ function describeActionError(error: unknown, kind: MessageActionKind | 'any'): s
   return null;
 }
 
+/**
+ * Why a link did not open (issue 21), for its holder: someone who may have
+ * no account and never have heard of Peerlock. One sentence per code, each
+ * saying what happened and what they can do.
+ */
+export function describeLinkError(error: LinkError): string {
+  switch (error.code) {
+    case 'malformed':
+      return "This link is incomplete or damaged. Copy the whole link, including the part after '#', and open it again.";
+    case 'passphrase-required':
+      return 'This link needs a passphrase. Its owner should have sent it to you separately from the link.';
+    case 'wrong-passphrase':
+      return 'Wrong passphrase. Nothing was opened and no open was used: check it and try again.';
+    case 'expired':
+      return 'This link has expired. Ask its owner for a new one.';
+    case 'revoked':
+      return 'This link was revoked by its owner. Ask them for a new one if you still need it.';
+    case 'exhausted':
+      return 'This link was opened as many times as its owner allowed. Ask them for a new one.';
+    case 'not-found':
+      return 'This link does not exist on this server, or what it shared is gone. Check that you have the whole link, or ask its owner.';
+    case 'not-for-this-link':
+    case 'tampered':
+      return "This link's content failed verification: the server sent something other than what the link's owner shared. Nothing was shown or saved.";
+    case 'rate-limited': {
+      const s = error.retryAfterSeconds;
+      const wait = s === undefined ? 'a few minutes' : s < 90 ? `${Math.max(1, Math.ceil(s))} seconds` : `${Math.ceil(s / 60)} minutes`;
+      return `Too many wrong passphrases were tried from your network. Wait ${wait} and try again.`;
+    }
+    case 'network':
+      return 'Cannot reach the Peerlock server. Check your connection and try again.';
+  }
+}
+
+/** A link the owner is making: a choice the SDK refused before anything was sent. */
+function describeLinkOptionsError(error: LinkOptionsError): string {
+  switch (error.field) {
+    case 'expiresInSeconds':
+      return 'A link lasts from 5 minutes to 30 days.';
+    case 'maxOpens':
+      return `The open limit is a whole number from 1 to ${MAX_LINK_OPENS}, or none.`;
+    case 'passphrase':
+      return 'The passphrase is too long (at most 1024 characters).';
+    case 'text':
+      return `Write the message to share (at most ${MAX_LINK_TEXT_CHARS} characters).`;
+    case 'subject':
+      return `The subject is too long (at most ${MAX_LINK_SUBJECT_CHARS} characters).`;
+  }
+}
+
 export function describeError(error: unknown, action?: MessageActionKind): string {
   const forAction = action ? describeActionError(error, action) : null;
   if (forAction) return forAction;
+  if (error instanceof LinkError) return describeLinkError(error);
+  if (error instanceof LinkOptionsError) return describeLinkOptionsError(error);
   if (error instanceof MessageActionError) return describeActionError(error, 'any')!;
   if (error instanceof ContactKeyError) {
     if (error.reason === 'key-changed' || error.reason === 'verified-key-changed') return `${error.username}'s key has changed: nothing was sent. Compare the new safety number first.`;
