@@ -1,6 +1,6 @@
 /**
  * The shell: hash routes (#/inbox, #/c/<id>, #/compose, #/contacts,
- * #/contacts/<user>, #/files, #/settings), the navigation with live badges, and the
+ * #/contacts/<user>, #/files, #/links, #/settings; a link's own page, /l/<id>, is main.ts's), the navigation with live badges, and the
  * switch between the logged-out and logged-in screens. Focus moves to each
  * new screen's heading so keyboard and screen-reader users follow along.
  */
@@ -16,6 +16,7 @@ import { contactsScreen } from './views/contacts-view.js';
 import { safetyNumberScreen } from './views/safety-number-view.js';
 import { settingsScreen } from './views/settings-view.js';
 import { filesScreen } from './views/files-view.js';
+import { linksScreen } from './views/links-view.js';
 import { ownKeyBanner } from './own-key-banner.js';
 
 const ROUTES: readonly [RegExp, Screen][] = [
@@ -25,6 +26,7 @@ const ROUTES: readonly [RegExp, Screen][] = [
   [/^#\/contacts$/, contactsScreen],
   [/^#\/contacts\/([A-Za-z0-9_]+)$/, safetyNumberScreen],
   [/^#\/files$/, filesScreen],
+  [/^#\/links(?:\?file=([A-Za-z0-9_-]+))?$/, linksScreen],
   [/^#\/settings$/, settingsScreen],
 ];
 
@@ -117,6 +119,7 @@ export class App {
           h('a', { href: '#/compose', 'aria-label': 'New message' }, 'New', h('span', { class: 'long' }, ' message')),
           h('a', { href: '#/contacts' }, 'Contacts ', this.requestBadge),
           h('a', { href: '#/files' }, 'Files'),
+          h('a', { href: '#/links' }, 'Links'),
           h('a', { href: '#/settings' }, 'Settings'),
         ),
         h('span', { class: 'whoami' }, this.liveDot, ' ', h('strong', { 'data-testid': 'me' }, me)),

@@ -22,7 +22,7 @@ export function filesScreen(ctx: ViewContext): HTMLElement {
     try {
       const files = await client.files.list();
       if (ctx.left()) return;
-      replaceChildren(list, files.length ? files.map((f) => fileRow(client, f, status)) : h('li', { class: 'empty' }, 'No files yet. Attach one to a message to send it.'));
+      replaceChildren(list, files.length ? files.map((f) => fileRow(client, f, status, ctx.navigate)) : h('li', { class: 'empty' }, 'No files yet. Attach one to a message to send it.'));
     } catch (error) {
       if (!ctx.left()) status.error(describeError(error));
     }
@@ -41,7 +41,7 @@ export function filesScreen(ctx: ViewContext): HTMLElement {
   );
 }
 
-function fileRow(client: PeerlockClient, file: StoredFile, status: ReturnType<typeof statusLine>): HTMLElement {
+function fileRow(client: PeerlockClient, file: StoredFile, status: ReturnType<typeof statusLine>, navigate: (hash: string) => void): HTMLElement {
   const bar = progressBar('Downloading');
   const prompt = h('div', { class: 'sender-prompt' });
   const button = h('button', { type: 'button', 'data-file': file.id }, 'Download');
@@ -78,6 +78,9 @@ function fileRow(client: PeerlockClient, file: StoredFile, status: ReturnType<ty
     ` · ${size} · ${owner}${file.ready ? '' : ' (still uploading)'}`,
     ' ',
     button,
+    ' ',
+    // A link for someone without an account (issue 21): the Links screen's form, with this file chosen.
+    file.ready ? h('button', { type: 'button', 'data-share-link': file.id, onclick: () => navigate(`#/links?file=${file.id}`) }, 'Share link') : null,
     bar.el,
     prompt,
   );
