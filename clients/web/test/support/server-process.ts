@@ -17,6 +17,12 @@ export interface ServerProcess {
   readonly origin: string;
   readonly dataDir: string;
   stop(): Promise<void>;
+  /**
+   * Stops the process and starts it again on the same data directory and
+   * port with `extra` in its environment (e.g. PEERLOCK_DEV_CLOCK_OFFSET_MS
+   * to run the server's clock ahead); pages on the origin stay valid.
+   */
+  restart(extra?: Readonly<Record<string, string>>): Promise<void>;
 }
 
 /** Relaxed so only the scenario's own steps count (rate limits have their own tests in api/). */
@@ -32,7 +38,24 @@ const RELAXED = {
 
 export async function startServer(extra: Readonly<Record<string, string>> = {}): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'peerlock-web-e2e-'));
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PEERLOCK_MODE: 'dev', PEERLOCK_HOST: '127.0.0.1', PEERLOCK_PORT: '0', PEERLOCK_DATA_DIR: dataDir, PEERLOCK_WEB_ROOT: webRoot, ...RELAXED, ...extra };
+  let running = await launch(dataDir, '0', extra);
+  const origin = new URL(running.url).origin;
+  return {
+    origin,
+    dataDir,
+    async stop() {
+      await running.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    async restart(more = {}) {
+      await running.stop();
+      running = await launch(dataDir, new URL(origin).port, { ...extra, ...more });
+    },
+  };
+}
+
+async function launch(dataDir: string, port: string, extra: Readonly<Record<string, string>>): Promise<{ url: string; stop(): Promise<void> }> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PEERLOCK_MODE: 'dev', PEERLOCK_HOST: '127.0.0.1', PEERLOCK_PORT: port, PEERLOCK_DATA_DIR: dataDir, PEERLOCK_WEB_ROOT: webRoot, ...RELAXED, ...extra };
   const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'api/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -45,15 +68,13 @@ export async function startServer(extra: Readonly<Record<string, string>> = {}):
     child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
   });
   return {
-    origin: new URL(url).origin,
-    dataDir,
+    url,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
