@@ -22,5 +22,6 @@ export * from './messages/message-envelope.js';
 export * from './messages/compose-message.js';
 export * from './messages/conversation-ledger.js';
 export * from './files/index.js';
+export * from './links/index.js';
 export * from './client/index.js';
 export * from './archive/index.js';

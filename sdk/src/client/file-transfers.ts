@@ -119,16 +119,27 @@ export class FileTransfers {
       if (attachment.ref.fileId !== fileId) throw new AttachmentRejectedError(fileId, 'not-in-message');
       fileInfo = (await this.openCarriedHeader(attachment.ref, attachment.message)).fileInfo;
     } else {
-      const entry = await this.indexEntry(fileId);
-      if (!entry) throw new FileRejectedError(fileId, 'not-in-index');
-      // Only the header is needed: stop the download right after it.
-      const served = await this.fetchServed(fileId);
-      await served.cancel();
-      const opened = openHeader(served.header, this.client.secretKey());
-      if (!matchesEntry(entry, opened.fileInfo)) throw new FileRejectedError(fileId, 'header-mismatch');
-      fileInfo = opened.fileInfo;
+      fileInfo = await this.indexedFileInfo(fileId);
     }
     return this.rewrap(fileId, fileInfo, usernames, options);
+  }
+
+  /**
+   * The fileInfo of a file in the sealed index, for re-wrapping it (to
+   * contacts, or to a link's key). Verifies: the header the server serves
+   * opens for us and has the entry's file hash and key commitment
+   * (FileRejectedError `header-mismatch`); with no entry nothing is fetched
+   * (`not-in-index`).
+   */
+  async indexedFileInfo(fileId: string): Promise<FileInfo> {
+    const entry = await this.indexEntry(fileId);
+    if (!entry) throw new FileRejectedError(fileId, 'not-in-index');
+    // Only the header is needed: stop the download right after it.
+    const served = await this.fetchServed(fileId);
+    await served.cancel();
+    const opened = openHeader(served.header, this.client.secretKey());
+    if (!matchesEntry(entry, opened.fileInfo)) throw new FileRejectedError(fileId, 'header-mismatch');
+    return opened.fileInfo;
   }
 
   /**

@@ -4,6 +4,7 @@ export type { Messaging, ConversationSummary, ConversationView, ParticipantsList
 export { DEFAULT_LIVE_LIMITS, type LiveLimits } from './messaging.js';
 export { SEND_ATTEMPTS } from './messaging.js';
 export type { FileTransfers, StoredFile, UploadInput } from './file-transfers.js';
+export { Links, LinkOptionsError, DEFAULT_LINK_SECONDS, MIN_LINK_SECONDS, MAX_LINK_SECONDS, MAX_LINK_OPENS, type LinkOptions, type LinkRecord, type CreatedLink } from './links.js';
 export { openNotificationStream, type NotificationStream, type NotificationStreamOptions, type PeerlockNotification } from './notifications.js';
 export type * as Operations from './generated/graphql.js';
 export * from './device-marks.js';

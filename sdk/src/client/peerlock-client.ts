@@ -29,6 +29,7 @@ import { openNotificationStream, type ConnectionExecute, type NotificationStream
 import { Messaging, type LiveLimits, type ReadMessage } from './messaging.js';
 import { withJitter } from './retry.js';
 import { FileTransfers } from './file-transfers.js';
+import { Links } from './links.js';
 import { Accounts, deriveIdentity, type Account, type ClientSession, type DeviceSessionInfo, type RotateKeysInput, type TwoFactorSetup } from './accounts.js';
 import { Contacts, type ContactList } from './contacts.js';
 import { KeyLog } from './key-transparency.js';
@@ -92,6 +93,7 @@ export class PeerlockClient {
   private connection: ConnectionExecute | null = null;
   readonly messaging: Messaging;
   readonly files: FileTransfers;
+  readonly links: Links;
   /** Encrypted export and import (docs/archive.md). */
   readonly archive: Archive;
 
@@ -106,6 +108,7 @@ export class PeerlockClient {
     this.contactBook = new Contacts(this, this.accounts, this.keyLog, now, () => this.connection !== null);
     this.messaging = new Messaging(this, options.liveLimits, now);
     this.files = new FileTransfers(this);
+    this.links = new Links(this);
     this.archive = new Archive(this, now);
   }
 
