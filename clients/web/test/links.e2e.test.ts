@@ -306,6 +306,29 @@ describe.skipIf(suite.skip)(
       }
     });
 
+    it('on a 360 × 740 phone screen the Links screen (form, a new link, the list) and a link’s page fit, without sideways scrolling', async () => {
+      const fits = async (page: Page) => {
+        const m = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, clientWidth: document.scrollingElement!.clientWidth, header: document.querySelector('header.top')?.getBoundingClientRect().height ?? 0 }));
+        expect(m.scrollWidth).toBeLessThanOrEqual(m.clientWidth);
+        expect(m.header).toBeLessThanOrEqual(740 / 4);
+      };
+      await alice.setViewportSize({ width: 360, height: 740 });
+      try {
+        await aliceRow(urls.message!);
+        await createLink({ kind: 'message', text: 'on a phone', passphrase: 'a rather long passphrase to see it wrap' });
+        await fits(alice);
+      } finally {
+        await alice.setViewportSize({ width: 1024, height: 760 });
+      }
+      const { page } = await stranger();
+      await page.setViewportSize({ width: 360, height: 740 });
+      await visit(page, urls.message!);
+      await fits(page);
+      await page.getByRole('button', { name: 'Open' }).click();
+      await waitForState(page, 'message');
+      await fits(page);
+    });
+
     it('a hostile server serving another link’s file for this link: "failed verification", nothing offered for saving', async () => {
       // A fresh file link, and the .minilock file the server streams for the message link (another file, its header wrapped to another key).
       await alice.goto(`${server.origin}/#/links?file=${fileId}`);
