@@ -140,7 +140,8 @@ describe.skipIf(suite.skip)(
 
     beforeAll(async () => {
       const chromiumPath = suite.ready();
-      server = await startServer();
+      // Wrong access values per address: low, so the last test reaches the limit in a few tries (the passphrase test spends one).
+      server = await startServer({ PEERLOCK_RATE_LIMIT_LINK_ACCESS_PER_ADDRESS: '3' });
       proxy = await startHostileProxy({ target: server.origin });
       browser = await launchChromium(chromiumPath);
       const a = await openPage(browser, problems);
@@ -399,6 +400,24 @@ describe.skipIf(suite.skip)(
       await waitForState(after.page, 'expired');
       expect(await after.page.getByRole('heading', { level: 1 }).textContent()).toBe('This link has expired');
       expect(await after.page.getByText('for an hour').count()).toBe(0);
+    });
+
+    it('too many wrong passphrases: the page says to wait, and keeps the form', async () => {
+      const { page } = await stranger();
+      await visit(page, urls.passphrase!);
+      await waitForState(page, 'ready');
+      const alert = page.getByRole('alert');
+      let said = '';
+      for (let attempt = 0; attempt < 5 && !said.startsWith('Too many'); attempt++) {
+        await page.getByLabel('Passphrase').fill(`wrong ${attempt}`);
+        await page.getByRole('button', { name: 'Open' }).click();
+        await expect.poll(async () => ((await alert.count()) && (await page.getByRole('button', { name: 'Open' }).isEnabled()) ? alert.textContent() : null), { timeout: SLOW }).not.toBeNull();
+        said = (await alert.textContent())!;
+        expect(said).toMatch(/^(Wrong passphrase\.|Too many wrong passphrases were tried from your network\. Wait (\d+ (seconds|minutes)|a few minutes) and try again\.)/);
+        if (!said.startsWith('Too many')) await page.evaluate(() => document.querySelector('[role=alert]')?.replaceChildren());
+      }
+      expect(said).toMatch(/^Too many wrong passphrases/);
+      expect(await state(page)).toBe('ready');
     });
 
     it('nothing was refused by the CSP or SRI, nothing went to another origin, and no page error', () => {
