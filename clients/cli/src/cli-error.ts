@@ -10,6 +10,7 @@ import {
   FileTransferError,
   InconsistentTreeHeadError,
   KeyNotInLogError,
+  LinkError,
   MessageActionError,
   NoSuchAccountError,
   NotLoggedInError,
@@ -100,6 +101,9 @@ const SERVER_WORDS: Record<string, string> = {
   UNAUTHENTICATED: 'not logged in: run `peerlock login`',
   UNAVAILABLE: "the server's storage is unavailable for a moment (a database restart?); nothing was lost, try again",
   WINDOW_CLOSED: 'the time to do this has passed',
+  LINK_EXPIRED: 'the link has expired',
+  LINK_REVOKED: 'the link was revoked by its owner',
+  LINK_EXHAUSTED: 'the link was opened as many times as its owner allowed',
 };
 
 /** Trouble on the way or at the server's storage, not a refusal: the same command may work in a moment. */
@@ -111,6 +115,7 @@ export function describeError(error: unknown): { code: string; message: string; 
   if (error instanceof CliRefusal) return describeRefusal(error.refusal);
   if (error instanceof ContactKeyError) return describeKeyRefusal(error);
   if (error instanceof MessageActionError) return { code: error.code, message: `message ${error.messageId} refused: ${error.reason}`, exit: error.reason === 'bad-timer' ? EXIT.usage : EXIT.failure, details: { reason: error.reason, messageId: error.messageId } };
+  if (error instanceof LinkError) return describeLinkError(error);
   if (error instanceof AttachmentRejectedError) return { code: error.code, message: `file ${error.fileId} refused: ${error.reason}`, exit: EXIT.failure };
   if (error instanceof FileRejectedError) {
     const { fileId, reason, senderID, senderUsername } = error;
@@ -299,4 +304,30 @@ function fileRefusal(error: FileRejectedError): string {
     default:
       return `file ${id} refused: ${String(error.reason)}`;
   }
+}
+
+/** One sentence per reason a link did not open (its holder may never have used Peerlock). */
+const LINK_WORDS: Record<LinkError['code'], string> = {
+  malformed: 'this is not a whole Peerlock link (check that it was copied entirely, including the part after #)',
+  'passphrase-required': 'this link needs a passphrase: ask its sender',
+  'wrong-passphrase': 'wrong passphrase for this link (nothing was opened; the link still works)',
+  expired: 'this link has expired: ask its sender for a new one',
+  revoked: 'this link was revoked by its sender',
+  exhausted: 'this link was opened as many times as its sender allowed',
+  'not-found': 'no such link on this server (or what it shared is gone)',
+  'not-for-this-link': "what the server sent is not this link's content: nothing was saved",
+  tampered: "this link's content failed verification (altered or cut short): nothing was saved",
+  'rate-limited': 'too many wrong attempts for this link: wait and try again',
+  network: 'cannot reach the server',
+};
+
+function describeLinkError(error: LinkError): { code: string; message: string; exit: number; details?: Record<string, unknown> } {
+  const transient = error.code === 'network' || error.code === 'rate-limited';
+  const after = error.retryAfterSeconds !== undefined ? ` (try again in ${error.retryAfterSeconds} s)` : '';
+  return {
+    code: 'LINK',
+    message: `${LINK_WORDS[error.code]}${after}`,
+    exit: error.code === 'malformed' || error.code === 'passphrase-required' ? EXIT.usage : transient ? EXIT.network : error.code === 'wrong-passphrase' ? EXIT.auth : EXIT.failure,
+    details: { reason: error.code, ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}) },
+  };
 }
