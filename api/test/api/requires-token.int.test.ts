@@ -23,13 +23,14 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 import { expectCode, post } from '../support/graphql-client.js';
 
 const PROTECTED = {
-  Query: ['contacts', 'conversation', 'conversations', 'fileIndexRecords', 'fileQuota', 'files', 'me', 'pinSet', 'sessions'],
+  Query: ['contacts', 'conversation', 'conversations', 'fileIndexRecords', 'fileQuota', 'files', 'links', 'me', 'pinSet', 'sessions'],
   Mutation: [
     'acceptContact',
     'appendFileIndexRecords',
     'blockContact',
     'cancelContactRequest',
     'confirmTwoFactor',
+    'createLink',
     'declineContact',
     'deleteAccount',
     'destroyFile',
@@ -41,6 +42,7 @@ const PROTECTED = {
     'removeConversation',
     'removeFile',
     'requestContact',
+    'revokeLink',
     'revokeSession',
     'saveFile',
     'sendMessage',

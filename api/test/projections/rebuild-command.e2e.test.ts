@@ -52,7 +52,7 @@ describe('the rebuild command', () => {
       await new Promise((r) => setTimeout(r, 10));
     }
     expect(await exited, output).toBe(0);
-    expect(output).toMatch(/switched 9 read model\(s\) at position \d+ after [\d.]+ s/);
+    expect(output).toMatch(/switched 10 read model\(s\) at position \d+ after [\d.]+ s/);
     // Never a partly built model: every sample saw all of it.
     expect(samples.length).toBeGreaterThan(5);
     expect(new Set(samples)).toEqual(new Set([messages]));
