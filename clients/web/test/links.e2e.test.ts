@@ -18,18 +18,24 @@
  */
 import { createHash, randomBytes as nodeRandomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { accessHashOf, bytesToBase64, deriveLinkKeys, keyPairFromSecretKey, parseLinkUrl, PeerlockClient, randomBytes } from '@peerlock/sdk';
 import { startHostileProxy, type HostileProxy } from '@peerlock/api/testing';
 import { browserSuite, launchChromium } from './support/browser.js';
-import { startServer, webRoot, type ServerProcess } from './support/server-process.js';
+import { repoRoot, startServer, webRoot, type ServerProcess } from './support/server-process.js';
 import { openPage, signUpInPage } from './support/web-users.js';
 
 const suite = browserSuite('links for people without an account in the web client', webRoot);
 const SLOW = 90_000;
 const LIVE = 20_000;
+
+/** With UPDATE_SCREENSHOTS=1 the screens are photographed for docs/web.md. */
+async function shot(page: Page, name: string): Promise<void> {
+  if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(repoRoot, 'docs/screenshots', `${name}.png`), fullPage: true });
+}
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -230,12 +236,15 @@ describe.skipIf(suite.skip)(
       expect(await page.getByTestId('link-sender').textContent()).toBe('alice');
       expect(await page.getByTestId('link-key-check').getAttribute('data-checked')).toBe('yes');
       expect(await page.getByTestId('link-minilock-id').textContent()).toMatch(/^[1-9A-HJ-NP-Za-km-z]{40,55}$/);
+      await shot(page, 'web-link-message');
       await expectNoSecretSent(requests, urls.message);
     });
 
     it('a passphrase link: asked for it; a wrong one is refused with no open spent; the right one opens', async () => {
       urls.passphrase = await createLink({ kind: 'message', text: 'behind a passphrase', passphrase: 'tulip orbit 7' });
       expect(await alice.locator('.link-created').textContent()).toContain('Send the passphrase through another channel');
+      await alice.locator(`tr[data-link="${parseLinkUrl(urls.passphrase).linkId}"]`).waitFor({ timeout: LIVE });
+      await shot(alice, 'web-links');
       const { page, requests } = await stranger();
       await visit(page, urls.passphrase);
       await waitForState(page, 'ready');
@@ -349,6 +358,7 @@ describe.skipIf(suite.skip)(
         await visit(page, target.replace(server.origin, proxy.url));
         await page.getByRole('button', { name: 'Open' }).click();
         await waitForState(page, 'not-for-this-link');
+        await shot(page, 'web-link-failed-verification');
         expect(swap.count).toBe(1);
         expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe("This link's content failed verification");
         expect(await page.getByTestId('link-save').count()).toBe(0);
