@@ -316,6 +316,15 @@ describe.skipIf(suite.skip)(
       }
     });
 
+    it('a link this server does not know shows the not-found page', async () => {
+      const unknownId = Buffer.from(nodeRandomBytes(16)).toString('base64url');
+      const { page } = await stranger();
+      await visit(page, urls.message!.replace(/\/l\/[A-Za-z0-9_-]{22}#/, `/l/${unknownId}#`));
+      await waitForState(page, 'not-found');
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('This link was not found');
+      expect(await page.getByRole('button', { name: 'Open' }).count()).toBe(0);
+    });
+
     it('on a 360 × 740 phone screen the Links screen (form, a new link, the list) and a link’s page fit, without sideways scrolling', async () => {
       const fits = async (page: Page) => {
         const m = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, clientWidth: document.scrollingElement!.clientWidth, header: document.querySelector('header.top')?.getBoundingClientRect().height ?? 0 }));
