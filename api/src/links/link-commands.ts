@@ -107,11 +107,12 @@ export class LinkCommands {
     const existing = (await this.links.load(streamName)).state;
     const held = await this.heldFile(context.actor, settings.fileId, context.now);
     const recentLinks = existing === null ? await this.recentLinks(context.actor, context.now) : 0;
+    const sameHeader = existing === null ? null : await this.storedHeaderEquals(existing, header);
     // Only for a new link: a retry (or a conflicting reuse of the id) must not replace the header the link was made with.
     if (existing === null && held !== null) await this.blobs.put(linkHeaderKey(settings.fileId, settings.linkId), once(header), { maxBytes: MAX_FILE_HEADER_BYTES });
     const result = await this.links.execute(
       streamName,
-      () => ({ type: 'CreateLink', actor: context.actor, settings, actorHoldsFile: held !== null, actorOwnsFile: held?.owner === context.actor, recentLinks, now: context.now }),
+      () => ({ type: 'CreateLink', actor: context.actor, settings, actorHoldsFile: held !== null, actorOwnsFile: held?.owner === context.actor, sameHeader, recentLinks, now: context.now }),
       context,
     );
     if (result.position !== null) await this.sync.upTo(result.position);
@@ -250,6 +251,15 @@ export class LinkCommands {
     const result = await this.links.execute(linkStreamName(link.linkId), () => ({ type: 'RecordFileDestroyed', now }), context);
     if (result.position !== null) await this.sync.upTo(result.position);
     return result.after;
+  }
+
+  /** Whether the link's stored header is `header`; null when none is stored any more (revoked, or the file gone). */
+  private async storedHeaderEquals(link: LinkState, header: Uint8Array): Promise<boolean | null> {
+    const stored = await this.blobs.get(linkHeaderKey(link.fileId, link.linkId));
+    if (!stored) return null;
+    const parts: Uint8Array[] = [];
+    for await (const part of stored.body) parts.push(part);
+    return Buffer.concat(parts).equals(header);
   }
 
   /** Links `owner` created in the last MAX_LINK_SECONDS: the read model's newest MAX_LINKS_PER_WINDOW, no more read. */

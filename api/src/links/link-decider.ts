@@ -43,6 +43,8 @@ export type LinkCommand =
       /** Whether the actor holds the file now (owner or recipient, share timers applied). */
       readonly actorHoldsFile: boolean;
       readonly actorOwnsFile: boolean;
+      /** For a retry: whether the header presented is byte for byte the one stored; null when it is no longer stored (revoked), then its size decides. */
+      readonly sameHeader?: boolean | null;
       /** Links the actor created in the last 30 days (the read model's count). */
       readonly recentLinks: number;
       readonly now: number;
@@ -70,7 +72,7 @@ export function linkStatusAt(link: LinkState, now: number): LinkStatusName {
   return 'ACTIVE';
 }
 
-/** Whether a retry carries what the link was created with (its header's bytes are compared by size: the blob is written once). */
+/** Whether a retry carries what the link was created with (the header's bytes are compared by the shell: sameHeader). */
 function sameSettings(link: LinkState, actor: string, s: LinkSettings): boolean {
   return (
     link.owner === actor &&
@@ -91,7 +93,7 @@ export function decide(command: LinkCommand, state: LinkAggregateState): LinkDom
       const { actor, settings: s, now } = command;
       if (state !== null) {
         // A retry after a lost answer is the same link; the same id for something else is a conflict (ids are random: a bug or a replay).
-        if (sameSettings(state, actor, s)) return [];
+        if (sameSettings(state, actor, s) && command.sameHeader !== false) return [];
         throw new PeerlockError('CONFLICT');
       }
       // Not holding it and not knowing it look the same.

@@ -73,6 +73,10 @@ describe('link decider', () => {
     spec.given([created()]).when(create({ accessHash: Buffer.alloc(32).toString('base64') })).thenRefuses('CONFLICT');
     spec.given([created()]).when(create({ headerBytes: 601 })).thenRefuses('CONFLICT');
     spec.given([created()]).when(create({}, { actor: 'bob' })).thenRefuses('CONFLICT');
+    // The header's bytes: the shell compares them with the stored blob; gone (revoked), the size decides.
+    spec.given([created()]).when(create({}, { sameHeader: false })).thenRefuses('CONFLICT');
+    spec.given([created()]).when(create({}, { sameHeader: null })).thenNothingHappened();
+    spec.given([created()]).when(create({}, { sameHeader: true })).thenNothingHappened();
   });
 
   it('refuses a file the actor does not hold (NOT_FOUND), destroyFileWithLink by a recipient (FORBIDDEN), too many links (QUOTA_EXCEEDED)', () => {

@@ -104,6 +104,10 @@ describe.each(BACKENDS)('secure links (%s)', (backend) => {
     expect((await alice.ok<{ createLink: WireLink }>(CREATE, { input: i })).createLink).toEqual(first);
     expectCode(await alice.request(CREATE, { input: { ...i, maxOpens: 4 } }), 'CONFLICT');
     expectCode(await bob.request(CREATE, { input: i }), 'CONFLICT');
+    // Another header (another file's, of the same size) is another input too.
+    const other = await upload(alice);
+    expect(Buffer.from(other.header, 'base64').length).toBe(Buffer.from(header, 'base64').length);
+    expectCode(await alice.request(CREATE, { input: { ...i, header: other.header } }), 'CONFLICT');
     // The default expiry is 7 days.
     const d = (await alice.ok<{ createLink: { createdAt: string; expiresAt: string } }>(CREATE, { input: input() })).createLink;
     expect(Date.parse(d.expiresAt) - Date.parse(d.createdAt)).toBe(7 * 24 * 3600_000);
