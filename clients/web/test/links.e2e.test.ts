@@ -377,6 +377,23 @@ describe.skipIf(suite.skip)(
       }
     });
 
+    it('a server whose key log does not vouch for the sender: the content still opens, and the page says plainly the name was not checked', async () => {
+      const lying = proxy.onGraphql('KeyLogKeyProof', () => ({}));
+      try {
+        const { page } = await stranger();
+        await visit(page, urls.message!.replace(server.origin, proxy.url));
+        await page.getByRole('button', { name: 'Open' }).click();
+        await waitForState(page, 'message');
+        expect(lying.count).toBeGreaterThan(0);
+        const check = page.getByTestId('link-key-check');
+        expect(await check.getAttribute('data-checked')).toBe('no');
+        expect(await check.textContent()).toContain('Not checked');
+        expect(await check.textContent()).toContain('"alice" is only a claim');
+      } finally {
+        lying.remove();
+      }
+    });
+
     it('a hostile server serving this link’s header with another file’s chunks: "failed verification", nothing offered for saving', async () => {
       const target = await createLink({ kind: 'file' });
       const other = await downloadLinkFile(server.origin, urls.message!);
