@@ -43,6 +43,19 @@ function tokenContract(name: string, open: () => Promise<AuthStore>, cleanup: ()
       expect(spends[15]).toBeNull();
     });
 
+    it('rate-limit buckets: a hit counts in its window, a peek counts nothing, a new window starts at zero', async () => {
+      const store = await connect();
+      const bucket = randomBytes(16).toString('base64url');
+      expect(await store.peekRateLimit(bucket, 60_000, NOW)).toEqual({ count: 0, windowStart: NOW });
+      expect((await store.hitRateLimit(bucket, 60_000, NOW)).count).toBe(1);
+      expect(await store.hitRateLimit(bucket, 60_000, NOW + 10)).toEqual({ count: 2, windowStart: NOW });
+      expect(await store.peekRateLimit(bucket, 60_000, NOW + 20)).toEqual({ count: 2, windowStart: NOW });
+      expect(await store.peekRateLimit(bucket, 60_000, NOW + 30)).toEqual({ count: 2, windowStart: NOW });
+      // The window ended: the peek says zero, and the next hit starts a new window.
+      expect((await store.peekRateLimit(bucket, 60_000, NOW + 60_000)).count).toBe(0);
+      expect(await store.hitRateLimit(bucket, 60_000, NOW + 60_001)).toEqual({ count: 1, windowStart: NOW + 60_001 });
+    });
+
     const session = (username: string, sessionId: string, lastUsedAt = NOW, expiresAt = NOW + 86_400_000) => ({ sessionId, username, label: `${sessionId} device`, createdAt: lastUsedAt, lastUsedAt, expiresAt });
     const id = () => randomBytes(16).toString('base64url');
 
