@@ -12,14 +12,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_FILE_CHUNK_BYTES } from '@peerlock/schema';
-import { PeerlockError, httpStatusOf, refusalOf } from '../errors.js';
+import { PeerlockError, refusalOf } from '../errors.js';
+import { DOWNLOAD_BUFFER_BYTES, answerCors, refusalResponse, streamOut } from './binary-http.js';
 import { parseAuthorization } from '../auth/tokens.js';
 import type { TokenIssuer } from '../auth/token-issuer.js';
 import type { FileCommands } from './file-commands.js';
 import type { BlobBody } from '../blobstore/blob-store.js';
 
-/** Bytes read from the blob store at a time for a download (one buffer per download in progress). */
-const DOWNLOAD_BUFFER_BYTES = 256 * 1024;
 
 const ROUTE = /^\/files\/([A-Za-z0-9_-]{1,64})(?:\/(chunks)(?:\/([0-9]{1,9}))?)?$/;
 
@@ -37,16 +36,7 @@ export function isFileRequest(req: IncomingMessage): boolean {
 }
 
 export async function handleFileRequest(req: IncomingMessage, res: ServerResponse, options: FileHttpOptions): Promise<void> {
-  const origin = req.headers.origin;
-  if (origin && options.corsOrigins.includes(origin)) {
-    res.setHeader('access-control-allow-origin', origin);
-    res.setHeader('vary', 'origin');
-  }
-  if (req.method === 'OPTIONS') {
-    res.writeHead(204, { 'access-control-allow-methods': 'GET, PUT', 'access-control-allow-headers': 'authorization, content-type', 'access-control-max-age': '600' });
-    res.end();
-    return;
-  }
+  if (answerCors(req, res, options.corsOrigins, { methods: 'GET, PUT', headers: 'authorization, content-type' })) return;
   try {
     const match = ROUTE.exec(new URL(req.url ?? '/', 'http://x').pathname);
     if (!match) throw new PeerlockError('NOT_FOUND');
@@ -73,14 +63,7 @@ export async function handleFileRequest(req: IncomingMessage, res: ServerRespons
       // that each allocated were ~32 MiB of garbage in flight on a large file.
       const buffer = new Uint8Array(DOWNLOAD_BUFFER_BYTES);
       const file = await options.files.download(viewer, fileId, now, { buffer });
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(file.size), 'cache-control': 'no-store' });
-      try {
-        for await (const piece of file.body) await writeOut(res, piece);
-        res.end();
-      } catch {
-        // The client went away, or a chunk vanished mid-stream: cut the response short (the SDK reports truncation).
-        res.destroy();
-      }
+      await streamOut(res, file.size, file.body);
     }
   } catch (err) {
     // The blob folder full or read-only, the database restarting: UNAVAILABLE with Retry-After, as in GraphQL.
@@ -91,10 +74,7 @@ export async function handleFileRequest(req: IncomingMessage, res: ServerRespons
       res.destroy();
       return;
     }
-    const retryAfter = error.details.retryAfterSeconds;
-    const body = JSON.stringify({
-      errors: [{ message: error.message, extensions: { code: error.code, ...(error.details.field ? { field: error.details.field } : {}), ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}) } }],
-    });
+    const answer = refusalResponse(error);
     // A refusal must reach the client whole. Answering while it is still
     // sending a body and then closing makes the kernel reset the connection
     // (unread bytes in our receive buffer), which can discard the answer at
@@ -105,9 +85,7 @@ export async function handleFileRequest(req: IncomingMessage, res: ServerRespons
     // was declared larger, is longer, or was already torn down mid-read.
     const drained = await drainBounded(req, MAX_FILE_CHUNK_BYTES);
     if (res.headersSent || res.destroyed) return;
-    res
-      .writeHead(httpStatusOf(error.code), { 'content-type': 'application/json', ...(retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}), ...(drained ? {} : { connection: 'close' }) })
-      .end(body);
+    res.writeHead(answer.status, { ...answer.headers, ...(drained ? {} : { connection: 'close' }) }).end(answer.body);
     if (!drained && !req.destroyed) req.resume();
   }
 }
@@ -127,19 +105,6 @@ async function drainBounded(req: IncomingMessage, maxBytes: number): Promise<boo
   } catch {
     return false;
   }
-}
-
-/** Resolves once `piece` went to the socket (so its buffer may be reused); rejects if the response closes first. */
-function writeOut(res: ServerResponse, piece: Uint8Array): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const closed = () => reject(new Error('response closed'));
-    res.once('close', closed);
-    res.write(piece, (err) => {
-      res.off('close', closed);
-      if (err) reject(err);
-      else resolve();
-    });
-  });
 }
 
 async function authenticate(req: IncomingMessage, options: FileHttpOptions): Promise<string> {

@@ -6,7 +6,7 @@ import type { PeerlockClient } from '../client/peerlock-client.js';
 import { exportArchive, type ExportOptions, type ExportSummary } from './export.js';
 import { importArchive, type ImportOptions, type ImportSummary } from './import.js';
 import { ImportedStore, type CatalogConversation, type ImportedFrom } from './imported-store.js';
-import type { MessageRecord, MessageVerification } from './format.js';
+import type { MessageRecord } from './format.js';
 import type { ArchiveTarget } from './writer.js';
 
 /** An imported conversation, read-only: as it was verified on the server it came from. */
@@ -18,22 +18,10 @@ export interface ImportedConversation {
   readonly messages: readonly ImportedMessage[];
 }
 
-export interface ImportedMessage {
-  readonly id: string;
-  readonly sender: string;
-  readonly senderMiniLockId?: string;
-  readonly sentAt?: number;
-  readonly serverTime: number;
-  readonly subject?: string;
-  readonly body?: string;
+/** A message as the archive recorded it (format.ts), with the attachments as restored here and where it came from. */
+export interface ImportedMessage extends Omit<MessageRecord, 'type' | 'conversationId' | 'attachments'> {
   /** Attachments; `importedFileId` is the copy re-uploaded to this account, when the archive held the file. */
   readonly attachments?: readonly { readonly fileId: string; readonly importedFileId?: string }[];
-  /** What the SDK concluded when it exported the message ("verified then"). */
-  readonly verification: MessageVerification;
-  readonly deleted?: { readonly at: number; readonly by: string };
-  readonly edited?: { readonly at: number; readonly by: string };
-  readonly action?: MessageRecord['action'];
-  readonly expiresAt?: number;
   readonly imported: ImportedFrom;
 }
 

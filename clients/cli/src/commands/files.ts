@@ -126,6 +126,6 @@ export const fileCommands: Command[] = [
 ];
 
 /** A name from inside the file, never a path: anything odd falls back to the id. */
-function safeName(name: string | null | undefined, fileId: string): string {
+export function safeName(name: string | null | undefined, fileId: string): string {
   return name && !/[/\\\0]/.test(name) && name !== '.' && name !== '..' ? name : `${fileId}.bin`;
 }

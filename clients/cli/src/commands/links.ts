@@ -8,6 +8,7 @@ import { linkStatus, openLink, openLinkToSink, parseLinkUrl, type LinkRecord } f
 import { MissingArgumentError, UsageError } from '../cli-error.js';
 import { flag, str, type Command } from '../command.js';
 import { downloadTarget, statOrNull } from '../file-io.js';
+import { safeName } from './files.js';
 import { printable } from '../output.js';
 import { readPassphrase, hiddenPrompt } from '../secret-input.js';
 import { serverUrl } from '../context.js';
@@ -198,7 +199,3 @@ export const linkCommands: Command[] = [
     },
   },
 ];
-
-function safeName(name: string, fallback: string): string {
-  return name && !/[/\\\0]/.test(name) && name !== '.' && name !== '..' ? name : `${fallback}.bin`;
-}
