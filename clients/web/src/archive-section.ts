@@ -47,7 +47,7 @@ export function archiveSection(ctx: ViewContext): HTMLElement {
           const date = new Date().toISOString().slice(0, 10);
           saveBlob(new Blob(target.parts() as BlobPart[], { type: 'application/octet-stream' }), `peerlock-${client.username}-${date}.minilock`);
           status.info(
-            `Exported ${summary.conversations} conversations (${summary.messages} messages), ${summary.contacts} contacts and ${summary.files} files${withFiles.checked ? ` (${(summary.fileBytes / MIB).toFixed(1)} MiB)` : ''}. The archive is sealed to your own key: it opens with your passphrase alone.${summary.refusedFiles.length ? ` ${summary.refusedFiles.length} file(s) did not verify and were left out.` : ''}`,
+            `Exported ${summary.conversations} conversations (${summary.messages} messages), ${summary.contacts} contacts and ${summary.files} files${withFiles.checked ? ` (${(summary.fileBytes / MIB).toFixed(1)} MiB)` : ''}. The archive is sealed to your own key: it opens with your passphrase alone.${summary.refusedFiles.length ? ` ${summary.refusedFiles.length} file(s) were left out: gone from the server, or what it served did not verify.` : ''}`,
           );
         },
         (error: unknown) => {

@@ -62,7 +62,7 @@ export interface ExportOptions {
 export interface ExportSummary extends ArchiveCounts {
   readonly resumed: boolean;
   readonly archiveBytes: number;
-  /** Files the server served something for that did not verify (not in the archive). */
+  /** Files left out: gone from the server, or what it served did not verify (each recorded with its reason). */
   readonly refusedFiles: readonly string[];
 }
 

@@ -167,7 +167,7 @@ export const archiveCommands: Command[] = [
           `${ctx.out.paint.green('✔')} exported to ${printable(path)}${summary.resumed ? ' (resumed)' : ''}: ${summary.conversations} conversations, ${summary.messages} messages, ${summary.contacts} contacts, ${summary.files} files (${(summary.fileBytes / MIB).toFixed(1)} MiB)`,
         );
         ctx.out.line(ctx.out.paint.dim('sealed to your own key: it opens with your passphrase alone (peerlock import, or peerlock-minilock decrypt)'));
-        for (const id of summary.refusedFiles) ctx.out.line(ctx.out.paint.yellow(`⚠ file ${id}: the server served something that did not verify; not in the archive`));
+        for (const id of summary.refusedFiles) ctx.out.line(ctx.out.paint.yellow(`⚠ file ${id}: not in the archive (gone from the server, or what it served did not verify)`));
       });
     },
   },

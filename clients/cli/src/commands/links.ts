@@ -161,7 +161,7 @@ export const linkCommands: Command[] = [
         passphrase = file !== undefined ? await readPassphrase({ file, prompt: '' }) : await hiddenPrompt('This link needs a passphrase: ');
       }
       // The link names its server; --server / PEERLOCK_SERVER override it (e.g. behind another address).
-      const server = ctx.flags.server !== undefined || process.env.PEERLOCK_SERVER !== undefined ? serverUrl(ctx.flags) : `${parsed.origin}/graphql`;
+      const server = ctx.flags.server !== undefined || process.env.PEERLOCK_SERVER ? serverUrl(ctx.flags) : `${parsed.origin}/graphql`;
       const options = { serverUrl: server, ...(passphrase !== undefined ? { passphrase } : {}) };
       const chosen = str(args, 'output') === undefined ? undefined : resolve(str(args, 'output')!);
       const intoDirectory = chosen !== undefined && statOrNull(chosen)?.isDirectory() === true;
