@@ -176,6 +176,12 @@ describe('issue 21 on the wire: what a lying server can do to a link and its ope
     expect((await alice().links.revoke(revoked.link.id)).status).toBe('revoked');
     expect(await errorOf(openLink(revoked.url, opener))).toEqual(refused('revoked'));
     expect((await linkStatus(revoked.url, opener)).status).toBe('revoked');
+    // A message link's file goes with the link: out of the owner's sealed index too.
+    const note = await alice().links.shareMessage({ text: 'gone soon' });
+    expect((await alice().fileIndex().current()).entries[note.link.fileId]).toBeDefined();
+    await alice().links.revoke(note.link.id);
+    expect((await alice().fileIndex().current()).entries[note.link.fileId]).toBeUndefined();
+    expect(await errorOf(openLink(note.url, opener))).toEqual(refused('revoked'));
 
     const expiring = await alice().links.shareFile(otherId, { expiresInSeconds: 3600 });
     clock.advance(3600_000 + 1);

@@ -133,9 +133,15 @@ export class Links {
     return (await this.client.call(LinksDocument, {}, true)).links.map(recordOf);
   }
 
-  /** Ends the link at once: the next open, and any download under way, is refused. */
+  /**
+   * Ends the link at once: the next open, and any download under way, is
+   * refused. A message link's file goes with it (the server destroys it), so
+   * it leaves the sealed file index too.
+   */
   async revoke(linkId: string): Promise<LinkRecord> {
-    return recordOf((await this.client.call(RevokeLinkDocument, { linkId }, true)).revokeLink);
+    const link = recordOf((await this.client.call(RevokeLinkDocument, { linkId }, true)).revokeLink);
+    if (link.kind === 'message') await this.client.fileIndex().remove(link.fileId);
+    return link;
   }
 
   private async create(
