@@ -2,7 +2,7 @@ export { PeerlockClient, canonicalUsername, type PeerlockClientOptions, type Cli
 export { PeerlockApiError, PeerlockNetworkError, NotLoggedInError, WrongPassphraseError, NoSuchAccountError, ContactKeyError, AttachmentRejectedError, FileRejectedError, MessageActionError, SERVER_ERROR_CODES, type ServerErrorCode, type KeyRefusal, type FileRefusal, type MessageActionRefusal } from './errors.js';
 export type { Messaging, ConversationSummary, ConversationView, ParticipantsListingMismatch, ReadMessage, ReadOptions, ReadRejection, VerifiedReceipt, SendInput, ShownAction } from './messaging.js';
 export { DEFAULT_LIVE_LIMITS, type LiveLimits } from './messaging.js';
-export { SEND_ATTEMPTS } from './messaging.js';
+export { SEND_ATTEMPTS, deletedPlaceholder } from './messaging.js';
 export type { FileTransfers, StoredFile, UploadInput } from './file-transfers.js';
 export { Links, LinkOptionsError, DEFAULT_LINK_SECONDS, MIN_LINK_SECONDS, MAX_LINK_SECONDS, MAX_LINK_OPENS, type LinkOptions, type LinkRecord, type CreatedLink } from './links.js';
 export { openNotificationStream, type NotificationStream, type NotificationStreamOptions, type PeerlockNotification } from './notifications.js';

@@ -805,7 +805,7 @@ function present(rows: readonly ReadMessage[], ledger: ConversationLedger, now: 
   for (const row of rows) {
     const deletion = ledger.deletionOf(row.messageId);
     if (isTombstone(row)) {
-      if (deletion) out.push(placeholder(row, deletion));
+      if (deletion) out.push(deletedPlaceholder(row, deletion));
       continue;
     }
     if (row.expiresAt !== undefined && row.expiresAt <= now) continue;
@@ -813,7 +813,7 @@ function present(rows: readonly ReadMessage[], ledger: ConversationLedger, now: 
     // A verified delete shows on its target; so does an edit, and an edit of a deleted message shows nothing (its text is taken back too).
     if (action && action.kind !== 'timer' && row.rejected === null && (action.kind === 'delete' || shown.has(action.messageId) || ledger.deletionOf(action.messageId))) continue;
     if (deletion && row.rejected === null && !action) {
-      out.push(placeholder(row, deletion));
+      out.push(deletedPlaceholder(row, deletion));
       continue;
     }
     const applied = row.rejected === null && !action ? ledger.editOf(row.messageId) : null;
@@ -824,8 +824,12 @@ function present(rows: readonly ReadMessage[], ledger: ConversationLedger, now: 
   return out;
 }
 
-/** A deleted message as shown: where and whose it was, when it was taken back, nothing of what it said. */
-function placeholder(row: ReadMessage, deletion: { readonly at: number; readonly by: string }): ReadMessage {
+/**
+ * A deleted message as shown: where and whose it was, when it was taken
+ * back, nothing of what it said. Clients that apply a pushed delete to a row
+ * on screen use it too, so a live delete shows exactly what a read would.
+ */
+export function deletedPlaceholder(row: ReadMessage, deletion: { readonly at: number; readonly by: string }): ReadMessage {
   return {
     conversationId: row.conversationId,
     messageId: row.messageId,

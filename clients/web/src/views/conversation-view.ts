@@ -23,7 +23,7 @@
  * that map (and the attachments' cache), so nothing of what it said stays
  * reachable. One timer per screen (Deadlines) waits for the next expiry.
  */
-import type { ConversationView, PeerlockClient, ReadMessage, TimerSetting } from '@peerlock/sdk';
+import { deletedPlaceholder, type ConversationView, type PeerlockClient, type ReadMessage, type TimerSetting } from '@peerlock/sdk';
 import { attachmentItem, forgetAttachments, uploadAndShare } from '../attachments.js';
 import { describeError } from '../describe-error.js';
 import { DELETE_WINDOW_MS, Deadlines, EDIT_WINDOW_MS, TIMER_CHOICES, timeLeft, timerChange, timerName, type Timed } from '../disappearing.js';
@@ -279,7 +279,7 @@ export function conversationScreen(ctx: ViewContext, [id]: readonly string[]): H
           replaceRow(
             target,
             action.kind === 'delete'
-              ? placeholder(content, { at: m.receivedAt, by: m.messageId })
+              ? deletedPlaceholder(content, { at: m.receivedAt, by: m.messageId })
               : { ...content, body: m.body ?? '', edited: { at: m.receivedAt, by: m.messageId } },
           );
         }
@@ -460,22 +460,6 @@ function listingWarning(mismatch: NonNullable<ConversationView['listingMismatch'
     h('strong', {}, '⚠ The server’s participant list for this conversation is wrong'),
     ` (${parts.join('; ')}). Peerlock uses only the participants inside the verified messages: replies and attachments go to them alone.`,
   );
-}
-
-/** A deleted message as shown: where and whose it was, when it was taken back, nothing of what it said (as the SDK's read shows it). */
-function placeholder(m: ReadMessage, deleted: NonNullable<ReadMessage['deleted']>): ReadMessage {
-  return {
-    conversationId: m.conversationId,
-    messageId: m.messageId,
-    index: m.index,
-    position: m.position,
-    sender: m.sender,
-    receivedAt: m.receivedAt,
-    rejected: null,
-    receipts: m.receipts,
-    rejectedReceipts: m.rejectedReceipts,
-    deleted,
-  };
 }
 
 const timeEl = (ms: number) => h('time', { datetime: new Date(ms).toISOString() }, formatTime(ms));
