@@ -5,6 +5,9 @@
  */
 import { isTimerSeconds, type TimerSeconds } from '@peerlock/sdk';
 
+// The words for a timer have one home, the SDK's, shared with the web client.
+export { timerChange, timerName } from '@peerlock/sdk';
+
 /** What people type, and the timer it stands for (seconds; 0 turns it off). */
 export const TIMER_CHOICES: Readonly<Record<string, TimerSeconds>> = { off: 0, '5m': 300, '1h': 3600, '1d': 86_400, '1w': 604_800, '4w': 2_419_200 };
 
@@ -15,18 +18,6 @@ export const TIMER_SYNTAX = Object.keys(TIMER_CHOICES).join('|');
 export function parseTimer(typed: string): TimerSeconds | null {
   const seconds = TIMER_CHOICES[typed.trim().toLowerCase()];
   return seconds !== undefined && isTimerSeconds(seconds) ? seconds : null;
-}
-
-const NAMES: Readonly<Record<number, string>> = { 0: 'off', 300: '5 minutes', 3600: '1 hour', 86_400: '1 day', 604_800: '1 week', 2_419_200: '4 weeks' };
-
-/** "1 hour"; "off" for 0. */
-export function timerName(seconds: number): string {
-  return NAMES[seconds] ?? `${seconds} seconds`;
-}
-
-/** What a timer message did, after its sender's name: "set disappearing messages to 1 hour", "turned disappearing messages off". */
-export function timerChange(seconds: number): string {
-  return seconds === 0 ? 'turned disappearing messages off' : `set disappearing messages to ${timerName(seconds)}`;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -10,24 +10,14 @@
  * again (`Deadlines.recheck`), and a message goes only once its own expiry
  * has passed (give or take HINT_SLACK_MS for the two clocks).
  */
-import { DELETE_WINDOW_MS, EDIT_WINDOW_MS, TIMER_SECONDS, type TimerSeconds } from '@peerlock/sdk';
+import { DELETE_WINDOW_MS, EDIT_WINDOW_MS, TIMER_SECONDS, timerName, type TimerSeconds } from '@peerlock/sdk';
 
-export { DELETE_WINDOW_MS, EDIT_WINDOW_MS };
+// The words for a timer have one home, the SDK's, shared with the CLI.
+export { DELETE_WINDOW_MS, EDIT_WINDOW_MS, timerName };
+export { timerChange } from '@peerlock/sdk';
 
-const NAMES: Readonly<Record<number, string>> = { 0: 'Off', 300: '5 minutes', 3600: '1 hour', 86_400: '1 day', 604_800: '1 week', 2_419_200: '4 weeks' };
-
-/** The timer choices, in order, as the selects offer them. */
-export const TIMER_CHOICES: readonly { readonly seconds: TimerSeconds; readonly label: string }[] = TIMER_SECONDS.map((seconds) => ({ seconds, label: NAMES[seconds]! }));
-
-/** "1 hour"; "off" for 0. */
-export function timerName(seconds: number): string {
-  return seconds === 0 ? 'off' : (NAMES[seconds] ?? `${seconds} seconds`);
-}
-
-/** What a timer message did, after its sender's name: "set disappearing messages to 1 hour", "turned disappearing messages off". */
-export function timerChange(seconds: number): string {
-  return seconds === 0 ? 'turned disappearing messages off' : `set disappearing messages to ${timerName(seconds)}`;
-}
+/** The timer choices, in order, as the selects offer them ("Off" capitalised there). */
+export const TIMER_CHOICES: readonly { readonly seconds: TimerSeconds; readonly label: string }[] = TIMER_SECONDS.map((seconds) => ({ seconds, label: seconds === 0 ? 'Off' : timerName(seconds) }));
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 

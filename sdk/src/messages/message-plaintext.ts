@@ -65,6 +65,18 @@ export const TIMER_SECONDS = [0, 300, 3600, 86_400, 604_800, 2_419_200] as const
 export type TimerSeconds = (typeof TIMER_SECONDS)[number];
 export const isTimerSeconds = (value: unknown): value is TimerSeconds => TIMER_SECONDS.includes(value as TimerSeconds);
 
+const TIMER_NAMES: Readonly<Record<number, string>> = { 0: 'off', 300: '5 minutes', 3600: '1 hour', 86_400: '1 day', 604_800: '1 week', 2_419_200: '4 weeks' };
+
+/** A timer as people say it, for every client alike: "1 hour"; "off" for 0. */
+export function timerName(seconds: number): string {
+  return TIMER_NAMES[seconds] ?? `${seconds} seconds`;
+}
+
+/** What a timer message did, after its sender's name: "set disappearing messages to 1 hour", "turned disappearing messages off". */
+export function timerChange(seconds: number): string {
+  return seconds === 0 ? 'turned disappearing messages off' : `set disappearing messages to ${timerName(seconds)}`;
+}
+
 /** What a message does besides (or instead of) carrying text. */
 export type MessageAction =
   | { readonly kind: 'timer'; readonly seconds: TimerSeconds }
