@@ -14,12 +14,8 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  DEFAULT_LINK_SECONDS,
   LINK_GRANT_SECONDS,
   MAX_FILE_HEADER_BYTES,
-  MAX_LINK_OPENS,
-  MAX_LINK_SECONDS,
-  MIN_LINK_SECONDS,
   fileEvents,
   fileStreamName,
   linkEvents,
@@ -27,7 +23,8 @@ import {
   type LinkState,
 } from '@peerlock/schema';
 import { LINK_FILE_DUE_PREFIX, fileDocumentId, filesProjection, linksProjection, ownedLinksPrefix, type FileRecord, type LinkFileDue, type LinkRecord, type ReadModelStore } from '@peerlock/projections';
-import { decodeHeader } from '@peerlock/sdk';
+// The limits a link may have: one home, the SDK's, which clients offer and the server checks (as TIMER_SECONDS).
+import { DEFAULT_LINK_SECONDS, MAX_LINK_OPENS, MAX_LINK_SECONDS, MIN_LINK_SECONDS, decodeHeader } from '@peerlock/sdk';
 import { PeerlockError, badInput } from '../errors.js';
 import type { EventStore } from '../eventstore/event-store.js';
 import { StreamAggregate } from '../aggregates/stream-aggregate.js';
