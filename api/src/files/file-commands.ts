@@ -181,17 +181,34 @@ export class FileCommands {
     const file = heldFile(state, fileId, viewer, now);
     const header = await this.blobs.get(headerKey(fileId, viewer), options);
     if (!header) throw new PeerlockError('NOT_FOUND');
-    const blobs = this.blobs;
-    async function* body(): BlobBody {
-      yield* header!.body;
-      for (let i = 0; i < file!.chunkCount; i++) {
-        const chunk = await blobs.get(chunkKey(fileId, i), options);
-        // Deleted under us (destroyed mid-download): end the response short; the SDK reports truncation.
-        if (!chunk) throw new Error('chunk vanished');
-        yield* chunk.body;
-      }
+    return { size: header.size + file.ciphertextBytes, body: this.minilockBody(fileId, file, header.body, options) };
+  }
+
+  /**
+   * A `.minilock` file's bytes: `header` (a holder's, or a link's), then the
+   * file's chunks in order, each read through `options.buffer` when given.
+   */
+  async *minilockBody(fileId: string, file: OwnedFile, header: BlobBody, options: { readonly buffer?: Uint8Array } = {}): BlobBody {
+    yield* header;
+    for (let i = 0; i < file.chunkCount; i++) {
+      const chunk = await this.blobs.get(chunkKey(fileId, i), options);
+      // Deleted under us (destroyed mid-download): end the response short; the SDK reports truncation.
+      if (!chunk) throw new Error('chunk vanished');
+      yield* chunk.body;
     }
-    return { size: header.size + file.ciphertextBytes, body: body() };
+  }
+
+  /**
+   * The file and its owner when `username` holds it at `now` (ready, and no
+   * share's timer ended their access, swept or not); null otherwise. Links
+   * ask it whether their creator still holds the file.
+   */
+  async heldBy(username: string, fileId: string, now: number): Promise<{ owner: string; file: OwnedFile } | null> {
+    const record = await this.readModels.get<FileRecord>(filesProjection.name, fileDocumentId(fileId));
+    if (!record) return null;
+    const file = (await this.owners.load(fileStreamName(record.owner))).state.files.get(fileId);
+    if (!file || file.status !== 'ready' || !holdersAt(file, now).includes(username)) return null;
+    return { owner: record.owner, file };
   }
 
   async quota(viewer: string): Promise<{ usedBytes: number; limitBytes: number }> {
@@ -326,10 +343,11 @@ function intArg(value: unknown, field: string): number {
   return value;
 }
 
-/** Structure only (magic, length, JSON shape): whom it opens for, the server cannot tell. */
-function headerArg(value: unknown): Uint8Array {
+/** A miniLock header as base64, checked for structure only (magic, length, JSON shape): whom it opens for, the server cannot tell. Shares and links alike. */
+export function headerArg(value: unknown): Uint8Array {
   if (typeof value !== 'string' || value.length > Math.ceil(MAX_FILE_HEADER_BYTES / 3) * 4 || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) throw badInput('header');
   const bytes = new Uint8Array(Buffer.from(value, 'base64'));
+  if (bytes.length === 0 || bytes.length > MAX_FILE_HEADER_BYTES) throw badInput('header');
   try {
     decodeHeader(bytes);
   } catch {

@@ -13,18 +13,10 @@
  * the access value, the blob store a header only the link's key opens.
  */
 import { createHash } from 'node:crypto';
-import {
-  LINK_GRANT_SECONDS,
-  MAX_FILE_HEADER_BYTES,
-  fileEvents,
-  fileStreamName,
-  linkEvents,
-  linkStreamName,
-  type LinkState,
-} from '@peerlock/schema';
-import { LINK_FILE_DUE_PREFIX, fileDocumentId, filesProjection, linksProjection, ownedLinksPrefix, type FileRecord, type LinkFileDue, type LinkRecord, type ReadModelStore } from '@peerlock/projections';
+import { LINK_GRANT_SECONDS, MAX_FILE_HEADER_BYTES, linkEvents, linkStreamName, type LinkState } from '@peerlock/schema';
+import { LINK_FILE_DUE_PREFIX, linksProjection, ownedLinksPrefix, type LinkFileDue, type LinkRecord, type ReadModelStore } from '@peerlock/projections';
 // The limits a link may have: one home, the SDK's, which clients offer and the server checks (as TIMER_SECONDS).
-import { DEFAULT_LINK_SECONDS, MAX_LINK_OPENS, MAX_LINK_SECONDS, MIN_LINK_SECONDS, decodeHeader } from '@peerlock/sdk';
+import { DEFAULT_LINK_SECONDS, MAX_LINK_OPENS, MAX_LINK_SECONDS, MIN_LINK_SECONDS } from '@peerlock/sdk';
 import { PeerlockError, badInput } from '../errors.js';
 import type { EventStore } from '../eventstore/event-store.js';
 import { StreamAggregate } from '../aggregates/stream-aggregate.js';
@@ -33,9 +25,7 @@ import type { RequestContext } from '../contacts/contact-commands.js';
 import type { BlobBody, BlobStore } from '../blobstore/blob-store.js';
 import type { StateSealer } from '../auth/sealed-state.js';
 import type { RateLimiter } from '../ratelimit/rate-limiter.js';
-import type { FileCommands } from '../files/file-commands.js';
-import { fileDecider, holdersAt, type FileCommand, type FileDomainEvent, type FilesState, type OwnedFile } from '../files/file-decider.js';
-import { chunkKey } from '../files/file-blobs.js';
+import { headerArg, type FileCommands } from '../files/file-commands.js';
 import { MAX_LINKS_PER_WINDOW, linkDecider, linkStatusAt, type LinkAggregateState, type LinkCommand, type LinkDomainEvent, type LinkKindName, type LinkSettings, type LinkStatusName } from './link-decider.js';
 
 const LINK_ID = /^[A-Za-z0-9_-]{22}$/;
@@ -81,8 +71,6 @@ export interface CreateLinkArgs {
 
 export class LinkCommands {
   private readonly links: StreamAggregate<LinkCommand, LinkDomainEvent, LinkAggregateState>;
-  /** Read only (loads): whether a link's creator still holds its file, as the files aggregate decides it. */
-  private readonly fileOwners: StreamAggregate<FileCommand, FileDomainEvent, FilesState>;
 
   constructor(
     store: EventStore,
@@ -94,7 +82,6 @@ export class LinkCommands {
     private readonly sync: ReadYourWrites,
   ) {
     this.links = new StreamAggregate(store, linkEvents, linkDecider, { cacheSize: 5000, lastEventIsState: true });
-    this.fileOwners = new StreamAggregate(store, fileEvents, fileDecider, { cacheSize: 1000 });
   }
 
   async create(input: CreateLinkArgs, context: RequestContext): Promise<LinkState> {
@@ -102,7 +89,7 @@ export class LinkCommands {
     const settings = settingsArg(input, header.length);
     const streamName = linkStreamName(settings.linkId);
     const existing = (await this.links.load(streamName)).state;
-    const held = await this.heldFile(context.actor, settings.fileId, context.now);
+    const held = await this.files.heldBy(context.actor, settings.fileId, context.now);
     const recentLinks = existing === null ? await this.recentLinks(context.actor, context.now) : 0;
     const sameHeader = existing === null ? null : await this.storedHeaderEquals(existing, header);
     // Only for a new link: a retry (or a conflicting reuse of the id) must not replace the header the link was made with.
@@ -139,7 +126,7 @@ export class LinkCommands {
     await this.rateLimiter.refuseIfExhausted('linkAccess', address, now);
     const streamName = linkStreamName(linkId);
     const known = (await this.links.load(streamName)).state;
-    const held = known === null ? null : await this.heldFile(known.owner, known.fileId, now);
+    const held = known === null ? null : await this.files.heldBy(known.owner, known.fileId, now);
     let result;
     try {
       result = await this.links.execute(streamName, () => ({ type: 'OpenLink', presentedHash, creatorHoldsFile: held !== null, now }), { actor: null, correlationId: 'link-open', now });
@@ -194,23 +181,11 @@ export class LinkCommands {
     const link = (await this.links.load(linkStreamName(linkId))).state;
     if (link === null) throw new PeerlockError('NOT_FOUND');
     if (link.revokedAt !== null) throw new PeerlockError('LINK_REVOKED');
-    const held = await this.heldFile(link.owner, link.fileId, now);
+    const held = await this.files.heldBy(link.owner, link.fileId, now);
     if (held === null) throw new PeerlockError('NOT_FOUND', { field: 'file' });
     const header = await this.blobs.get(linkHeaderKey(link.fileId, linkId), options);
     if (!header) throw new PeerlockError('NOT_FOUND', { field: 'file' });
-    const { blobs } = this;
-    const { fileId } = link;
-    const chunkCount = held.file.chunkCount;
-    async function* body(): BlobBody {
-      yield* header!.body;
-      for (let i = 0; i < chunkCount; i++) {
-        const chunk = await blobs.get(chunkKey(fileId, i), options);
-        // Destroyed under us: end the response short; the SDK reports truncation.
-        if (!chunk) throw new Error('chunk vanished');
-        yield* chunk.body;
-      }
-    }
-    return { size: header.size + held.file.ciphertextBytes, body: body() };
+    return { size: header.size + held.file.ciphertextBytes, body: this.files.minilockBody(link.fileId, held.file, header.body, options) };
   }
 
   /**
@@ -265,14 +240,7 @@ export class LinkCommands {
     return rows.filter((r) => Date.parse(r.doc.createdAt) > now - MAX_LINK_SECONDS * 1000).length;
   }
 
-  /** The file, when `username` holds it at `now` (ready, and no share's timer ended their access); null otherwise. */
-  private async heldFile(username: string, fileId: string, now: number): Promise<{ owner: string; file: OwnedFile } | null> {
-    const record = await this.readModels.get<FileRecord>(filesProjection.name, fileDocumentId(fileId));
-    if (!record) return null;
-    const file = (await this.fileOwners.load(fileStreamName(record.owner))).state.files.get(fileId);
-    if (!file || file.status !== 'ready' || !holdersAt(file, now).includes(username)) return null;
-    return { owner: record.owner, file };
-  }
+
 
   /** For tests and the docs' "no key material" scan: the link as the log has it. */
   async load(linkId: string): Promise<LinkState | null> {
@@ -323,15 +291,3 @@ function settingsArg(input: CreateLinkArgs, headerBytes: number): LinkSettings {
   };
 }
 
-/** Structure only (magic, length, JSON shape), as for a share's header: whom it opens for, the server cannot tell. */
-function headerArg(value: unknown): Uint8Array {
-  if (typeof value !== 'string' || value.length > Math.ceil(MAX_FILE_HEADER_BYTES / 3) * 4 || !BASE64.test(value)) throw badInput('header');
-  const bytes = new Uint8Array(Buffer.from(value, 'base64'));
-  if (bytes.length === 0 || bytes.length > MAX_FILE_HEADER_BYTES) throw badInput('header');
-  try {
-    decodeHeader(bytes);
-  } catch {
-    throw badInput('header');
-  }
-  return bytes;
-}
